@@ -1,0 +1,108 @@
+using static ElectrodeSim.Native.Hdf5.H5Api;
+
+namespace ElectrodeSim.Native.Hdf5;
+
+/// <summary>
+/// A double dataset of shape (Count, SliceDims...) that grows by one slice per
+/// <see cref="Append"/>, e.g. one field snapshot per output time step. Keeps the dataset
+/// open so appending costs one extent change and one hyperslab write.
+/// </summary>
+public sealed unsafe class ExtendableDataset : IDisposable
+{
+    private readonly Hdf5File file;
+    private readonly string path;
+    private readonly long[] sliceDims;
+    private readonly int sliceLength;
+    private readonly ulong[] extent;
+    private readonly ulong[] start;
+    private readonly ulong[] count;
+    private long datasetId;
+    private long memorySpaceId;
+
+    /// <remarks>Called with the HDF5 lock held; takes ownership of <paramref name="datasetId"/> on success only.</remarks>
+    internal ExtendableDataset(Hdf5File file, long datasetId, string path, long[] sliceDims, long slicesWritten)
+    {
+        var length = sliceDims.Aggregate(1L, (product, d) => checked(product * d));
+        if (length < 1 || length > Array.MaxLength)
+            throw new ArgumentException($"A slice of {path} would hold {length} values; it must hold between 1 and {Array.MaxLength}.", nameof(sliceDims));
+
+        this.file = file;
+        this.path = path;
+        this.sliceDims = (long[])sliceDims.Clone();
+        sliceLength = (int)length;
+        Count = slicesWritten;
+
+        var rank = sliceDims.Length + 1;
+        extent = new ulong[rank];
+        start = new ulong[rank];
+        count = new ulong[rank];
+        count[0] = 1;
+        for (var i = 0; i < sliceDims.Length; i++)
+            extent[i + 1] = count[i + 1] = (ulong)sliceDims[i];
+
+        memorySpaceId = Hdf5File.CreateSpace([(ulong)sliceLength], null, path);
+        this.datasetId = datasetId;
+    }
+
+    /// <summary>Number of slices written so far (the current first extent).</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Shape of one slice.</summary>
+    public long[] SliceDims => (long[])sliceDims.Clone();
+
+    /// <summary>
+    /// Appends one slice, extending the first dimension by one.
+    /// </summary>
+    /// <param name="slice">Values of the slice in row-major order; length must equal the product of <see cref="SliceDims"/>.</param>
+    public void Append(ReadOnlySpan<double> slice)
+    {
+        if (slice.Length != sliceLength)
+            throw new ArgumentException($"Slice for {path} has {slice.Length} values, expected {sliceLength}.", nameof(slice));
+        using (Enter())
+        {
+            ObjectDisposedException.ThrowIf(datasetId < 0, this);
+            // If the write below fails, the extent has already grown; Count is not advanced, so
+            // the next append overwrites the fill-valued slice rather than leaving a gap.
+            extent[0] = (ulong)Count + 1;
+            start[0] = (ulong)Count;
+            fixed (ulong* newExtent = extent, offset = start, block = count)
+            fixed (double* values = slice)
+            {
+                Check(H5Dset_extent(datasetId, newExtent), "H5Dset_extent", path);
+                var fileSpace = Check(H5Dget_space(datasetId), "H5Dget_space", path);
+                try
+                {
+                    Check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, offset, null, block, null), "H5Sselect_hyperslab", path);
+                    Check(H5Dwrite(datasetId, NativeDouble, memorySpaceId, fileSpace, H5P_DEFAULT, values), "H5Dwrite", path);
+                }
+                finally
+                {
+                    Check(H5Sclose(fileSpace), "H5Sclose", path);
+                }
+            }
+            Count++;
+        }
+    }
+
+    /// <summary>Closes the dataset; the file stays open.</summary>
+    public void Dispose()
+    {
+        using (Enter())
+        {
+            if (datasetId < 0)
+                return;
+            var dataset = datasetId;
+            var memorySpace = memorySpaceId;
+            datasetId = memorySpaceId = -1;
+            file.Untrack(this);
+            try
+            {
+                Check(H5Sclose(memorySpace), "H5Sclose", path);
+            }
+            finally
+            {
+                Check(H5Dclose(dataset), "H5Dclose", path);
+            }
+        }
+    }
+}

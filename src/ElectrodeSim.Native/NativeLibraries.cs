@@ -1,0 +1,56 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace ElectrodeSim.Native;
+
+/// <summary>
+/// Maps the logical library names used by the P/Invoke declarations ("hdf5", "klu") to the
+/// sonames shipped by distributions, so the same binary works with Debian's versioned files.
+/// </summary>
+internal static class NativeLibraries
+{
+    internal const string Hdf5 = "hdf5";
+    internal const string Klu = "klu";
+
+    internal static readonly string[] Hdf5Candidates =
+        ["libhdf5_serial.so.103", "libhdf5.so.103", "libhdf5.so", "hdf5.dll"];
+    internal static readonly string[] KluCandidates =
+        ["libklu.so.1", "libklu.so.2", "libklu.so", "klu.dll"];
+
+    private static readonly Lazy<IntPtr> Hdf5Handle =
+        new(() => Load(Hdf5, Hdf5Candidates, "libhdf5-103-1"));
+    private static readonly Lazy<IntPtr> KluHandle =
+        new(() => Load(Klu, KluCandidates, "libklu1"));
+
+    // A module initializer is the only place guaranteed to run before the first P/Invoke of
+    // this assembly; the resolver can be registered only once per assembly.
+#pragma warning disable CA2255
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Register() =>
+        NativeLibrary.SetDllImportResolver(typeof(NativeLibraries).Assembly, Resolve);
+
+    /// <summary>Handle of the loaded HDF5 library, needed to read its exported global ids.</summary>
+    internal static IntPtr Hdf5Library => Hdf5Handle.Value;
+
+    private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
+        libraryName switch
+        {
+            Hdf5 => Hdf5Handle.Value,
+            Klu => KluHandle.Value,
+            _ => IntPtr.Zero,
+        };
+
+    internal static IntPtr Load(string logicalName, string[] candidates, string debianPackage)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (NativeLibrary.TryLoad(candidate, out var handle))
+                return handle;
+        }
+        throw new DllNotFoundException(
+            $"Could not load the native {logicalName} library; tried {string.Join(", ", candidates)}. " +
+            $"On Debian/Ubuntu install it with 'apt-get install {debianPackage}'.");
+    }
+}

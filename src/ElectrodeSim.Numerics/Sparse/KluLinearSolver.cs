@@ -1,0 +1,26 @@
+using ElectrodeSim.Native.Klu;
+
+namespace ElectrodeSim.Numerics.Sparse;
+
+/// <summary>
+/// SuiteSparse KLU behind <see cref="ISparseLinearSolver"/>: the symbolic analysis (block
+/// triangular form + AMD ordering) is done once per pattern, numeric factorisations are
+/// <c>klu_refactor</c> calls on the same pivot sequence.
+/// </summary>
+public sealed class KluLinearSolver : ISparseLinearSolver
+{
+    private readonly KluFactorization _klu;
+
+    public KluLinearSolver(SparsityPattern pattern) =>
+        _klu = new KluFactorization(pattern.Size, pattern.ColumnPointers, pattern.RowIndices);
+
+    public void Factor(ReadOnlySpan<double> values)
+    {
+        try { _klu.Factor(values); }
+        catch (SingularMatrixException e) { throw new SingularIterationMatrixException(e.Message, e); }
+    }
+
+    public void Solve(Span<double> rhsThenSolution) => _klu.Solve(rhsThenSolution);
+
+    public void Dispose() => _klu.Dispose();
+}

@@ -1,0 +1,433 @@
+using ElectrodeSim.Numerics.Sparse;
+
+namespace ElectrodeSim.Numerics.TimeIntegration;
+
+/// <summary>
+/// Variable-step, variable-order (1–5) backward differentiation formulas for
+/// <c>M dy/dt + g(t, y) = 0</c>, in variable-coefficient form: at each step the derivative
+/// is that of the polynomial through the new point and the last k accepted points,
+/// <c>dy/dt(t_{n+1}) ≈ a_0 y_{n+1} + Σ_j a_j y_{n+1-j}</c>, so the step size can change
+/// every step without interpolating the history.
+/// <para>
+/// Local error of order q is estimated from divided differences of the accepted solutions,
+/// <c>E_q ≈ h^{q+1} q! y[t_{n+1}, …, t_{n-q}]</c> (DASSL's estimate, which for a constant
+/// step is the predictor–corrector difference divided by q + 1). The next order is the one of
+/// k − 1, k, k + 1 that allows the longest step. Newton uses the exact Jacobian
+/// <c>a_0 M + ∂g/∂y</c>, refactorised every iteration with the symbolic analysis reused.
+/// A Newton failure cuts the step by 4 and retries; an error-test failure shrinks it by the
+/// error estimate. <see cref="Save"/> and <see cref="Restore"/> let callers go back and re-step
+/// to an event (a voltage cut-off) inside a step.
+/// </para>
+/// </summary>
+public sealed class BdfIntegrator
+{
+    private readonly IDaeSystem _system;
+    private readonly ISparseLinearSolver _linear;
+    private readonly BdfOptions _options;
+    private readonly int _n;
+    private readonly double[] _mass;
+    private readonly double[] _scale;
+    private readonly int[] _diagonalSlot;
+    private readonly int[] _entryRow;
+    private readonly int[] _entryColumn;
+
+    // Accepted history, newest first.
+    private readonly List<double> _times = new();
+    private readonly List<double[]> _states = new();
+    private readonly Stack<double[]> _pool = new();
+    private readonly int _capacity;
+
+    private int _order = 1;
+    private int _stepsAtOrder;
+    private double _step;
+    private int _firstSteps;
+
+    private readonly double[] _g, _jacobian, _delta, _b, _weights, _predicted;
+    private readonly double[][] _divided;
+    private readonly double[] _nodes;
+
+    public BdfIntegrator(IDaeSystem system, ISparseLinearSolver linearSolver, BdfOptions options)
+    {
+        options.Validate();
+        _system = system;
+        _linear = linearSolver;
+        _options = options;
+        _n = system.Size;
+        _mass = system.MassDiagonal.ToArray();
+        _scale = system.Scale.ToArray();
+        var p = system.JacobianPattern;
+        _diagonalSlot = new int[_n];
+        for (int i = 0; i < _n; i++) _diagonalSlot[i] = p.SlotOf(i, i);
+        _entryRow = p.RowIndices;
+        _entryColumn = p.EntryColumns;
+        _capacity = options.MaxOrder + 2;
+        _g = new double[_n];
+        _jacobian = new double[p.NonZeroCount];
+        _delta = new double[_n];
+        _b = new double[_n];
+        _weights = new double[_n];
+        _predicted = new double[_n];
+        _divided = new double[_capacity + 1][];
+        for (int i = 0; i < _divided.Length; i++) _divided[i] = new double[_n];
+        _nodes = new double[_capacity + 1];
+    }
+
+    public double Time => _times[0];
+    public ReadOnlySpan<double> State => _states[0];
+    public int Order => _order;
+    public double NextStep => _step;
+    public IntegratorStatistics Statistics { get; } = new();
+
+    /// <summary>
+    /// Starts at (t0, y0): keeps the differential unknowns of y0 and solves g = 0 on the
+    /// algebraic rows for a consistent initial state.
+    /// </summary>
+    public void Initialise(double t0, ReadOnlySpan<double> y0)
+    {
+        foreach (var s in _states) _pool.Push(s);
+        _states.Clear();
+        _times.Clear();
+        var y = Rent();
+        y0.CopyTo(y);
+        SetWeights(y);
+        if (!Newton(t0, 0.0, y, consistentInitialisation: true))
+            throw new IntegrationFailedException($"no consistent initial state at t = {t0:G6} s: Newton did not converge on the algebraic equations");
+        _times.Add(t0);
+        _states.Add(y);
+        _order = 1;
+        _stepsAtOrder = 0;
+        _firstSteps = 0;
+        _step = _options.FixedStep > 0 ? _options.FixedStep : InitialStep(t0, y);
+    }
+
+    /// <summary>Updates the algebraic unknowns after the caller changed the operating mode (a new protocol step).</summary>
+    public void Reinitialise(ReadOnlySpan<double> y) => Initialise(Time, y);
+
+    /// <summary>Takes one accepted step that does not pass <paramref name="tLimit"/>; returns the new time.</summary>
+    public double Step(double tLimit)
+    {
+        int consecutiveFailures = 0;
+        while (true)
+        {
+            double t = Time;
+            double h = Math.Min(_step, _options.MaxStep);
+            bool hitsLimit = false;
+            if (t + 1.05 * h >= tLimit) { h = tLimit - t; hitsLimit = true; }
+            if (!(h > 0)) throw new InvalidOperationException($"step limit {tLimit:G9} s is not after the current time {t:G9} s");
+            if (h < _options.MinStep && !hitsLimit)
+                throw new IntegrationFailedException($"step size {h:G3} s fell below the minimum {_options.MinStep:G3} s at t = {t:G9} s");
+
+            int k = Math.Min(_order, _times.Count);
+            var y = Rent();
+            bool converged = TryStep(t + h, k, y);
+            if (!converged)
+            {
+                _pool.Push(y);
+                Statistics.NewtonFailures++;
+                if (_options.FixedStep > 0)
+                    throw new IntegrationFailedException($"Newton did not converge with the fixed step {h:G6} s at t = {t:G9} s");
+                _step = h * 0.25;
+                if (++consecutiveFailures >= 3) _order = 1;
+                if (_step < _options.MinStep)
+                    throw new IntegrationFailedException($"Newton did not converge even with step {h:G3} s at t = {t:G9} s");
+                continue;
+            }
+
+            var estimates = ErrorEstimates(t + h, h, k, y);
+            double error = estimates.Current;
+            if (_options.FixedStep <= 0 && error > 1.0)
+            {
+                _pool.Push(y);
+                Statistics.RejectedSteps++;
+                double factor = Math.Clamp(0.9 * Math.Pow(error, -1.0 / (k + 1)), 0.1, 0.9);
+                _step = h * factor;
+                if (++consecutiveFailures >= 2) { _order = 1; _stepsAtOrder = 0; }
+                if (_step < _options.MinStep)
+                    throw new IntegrationFailedException($"error test failed with step {h:G3} s at t = {t:G9} s");
+                continue;
+            }
+
+            Accept(t + h, y, k);
+            ChooseNext(h, k, estimates, hitsLimit);
+            return t + h;
+        }
+    }
+
+    /// <summary>Integrates exactly to <paramref name="tTarget"/> (possibly in several steps).</summary>
+    public void AdvanceTo(double tTarget)
+    {
+        while (Time < tTarget) Step(tTarget);
+    }
+
+    /// <summary>A saved integrator state that <see cref="Restore"/> returns to.</summary>
+    public sealed class Checkpoint
+    {
+        internal double[] Times = [];
+        internal double[][] States = [];
+        internal int Count, Order, StepsAtOrder, FirstSteps, Steps;
+        internal double Step;
+        /// <summary>The state at the checkpoint's time.</summary>
+        public ReadOnlySpan<double> Newest => States[0];
+        public double Time => Times[0];
+    }
+
+    /// <summary>
+    /// Saves the current state (history, order, next step) so that a caller can come back to it,
+    /// e.g. to locate an event. Pass an earlier checkpoint to reuse its buffers.
+    /// </summary>
+    public Checkpoint Save(Checkpoint? reuse = null)
+    {
+        var c = reuse ?? new Checkpoint();
+        if (c.States.Length != _capacity)
+        {
+            c.States = new double[_capacity][];
+            for (int i = 0; i < _capacity; i++) c.States[i] = new double[_n];
+            c.Times = new double[_capacity];
+        }
+        c.Count = _times.Count;
+        for (int i = 0; i < _times.Count; i++)
+        {
+            c.Times[i] = _times[i];
+            Array.Copy(_states[i], c.States[i], _n);
+        }
+        (c.Order, c.StepsAtOrder, c.FirstSteps, c.Step, c.Steps) = (_order, _stepsAtOrder, _firstSteps, _step, Statistics.Steps);
+        return c;
+    }
+
+    /// <summary>Returns to a state saved by <see cref="Save"/>; steps taken since are no longer counted.</summary>
+    public void Restore(Checkpoint c)
+    {
+        foreach (var s in _states) _pool.Push(s);
+        _states.Clear();
+        _times.Clear();
+        for (int i = 0; i < c.Count; i++)
+        {
+            var y = Rent();
+            Array.Copy(c.States[i], y, _n);
+            _states.Add(y);
+            _times.Add(c.Times[i]);
+        }
+        (_order, _stepsAtOrder, _firstSteps, _step) = (c.Order, c.StepsAtOrder, c.FirstSteps, c.Step);
+        Statistics.Steps = c.Steps;
+    }
+
+    private double[] Rent() => _pool.Count > 0 ? _pool.Pop() : new double[_n];
+
+    private void Accept(double tNew, double[] y, int k)
+    {
+        _times.Insert(0, tNew);
+        _states.Insert(0, y);
+        if (_times.Count > _capacity)
+        {
+            _pool.Push(_states[^1]);
+            _states.RemoveAt(_states.Count - 1);
+            _times.RemoveAt(_times.Count - 1);
+        }
+        double h = tNew - _times[1];
+        Statistics.Steps++;
+        Statistics.MaxOrderUsed = Math.Max(Statistics.MaxOrderUsed, k);
+        Statistics.SmallestStep = Math.Min(Statistics.SmallestStep, h);
+        Statistics.LargestStep = Math.Max(Statistics.LargestStep, h);
+        if (k == _order) _stepsAtOrder++;
+        else { _order = k; _stepsAtOrder = 1; }
+        _firstSteps++;
+    }
+
+    private readonly record struct Estimates(double Lower, double Current, double Higher);
+
+    private void ChooseNext(double h, int k, Estimates e, bool hitLimit)
+    {
+        if (_options.FixedStep > 0)
+        {
+            _step = _options.FixedStep;
+            _order = Math.Min(_options.MaxOrder, _times.Count);
+            return;
+        }
+        double Ratio(double err, int q) => err <= 0 ? 10.0 : 0.9 * Math.Pow(err, -1.0 / (q + 1));
+        int best = k;
+        double ratio = Ratio(e.Current, k);
+        if (k > 1 && !double.IsNaN(e.Lower))
+        {
+            double r = Ratio(e.Lower, k - 1);
+            if (r > ratio) { best = k - 1; ratio = r; }
+        }
+        if (k < _options.MaxOrder && !double.IsNaN(e.Higher) && _stepsAtOrder >= k + 1)
+        {
+            double r = Ratio(e.Higher, k + 1);
+            if (r > 1.2 * ratio) { best = k + 1; ratio = r; }
+        }
+        double maxGrowth = _firstSteps < 4 ? 10.0 : 4.0;
+        ratio = Math.Clamp(ratio, 0.2, maxGrowth);
+        if (best != k) _stepsAtOrder = 0;
+        _order = best;
+        // A step shortened to hit a limit says nothing about the step the error allows.
+        double basis = hitLimit ? Math.Max(h, _step) : h;
+        _step = Math.Min(basis * ratio, _options.MaxStep);
+    }
+
+    /// <summary>Weighted RMS error estimates for orders k−1, k, k+1 (NaN when the history is too short).</summary>
+    private Estimates ErrorEstimates(double tNew, double h, int k, double[] y)
+    {
+        SetWeights(y);
+        int available = _times.Count; // history points before this step
+        if (available < k + 1)
+        {
+            // Start-up: no divided difference of order k+1 yet; take the whole change as error (conservative).
+            for (int i = 0; i < _n; i++) _delta[i] = y[i] - _predicted[i];
+            double e = 0.5 * WeightedNorm(_delta);
+            return new Estimates(double.NaN, e, double.NaN);
+        }
+        int levels = Math.Min(k + 2, available); // divided-difference order reachable
+        int m = levels + 1;
+        _nodes[0] = tNew;
+        Array.Copy(y, _divided[0], _n);
+        for (int j = 1; j < m; j++)
+        {
+            _nodes[j] = _times[j - 1];
+            Array.Copy(_states[j - 1], _divided[j], _n);
+        }
+        double lower = double.NaN, current = double.NaN, higher = double.NaN;
+        double factorial = 1.0; // (l-1)!
+        for (int l = 1; l < m; l++)
+        {
+            for (int i = 0; i < m - l; i++)
+            {
+                double inv = 1.0 / (_nodes[i + l] - _nodes[i]);
+                var hi = _divided[i + 1];
+                var lo = _divided[i];
+                for (int c = 0; c < _n; c++) lo[c] = (hi[c] - lo[c]) * inv;
+            }
+            if (l >= 2) factorial *= l - 1;
+            int q = l - 1;
+            if (q < k - 1 || q == 0) continue;
+            double e = Math.Pow(h, l) * factorial * WeightedNorm(_divided[0]);
+            if (q == k - 1) lower = e;
+            else if (q == k) current = e;
+            else if (q == k + 1) higher = e;
+        }
+        return new Estimates(lower, current, higher);
+    }
+
+    private bool TryStep(double tNew, int k, double[] y)
+    {
+        Span<double> a = stackalloc double[k + 1];
+        Span<double> nodes = stackalloc double[k + 1];
+        nodes[0] = tNew;
+        for (int j = 1; j <= k; j++) nodes[j] = _times[j - 1];
+        double a0 = 0;
+        for (int m = 1; m <= k; m++) a0 += 1.0 / (nodes[0] - nodes[m]);
+        for (int j = 1; j <= k; j++)
+        {
+            double num = 1, den = 1;
+            for (int m = 0; m <= k; m++)
+            {
+                if (m == j) continue;
+                den *= nodes[j] - nodes[m];
+                if (m != 0) num *= nodes[0] - nodes[m];
+            }
+            a[j] = num / den;
+        }
+        Array.Clear(_b);
+        for (int j = 1; j <= k; j++)
+        {
+            var yj = _states[j - 1];
+            double aj = a[j];
+            for (int i = 0; i < _n; i++) _b[i] += aj * yj[i];
+        }
+        Predict(tNew, Math.Min(k + 1, _times.Count), y);
+        Array.Copy(y, _predicted, _n);
+        SetWeights(y);
+        return Newton(tNew, a0, y, consistentInitialisation: false);
+    }
+
+    /// <summary>Extrapolates the polynomial through the newest <paramref name="points"/> accepted states.</summary>
+    private void Predict(double t, int points, double[] y)
+    {
+        Array.Clear(y);
+        for (int j = 0; j < points; j++)
+        {
+            double l = 1;
+            for (int m = 0; m < points; m++)
+                if (m != j) l *= (t - _times[m]) / (_times[j] - _times[m]);
+            var yj = _states[j];
+            for (int i = 0; i < _n; i++) y[i] += l * yj[i];
+        }
+    }
+
+    /// <summary>
+    /// Solves <c>M (a0 y + b) + g(t, y) = 0</c> for y in place. With
+    /// <paramref name="consistentInitialisation"/> the differential unknowns are held fixed and
+    /// only the algebraic rows are solved.
+    /// </summary>
+    private bool Newton(double t, double a0, double[] y, bool consistentInitialisation)
+    {
+        double previous = double.PositiveInfinity;
+        for (int iteration = 0; iteration < _options.MaxNewtonIterations; iteration++)
+        {
+            _system.Evaluate(t, y, _g, _jacobian);
+            Statistics.JacobianEvaluations++;
+            if (consistentInitialisation)
+            {
+                for (int k = 0; k < _jacobian.Length; k++)
+                    if (_mass[_entryRow[k]] != 0) _jacobian[k] = _entryRow[k] == _entryColumn[k] ? 1.0 : 0.0;
+                for (int i = 0; i < _n; i++) _delta[i] = _mass[i] != 0 ? 0.0 : _g[i];
+            }
+            else
+            {
+                for (int i = 0; i < _n; i++)
+                {
+                    if (_mass[i] == 0) { _delta[i] = _g[i]; continue; }
+                    _delta[i] = _g[i] + _mass[i] * (a0 * y[i] + _b[i]);
+                    _jacobian[_diagonalSlot[i]] += a0 * _mass[i];
+                }
+            }
+            try
+            {
+                _linear.Factor(_jacobian);
+            }
+            catch (SingularIterationMatrixException)
+            {
+                return false;
+            }
+            Statistics.Factorizations++;
+            _linear.Solve(_delta);
+            Statistics.NewtonIterations++;
+            for (int i = 0; i < _n; i++) y[i] -= _delta[i];
+            double norm = WeightedNorm(_delta);
+            if (!double.IsFinite(norm)) return false;
+            if (norm <= _options.NewtonTolerance) return true;
+            if (iteration > 0 && norm > previous) return false;
+            previous = norm;
+        }
+        return false;
+    }
+
+    private double InitialStep(double t0, double[] y)
+    {
+        if (_options.InitialStep > 0) return _options.InitialStep;
+        // Rate of the differential unknowns at t0 from M dy/dt = -g.
+        _system.Evaluate(t0, y, _g, Span<double>.Empty);
+        for (int i = 0; i < _n; i++) _delta[i] = _mass[i] != 0 ? -_g[i] / _mass[i] : 0.0;
+        SetWeights(y);
+        double rate = WeightedNorm(_delta);
+        double h = rate > 0 ? 0.05 / rate : 1.0;
+        return Math.Clamp(h, _options.MinStep * 10, Math.Min(_options.MaxStep, 1e3));
+    }
+
+    private void SetWeights(ReadOnlySpan<double> y)
+    {
+        double rtol = _options.RelativeTolerance;
+        for (int i = 0; i < _n; i++) _weights[i] = 1.0 / (rtol * (Math.Abs(y[i]) + _scale[i]));
+    }
+
+    private double WeightedNorm(ReadOnlySpan<double> v)
+    {
+        double sum = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            double x = v[i] * _weights[i];
+            sum += x * x;
+        }
+        return Math.Sqrt(sum / _n);
+    }
+}

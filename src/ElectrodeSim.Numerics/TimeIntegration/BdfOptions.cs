@@ -1,0 +1,47 @@
+namespace ElectrodeSim.Numerics.TimeIntegration;
+
+/// <summary>Settings of <see cref="BdfIntegrator"/>. Times in seconds.</summary>
+public sealed record BdfOptions
+{
+    /// <summary>Relative tolerance of the local error test; absolute tolerance is this times each unknown's scale.</summary>
+    public double RelativeTolerance { get; init; } = 1e-3;
+    /// <summary>Highest BDF order (1–5).</summary>
+    public int MaxOrder { get; init; } = 5;
+    /// <summary>First step; 0 chooses one from the tolerance.</summary>
+    public double InitialStep { get; init; }
+    public double MaxStep { get; init; } = double.PositiveInfinity;
+    public double MinStep { get; init; } = 1e-12;
+    /// <summary>When positive, every step has this size (no error control): for convergence studies.</summary>
+    public double FixedStep { get; init; }
+    /// <summary>Newton stops when the weighted RMS norm of the update falls below this (in units of the error tolerance).</summary>
+    public double NewtonTolerance { get; init; } = 1e-4;
+    public int MaxNewtonIterations { get; init; } = 8;
+
+    public void Validate()
+    {
+        if (!(RelativeTolerance > 0 && RelativeTolerance < 1)) throw new ArgumentException($"relative tolerance {RelativeTolerance} is not in (0, 1)");
+        if (MaxOrder is < 1 or > 5) throw new ArgumentException($"max order {MaxOrder} is not in 1..5");
+        if (FixedStep < 0) throw new ArgumentException($"fixed step {FixedStep} is negative");
+        if (!(MinStep > 0)) throw new ArgumentException($"min step {MinStep} is not > 0");
+    }
+}
+
+/// <summary>What the integrator did: the solver report.</summary>
+public sealed class IntegratorStatistics
+{
+    public int Steps { get; internal set; }
+    public int RejectedSteps { get; internal set; }
+    public int NewtonFailures { get; internal set; }
+    public int NewtonIterations { get; internal set; }
+    public int JacobianEvaluations { get; internal set; }
+    public int Factorizations { get; internal set; }
+    public int MaxOrderUsed { get; internal set; }
+    public double SmallestStep { get; internal set; } = double.PositiveInfinity;
+    public double LargestStep { get; internal set; }
+
+    public override string ToString() =>
+        $"steps {Steps}, rejected {RejectedSteps}, Newton failures {NewtonFailures}, Newton iterations {NewtonIterations}, " +
+        $"Jacobians {JacobianEvaluations}, max order {MaxOrderUsed}";
+}
+
+public sealed class IntegrationFailedException(string message) : Exception(message);

@@ -1,0 +1,85 @@
+namespace ElectrodeSim.Materials;
+
+/// <summary>
+/// Transport properties of a binary electrolyte in concentrated-solution theory: conductivity
+/// κ(c, T) [S/m], salt diffusivity D(c, T) [m²/s], cation transference number t+ [1] and
+/// thermodynamic factor 1 + dln f/dln c [1].
+/// </summary>
+public sealed class ElectrolyteProperties
+{
+    public required string Name { get; init; }
+    public required string Source { get; init; }
+    public required Correlation Conductivity { get; init; }
+    public required Correlation Diffusivity { get; init; }
+    public required double TransferenceNumber { get; init; }
+    public required Correlation ThermodynamicFactor { get; init; }
+}
+
+/// <summary>Named LiPF6 carbonate electrolyte correlations.</summary>
+public static class Electrolytes
+{
+    public static IReadOnlyList<string> Names { get; } = ["Valoen2005", "Nyman2008", "Nyman2008Arrhenius"];
+
+    public static ElectrolyteProperties ByName(string name) => name switch
+    {
+        "Valoen2005" => Valoen2005,
+        "Nyman2008" => Nyman2008,
+        "Nyman2008Arrhenius" => Nyman2008Arrhenius,
+        _ => throw new KeyNotFoundException($"unknown electrolyte '{name}'; known: {string.Join(", ", Names)}"),
+    };
+
+    /// <summary>
+    /// Valøen & Reimers, J. Electrochem. Soc. 152 (2005) A882, doi:10.1149/1.1872737: LiPF6 in
+    /// PC/EC/DMC. κ eq. (17), D eq. (14) (its "ln" is log10), t+ = 0.38 and
+    /// (1 − t+)(1 + dln f/dln c) = 0.601 − 0.24 c^0.5 + 0.982 [1 − 0.0052 (T − 294)] c^1.5 (c in mol/L).
+    /// </summary>
+    public static ElectrolyteProperties Valoen2005 { get; } = new()
+    {
+        Name = "Valoen2005",
+        Source = "Valøen & Reimers, J. Electrochem. Soc. 152 (2005) A882, doi:10.1149/1.1872737",
+        Conductivity = new Correlation("Valoen2005 conductivity", "Valøen & Reimers 2005 eq. 17", "S/m", (c, T) =>
+        {
+            double m = c / 1000.0;
+            double s = (-10.5 + 0.0740 * T - 6.96e-5 * T * T) + m * (0.668 - 0.0178 * T + 2.80e-5 * T * T) + m * m * (0.494 - 8.86e-4 * T);
+            return 0.1 * m * s * s;
+        }),
+        Diffusivity = new Correlation("Valoen2005 diffusivity", "Valøen & Reimers 2005 eq. 14", "m^2/s", (c, T) =>
+        {
+            double m = c / 1000.0;
+            double tg = 229.0 + 5.0 * m;
+            return Math.Pow(10.0, -4.43 - 54.0 / (T - tg) - 0.22 * m) * 1e-4;
+        }),
+        TransferenceNumber = 0.38,
+        ThermodynamicFactor = new Correlation("Valoen2005 thermodynamic factor", "Valøen & Reimers 2005 eq. 19", "1", (c, T) =>
+        {
+            double m = Math.Max(c, 0.0) / 1000.0;
+            return (0.601 - 0.24 * Math.Sqrt(m) + 0.982 * (1 - 0.0052 * (T - 294.0)) * Math.Pow(m, 1.5)) / (1 - 0.38);
+        }),
+    };
+
+    private static double NymanConductivity(double c) { double m = c / 1000.0; return 0.1297 * m * m * m - 2.51 * Math.Pow(m, 1.5) + 3.329 * m; }
+    private static double NymanDiffusivity(double c) { double m = c / 1000.0; return 8.794e-11 * m * m - 3.972e-10 * m + 4.862e-10; }
+    private static double EckerArrhenius(double T) => Math.Exp(17000.0 / PhysicalConstants.GasConstant * (1 / 298.15 - 1 / T));
+
+    /// <summary>Nyman et al., Electrochim. Acta 53 (2008) 6356, doi:10.1016/j.electacta.2008.04.023: LiPF6 in EC:EMC 3:7, 298 K only; t+ = 0.2594, TDF = 1 (as in Chen2020).</summary>
+    public static ElectrolyteProperties Nyman2008 { get; } = new()
+    {
+        Name = "Nyman2008",
+        Source = "Nyman et al., Electrochim. Acta 53 (2008) 6356, doi:10.1016/j.electacta.2008.04.023",
+        Conductivity = new Correlation("Nyman2008 conductivity", "Nyman 2008", "S/m", (c, _) => NymanConductivity(c)),
+        Diffusivity = new Correlation("Nyman2008 diffusivity", "Nyman 2008", "m^2/s", (c, _) => NymanDiffusivity(c)),
+        TransferenceNumber = 0.2594,
+        ThermodynamicFactor = Correlation.Constant("unit thermodynamic factor", "1", 1.0),
+    };
+
+    /// <summary>Nyman 2008 with the Ecker 2015 Arrhenius factor (17 kJ/mol about 298.15 K), as in O'Kane 2022.</summary>
+    public static ElectrolyteProperties Nyman2008Arrhenius { get; } = new()
+    {
+        Name = "Nyman2008Arrhenius",
+        Source = "Nyman et al. 2008 with Ecker et al. 2015 activation energy 17 kJ/mol",
+        Conductivity = new Correlation("Nyman2008 conductivity (Arrhenius)", "Nyman 2008 / Ecker 2015", "S/m", (c, T) => NymanConductivity(c) * EckerArrhenius(T)),
+        Diffusivity = new Correlation("Nyman2008 diffusivity (Arrhenius)", "Nyman 2008 / Ecker 2015", "m^2/s", (c, T) => NymanDiffusivity(c) * EckerArrhenius(T)),
+        TransferenceNumber = 0.2594,
+        ThermodynamicFactor = Correlation.Constant("unit thermodynamic factor", "1", 1.0),
+    };
+}

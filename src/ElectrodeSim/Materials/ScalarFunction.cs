@@ -1,0 +1,39 @@
+namespace ElectrodeSim.Materials;
+
+/// <summary>A correlation f(c, T) with its source; the derivative ∂f/∂c is by central difference unless supplied.</summary>
+public sealed class Correlation
+{
+    private readonly Func<double, double, double> _f;
+    private readonly Func<double, double, double>? _dfdc;
+
+    public Correlation(string name, string source, string unit, Func<double, double, double> f, Func<double, double, double>? dfdc = null)
+    {
+        Name = name;
+        Source = source;
+        Unit = unit;
+        _f = f;
+        _dfdc = dfdc;
+    }
+
+    public string Name { get; }
+    public string Source { get; }
+    public string Unit { get; }
+
+    public double Value(double c, double temperature) => _f(c, temperature);
+
+    /// <summary>Value and ∂f/∂c. Central difference with a step of 1e-6 relative (error ~1e-10 relative for smooth correlations).</summary>
+    public double Value(double c, double temperature, out double dfdc)
+    {
+        if (_dfdc != null)
+        {
+            dfdc = _dfdc(c, temperature);
+            return _f(c, temperature);
+        }
+        double h = 1e-6 * Math.Max(Math.Abs(c), 1.0);
+        dfdc = (_f(c + h, temperature) - _f(c - h, temperature)) / (2 * h);
+        return _f(c, temperature);
+    }
+
+    public static Correlation Constant(string name, string unit, double value) =>
+        new(name, "constant", unit, (_, _) => value, (_, _) => 0.0);
+}

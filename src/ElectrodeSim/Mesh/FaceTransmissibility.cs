@@ -1,0 +1,37 @@
+namespace ElectrodeSim.Mesh;
+
+/// <summary>How a transport coefficient is carried from two cell centres to their shared face.</summary>
+public enum FaceAverage
+{
+    /// <summary>Series resistances of the two half cells: exact flux continuity across a jump in the coefficient.</summary>
+    Harmonic,
+    /// <summary>Mean of the two cell values over the centre distance.</summary>
+    Arithmetic,
+}
+
+/// <summary>
+/// Two-point flux approximation between cells L and R of widths dL and dR:
+/// <c>flux = −T (u_R − u_L)</c>. Harmonic: <c>T = 1 / (dL/(2 kL) + dR/(2 kR))</c>;
+/// arithmetic: <c>T = (kL + kR) / (dL + dR)</c>.
+/// </summary>
+public static class FaceTransmissibility
+{
+    public static double Compute(FaceAverage scheme, double dL, double kL, double dR, double kR, out double dTdkL, out double dTdkR)
+    {
+        if (scheme == FaceAverage.Arithmetic)
+        {
+            double inv = 1.0 / (dL + dR);
+            dTdkL = inv;
+            dTdkR = inv;
+            return (kL + kR) * inv;
+        }
+        double rL = 0.5 * dL / kL, rR = 0.5 * dR / kR;
+        double t = 1.0 / (rL + rR);
+        dTdkL = t * t * rL / kL;
+        dTdkR = t * t * rR / kR;
+        return t;
+    }
+
+    /// <summary>Half-cell transmissibility between a cell centre and its boundary face: 2k/d.</summary>
+    public static double Boundary(double d, double k) => 2.0 * k / d;
+}

@@ -1,0 +1,106 @@
+using ElectrodeSim.Materials;
+
+namespace ElectrodeSim.Model;
+
+/// <summary>A porous separator layer. SI units.</summary>
+public sealed class SeparatorParameters
+{
+    /// <summary>Thickness [m].</summary>
+    public required double Thickness { get; init; }
+    /// <summary>Electrolyte volume fraction [1].</summary>
+    public required double Porosity { get; init; }
+    /// <summary>Bruggeman exponent for electrolyte transport [1].</summary>
+    public double Bruggeman { get; init; } = 1.5;
+}
+
+/// <summary>A porous insertion electrode with spherical particles. SI units.</summary>
+public sealed class ElectrodeParameters
+{
+    public required string Name { get; init; }
+    /// <summary>Thickness [m].</summary>
+    public required double Thickness { get; init; }
+    /// <summary>Electrolyte volume fraction ε_e [1].</summary>
+    public required double Porosity { get; init; }
+    /// <summary>Active-material volume fraction ε_s [1].</summary>
+    public required double ActiveVolumeFraction { get; init; }
+    /// <summary>Particle radius [m].</summary>
+    public required double ParticleRadius { get; init; }
+    /// <summary>Bruggeman exponent for electrolyte transport [1].</summary>
+    public double BruggemanElectrolyte { get; init; } = 1.5;
+    /// <summary>Effective electronic conductivity σ_eff of the solid phase [S/m].</summary>
+    public required double EffectiveConductivity { get; init; }
+    /// <summary>Maximum lithium concentration in the active material c_s,max [mol/m³].</summary>
+    public required double MaxConcentration { get; init; }
+    /// <summary>Uniform initial state of lithiation θ0 = c_s/c_s,max [1].</summary>
+    public required double InitialStateOfLithiation { get; init; }
+    /// <summary>Solid diffusivity at the reference temperature [m²/s].</summary>
+    public required double SolidDiffusivity { get; init; }
+    /// <summary>Activation energy of the solid diffusivity [J/mol]; 0 for none.</summary>
+    public double SolidDiffusivityActivationEnergy { get; init; }
+    /// <summary>Reference temperature of the solid diffusivity [K].</summary>
+    public double ReferenceTemperature { get; init; } = 298.15;
+    /// <summary>Exchange-current prefactor j0' [A/m²]: j0_ref(T) = j0' exp(−Ea/RT) (MODEL.md §2).</summary>
+    public required double ExchangeCurrentPrefactor { get; init; }
+    /// <summary>Activation energy Ea of the interfacial reaction [J/mol].</summary>
+    public double ReactionActivationEnergy { get; init; }
+    public double AnodicTransferCoefficient { get; init; } = 0.5;
+    public double CathodicTransferCoefficient { get; init; } = 0.5;
+    /// <summary>Film (SEI/contact) resistance per unit particle surface R_film [Ω·m²].</summary>
+    public double FilmResistance { get; init; }
+    public required IOpenCircuitPotential OpenCircuitPotential { get; init; }
+    /// <summary>Density of the active material [kg/m³], for specific capacity.</summary>
+    public required double ActiveMaterialDensity { get; init; }
+
+    /// <summary>Specific interfacial area a = 3 ε_s / R_p [1/m].</summary>
+    public double SpecificArea => 3.0 * ActiveVolumeFraction / ParticleRadius;
+
+    /// <summary>Active mass per electrode area [kg/m²].</summary>
+    public double ActiveMassPerArea => ActiveVolumeFraction * ActiveMaterialDensity * Thickness;
+
+    public double SolidDiffusivityAt(double temperature) =>
+        SolidDiffusivity * Math.Exp(SolidDiffusivityActivationEnergy / PhysicalConstants.GasConstant * (1 / ReferenceTemperature - 1 / temperature));
+
+    /// <summary>j0 at θ = 0.5 and c_e = c_e,ref [A/m²].</summary>
+    public double ReferenceExchangeCurrentDensity(double temperature) =>
+        ExchangeCurrentPrefactor * Math.Exp(-ReactionActivationEnergy / (PhysicalConstants.GasConstant * temperature));
+}
+
+/// <summary>Lithium-metal counter electrode: j0_Li = k F c_Li^0.7 c_e^0.3 (Xu et al. 2019).</summary>
+public sealed class LithiumFoilParameters
+{
+    /// <summary>Rate coefficient k in j0 = k F c_Li^0.7 c_e^0.3 [m/s · (m³/mol)^0 ...]; Xu2019: 3.5e-8.</summary>
+    public double RateCoefficient { get; init; } = 3.5e-8;
+    /// <summary>Lithium-metal concentration c_Li = 1 / molar volume [mol/m³].</summary>
+    public double LithiumConcentration { get; init; } = 1.0 / 1.3e-5;
+    /// <summary>Anodic transfer coefficient of the foil reaction [1].</summary>
+    public double TransferCoefficient { get; init; } = 0.5;
+
+    public double ExchangeCurrentDensity(double ce) =>
+        RateCoefficient * PhysicalConstants.Faraday * Math.Pow(LithiumConcentration, 0.7) * Math.Pow(Math.Max(ce, 1e-12), 0.3);
+}
+
+/// <summary>
+/// Everything the P2D model needs, in SI units: a stack of layers along x. A half cell is
+/// [separator, electrode] with a lithium foil at x = 0; a full cell is [electrode, separator,
+/// electrode] with the left collector grounded. The same equations hold in every electrode.
+/// </summary>
+public sealed class CellParameters
+{
+    /// <summary>Cell temperature [K].</summary>
+    public required double Temperature { get; init; }
+    public required ElectrolyteProperties Electrolyte { get; init; }
+    /// <summary>Initial electrolyte concentration [mol/m³].</summary>
+    public required double InitialElectrolyteConcentration { get; init; }
+    /// <summary>Reference electrolyte concentration of the exchange current density [mol/m³].</summary>
+    public double ReferenceElectrolyteConcentration { get; init; } = 1000.0;
+    public required SeparatorParameters Separator { get; init; }
+    /// <summary>Electrodes from x = 0: one (half cell, the working electrode) or two (full cell: negative, positive).</summary>
+    public required IReadOnlyList<ElectrodeParameters> Electrodes { get; init; }
+    /// <summary>Counter electrode of a half cell; null for a full cell.</summary>
+    public LithiumFoilParameters? LithiumFoil { get; init; }
+
+    public bool IsHalfCell => LithiumFoil != null;
+
+    /// <summary>The electrode whose active mass defines specific capacity (the working electrode; for a full cell the positive).</summary>
+    public ElectrodeParameters WorkingElectrode => Electrodes[^1];
+}

@@ -1,0 +1,209 @@
+using ElectrodeSim.Materials;
+using ElectrodeSim.Mesh;
+using ElectrodeSim.Numerics.Sparse;
+using ElectrodeSim.Numerics.TimeIntegration;
+using ElectrodeSim.Physics;
+
+namespace ElectrodeSim.Model;
+
+/// <summary>
+/// The pseudo-2D (Doyle–Fuller–Newman) model as a DAE <c>M dy/dt + g(y) = 0</c>: the sum of its
+/// conservation laws over one mesh. Half cell and full cell are two layer stacks of the same model.
+/// </summary>
+public sealed class P2DModel : IDaeSystem
+{
+    private readonly IModelEquation[] _equations;
+    private readonly double[] _mass;
+    private readonly double[] _scale;
+
+    public P2DModel(CellParameters cell, MeshSettings meshSettings, FaceAverage faceAverage = FaceAverage.Harmonic)
+    {
+        Cell = cell;
+        Mesh = new CellMesh(cell, meshSettings);
+        Context = new P2DContext(cell, Mesh, faceAverage);
+        Control = new OperatingControl(Context);
+        _equations =
+        [
+            new ElectrolyteMassBalance(Context),
+            new ElectrolyteChargeBalance(Context),
+            new SolidChargeBalance(Context),
+            new ButlerVolmerKinetics(Context),
+            new ParticleDiffusion(Context),
+            Control,
+        ];
+        var builder = new SparsityPatternBuilder(Layout.Size);
+        builder.AddDiagonal();
+        foreach (var equation in _equations) equation.DeclarePattern(builder);
+        JacobianPattern = builder.Build();
+        foreach (var equation in _equations) equation.Bind(JacobianPattern);
+
+        _mass = new double[Layout.Size];
+        _scale = new double[Layout.Size];
+        for (int i = 0; i < Mesh.CellCount; i++)
+        {
+            _mass[Layout.ElectrolyteConcentration(i)] = Context.Porosity[i];
+            _scale[Layout.ElectrolyteConcentration(i)] = cell.InitialElectrolyteConcentration;
+            _scale[Layout.ElectrolytePotential(i)] = 0.1;
+            if (!Layout.IsElectrode(i)) continue;
+            var electrode = cell.Electrodes[Layout.ElectrodeOf(i)];
+            _scale[Layout.SolidPotential(i)] = 0.1;
+            _scale[Layout.InterfacialCurrent(i)] = 1.0;
+            for (int k = 0; k < Mesh.Particles[Layout.ElectrodeOf(i)].Shells; k++)
+            {
+                _mass[Layout.SolidConcentration(i, k)] = 1.0;
+                _scale[Layout.SolidConcentration(i, k)] = electrode.MaxConcentration;
+            }
+        }
+        _scale[Layout.Current] = 1.0;
+        _mass[Layout.Charge] = 1.0;
+        _scale[Layout.Charge] = 1.0;
+    }
+
+    public CellParameters Cell { get; }
+    public CellMesh Mesh { get; }
+    public P2DContext Context { get; }
+    public UnknownLayout Layout => Context.Layout;
+    public OperatingControl Control { get; }
+
+    public int Size => Layout.Size;
+    public SparsityPattern JacobianPattern { get; }
+    public ReadOnlySpan<double> MassDiagonal => _mass;
+    public ReadOnlySpan<double> Scale => _scale;
+
+    public void Evaluate(double t, ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian)
+    {
+        residual.Clear();
+        jacobian.Clear();
+        Context.UpdateElectrolyteTransport(y);
+        foreach (var equation in _equations) equation.Evaluate(y, residual, jacobian);
+    }
+
+    /// <summary>Sets the current scale of the error weights (so that |I| is resolved relative to the protocol's current).</summary>
+    public void SetCurrentScale(double amperesPerSquareMetre) => _scale[Layout.Current] = Math.Max(Math.Abs(amperesPerSquareMetre), 1e-3);
+
+    /// <summary>
+    /// The rest state: uniform electrolyte and particles at their initial values, potentials at
+    /// equilibrium (a first guess; the integrator makes the algebraic part consistent).
+    /// </summary>
+    public double[] InitialState()
+    {
+        var y = new double[Size];
+        double phiE = 0.0;
+        if (!Cell.IsHalfCell)
+        {
+            var negative = Cell.Electrodes[0];
+            phiE = -negative.OpenCircuitPotential.Evaluate(negative.InitialStateOfLithiation, out _);
+        }
+        for (int i = 0; i < Mesh.CellCount; i++)
+        {
+            y[Layout.ElectrolyteConcentration(i)] = Cell.InitialElectrolyteConcentration;
+            y[Layout.ElectrolytePotential(i)] = phiE;
+            if (!Layout.IsElectrode(i)) continue;
+            var electrode = Cell.Electrodes[Layout.ElectrodeOf(i)];
+            double theta0 = electrode.InitialStateOfLithiation;
+            y[Layout.SolidPotential(i)] = phiE + electrode.OpenCircuitPotential.Evaluate(theta0, out _);
+            for (int k = 0; k < Mesh.Particles[Layout.ElectrodeOf(i)].Shells; k++)
+                y[Layout.SolidConcentration(i, k)] = theta0 * electrode.MaxConcentration;
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// A first guess of the algebraic unknowns for current density <paramref name="current"/>
+    /// [A/m²] with the differential ones as they are: uniform reaction in each electrode
+    /// (∫a j dx = ∓I), Butler–Volmer inverted for η, foil overpotential for φ_e. It only has to
+    /// put Newton in the basin of the consistent state; the exponential kinetics make j = 0 a
+    /// poor start at high current and small exchange current densities.
+    /// </summary>
+    public void EstimateAlgebraicState(Span<double> y, double current)
+    {
+        y[Layout.Current] = current;
+        double f = Context.InverseThermalVoltage;
+        double phiE = 0.0;
+        if (Cell.IsHalfCell)
+            phiE = -LithiumFoil.Overpotential(Cell.LithiumFoil!, current, Cell.InitialElectrolyteConcentration, f);
+        else
+        {
+            var negative = Cell.Electrodes[0];
+            var firstCell = Mesh.ElectrodeLayers.First(l => l.ElectrodeIndex == 0).FirstCell;
+            double j = current / (negative.SpecificArea * negative.Thickness);
+            double theta = SurfaceStateOfLithiation(y, firstCell);
+            phiE = -(negative.OpenCircuitPotential.Evaluate(theta, out _) + Overpotential(negative, j, theta, f));
+        }
+        for (int i = 0; i < Mesh.CellCount; i++)
+        {
+            y[Layout.ElectrolytePotential(i)] = phiE;
+            if (!Layout.IsElectrode(i)) continue;
+            int e = Layout.ElectrodeOf(i);
+            var electrode = Cell.Electrodes[e];
+            double sign = e == Cell.Electrodes.Count - 1 ? -1.0 : 1.0;
+            double j = sign * current / (electrode.SpecificArea * electrode.Thickness);
+            y[Layout.InterfacialCurrent(i)] = j;
+            double theta = SurfaceStateOfLithiation(y, i);
+            y[Layout.SolidPotential(i)] = phiE + electrode.OpenCircuitPotential.Evaluate(theta, out _) + Overpotential(electrode, j, theta, f);
+        }
+    }
+
+    /// <summary>η + R_film j for interfacial current j at reference electrolyte concentration (symmetric-coefficient inversion).</summary>
+    private double Overpotential(ElectrodeParameters electrode, double j, double theta, double f)
+    {
+        double t = Math.Clamp(theta, 1e-6, 1 - 1e-6);
+        double j0 = electrode.ReferenceExchangeCurrentDensity(Cell.Temperature)
+                    * Math.Pow((1 - t) / 0.5, electrode.AnodicTransferCoefficient) * Math.Pow(t / 0.5, electrode.CathodicTransferCoefficient);
+        double alpha = 0.5 * (electrode.AnodicTransferCoefficient + electrode.CathodicTransferCoefficient);
+        return Math.Asinh(j / (2 * j0)) / (alpha * f) + electrode.FilmResistance * j;
+    }
+
+    /// <summary>Cell voltage [V].</summary>
+    public double Voltage(ReadOnlySpan<double> y) => SolidChargeBalance.Voltage(Context, y, out _, out _);
+
+    /// <summary>Open-circuit voltage of the rest state [V].</summary>
+    public double InitialOpenCircuitVoltage()
+    {
+        double u = Cell.WorkingElectrode.OpenCircuitPotential.Evaluate(Cell.WorkingElectrode.InitialStateOfLithiation, out _);
+        if (Cell.IsHalfCell) return u;
+        var negative = Cell.Electrodes[0];
+        return u - negative.OpenCircuitPotential.Evaluate(negative.InitialStateOfLithiation, out _);
+    }
+
+    /// <summary>Lithium in the electrolyte and all particles per unit cell area [mol/m²].</summary>
+    public double LithiumInventory(ReadOnlySpan<double> y)
+    {
+        double total = 0;
+        for (int i = 0; i < Mesh.CellCount; i++)
+        {
+            double dx = Mesh.Widths[i];
+            total += Context.Porosity[i] * y[Layout.ElectrolyteConcentration(i)] * dx;
+            if (!Layout.IsElectrode(i)) continue;
+            int e = Layout.ElectrodeOf(i);
+            total += Cell.Electrodes[e].ActiveVolumeFraction * MeanParticleConcentration(y, i) * dx;
+        }
+        return total;
+    }
+
+    /// <summary>Volume-averaged lithium concentration of the particle in x cell <paramref name="cell"/> [mol/m³].</summary>
+    public double MeanParticleConcentration(ReadOnlySpan<double> y, int cell)
+    {
+        var particle = Mesh.Particles[Layout.ElectrodeOf(cell)];
+        double sum = 0;
+        for (int k = 0; k < particle.Shells; k++) sum += y[Layout.SolidConcentration(cell, k)] * particle.Volumes[k];
+        return sum / particle.TotalVolume;
+    }
+
+    /// <summary>Mean state of lithiation of electrode <paramref name="electrode"/> [1].</summary>
+    public double MeanStateOfLithiation(ReadOnlySpan<double> y, int electrode = -1)
+    {
+        if (electrode < 0) electrode = Cell.Electrodes.Count - 1;
+        var layer = Mesh.ElectrodeLayers.First(l => l.ElectrodeIndex == electrode);
+        double sum = 0, thickness = 0;
+        for (int i = layer.FirstCell; i < layer.FirstCell + layer.CellCount; i++)
+        {
+            sum += MeanParticleConcentration(y, i) * Mesh.Widths[i];
+            thickness += Mesh.Widths[i];
+        }
+        return sum / thickness / Cell.Electrodes[electrode].MaxConcentration;
+    }
+
+    public double SurfaceStateOfLithiation(ReadOnlySpan<double> y, int cell) =>
+        ButlerVolmerKinetics.SurfaceStateOfLithiation(Context, y, cell, out _, out _);
+}

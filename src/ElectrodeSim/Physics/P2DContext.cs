@@ -1,0 +1,104 @@
+using ElectrodeSim.Materials;
+using ElectrodeSim.Mesh;
+using ElectrodeSim.Model;
+using ElectrodeSim.Numerics.Sparse;
+
+namespace ElectrodeSim.Physics;
+
+/// <summary>
+/// What the conservation laws share: mesh, unknown layout, cell parameters, per-cell constants
+/// and, per evaluation, the effective electrolyte transport coefficients of every cell.
+/// </summary>
+public sealed class P2DContext
+{
+    public P2DContext(CellParameters cell, CellMesh mesh, FaceAverage faceAverage)
+    {
+        Cell = cell;
+        Mesh = mesh;
+        Layout = new UnknownLayout(mesh);
+        FaceAverage = faceAverage;
+        Temperature = cell.Temperature;
+        int n = mesh.CellCount;
+        Porosity = new double[n];
+        Bruggeman = new double[n];
+        SpecificArea = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            var layer = mesh.LayerOfCell(i);
+            if (layer.Kind == LayerKind.Separator)
+            {
+                Porosity[i] = cell.Separator.Porosity;
+                Bruggeman[i] = cell.Separator.Bruggeman;
+            }
+            else
+            {
+                var e = cell.Electrodes[layer.ElectrodeIndex];
+                Porosity[i] = e.Porosity;
+                Bruggeman[i] = e.BruggemanElectrolyte;
+                SpecificArea[i] = e.SpecificArea;
+            }
+        }
+        EffectiveDiffusivity = new double[n];
+        EffectiveDiffusivitySlope = new double[n];
+        EffectiveConductivity = new double[n];
+        EffectiveConductivitySlope = new double[n];
+        TransportFactor = new double[n];
+        TransportFactorSlope = new double[n];
+    }
+
+    public CellParameters Cell { get; }
+    public CellMesh Mesh { get; }
+    public UnknownLayout Layout { get; }
+    public FaceAverage FaceAverage { get; }
+    /// <summary>[K]</summary>
+    public double Temperature { get; }
+    /// <summary>F/RT [1/V].</summary>
+    public double InverseThermalVoltage => PhysicalConstants.Faraday / (PhysicalConstants.GasConstant * Temperature);
+    public double TransferenceNumber => Cell.Electrolyte.TransferenceNumber;
+
+    /// <summary>Electrolyte volume fraction per x cell [1].</summary>
+    public double[] Porosity { get; }
+    public double[] Bruggeman { get; }
+    /// <summary>a = 3 ε_s / R_p per x cell [1/m]; 0 in the separator.</summary>
+    public double[] SpecificArea { get; }
+
+    /// <summary>ε^b D_e(c) [m²/s] and its derivative in c, per cell, for the current evaluation.</summary>
+    public double[] EffectiveDiffusivity { get; }
+    public double[] EffectiveDiffusivitySlope { get; }
+    /// <summary>ε^b κ(c) [S/m] and its derivative in c.</summary>
+    public double[] EffectiveConductivity { get; }
+    public double[] EffectiveConductivitySlope { get; }
+    /// <summary>ν(c) = (2RT/F)(1 − t+)(1 + dln f/dln c) [V], the diffusion-potential factor, and dν/dc.</summary>
+    public double[] TransportFactor { get; }
+    public double[] TransportFactorSlope { get; }
+
+    /// <summary>Evaluates the electrolyte correlations in every cell.</summary>
+    public void UpdateElectrolyteTransport(ReadOnlySpan<double> y)
+    {
+        var el = Cell.Electrolyte;
+        double twoRTOverF = 2.0 / InverseThermalVoltage * (1 - el.TransferenceNumber);
+        for (int i = 0; i < Mesh.CellCount; i++)
+        {
+            double c = Math.Max(y[Layout.ElectrolyteConcentration(i)], 1e-6);
+            double tortuosity = Math.Pow(Porosity[i], Bruggeman[i]);
+            EffectiveDiffusivity[i] = tortuosity * el.Diffusivity.Value(c, Temperature, out double dD);
+            EffectiveDiffusivitySlope[i] = tortuosity * dD;
+            EffectiveConductivity[i] = tortuosity * el.Conductivity.Value(c, Temperature, out double dK);
+            EffectiveConductivitySlope[i] = tortuosity * dK;
+            TransportFactor[i] = twoRTOverF * el.ThermodynamicFactor.Value(c, Temperature, out double dTdf);
+            TransportFactorSlope[i] = twoRTOverF * dTdf;
+        }
+    }
+}
+
+/// <summary>
+/// One conservation law (or constitutive relation) of the P2D model: it declares which Jacobian
+/// entries it touches, learns their slots once, then adds its residual rows and their derivatives.
+/// </summary>
+public interface IModelEquation
+{
+    void DeclarePattern(SparsityPatternBuilder pattern);
+    void Bind(SparsityPattern pattern);
+    /// <summary>Adds g(y) rows into <paramref name="residual"/> and ∂g/∂y into <paramref name="jacobian"/> (skipped when empty).</summary>
+    void Evaluate(ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian);
+}

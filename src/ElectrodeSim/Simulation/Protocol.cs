@@ -1,0 +1,27 @@
+using ElectrodeSim.Physics;
+
+namespace ElectrodeSim.Simulation;
+
+/// <summary>What a stop condition watches.</summary>
+public enum StopQuantity { Voltage, CurrentMagnitude }
+
+/// <summary>Ends a protocol step when <see cref="Quantity"/> crosses <see cref="Threshold"/> (V or A/m²) from the given side.</summary>
+public sealed record StopCondition(StopQuantity Quantity, bool WhenBelow, double Threshold)
+{
+    public override string ToString() =>
+        $"{(Quantity == StopQuantity.Voltage ? "V" : "|I|")} {(WhenBelow ? "<=" : ">=")} {Threshold:G6} {(Quantity == StopQuantity.Voltage ? "V" : "A/m^2")}";
+}
+
+/// <summary>One step of a cycling protocol. <see cref="Value"/> is the current density [A/m²] or the voltage [V].</summary>
+public sealed record ProtocolStep
+{
+    public required string Label { get; init; }
+    public required ControlMode Mode { get; init; }
+    public double Value { get; init; }
+    /// <summary>Longest duration of the step [s].</summary>
+    public double MaxDuration { get; init; } = double.PositiveInfinity;
+    public IReadOnlyList<StopCondition> Stops { get; init; } = [];
+}
+
+/// <summary>The steps of a run, executed in order.</summary>
+public sealed record Protocol(IReadOnlyList<ProtocolStep> Steps);

@@ -1,0 +1,53 @@
+using ElectrodeSim.Numerics.TimeIntegration;
+
+namespace ElectrodeSim.Simulation;
+
+/// <summary>How a protocol step ended.</summary>
+public sealed record StepOutcome(int Index, string Label, double StartTime, double EndTime, string Reason, double Charge);
+
+/// <summary>Receives every recorded state of a run (the HDF5 writer is one).</summary>
+public interface ISolutionObserver
+{
+    void Record(double time, ReadOnlySpan<double> state, int protocolStep);
+}
+
+/// <summary>
+/// The time series of a run and the solver report. Fields are not kept here; observers write them.
+/// Capacity is reported per mass of the working electrode's active material.
+/// </summary>
+public sealed class Solution
+{
+    public List<double> Time { get; } = new();
+    public List<double> Voltage { get; } = new();
+    public List<double> CurrentDensity { get; } = new();
+    /// <summary>Charge passed since the start [C/m²].</summary>
+    public List<double> Charge { get; } = new();
+    public List<int> ProtocolStep { get; } = new();
+    public List<StepOutcome> Steps { get; } = new();
+    public required IntegratorStatistics Statistics { get; init; }
+    public required double ActiveMassPerArea { get; init; }
+    public double[] FinalState { get; internal set; } = [];
+    public TimeSpan WallTime { get; internal set; }
+
+    /// <summary>Specific capacity [mAh/g] of charge Q [C/m²]: Q / m / 3.6 C per mAh × 1000 mg/g… = Q / (3600 m).</summary>
+    public double SpecificCapacity(double charge) => charge / (3600.0 * ActiveMassPerArea);
+
+    /// <summary>Charge passed in the whole run [C/m²].</summary>
+    public double TotalCharge => Charge.Count > 0 ? Charge[^1] - Charge[0] : 0.0;
+
+    /// <summary>Charge-weighted average voltage ∫V dQ / ∫dQ over a protocol step [V] (trapezoid rule on the recorded points).</summary>
+    public double AverageVoltage(int protocolStep)
+    {
+        double energy = 0, charge = 0;
+        for (int k = 1; k < Time.Count; k++)
+        {
+            if (ProtocolStep[k] != protocolStep || ProtocolStep[k - 1] != protocolStep) continue;
+            double dq = Charge[k] - Charge[k - 1];
+            energy += 0.5 * (Voltage[k] + Voltage[k - 1]) * dq;
+            charge += dq;
+        }
+        return charge != 0 ? energy / charge : double.NaN;
+    }
+
+    public double StepCharge(int protocolStep) => Steps.First(s => s.Index == protocolStep).Charge;
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace ElectrodeSim.Native.Tests;
+
+/// <summary>A scratch directory deleted with the test.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = Directory.CreateTempSubdirectory("electrodesim-native-").FullName;
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory must not turn a passing test into a failure.
+        }
+    }
+}
+
+internal static class ExternalTool
+{
+    public const string SystemPython = "/usr/bin/python3";
+
+    public static bool H5DumpAvailable => Run("h5dump", ["--version"]).ExitCode == 0;
+
+    public static bool H5pyAvailable => System.IO.File.Exists(SystemPython) && Run(SystemPython, ["-c", "import h5py"]).ExitCode == 0;
+
+    public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            return (process.ExitCode, stdout.Result + stderr.Result);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return (-1, $"{program} could not be started");
+        }
+    }
+}
+
+/// <summary>A fact skipped when h5dump is not installed.</summary>
+public sealed class H5DumpFactAttribute : FactAttribute
+{
+    public H5DumpFactAttribute()
+    {
+        if (!ExternalTool.H5DumpAvailable)
+            Skip = "h5dump is not installed (Debian package hdf5-tools).";
+    }
+}
+
+/// <summary>A fact skipped when the system Python has no h5py.</summary>
+public sealed class H5pyFactAttribute : FactAttribute
+{
+    public H5pyFactAttribute()
+    {
+        if (!ExternalTool.H5pyAvailable)
+            Skip = $"{ExternalTool.SystemPython} cannot import h5py (Debian package python3-h5py).";
+    }
+}
