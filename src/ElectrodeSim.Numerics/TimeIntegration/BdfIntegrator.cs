@@ -395,11 +395,19 @@ public sealed class BdfIntegrator
             for (int i = 0; i < _n; i++) y[i] -= _delta[i];
             double norm = WeightedNorm(_delta);
             if (!double.IsFinite(norm)) return false;
-            if (norm <= _options.NewtonTolerance) return true;
+            if (norm <= _options.NewtonTolerance || AtRoundOff(y)) return true;
             if (iteration > 0 && norm > previous) return false;
             previous = norm;
         }
         return false;
+    }
+
+    /// <summary>True when the last update is at the level of rounding error of every unknown (tight tolerances cannot ask for more).</summary>
+    private bool AtRoundOff(ReadOnlySpan<double> y)
+    {
+        for (int i = 0; i < _n; i++)
+            if (Math.Abs(_delta[i]) > 1e-13 * (Math.Abs(y[i]) + _scale[i])) return false;
+        return true;
     }
 
     private double InitialStep(double t0, double[] y)

@@ -3,7 +3,7 @@ using ElectrodeSim.Materials;
 namespace ElectrodeSim.Model;
 
 /// <summary>A porous separator layer. SI units.</summary>
-public sealed class SeparatorParameters
+public sealed record SeparatorParameters
 {
     /// <summary>Thickness [m].</summary>
     public required double Thickness { get; init; }
@@ -14,7 +14,7 @@ public sealed class SeparatorParameters
 }
 
 /// <summary>A porous insertion electrode with spherical particles. SI units.</summary>
-public sealed class ElectrodeParameters
+public sealed record ElectrodeParameters
 {
     public required string Name { get; init; }
     /// <summary>Thickness [m].</summary>
@@ -66,7 +66,7 @@ public sealed class ElectrodeParameters
 }
 
 /// <summary>Lithium-metal counter electrode: j0_Li = k F c_Li^0.7 c_e^0.3 (Xu et al. 2019).</summary>
-public sealed class LithiumFoilParameters
+public sealed record LithiumFoilParameters
 {
     /// <summary>Rate coefficient k in j0 = k F c_Li^0.7 c_e^0.3 [m/s · (m³/mol)^0 ...]; Xu2019: 3.5e-8.</summary>
     public double RateCoefficient { get; init; } = 3.5e-8;
@@ -84,7 +84,7 @@ public sealed class LithiumFoilParameters
 /// [separator, electrode] with a lithium foil at x = 0; a full cell is [electrode, separator,
 /// electrode] with the left collector grounded. The same equations hold in every electrode.
 /// </summary>
-public sealed class CellParameters
+public sealed record CellParameters
 {
     /// <summary>Cell temperature [K].</summary>
     public required double Temperature { get; init; }

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using ElectrodeSim.Cases;
+using ElectrodeSim.Native.Hdf5;
+using Spectre.Console;
+
+namespace ElectrodeSim.Cli;
+
+public static class RunCommand
+{
+    public const int Ok = 0, RunFailed = 1, BadInput = 2;
+
+    public static int Execute(IAnsiConsole console, FileInfo[] cases, string? outputDirectory)
+    {
+        // Validate everything first: a typo in the third case should not surface after two long runs.
+        var setups = new List<(FileInfo File, SimulationSetup Setup)>();
+        int status = Ok;
+        foreach (var file in cases)
+        {
+            try { setups.Add((file, CaseBuilder.Build(CaseFile.Load(file.FullName)))); }
+            catch (CaseValidationException e) { ReportInvalid(e); status = BadInput; }
+            catch (FileNotFoundException e) { Console.Error.WriteLine($"error: {e.Message}"); status = BadInput; }
+        }
+        if (status != Ok) return status;
+
+        for (int k = 0; k < setups.Count; k++)
+        {
+            var (file, setup) = setups[k];
+            string? output = outputDirectory is null ? null : Path.Combine(outputDirectory, Path.GetFileNameWithoutExtension(file.Name) + ".h5");
+            if (Terminal.Plain || setups.Count > 1) console.WriteLine($"[{k + 1}/{setups.Count}] {file.Name}");
+            try
+            {
+                var result = Simulator.Run(setup, output);
+                Console.Out.WriteLine(result.Summary.ToString());
+                if (output != null) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, output)}");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Console.Error.WriteLine($"error: {file.Name}: the run failed: {e.Message}");
+                if (output != null) Console.Error.WriteLine($"  partial result marked failed: {Path.GetFileNameWithoutExtension(output)}.failed.h5");
+                status = RunFailed;
+            }
+        }
+        return status;
+    }
+
+    public static int Check(IAnsiConsole console, FileInfo[] cases)
+    {
+        int status = Ok;
+        foreach (var file in cases)
+        {
+            try
+            {
+                var setup = CaseBuilder.Build(CaseFile.Load(file.FullName));
+                console.WriteLine($"{file.Name}: valid ({setup.Name}, {setup.Protocol.Steps.Count} protocol step(s))");
+            }
+            catch (CaseValidationException e) { ReportInvalid(e); status = BadInput; }
+            catch (FileNotFoundException e) { Console.Error.WriteLine($"error: {e.Message}"); status = BadInput; }
+        }
+        return status;
+    }
+
+    public static int Bench(IAnsiConsole console, string casePath, int repeats)
+    {
+        SimulationSetup setup;
+        try { setup = CaseBuilder.Build(CaseFile.Load(casePath)); }
+        catch (CaseValidationException e) { ReportInvalid(e); return BadInput; }
+        for (int w = 0; w < 30; w++) Simulator.Run(setup);
+        var times = new List<double>();
+        RunResult? last = null;
+        for (int r = 0; r < Math.Max(1, repeats); r++)
+        {
+            var clock = Stopwatch.StartNew();
+            last = Simulator.Run(setup);
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        console.WriteLine($"{setup.Name}: {last!.Model.Size} unknowns, {last.Solution.Statistics}");
+        Console.Out.WriteLine($"wall time per run: min {times[0]:F2} ms, median {times[times.Count / 2]:F2} ms over {times.Count} runs (after 30 warm-up runs, one thread, no output file)");
+        return Ok;
+    }
+
+    private static void ReportInvalid(CaseValidationException e)
+    {
+        Console.Error.WriteLine($"error: {e.SourceName} is not a valid case:");
+        foreach (var error in e.Errors) Console.Error.WriteLine($"  {error}");
+    }
+}

@@ -1,0 +1,37 @@
+namespace ElectrodeSim.Cases;
+
+/// <summary>
+/// A parsed case: the records, the text they were read from (kept verbatim for the output
+/// file) and the directory that relative paths in the case are resolved against.
+/// </summary>
+public sealed class CaseDocument
+{
+    internal CaseDocument(CaseDefinition definition, string text, string sourceName, string baseDirectory, YamlNodeIndex index)
+    {
+        Definition = definition;
+        Text = text;
+        SourceName = sourceName;
+        BaseDirectory = baseDirectory;
+        Index = index;
+    }
+
+    /// <summary>The case as records, in the file's units.</summary>
+    public CaseDefinition Definition { get; }
+    /// <summary>The case text exactly as read.</summary>
+    public string Text { get; }
+    /// <summary>File name or label used in error messages.</summary>
+    public string SourceName { get; }
+    /// <summary>Absolute directory of the case file; relative paths (OCP tables) are resolved against it.</summary>
+    public string BaseDirectory { get; }
+
+    internal YamlNodeIndex Index { get; }
+
+    /// <summary>Every key path and sequence item present in the text (<c>electrode.kinetics</c>, <c>protocol[0].stop.voltage_below_V</c>).</summary>
+    public IEnumerable<string> KeyPaths => Index.Paths;
+
+    /// <summary>The scalar at a key path as written in the file (<c>4.12e-13</c>, not its parsed double), or null.</summary>
+    public string? TextAt(string path) => Index.ValueAt(path) is { Kind: YamlNodeKind.Scalar } node ? node.Text : null;
+
+    /// <summary>An absolute path for a path written in the case, relative to the case file's directory.</summary>
+    public string ResolvePath(string path) => System.IO.Path.GetFullPath(System.IO.Path.Combine(BaseDirectory, path));
+}

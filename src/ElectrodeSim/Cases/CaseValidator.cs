@@ -1,0 +1,433 @@
+using System.Globalization;
+using ElectrodeSim.Materials;
+
+namespace ElectrodeSim.Cases;
+
+/// <summary>
+/// Checks a parsed case before anything is built or solved, and reports every problem it
+/// finds, each naming the key path, the value as written and what is accepted
+/// (<c>electrode.thickness_um: -3 is not &gt; 0</c>). One check, one message.
+/// </summary>
+public static class CaseValidator
+{
+    /// <summary>The accepted values of <c>cell.type</c>.</summary>
+    public const string HalfCell = "half";
+    /// <summary>The accepted values of <c>protocol[i].mode</c>.</summary>
+    public static IReadOnlyList<string> Modes { get; } = ["current", "voltage", "rest"];
+    /// <summary>The keys that set the current of a <c>current</c> step; exactly one per step.</summary>
+    public static IReadOnlyList<string> CurrentKeys { get; } = ["current_density_A_m2", "current_density_mA_cm2", "specific_current_A_g", "c_rate"];
+    /// <summary>The accepted values of <c>solver.face_average</c>.</summary>
+    public static IReadOnlyList<string> FaceAverages { get; } = ["harmonic", "arithmetic"];
+    /// <summary>Upper bound of activation energies [J/mol]: 200 kJ/mol, far above any Li-ion process; larger values are unit slips.</summary>
+    public const double MaxActivationEnergy = 200_000;
+    /// <summary>Accepted range of mesh cell counts.</summary>
+    public const int MinCells = 1, MaxCells = 2000;
+
+    /// <summary>Throws <see cref="CaseValidationException"/> listing every problem, if there is any.</summary>
+    public static void Validate(CaseDocument document)
+    {
+        var errors = FindErrors(document);
+        if (errors.Count > 0) throw new CaseValidationException(document.SourceName, errors);
+    }
+
+    /// <summary>Every problem in the case; empty when it can be built.</summary>
+    public static IReadOnlyList<CaseError> FindErrors(CaseDocument document) => new Checks(document).Run();
+
+    private sealed class Checks(CaseDocument document)
+    {
+        private readonly List<CaseError> _errors = [];
+        private readonly CaseDefinition _case = document.Definition;
+
+        public IReadOnlyList<CaseError> Run()
+        {
+            if (string.IsNullOrWhiteSpace(_case.Name)) Missing("name", "the case name, text");
+            CheckCell();
+            CheckLithiumFoil();
+            CheckElectrolyte();
+            CheckSeparator();
+            var ocp = CheckElectrode();
+            CheckProtocol(ocp);
+            CheckMesh();
+            CheckSolver();
+            CheckOutput();
+            CheckProvenance();
+            return _errors;
+        }
+
+        private void CheckCell()
+        {
+            var cell = _case.Cell;
+            if (cell == null) { Missing("cell", $"section with type: {HalfCell} and temperature_K"); return; }
+            if (cell.Type == null) Missing("cell.type", HalfCell);
+            else if (cell.Type != HalfCell)
+                Fail("cell.type", cell.Type, $"{HalfCell}, the only cell type so far (a working electrode against lithium foil)");
+            if (Require(cell.TemperatureK, "cell.temperature_K", "cell temperature [K]"))
+                Open(cell.TemperatureK, "cell.temperature_K", 200, 400, "K");
+            Positive(cell.OneCCurrentDensityAM2, "cell.one_c_current_density_A_m2");
+        }
+
+        private void CheckLithiumFoil()
+        {
+            var foil = _case.LithiumFoil;
+            if (foil == null) return;
+            Positive(foil.RateCoefficientMS, "lithium_foil.rate_coefficient_m_s");
+            Positive(foil.LithiumConcentrationMolM3, "lithium_foil.lithium_concentration_mol_m3");
+            Open(foil.TransferCoefficient, "lithium_foil.transfer_coefficient", 0, 1);
+        }
+
+        private void CheckElectrolyte()
+        {
+            var electrolyte = _case.Electrolyte;
+            if (electrolyte == null) { Missing("electrolyte", "section with correlation and initial_concentration_mol_m3"); return; }
+            if (electrolyte.Correlation == null) Missing("electrolyte.correlation", "one of " + string.Join(", ", Electrolytes.Names));
+            else if (!Electrolytes.Names.Contains(electrolyte.Correlation))
+                Fail("electrolyte.correlation", electrolyte.Correlation, "one of " + string.Join(", ", Electrolytes.Names));
+            if (Require(electrolyte.InitialConcentrationMolM3, "electrolyte.initial_concentration_mol_m3", "initial salt concentration [mol/m³], > 0"))
+                Positive(electrolyte.InitialConcentrationMolM3, "electrolyte.initial_concentration_mol_m3");
+            Positive(electrolyte.ReferenceConcentrationMolM3, "electrolyte.reference_concentration_mol_m3");
+        }
+
+        private void CheckSeparator()
+        {
+            var separator = _case.Separator;
+            if (separator == null) { Missing("separator", "section with thickness_um and porosity"); return; }
+            if (Require(separator.ThicknessUm, "separator.thickness_um", "separator thickness [µm], > 0"))
+                Positive(separator.ThicknessUm, "separator.thickness_um");
+            if (Require(separator.Porosity, "separator.porosity", "separator porosity, in (0, 1)"))
+                Open(separator.Porosity, "separator.porosity", 0, 1);
+            Closed(separator.Bruggeman, "separator.bruggeman", 0, 5);
+        }
+
+        /// <summary>Checks the electrode; returns its equilibrium potential when that could be built, for the cut-off check.</summary>
+        private IOpenCircuitPotential? CheckElectrode()
+        {
+            var e = _case.Electrode;
+            if (e == null) { Missing("electrode", "section: the working electrode"); return null; }
+            if (Require(e.ThicknessUm, "electrode.thickness_um", "electrode thickness [µm], > 0"))
+                Positive(e.ThicknessUm, "electrode.thickness_um");
+            bool porosity = Require(e.Porosity, "electrode.porosity", "electrolyte volume fraction, in (0, 1)") && Open(e.Porosity, "electrode.porosity", 0, 1);
+            bool active = Require(e.ActiveVolumeFraction, "electrode.active_volume_fraction", "active-material volume fraction, in (0, 1)")
+                && Open(e.ActiveVolumeFraction, "electrode.active_volume_fraction", 0, 1);
+            if (porosity && active && e.Porosity + e.ActiveVolumeFraction >= 1)
+                Fail("electrode.porosity + electrode.active_volume_fraction",
+                    $"{Text("electrode.porosity", e.Porosity!.Value)} + {Text("electrode.active_volume_fraction", e.ActiveVolumeFraction!.Value)} = {Format(e.Porosity.Value + e.ActiveVolumeFraction.Value)}",
+                    "< 1 (the rest is carbon and binder)", locate: "electrode.active_volume_fraction");
+            if (Require(e.ParticleRadiusUm, "electrode.particle_radius_um", "particle radius [µm], > 0"))
+                Positive(e.ParticleRadiusUm, "electrode.particle_radius_um");
+            Closed(e.Bruggeman, "electrode.bruggeman", 0, 5);
+
+            ExactlyOne("electrode", "electronic conductivity [S/m]",
+                ("solid_conductivity_S_m", e.SolidConductivitySM), ("effective_conductivity_S_m", e.EffectiveConductivitySM));
+            Positive(e.SolidConductivitySM, "electrode.solid_conductivity_S_m");
+            Positive(e.EffectiveConductivitySM, "electrode.effective_conductivity_S_m");
+            Closed(e.SolidBruggeman, "electrode.solid_bruggeman", 0, 5);
+
+            if (Require(e.ActiveDensityKgM3, "electrode.active_density_kg_m3", "active-material density [kg/m³], > 0"))
+                Positive(e.ActiveDensityKgM3, "electrode.active_density_kg_m3");
+            ExactlyOne("electrode", "the active material's capacity",
+                ("max_capacity_mAh_g", e.MaxCapacityMAhG), ("max_concentration_mol_m3", e.MaxConcentrationMolM3));
+            Positive(e.MaxCapacityMAhG, "electrode.max_capacity_mAh_g");
+            Positive(e.MaxConcentrationMolM3, "electrode.max_concentration_mol_m3");
+
+            bool theta0 = Require(e.InitialStateOfLithiation, "electrode.initial_state_of_lithiation", "θ0 = c_s/c_s,max, in (0, 1)")
+                && Open(e.InitialStateOfLithiation, "electrode.initial_state_of_lithiation", 0, 1);
+            if (Require(e.SolidDiffusivityM2S, "electrode.solid_diffusivity_m2_s", "solid diffusivity [m²/s], > 0"))
+                Positive(e.SolidDiffusivityM2S, "electrode.solid_diffusivity_m2_s");
+            ActivationEnergy(e.SolidDiffusivityActivationEnergyJMol, "electrode.solid_diffusivity_activation_energy_J_mol");
+
+            CheckKinetics(e.Kinetics);
+            var ocp = CheckOcp(e.Ocp);
+            return theta0 ? ocp : null;
+        }
+
+        private void CheckKinetics(KineticsSection? k)
+        {
+            if (k == null) { Missing("electrode.kinetics", "section with exchange_current_prefactor_A_m2 and activation_energy_J_mol"); return; }
+            if (Require(k.ExchangeCurrentPrefactorAM2, "electrode.kinetics.exchange_current_prefactor_A_m2", "j0' [A/m²], > 0"))
+                Positive(k.ExchangeCurrentPrefactorAM2, "electrode.kinetics.exchange_current_prefactor_A_m2");
+            if (Require(k.ActivationEnergyJMol, "electrode.kinetics.activation_energy_J_mol", "Ea [J/mol], 0 for none"))
+                ActivationEnergy(k.ActivationEnergyJMol, "electrode.kinetics.activation_energy_J_mol");
+            Open(k.AnodicTransferCoefficient, "electrode.kinetics.anodic_transfer_coefficient", 0, 1);
+            Open(k.CathodicTransferCoefficient, "electrode.kinetics.cathodic_transfer_coefficient", 0, 1);
+            AtLeast(k.FilmResistanceOhmM2, "electrode.kinetics.film_resistance_ohm_m2", 0);
+        }
+
+        private IOpenCircuitPotential? CheckOcp(OcpSection? ocp)
+        {
+            const string path = "electrode.ocp";
+            if (ocp == null) { Missing(path, $"section with function (one of {string.Join(", ", OcpFunctions.Names)}) or table (a θ,U CSV file)"); return null; }
+            int before = _errors.Count;
+            bool function = !string.IsNullOrEmpty(ocp.Function), table = !string.IsNullOrEmpty(ocp.Table);
+            if (function && table)
+                Fail(path, $"function: {ocp.Function} with table: {ocp.Table}", "exactly one of function, table");
+            else if (!function && !table)
+                Missing(path, $"exactly one of function (one of {string.Join(", ", OcpFunctions.Names)}) or table (a θ,U CSV file)");
+
+            if (function && !OcpFunctions.Names.Contains(ocp.Function))
+                Fail(path + ".function", ocp.Function!, "one of " + string.Join(", ", OcpFunctions.Names));
+
+            if (table)
+            {
+                string full = document.ResolvePath(ocp.Table!);
+                if (!File.Exists(full))
+                    Fail(path + ".table", ocp.Table!, $"an existing file (looked for {full})");
+                else
+                {
+                    try { TabulatedOcp.FromCsv(full); }
+                    catch (Exception ex) when (ex is ArgumentException or FormatException or IOException)
+                    {
+                        Fail(path + ".table", ocp.Table!, $"a θ,U table with at least two rows and strictly increasing θ ({ex.Message.TrimEnd('.')})");
+                    }
+                }
+            }
+
+            if (function && ocp.Function == OcpFunctions.SiOStandIn) CheckStandIn(ocp.Parameters);
+            else if (ocp.Parameters != null && (function || table))
+                Fail(path + ".parameters", "a mapping", $"accepted with {(table ? "a table" : "function: " + ocp.Function)}: only function: {OcpFunctions.SiOStandIn} takes parameters");
+
+            if (_errors.Count > before) return null;
+            try { return OcpFunctions.Create(ocp, document); }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or KeyNotFoundException)
+            {
+                Fail(path, ocp.Function ?? ocp.Table ?? "", $"a curve that can be built ({ex.Message.TrimEnd('.')})");
+                return null;
+            }
+        }
+
+        private void CheckStandIn(SiOStandInSection? p)
+        {
+            const string path = "electrode.ocp.parameters";
+            if (p == null) { Missing(path, $"plateau_slope_V, step_height_V, step_centre and step_width of {OcpFunctions.SiOStandIn}"); return; }
+            Closed(p.EndPotentialV, path + ".end_potential_V", 0, 0.5, "V");
+            if (Require(p.PlateauSlopeV, path + ".plateau_slope_V", "plateau slope [V per unit θ], in [0, 5]"))
+                Closed(p.PlateauSlopeV, path + ".plateau_slope_V", 0, 5, "V");
+            if (Require(p.StepHeightV, path + ".step_height_V", "step height [V], in [0, 5]"))
+                Closed(p.StepHeightV, path + ".step_height_V", 0, 5, "V");
+            if (Require(p.StepCentre, path + ".step_centre", "θ at the step centre, in (0, 1)"))
+                Open(p.StepCentre, path + ".step_centre", 0, 1);
+            if (Require(p.StepWidth, path + ".step_width", "step width in θ, > 0"))
+                Positive(p.StepWidth, path + ".step_width");
+        }
+
+        private void CheckProtocol(IOpenCircuitPotential? ocp)
+        {
+            var steps = _case.Protocol;
+            if (steps == null) { Missing("protocol", "a sequence of steps, each with mode current, voltage or rest"); return; }
+            if (steps.Count == 0) { Fail("protocol", "an empty sequence", "a non-empty sequence of steps"); return; }
+            // The cut-off check compares with U(θ0); that is the electrode's state only until the first step that passes charge.
+            bool atInitialState = true;
+            for (int i = 0; i < steps.Count; i++)
+            {
+                string p = $"protocol[{i}]";
+                var step = steps[i];
+                if (step == null) { Missing(p, "a step: a mapping with mode current, voltage or rest"); atInitialState = false; continue; }
+                string? mode = step.Mode;
+                if (mode == null) Missing(p + ".mode", string.Join(", ", Modes));
+                else if (!Modes.Contains(mode)) { Fail(p + ".mode", mode, "one of " + string.Join(", ", Modes)); mode = null; }
+
+                var currents = new (string Key, double? Value)[]
+                {
+                    ("current_density_A_m2", step.CurrentDensityAM2), ("current_density_mA_cm2", step.CurrentDensityMACm2),
+                    ("specific_current_A_g", step.SpecificCurrentAG), ("c_rate", step.CRate),
+                }.Where(c => c.Value != null).ToList();
+                double? current = null;
+                if (mode == "current")
+                {
+                    if (currents.Count == 0)
+                        Missing(p, "for mode current, one of " + string.Join(", ", CurrentKeys));
+                    else if (currents.Count > 1)
+                        Fail(p, string.Join(" with ", currents.Select(c => $"{c.Key}: {Text($"{p}.{c.Key}", c.Value!.Value)}")), "exactly one of " + string.Join(", ", CurrentKeys));
+                    else
+                    {
+                        var (key, value) = currents[0];
+                        if (value == 0 || !double.IsFinite(value!.Value))
+                            Fail($"{p}.{key}", Text($"{p}.{key}", value!.Value), "a finite, non-zero current (positive lithiates; use mode: rest for no current)");
+                        else current = value;
+                    }
+                }
+                else if (mode != null)
+                    foreach (var (key, value) in currents)
+                        Fail($"{p}.{key}", Text($"{p}.{key}", value!.Value), $"accepted in a {mode} step: only mode current takes a current");
+
+                if (mode == "voltage")
+                {
+                    if (Require(step.VoltageV, p + ".voltage_V", "the held voltage [V]")) Finite(step.VoltageV, p + ".voltage_V");
+                }
+                else if (mode != null && step.VoltageV is { } v)
+                    Fail(p + ".voltage_V", Text(p + ".voltage_V", v), $"accepted in a {mode} step: only mode voltage takes voltage_V");
+
+                if (step.MaxDurationS is { } duration && !(duration > 0))
+                    Fail(p + ".max_duration_s", Text(p + ".max_duration_s", duration), "> 0");
+
+                var stop = step.Stop;
+                Finite(stop?.VoltageBelowV, p + ".stop.voltage_below_V");
+                Finite(stop?.VoltageAboveV, p + ".stop.voltage_above_V");
+                Positive(stop?.CurrentBelowAM2, p + ".stop.current_below_A_m2");
+                if (stop?.CurrentBelowAM2 is { } ib && mode is "current" or "rest")
+                    Fail(p + ".stop.current_below_A_m2", Text(p + ".stop.current_below_A_m2", ib),
+                        $"accepted in a {mode} step: the current is set there and cannot fall; use it to end a voltage step");
+                if (stop?.VoltageBelowV is { } below && stop.VoltageAboveV is { } above && below >= above)
+                    Fail(p + ".stop.voltage_below_V", Text(p + ".stop.voltage_below_V", below),
+                        $"< stop.voltage_above_V ({Text(p + ".stop.voltage_above_V", above)}): the step would end at once");
+
+                bool ends = (step.MaxDurationS is { } d && double.IsFinite(d))
+                    || stop?.VoltageBelowV != null || stop?.VoltageAboveV != null || stop?.CurrentBelowAM2 != null;
+                if (!ends)
+                    Missing(p, "a finite max_duration_s or a stop condition (stop.voltage_below_V, stop.voltage_above_V, stop.current_below_A_m2): the step would never end");
+
+                if (atInitialState && current is { } i0 && ocp != null && _case.Electrode?.InitialStateOfLithiation is { } theta0)
+                    CheckCutOffAgainstOcv(p, i0, stop, ocp, theta0);
+                if (mode != "rest") atInitialState = false;
+            }
+        }
+
+        /// <summary>
+        /// A lithiating step ends when V falls to its cut-off, but V starts at or below U(θ0); a
+        /// cut-off at or above U(θ0) ends the step before it passes any charge (and the mirror
+        /// case for delithiation). This is the usual slip of a cut-off written for another material.
+        /// </summary>
+        private void CheckCutOffAgainstOcv(string p, double current, StopSection? stop, IOpenCircuitPotential ocp, double theta0)
+        {
+            double u = ocp.Evaluate(theta0, out _);
+            string ocv = $"U(θ0 = {Text("electrode.initial_state_of_lithiation", theta0)}) = {u.ToString("0.####", CultureInfo.InvariantCulture)} V, the open-circuit voltage at the start";
+            if (current > 0 && stop?.VoltageBelowV is { } below && below >= u)
+                Fail(p + ".stop.voltage_below_V", Text(p + ".stop.voltage_below_V", below),
+                    $"below {ocv} (cut-off above the open-circuit voltage: the lithiation would end at once)");
+            if (current < 0 && stop?.VoltageAboveV is { } above && above <= u)
+                Fail(p + ".stop.voltage_above_V", Text(p + ".stop.voltage_above_V", above),
+                    $"above {ocv} (cut-off below the open-circuit voltage: the delithiation would end at once)");
+        }
+
+        private void CheckMesh()
+        {
+            var mesh = _case.Mesh;
+            if (mesh == null) return;
+            IntRange(mesh.SeparatorCells, "mesh.separator_cells", MinCells, MaxCells);
+            IntRange(mesh.ElectrodeCells, "mesh.electrode_cells", MinCells, MaxCells);
+            IntRange(mesh.ParticleShells, "mesh.particle_shells", MinCells, MaxCells);
+        }
+
+        private void CheckSolver()
+        {
+            var solver = _case.Solver;
+            if (solver == null) return;
+            Open(solver.RelativeTolerance, "solver.relative_tolerance", 0, 0.1);
+            IntRange(solver.MaxOrder, "solver.max_order", 1, 5);
+            AtLeast(solver.InitialStepS, "solver.initial_step_s", 0);
+            if (solver.MaxStepS is { } maxStep && !(maxStep > 0))
+                Fail("solver.max_step_s", Text("solver.max_step_s", maxStep), "> 0 (.inf for no limit)");
+            AtLeast(solver.FixedStepS, "solver.fixed_step_s", 0);
+            if (solver.FaceAverage != null && !FaceAverages.Contains(solver.FaceAverage))
+                Fail("solver.face_average", solver.FaceAverage, "one of " + string.Join(", ", FaceAverages));
+        }
+
+        private void CheckOutput()
+        {
+            if (_case.Output?.EveryNSteps is { } n && n < 1)
+                Fail("output.every_n_steps", Text("output.every_n_steps", n), "an integer >= 1");
+        }
+
+        private void CheckProvenance()
+        {
+            var notes = _case.Provenance?.Notes;
+            if (notes == null) return;
+            var present = document.KeyPaths.Where(k => !k.StartsWith("provenance", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+            foreach (var (key, note) in notes)
+            {
+                string locate = "provenance.notes." + key;
+                if (!present.Contains(key))
+                {
+                    string hint = CaseFile.Closest(key, present) is { } near ? $"; did you mean {near}?" : "";
+                    Fail("provenance.notes", $"'{key}'", $"a key path present in this case (such as electrode.thickness_um or protocol[0].current_density_mA_cm2){hint}", locate, keyNode: true);
+                }
+                if (string.IsNullOrWhiteSpace(note))
+                    Fail(locate, "an empty note", "a note such as \"rebuilt: …\" or \"calibrated: …\"");
+            }
+        }
+
+        // ---- helpers: one message per kind of check ----
+
+        private void Fail(string path, string value, string accepted, string? locate = null, bool keyNode = false)
+        {
+            string at = locate ?? path;
+            var node = (keyNode ? document.Index.KeyAt(at) : document.Index.ValueAt(at)) ?? document.Index.NearestPresent(at);
+            _errors.Add(new CaseError(path, value, accepted) { Line = (int?)node?.Start.Line, Column = (int?)node?.Start.Column });
+        }
+
+        private void Missing(string path, string what)
+        {
+            var node = document.Index.NearestPresent(path);
+            _errors.Add(CaseError.Missing(path, what) with { Line = (int?)node?.Start.Line, Column = (int?)node?.Start.Column });
+        }
+
+        private bool Require<T>(T? value, string path, string what) where T : struct
+        {
+            if (value != null) return true;
+            Missing(path, what);
+            return false;
+        }
+
+        /// <summary>Exactly one of alternative keys of one section.</summary>
+        private void ExactlyOne(string section, string what, params (string Key, double? Value)[] options)
+        {
+            var given = options.Where(o => o.Value != null).ToList();
+            string keys = string.Join(", ", options.Select(o => o.Key));
+            if (given.Count == 0)
+                Missing($"{section}.{options[0].Key}", $"or {string.Join(" or ", options.Skip(1).Select(o => $"{section}.{o.Key}"))}: {what}, exactly one of {keys}");
+            else if (given.Count > 1)
+                Fail(section, string.Join(" with ", given.Select(o => $"{o.Key}: {Text($"{section}.{o.Key}", o.Value!.Value)}")), $"exactly one of {keys}",
+                    locate: $"{section}.{given[1].Key}");
+        }
+
+        private bool Positive(double? value, string path)
+        {
+            if (value is not { } v) return true;
+            if (v > 0 && double.IsFinite(v)) return true;
+            Fail(path, Text(path, v), v > 0 ? "a finite number > 0" : "> 0");
+            return false;
+        }
+
+        private void AtLeast(double? value, string path, double lower)
+        {
+            if (value is not { } v) return;
+            if (!(v >= lower && double.IsFinite(v))) Fail(path, Text(path, v), $">= {Format(lower)}" + (double.IsFinite(v) || double.IsNaN(v) ? "" : " and finite"));
+        }
+
+        private void Finite(double? value, string path)
+        {
+            if (value is { } v && !double.IsFinite(v)) Fail(path, Text(path, v), "a finite number");
+        }
+
+        private bool Open(double? value, string path, double lower, double upper, string unit = "")
+        {
+            if (value is not { } v || (v > lower && v < upper)) return true;
+            Fail(path, Text(path, v), $"in ({Format(lower)}, {Format(upper)})" + Unit(unit));
+            return false;
+        }
+
+        private void Closed(double? value, string path, double lower, double upper, string unit = "")
+        {
+            if (value is { } v && !(v >= lower && v <= upper))
+                Fail(path, Text(path, v), $"in [{Format(lower)}, {Format(upper)}]" + Unit(unit));
+        }
+
+        private void ActivationEnergy(double? value, string path)
+        {
+            if (value is { } v && !(v >= 0 && v < MaxActivationEnergy))
+                Fail(path, Text(path, v), $"in [0, {Format(MaxActivationEnergy)}) J/mol");
+        }
+
+        private void IntRange(int? value, string path, int lower, int upper)
+        {
+            if (value is { } n && (n < lower || n > upper))
+                Fail(path, Text(path, n), $"an integer in [{lower}, {upper}]");
+        }
+
+        private static string Unit(string unit) => unit.Length == 0 ? "" : " " + unit;
+
+        /// <summary>The value as the user wrote it, else formatted.</summary>
+        private string Text(string path, double value) => document.TextAt(path) ?? Format(value);
+
+        private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    }
+}

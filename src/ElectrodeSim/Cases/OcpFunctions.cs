@@ -1,0 +1,40 @@
+using ElectrodeSim.Materials;
+
+namespace ElectrodeSim.Cases;
+
+/// <summary>The equilibrium-potential curves a case can name in <c>electrode.ocp.function</c>, or read from <c>electrode.ocp.table</c>.</summary>
+public static class OcpFunctions
+{
+    /// <summary>The SiO stand-in curve (<see cref="SiOStandInOcp"/>); takes <c>electrode.ocp.parameters</c>.</summary>
+    public const string SiOStandIn = "sio_stand_in";
+    /// <summary>Silicon lithiation branch of Verbrugge et al. 2016.</summary>
+    public const string SiliconLithiationVerbrugge2016 = "silicon_lithiation_verbrugge2016";
+    /// <summary>Silicon delithiation branch of Verbrugge et al. 2016.</summary>
+    public const string SiliconDelithiationVerbrugge2016 = "silicon_delithiation_verbrugge2016";
+
+    public static IReadOnlyList<string> Names { get; } = [SiOStandIn, SiliconLithiationVerbrugge2016, SiliconDelithiationVerbrugge2016];
+
+    /// <summary>Default end potential U(1) of the SiO stand-in [V]: the paper's curve is normalised to its 0.01 V end (MODEL.md §5).</summary>
+    public const double DefaultStandInEndPotential = 0.01;
+
+    /// <summary>
+    /// The curve an OCP section describes. Assumes the section has passed
+    /// <see cref="CaseValidator"/>: exactly one of function / table, stand-in parameters present.
+    /// </summary>
+    public static IOpenCircuitPotential Create(OcpSection ocp, CaseDocument document)
+    {
+        if (ocp.Table is { } table) return TabulatedOcp.FromCsv(document.ResolvePath(table));
+        return ocp.Function switch
+        {
+            SiOStandIn => new SiOStandInOcp(
+                ocp.Parameters!.EndPotentialV ?? DefaultStandInEndPotential,
+                ocp.Parameters.PlateauSlopeV!.Value,
+                ocp.Parameters.StepHeightV!.Value,
+                ocp.Parameters.StepCentre!.Value,
+                ocp.Parameters.StepWidth!.Value),
+            SiliconLithiationVerbrugge2016 => OpenCircuitPotentials.SiliconLithiationVerbrugge2016,
+            SiliconDelithiationVerbrugge2016 => OpenCircuitPotentials.SiliconDelithiationVerbrugge2016,
+            _ => throw new KeyNotFoundException($"unknown OCP function '{ocp.Function}'; known: {string.Join(", ", Names)}"),
+        };
+    }
+}

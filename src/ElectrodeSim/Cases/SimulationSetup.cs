@@ -1,0 +1,35 @@
+using ElectrodeSim.Mesh;
+using ElectrodeSim.Model;
+using ElectrodeSim.Numerics.TimeIntegration;
+using ElectrodeSim.Simulation;
+
+namespace ElectrodeSim.Cases;
+
+/// <summary>What is written to the output file.</summary>
+public sealed record OutputSettings
+{
+    /// <summary>Write the spatial fields (true) or only the time series.</summary>
+    public bool Fields { get; init; } = true;
+    /// <summary>Write every n-th accepted time step [1], ≥ 1.</summary>
+    public int EveryNSteps { get; init; } = 1;
+}
+
+/// <summary>A case turned into the model's inputs, in SI units, with the text and provenance it came from.</summary>
+public sealed record SimulationSetup
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    public required CellParameters Cell { get; init; }
+    public required Protocol Protocol { get; init; }
+    public required MeshSettings Mesh { get; init; }
+    public required BdfOptions Solver { get; init; }
+    /// <summary>Average of transport coefficients on faces between cells.</summary>
+    public FaceAverage FaceAverage { get; init; } = FaceAverage.Harmonic;
+    public required OutputSettings Output { get; init; }
+    /// <summary>The case file text, verbatim, for the output file.</summary>
+    public required string CaseText { get; init; }
+    /// <summary>The case's provenance section as JSON (<c>{}</c> when the case has none).</summary>
+    public required string ProvenanceJson { get; init; }
+    /// <summary>Key path → note on how the value was obtained ("rebuilt: …", "calibrated: …").</summary>
+    public required IReadOnlyDictionary<string, string> ParameterNotes { get; init; }
+}

@@ -1,0 +1,180 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace ElectrodeSim.Cases;
+
+internal enum YamlNodeKind { Scalar, Mapping, Sequence, Alias }
+
+/// <summary>One node of the case text: its key path, where it starts and ends, and its text if it is a scalar.</summary>
+internal sealed record YamlNodeEntry(string Path, YamlNodeKind Kind, bool IsKey, int Depth, Mark Start, Mark End, string? Text)
+{
+    /// <summary>How the node reads in an error message: the scalar as written, else its kind.</summary>
+    public string Display => Kind switch
+    {
+        YamlNodeKind.Scalar => Text ?? "",
+        YamlNodeKind.Mapping => "a mapping",
+        YamlNodeKind.Sequence => "a sequence",
+        _ => "an alias",
+    };
+}
+
+/// <summary>
+/// Key path (<c>protocol[0].stop.voltage_below_V</c>) and position of every node of a YAML text,
+/// from one pass over the parser's events. Deserialiser errors carry only a position; this
+/// index turns the position back into the key path the user wrote. Walking events rather
+/// than a loaded <c>YamlStream</c> has one advantage: when the text is not valid YAML, the
+/// last key read before the parser stopped tells the user where to look.
+/// </summary>
+internal sealed class YamlNodeIndex
+{
+    private readonly List<YamlNodeEntry> _entries = [];
+    private readonly Dictionary<string, YamlNodeEntry> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, YamlNodeEntry> _keys = new(StringComparer.Ordinal);
+    private readonly List<(YamlNodeEntry Duplicate, YamlNodeEntry First)> _duplicates = [];
+    private string _lastPath = "";
+    private Mark _lastMark = Mark.Empty;
+
+    private YamlNodeIndex() { }
+
+    /// <summary>The document's root node, or null for an empty text.</summary>
+    public YamlNodeEntry? Root { get; private set; }
+    /// <summary>Start of a second document, if the text holds more than one.</summary>
+    public Mark? SecondDocument { get; private set; }
+    /// <summary>Keys that appear twice in one mapping, with their first occurrence.</summary>
+    public IReadOnlyList<(YamlNodeEntry Duplicate, YamlNodeEntry First)> Duplicates => _duplicates;
+    /// <summary>Every key path and sequence item path in the text, in reading order.</summary>
+    public IEnumerable<string> Paths => _entries.Where(e => e.Path.Length > 0).Select(e => e.Path).Distinct();
+
+    public bool IsEmpty => Root == null || (Root.Kind == YamlNodeKind.Scalar && string.IsNullOrWhiteSpace(Root.Text));
+
+    /// <summary>Indexes <paramref name="text"/>; on a syntax error returns false with the error and the last key path read before it.</summary>
+    public static bool TryBuild(string text, out YamlNodeIndex index, out YamlException? syntaxError, out string lastPath)
+    {
+        index = new YamlNodeIndex();
+        syntaxError = null;
+        var parser = new Parser(new StringReader(text));
+        try
+        {
+            parser.Consume<StreamStart>();
+            if (!parser.TryConsume<StreamEnd>(out _))
+            {
+                parser.Consume<DocumentStart>();
+                index.Root = index.Read(parser, "", 0);
+                parser.Consume<DocumentEnd>();
+                if (parser.TryConsume<DocumentStart>(out var second)) index.SecondDocument = second.Start;
+            }
+        }
+        catch (YamlException e)
+        {
+            syntaxError = e;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner throws plain exceptions on some malformed flow collections
+            // (aaubry/YamlDotNet#541); they carry no position, so point at the last key read.
+            syntaxError = new YamlException(index._lastMark, index._lastMark,
+                "the YAML reader stopped after this key; check brackets, braces and quotes", e);
+        }
+        lastPath = index._lastPath;
+        return syntaxError == null;
+    }
+
+    private YamlNodeEntry Read(IParser parser, string path, int depth)
+    {
+        YamlNodeEntry entry;
+        switch (parser.Consume<ParsingEvent>())
+        {
+            case Scalar s:
+                entry = new(path, YamlNodeKind.Scalar, false, depth, s.Start, s.End, s.Value);
+                break;
+            case AnchorAlias a:
+                entry = new(path, YamlNodeKind.Alias, false, depth, a.Start, a.End, "*" + a.Value);
+                break;
+            case MappingStart m:
+            {
+                var seen = new Dictionary<string, YamlNodeEntry>(StringComparer.Ordinal);
+                MappingEnd? end;
+                while (!parser.TryConsume<MappingEnd>(out end))
+                {
+                    YamlNodeEntry key;
+                    if (parser.TryConsume<Scalar>(out var k))
+                        key = new(Join(path, k.Value), YamlNodeKind.Scalar, true, depth + 1, k.Start, k.End, k.Value);
+                    else
+                    {
+                        // A complex key (`? [a, b]`): the schema has none, so it only needs a path to be reported by.
+                        var complex = Read(parser, Join(path, "?"), depth + 1);
+                        key = complex with { IsKey = true };
+                    }
+                    Add(key);
+                    if (seen.TryGetValue(key.Text ?? "?", out var first)) _duplicates.Add((key, first));
+                    else seen[key.Text ?? "?"] = key;
+                    _lastPath = key.Path;
+                    _lastMark = key.Start;
+                    Read(parser, key.Path, depth + 1);
+                }
+                entry = new(path, YamlNodeKind.Mapping, false, depth, m.Start, end!.End, null);
+                break;
+            }
+            case SequenceStart q:
+            {
+                int i = 0;
+                SequenceEnd? end;
+                while (!parser.TryConsume<SequenceEnd>(out end))
+                {
+                    string item = $"{path}[{i++}]";
+                    _lastPath = item;
+                    _lastMark = parser.Current?.Start ?? _lastMark;
+                    Read(parser, item, depth + 1);
+                }
+                entry = new(path, YamlNodeKind.Sequence, false, depth, q.Start, end!.End, null);
+                break;
+            }
+            default:
+                throw new InvalidOperationException("unexpected YAML event");
+        }
+        Add(entry);
+        return entry;
+    }
+
+    private void Add(YamlNodeEntry entry)
+    {
+        _entries.Add(entry);
+        var map = entry.IsKey ? _keys : _values;
+        map.TryAdd(entry.Path, entry);
+    }
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
+
+    /// <summary>The value node at a key path, or null if the text has no such key.</summary>
+    public YamlNodeEntry? ValueAt(string path) => _values.GetValueOrDefault(path);
+
+    /// <summary>The key node of a key path, or null.</summary>
+    public YamlNodeEntry? KeyAt(string path) => _keys.GetValueOrDefault(path);
+
+    /// <summary>The node at <paramref name="path"/> or, if absent, at its nearest ancestor that is present: where to point for a missing key.</summary>
+    public YamlNodeEntry? NearestPresent(string path)
+    {
+        for (string p = path; ; p = Parent(p))
+        {
+            var found = KeyAt(p) ?? ValueAt(p);
+            if (found != null) return found;
+            if (p.Length == 0) return Root;
+        }
+    }
+
+    /// <summary>Nodes starting exactly at <paramref name="mark"/>, outermost first.</summary>
+    public IReadOnlyList<YamlNodeEntry> StartingAt(Mark mark) =>
+        _entries.Where(e => e.Start.Line == mark.Line && e.Start.Column == mark.Column).OrderBy(e => e.Depth).ThenBy(e => e.IsKey).ToList();
+
+    /// <summary>The smallest node whose span contains <paramref name="mark"/>.</summary>
+    public YamlNodeEntry? Containing(Mark mark) =>
+        _entries.Where(e => e.Start.Index <= mark.Index && mark.Index <= e.End.Index && e.Path.Length > 0)
+            .OrderBy(e => e.End.Index - e.Start.Index).ThenByDescending(e => e.Depth).FirstOrDefault();
+
+    /// <summary><c>a.b[2].c</c> → <c>a.b[2]</c> → <c>a.b</c> → <c>a</c> → "".</summary>
+    public static string Parent(string path)
+    {
+        int cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
+        return cut <= 0 ? "" : path[..cut];
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using ElectrodeSim.Cases;
+using ElectrodeSim.Model;
+using ElectrodeSim.Output;
+using ElectrodeSim.Simulation;
+
+namespace ElectrodeSim;
+
+/// <summary>The result of one case: its summary, the in-memory time series and where the file went.</summary>
+public sealed record RunResult(RunSummary Summary, Solution Solution, P2DModel Model, string? OutputPath);
+
+/// <summary>
+/// The whole pipeline in one place: Case → Mesh → Discretisation → Model → Solver → Solution → Output.
+/// </summary>
+public static class Simulator
+{
+    /// <summary>Runs a built case; with <paramref name="outputPath"/> the result is streamed to that HDF5 file.</summary>
+    public static RunResult Run(SimulationSetup setup, string? outputPath = null, CancellationToken cancellation = default)
+    {
+        var model = new P2DModel(setup.Cell, setup.Mesh, setup.FaceAverage);          // mesh, finite-volume discretisation, DFN model
+        var runner = new ProtocolRunner(model, setup.Solver);                            // BDF + Newton + KLU, events
+        ResultWriter? writer = outputPath is null ? null : new ResultWriter(outputPath, model, Metadata(setup), setup.Output.Fields, setup.Output.EveryNSteps);
+        try
+        {
+            var solution = runner.Run(setup.Protocol, writer is null ? null : [writer], cancellation);
+            var summary = RunSummary.From(setup.Name, model, solution, setup.Protocol);
+            writer?.Complete(solution, summary.ToAttributes());
+            return new RunResult(summary, solution, model, writer?.FinalPath);
+        }
+        catch (Exception e)
+        {
+            writer?.Fail($"{e.GetType().Name}: {e.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>Loads, validates and runs a case file.</summary>
+    public static RunResult RunCaseFile(string casePath, string? outputDirectory = null, CancellationToken cancellation = default)
+    {
+        var setup = CaseBuilder.Build(CaseFile.Load(casePath));
+        string? output = outputDirectory is null ? null : Path.Combine(outputDirectory, Path.GetFileNameWithoutExtension(casePath) + ".h5");
+        return Run(setup, output, cancellation);
+    }
+
+    private static RunMetadata Metadata(SimulationSetup setup) =>
+        new(setup.Name, setup.CaseText, setup.ProvenanceJson, JsonSerializer.Serialize(setup.ParameterNotes));
+}

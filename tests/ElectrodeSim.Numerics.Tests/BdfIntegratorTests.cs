@@ -1,0 +1,175 @@
+using ElectrodeSim.Numerics.Sparse;
+using ElectrodeSim.Numerics.TimeIntegration;
+
+namespace ElectrodeSim.Numerics.Tests;
+
+/// <summary>y1' = −λ y1 (+ y2 coupling for the DAE variant): small textbook problems with known solutions.</summary>
+internal sealed class LinearDecay : IDaeSystem
+{
+    private readonly double _rate;
+    public LinearDecay(double rate)
+    {
+        _rate = rate;
+        var b = new SparsityPatternBuilder(1);
+        b.AddDiagonal();
+        JacobianPattern = b.Build();
+    }
+    public int Size => 1;
+    public SparsityPattern JacobianPattern { get; }
+    public ReadOnlySpan<double> MassDiagonal => new[] { 1.0 };
+    public ReadOnlySpan<double> Scale => new[] { 1.0 };
+    public void Evaluate(double t, ReadOnlySpan<double> y, Span<double> r, Span<double> j)
+    {
+        r[0] = _rate * y[0];
+        if (!j.IsEmpty) j[0] = _rate;
+    }
+}
+
+/// <summary>Index-1 DAE: y1' = y2, 0 = y2 − cos t, so y1 = y1(0) + sin t and y2 = cos t.</summary>
+internal sealed class CosineDae : IDaeSystem
+{
+    public CosineDae()
+    {
+        var b = new SparsityPatternBuilder(2);
+        b.AddDiagonal();
+        b.Add(0, 1);
+        JacobianPattern = b.Build();
+    }
+    public int Size => 2;
+    public SparsityPattern JacobianPattern { get; }
+    public ReadOnlySpan<double> MassDiagonal => new[] { 1.0, 0.0 };
+    public ReadOnlySpan<double> Scale => new[] { 1.0, 1.0 };
+    public void Evaluate(double t, ReadOnlySpan<double> y, Span<double> r, Span<double> j)
+    {
+        r[0] = -y[1];
+        r[1] = y[1] - Math.Cos(t);
+        if (j.IsEmpty) return;
+        j.Clear();
+        j[JacobianPattern.SlotOf(0, 1)] = -1;
+        j[JacobianPattern.SlotOf(1, 1)] = 1;
+    }
+}
+
+public class BdfIntegratorTests
+{
+    private static double Integrate(IDaeSystem system, double[] y0, double tEnd, BdfOptions options, int component = 0)
+    {
+        using var linear = new KluLinearSolver(system.JacobianPattern);
+        var bdf = new BdfIntegrator(system, linear, options);
+        bdf.Initialise(0, y0);
+        bdf.AdvanceTo(tEnd);
+        Assert.Equal(tEnd, bdf.Time);
+        return bdf.State[component];
+    }
+
+    [Theory]
+    [InlineData(1e-3)]
+    [InlineData(1e-5)]
+    [InlineData(1e-7)]
+    public void Adaptive_steps_keep_the_error_of_exponential_decay_near_the_tolerance(double rtol)
+    {
+        double y = Integrate(new LinearDecay(1.0), [1.0], 5.0, new BdfOptions { RelativeTolerance = rtol });
+        double exact = Math.Exp(-5.0);
+        // Global error of a local-error-controlled method: within a small multiple of rtol of the scale (1).
+        Assert.InRange(Math.Abs(y - exact), 0, 20 * rtol);
+    }
+
+    [Theory]
+    [InlineData(1, 1.0)]
+    [InlineData(2, 2.0)]
+    // Order 3 and up would show 2: the self-starting ramp begins with one BDF1 step whose O(h²) local error stays in the result.
+    public void Fixed_step_BDF_of_order_k_converges_with_order_k(int order, double expected)
+    {
+        double Error(double h) => Math.Abs(Integrate(new LinearDecay(1.0), [1.0], 2.0, new BdfOptions { FixedStep = h, MaxOrder = order, NewtonTolerance = 1e-10 }) - Math.Exp(-2.0));
+        double e1 = Error(0.02), e2 = Error(0.01);
+        double observed = Math.Log(e1 / e2, 2);
+        Assert.InRange(observed, expected - 0.2, expected + 0.3);
+    }
+
+    [Fact]
+    public void Consistent_initialisation_solves_the_algebraic_rows_and_keeps_the_differential_ones()
+    {
+        using var linear = new KluLinearSolver(new CosineDae().JacobianPattern);
+        var system = new CosineDae();
+        var bdf = new BdfIntegrator(system, linear, new BdfOptions());
+        bdf.Initialise(0, [0.5, -7.0]);
+        Assert.Equal(0.5, bdf.State[0], 15);
+        Assert.Equal(1.0, bdf.State[1], 12);
+    }
+
+    [Fact]
+    public void Index_one_DAE_follows_its_exact_solution()
+    {
+        double y1 = Integrate(new CosineDae(), [0.0, 0.0], 3.0, new BdfOptions { RelativeTolerance = 1e-6 });
+        Assert.Equal(Math.Sin(3.0), y1, 4);
+    }
+
+    [Fact]
+    public void Restoring_a_checkpoint_reproduces_the_same_trajectory()
+    {
+        var system = new LinearDecay(2.0);
+        using var linear = new KluLinearSolver(system.JacobianPattern);
+        var bdf = new BdfIntegrator(system, linear, new BdfOptions { RelativeTolerance = 1e-5 });
+        bdf.Initialise(0, [1.0]);
+        for (int k = 0; k < 10; k++) bdf.Step(10);
+        var checkpoint = bdf.Save();
+        double t0 = bdf.Time;
+        bdf.Step(10);
+        bdf.Step(10);
+        double tAfter = bdf.Time, yAfter = bdf.State[0];
+        bdf.Restore(checkpoint);
+        Assert.Equal(t0, bdf.Time);
+        bdf.Step(10);
+        bdf.Step(10);
+        Assert.Equal(tAfter, bdf.Time);
+        Assert.Equal(yAfter, bdf.State[0]);
+    }
+
+    [Fact]
+    public void Higher_orders_are_used_on_smooth_problems()
+    {
+        var system = new LinearDecay(1.0);
+        using var linear = new KluLinearSolver(system.JacobianPattern);
+        var bdf = new BdfIntegrator(system, linear, new BdfOptions { RelativeTolerance = 1e-8 });
+        bdf.Initialise(0, [1.0]);
+        bdf.AdvanceTo(10);
+        Assert.True(bdf.Statistics.MaxOrderUsed >= 3, $"max order used {bdf.Statistics.MaxOrderUsed}");
+        Assert.Equal(Math.Exp(-10), bdf.State[0], 6);
+    }
+}
+
+public class SparsityPatternTests
+{
+    [Fact]
+    public void Pattern_is_compressed_by_column_and_multiplies_like_the_dense_matrix()
+    {
+        var b = new SparsityPatternBuilder(3);
+        b.Add(0, 0); b.Add(2, 0); b.Add(1, 1); b.Add(0, 2); b.Add(2, 2); b.Add(2, 0);
+        var p = b.Build();
+        Assert.Equal(new[] { 0, 2, 3, 5 }, p.ColumnPointers);
+        Assert.Equal(new[] { 0, 2, 1, 0, 2 }, p.RowIndices);
+        var values = new double[p.NonZeroCount];
+        values[p.SlotOf(0, 0)] = 2; values[p.SlotOf(2, 0)] = 1; values[p.SlotOf(1, 1)] = 3; values[p.SlotOf(0, 2)] = -1; values[p.SlotOf(2, 2)] = 4;
+        var y = new double[3];
+        p.Multiply(values, new double[] { 1, 2, 3 }, y);
+        Assert.Equal(new[] { 2 - 3.0, 6, 1 + 12.0 }, y);
+        Assert.Throws<KeyNotFoundException>(() => p.SlotOf(1, 0));
+    }
+
+    [Fact]
+    public void KLU_solver_solves_a_system_assembled_on_the_pattern()
+    {
+        var b = new SparsityPatternBuilder(3);
+        b.AddDiagonal(); b.Add(0, 1); b.Add(1, 0); b.Add(2, 1);
+        var p = b.Build();
+        var values = new double[p.NonZeroCount];
+        values[p.SlotOf(0, 0)] = 4; values[p.SlotOf(0, 1)] = 1; values[p.SlotOf(1, 0)] = 1; values[p.SlotOf(1, 1)] = 3; values[p.SlotOf(2, 1)] = 2; values[p.SlotOf(2, 2)] = 5;
+        using var solver = new KluLinearSolver(p);
+        solver.Factor(values);
+        var x = new double[] { 1, 2, 3 };
+        var rhs = new double[3];
+        p.Multiply(values, x, rhs);
+        solver.Solve(rhs);
+        for (int i = 0; i < 3; i++) Assert.Equal(x[i], rhs[i], 12);
+    }
+}

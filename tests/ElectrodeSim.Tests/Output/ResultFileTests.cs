@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using ElectrodeSim.Native.Hdf5;
+using ElectrodeSim.Simulation;
+using ElectrodeSim.Tests.Support;
+
+namespace ElectrodeSim.Tests.Output;
+
+/// <summary>The HDF5 result file of MODEL.md §6: round trip, metadata, and what a failed run leaves behind.</summary>
+public class ResultFileTests
+{
+    private static IEnumerable<string> Datasets(Hdf5File file, string group)
+    {
+        foreach (var name in file.ListChildren(group))
+        {
+            string path = (group == "/" ? "" : group) + "/" + name;
+            if (IsDataset(file, path)) yield return path;
+            else foreach (var child in Datasets(file, path)) yield return child;
+        }
+    }
+
+    private static bool IsDataset(Hdf5File file, string path)
+    {
+        try { file.GetDims(path); return true; } catch (Hdf5Exception) { return false; }
+    }
+
+    [Fact]
+    public void Result_file_round_trips_the_time_series_and_fields_with_units_on_every_dataset()
+    {
+        using var temp = new Repository.TemporaryDirectory();
+        var setup = Repository.LoadCase("sio-c-l.yaml");
+        string path = Path.Combine(temp.Path, "sio-c-l.h5");
+        var result = Simulator.Run(setup, path);
+        Assert.Equal(path, result.OutputPath);
+        Assert.False(File.Exists(path + ".partial"));
+
+        using var file = Hdf5File.OpenRead(path);
+        Assert.Equal("complete", file.ReadStringAttribute("/", "status"));
+        Assert.Equal(File.ReadAllText(Repository.Case("sio-c-l.yaml")), file.ReadStringAttribute("/", "case_text"));
+        Assert.Contains("10.1007/s40820-023-01267-3", file.ReadStringAttribute("/", "provenance"));
+        Assert.Contains("calibrated", file.ReadStringAttribute("/", "parameter_notes"));
+        Assert.False(string.IsNullOrEmpty(file.ReadStringAttribute("/", "program_version")));
+
+        var solution = result.Solution;
+        int nt = solution.Time.Count;
+        var time = file.ReadArray("/time", out var timeDims);
+        Assert.Equal(new long[] { nt }, timeDims);
+        Assert.Equal(solution.Time, time);
+        Assert.Equal(solution.Voltage, file.ReadArray("/voltage", out _));
+        var capacity = file.ReadArray("/specific_capacity", out _);
+        Assert.Equal(result.Summary.Capacity, capacity[^1], 9);
+        Assert.Equal(result.Summary.Capacity, file.ReadDoubleAttribute("/", "summary_capacity_mAh_g"), 12);
+
+        var model = result.Model;
+        var sol = file.ReadArray("/fields/state_of_lithiation", out var solDims);
+        Assert.Equal(new long[] { nt, setup.Mesh.ElectrodeCells, setup.Mesh.ParticleShells }, solDims);
+        var y = solution.FinalState;
+        int first = model.Mesh.ElectrodeLayers.Single().FirstCell;
+        int offset = (nt - 1) * setup.Mesh.ElectrodeCells * setup.Mesh.ParticleShells;
+        for (int i = 0; i < setup.Mesh.ElectrodeCells; i++)
+            for (int k = 0; k < setup.Mesh.ParticleShells; k++)
+                Assert.Equal(y[model.Layout.SolidConcentration(first + i, k)] / setup.Cell.WorkingElectrode.MaxConcentration,
+                             sol[offset + i * setup.Mesh.ParticleShells + k], 14);
+        Assert.Equal(new long[] { nt, model.Mesh.CellCount }, file.GetDims("/fields/electrolyte_concentration"));
+        Assert.Equal(new long[] { setup.Mesh.ElectrodeCells }, file.GetDims("/mesh/x_electrode"));
+
+        var datasets = Datasets(file, "/").ToList();
+        Assert.Contains("/fields/interfacial_current_density", datasets);
+        Assert.Contains("/mesh/r", datasets);
+        foreach (var dataset in datasets)
+        {
+            Assert.True(file.HasAttribute(dataset, "units"), $"{dataset} has no units");
+            Assert.True(file.HasAttribute(dataset, "description"), $"{dataset} has no description");
+        }
+        Assert.True(file.ReadLongAttribute("/solver", "steps") > 10);
+    }
+
+    [Fact]
+    public void Result_file_reads_back_in_h5py_with_chunked_extendable_fields()
+    {
+        // tools/setup.sh (called by tools/test.sh) installs python3-h5py for the system Python.
+        const string python = "/usr/bin/python3";
+        using var temp = new Repository.TemporaryDirectory();
+        string path = Path.Combine(temp.Path, "l.h5");
+        var result = Simulator.Run(Repository.LoadCase("sio-c-l.yaml"), path);
+        string script =
+            "import h5py,sys\n" +
+            "f=h5py.File(sys.argv[1],'r')\n" +
+            "d=f['/fields/state_of_lithiation']\n" +
+            "print(f.attrs['status'], d.shape[0], d.shape[1], d.shape[2], d.chunks is not None, d.maxshape[0] is None, d.attrs['units'], d.compression)\n" +
+            "print(repr(float(f['/specific_capacity'][-1])))\n";
+        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(path);
+        using var process = Process.Start(psi)!;
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, "h5py could not read the file (run tools/setup.sh): " + stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"complete {result.Solution.Time.Count} 16 10 True True 1 gzip", lines[0]);
+        Assert.Equal(result.Summary.Capacity, double.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), 9);
+    }
+
+    [Fact]
+    public void A_run_that_fails_leaves_a_file_marked_failed_with_the_reason_and_no_complete_file()
+    {
+        using var temp = new Repository.TemporaryDirectory();
+        string path = Path.Combine(temp.Path, "sio-c-l.h5");
+        File.WriteAllText(path, "an older result that must not survive as if it were this run's");
+        var setup = Repository.LoadCase("sio-c-l.yaml");
+        using var cancel = new CancellationTokenSource();
+        var stopper = new DelegateObserverCancelling(cancel, afterRecords: 5);
+        var model = new Model.P2DModel(setup.Cell, setup.Mesh, setup.FaceAverage);
+        var writer = new ElectrodeSim.Output.ResultWriter(path, model, new ElectrodeSim.Output.RunMetadata(setup.Name, setup.CaseText, setup.ProvenanceJson, "{}"));
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            try { new ProtocolRunner(model, setup.Solver).Run(setup.Protocol, [writer, stopper], cancel.Token); }
+            catch (Exception e) { writer.Fail(e.Message); throw; }
+        });
+        Assert.False(File.Exists(path));
+        Assert.False(File.Exists(path + ".partial"));
+        string failed = Path.Combine(temp.Path, "sio-c-l.failed.h5");
+        using var file = Hdf5File.OpenRead(failed);
+        Assert.Equal("failed", file.ReadStringAttribute("/", "status"));
+        Assert.Contains("cancel", file.ReadStringAttribute("/", "failure_reason"), StringComparison.OrdinalIgnoreCase);
+        Assert.True(file.GetDims("/time")[0] >= 5);
+    }
+
+    private sealed class DelegateObserverCancelling(CancellationTokenSource source, int afterRecords) : ISolutionObserver
+    {
+        private int _count;
+        public void Record(double time, ReadOnlySpan<double> state, int protocolStep)
+        {
+            if (++_count == afterRecords) source.Cancel();
+        }
+    }
+}
