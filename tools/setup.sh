@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what ElectrodeSim needs on a Debian machine (idempotent): the native HDF5 and
-# SuiteSparse KLU libraries, h5dump and h5py for reading results back, gnuplot for plots.
+# SuiteSparse KLU libraries, h5dump and h5py for reading results back, gnuplot for plots,
+# chromium (headless) for the test that renders the HTML report.
 # The .NET 10 SDK must already be on PATH.
 set -euo pipefail
-packages=(libhdf5-103-1 hdf5-tools python3-h5py libklu1 gnuplot-nox)
+packages=(libhdf5-103-1 hdf5-tools python3-h5py libklu1 gnuplot-nox chromium)
 packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do

@@ -82,6 +82,6 @@ public static class RunCommand
     private static void ReportInvalid(CaseValidationException e)
     {
         Console.Error.WriteLine($"error: {e.SourceName} is not a valid case:");
-        foreach (var error in e.Errors) Console.Error.WriteLine($"  {error}");
+        foreach (var error in e.Errors) Console.Error.WriteLine(error.Line is { } line ? $"  {error} (line {line}, column {error.Column})" : $"  {error}");
     }
 }

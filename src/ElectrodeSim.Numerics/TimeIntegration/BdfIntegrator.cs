@@ -361,42 +361,60 @@ public sealed class BdfIntegrator
     /// </summary>
     private bool Newton(double t, double a0, double[] y, bool consistentInitialisation)
     {
+        // Simplified Newton: the iteration matrix a0 M + ∂g/∂y is formed and factorised at the
+        // first iterate and refreshed only when the contraction rate degrades, so most iterations
+        // cost one residual evaluation and one pair of triangular solves.
         double previous = double.PositiveInfinity;
+        bool refresh = true, fresh = false;
         for (int iteration = 0; iteration < _options.MaxNewtonIterations; iteration++)
         {
-            _system.Evaluate(t, y, _g, _jacobian);
-            Statistics.JacobianEvaluations++;
-            if (consistentInitialisation)
+            if (refresh)
             {
-                for (int k = 0; k < _jacobian.Length; k++)
-                    if (_mass[_entryRow[k]] != 0) _jacobian[k] = _entryRow[k] == _entryColumn[k] ? 1.0 : 0.0;
-                for (int i = 0; i < _n; i++) _delta[i] = _mass[i] != 0 ? 0.0 : _g[i];
+                _system.Evaluate(t, y, _g, _jacobian);
+                Statistics.JacobianEvaluations++;
+                if (consistentInitialisation)
+                {
+                    for (int k = 0; k < _jacobian.Length; k++)
+                        if (_mass[_entryRow[k]] != 0) _jacobian[k] = _entryRow[k] == _entryColumn[k] ? 1.0 : 0.0;
+                }
+                else
+                {
+                    for (int i = 0; i < _n; i++) if (_mass[i] != 0) _jacobian[_diagonalSlot[i]] += a0 * _mass[i];
+                }
+                try { _linear.Factor(_jacobian); }
+                catch (SingularIterationMatrixException) { return false; }
+                Statistics.Factorizations++;
+                refresh = false;
+                fresh = true;
             }
             else
             {
-                for (int i = 0; i < _n; i++)
-                {
-                    if (_mass[i] == 0) { _delta[i] = _g[i]; continue; }
-                    _delta[i] = _g[i] + _mass[i] * (a0 * y[i] + _b[i]);
-                    _jacobian[_diagonalSlot[i]] += a0 * _mass[i];
-                }
+                _system.Evaluate(t, y, _g, Span<double>.Empty);
+                fresh = false;
             }
-            try
+            for (int i = 0; i < _n; i++)
             {
-                _linear.Factor(_jacobian);
+                if (_mass[i] == 0) _delta[i] = _g[i];
+                else _delta[i] = consistentInitialisation ? 0.0 : _g[i] + _mass[i] * (a0 * y[i] + _b[i]);
             }
-            catch (SingularIterationMatrixException)
-            {
-                return false;
-            }
-            Statistics.Factorizations++;
             _linear.Solve(_delta);
             Statistics.NewtonIterations++;
             for (int i = 0; i < _n; i++) y[i] -= _delta[i];
             double norm = WeightedNorm(_delta);
             if (!double.IsFinite(norm)) return false;
-            if (norm <= _options.NewtonTolerance || AtRoundOff(y)) return true;
-            if (iteration > 0 && norm > previous) return false;
+            if (AtRoundOff(y)) return true;
+            if (iteration > 0)
+            {
+                double rate = norm / previous;
+                // Linear convergence with rate ρ leaves an error of about ρ/(1−ρ) times the last update.
+                if (rate < 1 && rate / (1 - rate) * norm <= _options.NewtonTolerance) return true;
+                if (rate > 0.3)
+                {
+                    if (fresh && rate > 1) return false;
+                    refresh = true;
+                }
+            }
+            else if (norm <= 0.01 * _options.NewtonTolerance) return true;
             previous = norm;
         }
         return false;

@@ -74,7 +74,7 @@ public sealed class P2DModel : IDaeSystem
     {
         residual.Clear();
         jacobian.Clear();
-        Context.UpdateElectrolyteTransport(y);
+        Context.UpdateElectrolyteTransport(y, withSlopes: !jacobian.IsEmpty);
         foreach (var equation in _equations) equation.Evaluate(y, residual, jacobian);
     }
 

@@ -72,8 +72,8 @@ public sealed class P2DContext
     public double[] TransportFactor { get; }
     public double[] TransportFactorSlope { get; }
 
-    /// <summary>Evaluates the electrolyte correlations in every cell.</summary>
-    public void UpdateElectrolyteTransport(ReadOnlySpan<double> y)
+    /// <summary>Evaluates the electrolyte correlations in every cell; their slopes only when a Jacobian is assembled.</summary>
+    public void UpdateElectrolyteTransport(ReadOnlySpan<double> y, bool withSlopes)
     {
         var el = Cell.Electrolyte;
         double twoRTOverF = 2.0 / InverseThermalVoltage * (1 - el.TransferenceNumber);
@@ -81,6 +81,13 @@ public sealed class P2DContext
         {
             double c = Math.Max(y[Layout.ElectrolyteConcentration(i)], 1e-6);
             double tortuosity = Math.Pow(Porosity[i], Bruggeman[i]);
+            if (!withSlopes)
+            {
+                EffectiveDiffusivity[i] = tortuosity * el.Diffusivity.Value(c, Temperature);
+                EffectiveConductivity[i] = tortuosity * el.Conductivity.Value(c, Temperature);
+                TransportFactor[i] = twoRTOverF * el.ThermodynamicFactor.Value(c, Temperature);
+                continue;
+            }
             EffectiveDiffusivity[i] = tortuosity * el.Diffusivity.Value(c, Temperature, out double dD);
             EffectiveDiffusivitySlope[i] = tortuosity * dD;
             EffectiveConductivity[i] = tortuosity * el.Conductivity.Value(c, Temperature, out double dK);
