@@ -8,7 +8,11 @@ var console = Terminal.Create();
 
 var root = new RootCommand(
     "ElectrodeSim: pseudo-2D (Doyle-Fuller-Newman) simulation of electrode lithiation.\n" +
-    "Runs YAML case files (see cases/) and writes HDF5 results with state-of-lithiation fields.");
+    "Runs YAML case files (see cases/) and writes HDF5 results with state-of-lithiation fields.\n" +
+    "Call it through the launcher tools/electrodesim (it builds on first use). Examples:\n" +
+    "  tools/electrodesim run cases/sio-c-l.yaml --out results     # one case -> results/sio-c-l.h5\n" +
+    "  tools/electrodesim check my-case.yaml                       # validate only\n" +
+    "  tools/electrodesim run --help                               # options of one command");
 
 // run
 var caseArgument = new Argument<FileInfo[]>("case") { Description = "One or more YAML case files, e.g. cases/sio-c-l.yaml", Arity = ArgumentArity.OneOrMore };

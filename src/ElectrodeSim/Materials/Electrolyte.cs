@@ -47,13 +47,13 @@ public static class Electrolytes
         {
             double m = c / 1000.0;
             double tg = 229.0 + 5.0 * m;
-            return Math.Pow(10.0, -4.43 - 54.0 / (T - tg) - 0.22 * m) * 1e-4;
+            return Math.Exp(Math.Log(10.0) * (-4.43 - 54.0 / (T - tg) - 0.22 * m)) * 1e-4;
         }),
         TransferenceNumber = 0.38,
         ThermodynamicFactor = new Correlation("Valoen2005 thermodynamic factor", "Valøen & Reimers 2005 eq. 19", "1", (c, T) =>
         {
             double m = Math.Max(c, 0.0) / 1000.0;
-            return (0.601 - 0.24 * Math.Sqrt(m) + 0.982 * (1 - 0.0052 * (T - 294.0)) * Math.Pow(m, 1.5)) / (1 - 0.38);
+            return (0.601 - 0.24 * Math.Sqrt(m) + 0.982 * (1 - 0.0052 * (T - 294.0)) * m * Math.Sqrt(m)) / (1 - 0.38);
         }),
     };
 

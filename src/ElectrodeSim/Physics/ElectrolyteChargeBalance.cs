@@ -128,7 +128,7 @@ public sealed class ElectrolyteChargeBalance(P2DContext context) : IModelEquatio
         var el = context.Cell.Electrolyte;
         double T = context.Temperature;
         double d0 = context.Mesh.Widths[0];
-        double tortuosity = Math.Pow(context.Porosity[0], context.Bruggeman[0]);
+        double tortuosity = context.Tortuosity[0];
         double c = Math.Max(concentration, 1e-6);
         double kappa = tortuosity * el.Conductivity.Value(c, T);
         double diffusivity = tortuosity * el.Diffusivity.Value(c, T);

@@ -38,6 +38,8 @@ public sealed class P2DContext
                 SpecificArea[i] = e.SpecificArea;
             }
         }
+        Tortuosity = new double[n];
+        for (int i = 0; i < n; i++) Tortuosity[i] = Math.Pow(Porosity[i], Bruggeman[i]);
         EffectiveDiffusivity = new double[n];
         EffectiveDiffusivitySlope = new double[n];
         EffectiveConductivity = new double[n];
@@ -59,6 +61,8 @@ public sealed class P2DContext
     /// <summary>Electrolyte volume fraction per x cell [1].</summary>
     public double[] Porosity { get; }
     public double[] Bruggeman { get; }
+    /// <summary>Bruggeman factor ε^b per x cell [1] (effective = factor × bulk property).</summary>
+    public double[] Tortuosity { get; }
     /// <summary>a = 3 ε_s / R_p per x cell [1/m]; 0 in the separator.</summary>
     public double[] SpecificArea { get; }
 
@@ -80,7 +84,7 @@ public sealed class P2DContext
         for (int i = 0; i < Mesh.CellCount; i++)
         {
             double c = Math.Max(y[Layout.ElectrolyteConcentration(i)], 1e-6);
-            double tortuosity = Math.Pow(Porosity[i], Bruggeman[i]);
+            double tortuosity = Tortuosity[i];
             if (!withSlopes)
             {
                 EffectiveDiffusivity[i] = tortuosity * el.Diffusivity.Value(c, Temperature);
