@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 using ElectrodeSim;
 using ElectrodeSim.Cases;
 
-BenchmarkRunner.Run<LithiationBenchmark>(DefaultConfig.Instance.AddJob(Job.Default.WithId("one-core")), args);
+BenchmarkRunner.Run<LithiationBenchmark>(DefaultConfig.Instance.AddJob(Job.Default.WithAffinity(1).WithId("one-core")), args);
 
 /// <summary>
 /// Wall time of one SiO@C-l lithiation (5 mA/cm² to 0.01 V) at the default mesh, no output file,
