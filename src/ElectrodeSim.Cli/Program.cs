@@ -18,12 +18,13 @@ var root = new RootCommand(
 var caseArgument = new Argument<FileInfo[]>("case") { Description = "One or more YAML case files, e.g. cases/sio-c-l.yaml", Arity = ArgumentArity.OneOrMore };
 var outOption = new Option<DirectoryInfo>("--out", "-o") { Description = "Directory for the result files (CASE.h5); created if missing", DefaultValueFactory = _ => new DirectoryInfo("results") };
 var noOutputOption = new Option<bool>("--no-output") { Description = "Solve only; write no HDF5 file" };
+var plotAfterRunOption = new Option<bool>("--plot") { Description = "Draw each result's figures (PNG) next to it, and the overlaid voltage curves when several cases run" };
 var run = new Command("run", "Validate and run case files; print a one-line summary per case and write RESULT.h5 to --out.\n" +
                              "A run that fails leaves CASE.failed.h5 with the reason; a run in progress writes CASE.h5.partial.")
 {
-    caseArgument, outOption, noOutputOption,
+    caseArgument, outOption, noOutputOption, plotAfterRunOption,
 };
-run.SetAction(parse => RunCommand.Execute(console, parse.GetValue(caseArgument)!, parse.GetValue(noOutputOption) ? null : parse.GetValue(outOption)!.FullName));
+run.SetAction(parse => RunCommand.Execute(console, parse.GetValue(caseArgument)!, parse.GetValue(noOutputOption) ? null : parse.GetValue(outOption)!.FullName, parse.GetValue(plotAfterRunOption)));
 root.Subcommands.Add(run);
 
 // check
@@ -48,5 +49,12 @@ var calibrate = new Command("calibrate", "Fit case parameters to target results 
 };
 calibrate.SetAction(parse => CalibrateCommand.Execute(console, parse.GetValue(specArgument)!, parse.GetValue(writeOption), parse.GetValue(verboseOption)));
 root.Subcommands.Add(calibrate);
+
+// plot, report
+root.Subcommands.Add(PlotCommand.Create(console));
+root.Subcommands.Add(ReportCommand.Create(console));
+
+// validate
+root.Subcommands.Add(ValidateCommand.Create(console));
 
 return root.Parse(args).Invoke();

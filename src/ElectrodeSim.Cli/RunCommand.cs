@@ -9,7 +9,7 @@ public static class RunCommand
 {
     public const int Ok = 0, RunFailed = 1, BadInput = 2;
 
-    public static int Execute(IAnsiConsole console, FileInfo[] cases, string? outputDirectory)
+    public static int Execute(IAnsiConsole console, FileInfo[] cases, string? outputDirectory, bool plot = false)
     {
         // Validate everything first: a typo in the third case should not surface after two long runs.
         var setups = new List<(FileInfo File, SimulationSetup Setup)>();
@@ -22,6 +22,7 @@ public static class RunCommand
         }
         if (status != Ok) return status;
 
+        var written = new List<string>();
         for (int k = 0; k < setups.Count; k++)
         {
             var (file, setup) = setups[k];
@@ -32,6 +33,7 @@ public static class RunCommand
                 var result = Simulator.Run(setup, output);
                 Console.Out.WriteLine(result.Summary.ToString());
                 if (output != null) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, output)}");
+                if (output != null) written.Add(output);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -40,6 +42,8 @@ public static class RunCommand
                 status = RunFailed;
             }
         }
+        if (plot && outputDirectory is null) Console.Error.WriteLine("note: --plot draws result files; with --no-output there are none");
+        if (plot && outputDirectory != null) status = Math.Max(status, PlotCommand.AfterRun(console, written, outputDirectory));
         return status;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ElectrodeSim.Materials;
 using ElectrodeSim.Mesh;
@@ -43,11 +44,25 @@ public static class CaseBuilder
     {
         CaseValidator.Validate(document);
         var c = document.Definition;
-        var electrode = BuildElectrode(c, document);
+        bool full = c.Cell!.Type == CaseValidator.FullCell;
+        IReadOnlyList<ElectrodeParameters> electrodes = full
+            ? [BuildElectrode(c.NegativeElectrode!, "negative electrode", c, document), BuildElectrode(c.PositiveElectrode!, "positive electrode", c, document)]
+            : [BuildElectrode(c.Electrode!, c.Name!, c, document)];
+        var electrolyte = Electrolytes.ByName(c.Electrolyte!.Correlation!);
+        if (c.Electrolyte.TransferenceNumber is { } tPlus && tPlus != electrolyte.TransferenceNumber)
+            electrolyte = new ElectrolyteProperties
+            {
+                Name = $"{electrolyte.Name} (t+ = {tPlus.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)})",
+                Source = electrolyte.Source,
+                Conductivity = electrolyte.Conductivity,
+                Diffusivity = electrolyte.Diffusivity,
+                TransferenceNumber = tPlus,
+                ThermodynamicFactor = electrolyte.ThermodynamicFactor,
+            };
         var cell = new CellParameters
         {
             Temperature = c.Cell!.TemperatureK!.Value,
-            Electrolyte = Electrolytes.ByName(c.Electrolyte!.Correlation!),
+            Electrolyte = electrolyte,
             InitialElectrolyteConcentration = c.Electrolyte.InitialConcentrationMolM3!.Value,
             ReferenceElectrolyteConcentration = c.Electrolyte.ReferenceConcentrationMolM3 ?? 1000.0,
             Separator = new SeparatorParameters
@@ -56,8 +71,8 @@ public static class CaseBuilder
                 Porosity = c.Separator.Porosity!.Value,
                 Bruggeman = c.Separator.Bruggeman ?? 1.5,
             },
-            Electrodes = [electrode],
-            LithiumFoil = BuildLithiumFoil(c.LithiumFoil),
+            Electrodes = electrodes,
+            LithiumFoil = full ? null : BuildLithiumFoil(c.LithiumFoil),
         };
 
         var defaultMesh = new MeshSettings();
@@ -68,12 +83,7 @@ public static class CaseBuilder
             Description = c.Description ?? "",
             Cell = cell,
             Protocol = BuildProtocol(c, cell),
-            Mesh = new MeshSettings
-            {
-                SeparatorCells = c.Mesh?.SeparatorCells ?? defaultMesh.SeparatorCells,
-                ElectrodeCells = c.Mesh?.ElectrodeCells ?? defaultMesh.ElectrodeCells,
-                ParticleShells = c.Mesh?.ParticleShells ?? defaultMesh.ParticleShells,
-            },
+            Mesh = BuildMesh(c.Mesh, full),
             Solver = defaultSolver with
             {
                 RelativeTolerance = c.Solver?.RelativeTolerance ?? defaultSolver.RelativeTolerance,
@@ -89,7 +99,7 @@ public static class CaseBuilder
                 EveryNSteps = c.Output?.EveryNSteps ?? 1,
             },
             CaseText = document.Text,
-            ProvenanceJson = JsonSerializer.Serialize(c.Provenance ?? new ProvenanceSection(), ProvenanceJsonOptions),
+            ProvenanceJson = ProvenanceJson(c.Provenance, document.ParameterSet),
             ParameterNotes = new Dictionary<string, string>(c.Provenance?.Notes ?? [], StringComparer.Ordinal),
         };
     }
@@ -102,15 +112,30 @@ public static class CaseBuilder
     public static double OneCCurrentDensity(ElectrodeParameters electrode) =>
         electrode.ActiveVolumeFraction * electrode.MaxConcentration * PhysicalConstants.Faraday * electrode.Thickness / SecondsPerHour;
 
-    private static ElectrodeParameters BuildElectrode(CaseDefinition c, CaseDocument document)
+    /// <summary>
+    /// j0' [A/m²] of the mass-action form j0 = k c_e^α_a c_s^α_c (c_max − c_s)^α_a exp(Ea/R (1/T_ref − 1/T)):
+    /// at θ = ½ and c_e = c_ref it equals j0_ref(T) = k c_ref^α_a (c_max/2)^(α_a+α_c) exp(Ea/R (1/T_ref − 1/T)),
+    /// and j0_ref(T) = j0' exp(−Ea/RT) (MODEL.md §2), so j0' = k c_ref^α_a (c_max/2)^(α_a+α_c) exp(Ea / R T_ref).
+    /// </summary>
+    public static double ExchangeCurrentPrefactor(double rateConstant, double maxConcentration, double referenceConcentration,
+        double anodic, double cathodic, double activationEnergy, double referenceTemperature) =>
+        rateConstant * Math.Pow(referenceConcentration, anodic) * Math.Pow(0.5 * maxConcentration, anodic + cathodic)
+        * Math.Exp(activationEnergy / (PhysicalConstants.GasConstant * referenceTemperature));
+
+    /// <summary>Default reference temperature of a rate constant [K].</summary>
+    public const double DefaultReferenceTemperature = 298.15;
+
+    private static ElectrodeParameters BuildElectrode(ElectrodeSection e, string defaultName, CaseDefinition c, CaseDocument document)
     {
-        var e = c.Electrode!;
         var k = e.Kinetics!;
         double activeFraction = e.ActiveVolumeFraction!.Value;
-        double density = e.ActiveDensityKgM3!.Value;
+        double density = e.ActiveDensityKgM3 ?? double.NaN;
+        double maxConcentration = e.MaxConcentrationMolM3 ?? MaxConcentrationFromCapacity(e.MaxCapacityMAhG!.Value, density);
+        double anodic = k.AnodicTransferCoefficient ?? 0.5, cathodic = k.CathodicTransferCoefficient ?? 0.5;
+        double activationEnergy = k.ActivationEnergyJMol!.Value;
         return new ElectrodeParameters
         {
-            Name = e.Name ?? c.Name!,
+            Name = e.Name ?? defaultName,
             Thickness = e.ThicknessUm!.Value * Micrometre,
             Porosity = e.Porosity!.Value,
             ActiveVolumeFraction = activeFraction,
@@ -118,18 +143,47 @@ public static class CaseBuilder
             BruggemanElectrolyte = e.Bruggeman ?? 1.5,
             EffectiveConductivity = e.EffectiveConductivitySM
                 ?? e.SolidConductivitySM!.Value * Math.Pow(activeFraction, e.SolidBruggeman ?? DefaultSolidBruggeman),
-            MaxConcentration = e.MaxConcentrationMolM3 ?? MaxConcentrationFromCapacity(e.MaxCapacityMAhG!.Value, density),
-            InitialStateOfLithiation = e.InitialStateOfLithiation!.Value,
-            SolidDiffusivity = e.SolidDiffusivityM2S!.Value,
+            MaxConcentration = maxConcentration,
+            InitialStateOfLithiation = e.InitialStateOfLithiation ?? e.InitialConcentrationMolM3!.Value / maxConcentration,
+            SolidDiffusivity = e.SolidDiffusivityM2S ?? 0.0,
             SolidDiffusivityActivationEnergy = e.SolidDiffusivityActivationEnergyJMol ?? 0.0,
-            ExchangeCurrentPrefactor = k.ExchangeCurrentPrefactorAM2!.Value,
-            ReactionActivationEnergy = k.ActivationEnergyJMol!.Value,
-            AnodicTransferCoefficient = k.AnodicTransferCoefficient ?? 0.5,
-            CathodicTransferCoefficient = k.CathodicTransferCoefficient ?? 0.5,
+            SolidDiffusivityFunction = e.SolidDiffusivityFunction is { } function ? SolidDiffusivities.ByName(function) : null,
+            ExchangeCurrentPrefactor = k.ExchangeCurrentPrefactorAM2
+                ?? ExchangeCurrentPrefactor(k.RateConstant!.Value, maxConcentration, c.Electrolyte!.ReferenceConcentrationMolM3 ?? 1000.0,
+                    anodic, cathodic, activationEnergy, k.ReferenceTemperatureK ?? DefaultReferenceTemperature),
+            ReactionActivationEnergy = activationEnergy,
+            AnodicTransferCoefficient = anodic,
+            CathodicTransferCoefficient = cathodic,
             FilmResistance = k.FilmResistanceOhmM2 ?? 0.0,
             OpenCircuitPotential = OcpFunctions.Create(e.Ocp!, document),
             ActiveMaterialDensity = density,
         };
+    }
+
+    private static MeshSettings BuildMesh(MeshSection? mesh, bool full)
+    {
+        var defaults = new MeshSettings();
+        var settings = new MeshSettings
+        {
+            SeparatorCells = mesh?.SeparatorCells ?? defaults.SeparatorCells,
+            ElectrodeCells = mesh?.ElectrodeCells ?? defaults.ElectrodeCells,
+            ParticleShells = mesh?.ParticleShells ?? defaults.ParticleShells,
+            ParticleSurfaceRefinement = mesh?.ParticleSurfaceRefinement ?? defaults.ParticleSurfaceRefinement,
+        };
+        if (!full || mesh == null) return settings;
+        if (mesh.NegativeElectrodeCells != null || mesh.PositiveElectrodeCells != null)
+            settings = settings with { ElectrodeCellCounts = [mesh.NegativeElectrodeCells ?? settings.ElectrodeCells, mesh.PositiveElectrodeCells ?? settings.ElectrodeCells] };
+        if (mesh.NegativeParticleShells != null || mesh.PositiveParticleShells != null)
+            settings = settings with { ParticleShellCounts = [mesh.NegativeParticleShells ?? settings.ParticleShells, mesh.PositiveParticleShells ?? settings.ParticleShells] };
+        return settings;
+    }
+
+    /// <summary>The provenance section as JSON, with the parameter set (name, version) it was laid over.</summary>
+    private static string ProvenanceJson(ProvenanceSection? provenance, ParameterSet? set)
+    {
+        var node = JsonSerializer.SerializeToNode(provenance ?? new ProvenanceSection(), ProvenanceJsonOptions)!.AsObject();
+        if (set != null) node["parameter_set"] = set.Label;
+        return node.ToJsonString(ProvenanceJsonOptions);
     }
 
     private static LithiumFoilParameters BuildLithiumFoil(LithiumFoilSection? foil)

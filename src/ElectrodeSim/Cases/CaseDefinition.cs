@@ -17,6 +17,13 @@ public sealed record CaseDefinition
     public string? Name { get; init; }
     /// <summary>Free text.</summary>
     public string? Description { get; init; }
+    /// <summary>
+    /// Name of a parameter set (<see cref="ParameterSets.Names"/>, e.g. <c>Marquis2019</c>; <c>NAME@VERSION</c>
+    /// pins its version). Its keys are the defaults of this case: every key written here overrides the
+    /// set's value at the same key path, and giving one of a pair of alternative keys (such as
+    /// <c>effective_conductivity_S_m</c> for <c>solid_conductivity_S_m</c>) replaces the set's choice.
+    /// </summary>
+    public string? ParameterSet { get; init; }
     /// <summary>Where the parameter set comes from; copied into the output file.</summary>
     public ProvenanceSection? Provenance { get; init; }
     /// <summary>Cell type and operating temperature.</summary>
@@ -27,8 +34,12 @@ public sealed record CaseDefinition
     public ElectrolyteSection? Electrolyte { get; init; }
     /// <summary>Porous separator.</summary>
     public SeparatorSection? Separator { get; init; }
-    /// <summary>The working electrode.</summary>
+    /// <summary>The working electrode of a half cell.</summary>
     public ElectrodeSection? Electrode { get; init; }
+    /// <summary>The negative electrode of a full cell (at x = 0, grounded collector).</summary>
+    public ElectrodeSection? NegativeElectrode { get; init; }
+    /// <summary>The positive electrode of a full cell (the cell voltage is its collector's potential).</summary>
+    public ElectrodeSection? PositiveElectrode { get; init; }
     /// <summary>Steps run in order (required, non-empty).</summary>
     public List<ProtocolStepSection>? Protocol { get; init; }
     /// <summary>Cell counts; defaults from <see cref="ElectrodeSim.Mesh.MeshSettings"/>.</summary>
@@ -48,6 +59,8 @@ public sealed record ProvenanceSection
     public string? Source { get; init; }
     /// <summary>DOI of the source, e.g. <c>10.1007/s40820-023-01267-9</c>.</summary>
     public string? Doi { get; init; }
+    /// <summary>Version of the parameter set (text), raised whenever a value changes.</summary>
+    public string? Version { get; init; }
     /// <summary>
     /// Key path → note, e.g. <c>electrode.kinetics.exchange_current_prefactor_A_m2: "calibrated: …"</c>.
     /// Every key must be a key path present in the case file.
@@ -58,12 +71,15 @@ public sealed record ProvenanceSection
 /// <summary>Cell-level settings.</summary>
 public sealed record CellSection
 {
-    /// <summary>Cell type: <c>half</c> (working electrode against lithium foil) is the only type so far.</summary>
+    /// <summary>
+    /// Cell type: <c>half</c> (the working electrode <c>electrode</c> against lithium foil) or <c>full</c>
+    /// (<c>negative_electrode</c> | separator | <c>positive_electrode</c>, negative collector grounded).
+    /// </summary>
     public string? Type { get; init; }
     /// <summary>Cell temperature [K], in (200, 400).</summary>
     [YamlMember(Alias = "temperature_K", ApplyNamingConventions = false)]
     public double? TemperatureK { get; init; }
-    /// <summary>Current density of 1C [A/m²] for <c>c_rate</c> steps; default the working electrode's theoretical capacity per hour, ε_s c_max F L / 3600.</summary>
+    /// <summary>Current density of 1C [A/m²] for <c>c_rate</c> steps; default the working (half cell) or positive (full cell) electrode's theoretical capacity per hour, ε_s c_max F L / 3600.</summary>
     [YamlMember(Alias = "one_c_current_density_A_m2", ApplyNamingConventions = false)]
     public double? OneCCurrentDensityAM2 { get; init; }
 }
@@ -88,6 +104,8 @@ public sealed record ElectrolyteSection
     public double? InitialConcentrationMolM3 { get; init; }
     /// <summary>Reference concentration of the exchange current density [mol/m³], &gt; 0; default 1000.</summary>
     public double? ReferenceConcentrationMolM3 { get; init; }
+    /// <summary>Cation transference number t+ [1], in (0, 1); default the correlation's own.</summary>
+    public double? TransferenceNumber { get; init; }
 }
 
 /// <summary>Porous separator.</summary>
@@ -95,20 +113,20 @@ public sealed record SeparatorSection
 {
     /// <summary>Thickness [µm], &gt; 0.</summary>
     public double? ThicknessUm { get; init; }
-    /// <summary>Electrolyte volume fraction [1], in (0, 1).</summary>
+    /// <summary>Electrolyte volume fraction [1], in (0, 1] (1: a free electrolyte layer).</summary>
     public double? Porosity { get; init; }
     /// <summary>Bruggeman exponent of electrolyte transport [1], in [0, 5]; default 1.5.</summary>
     public double? Bruggeman { get; init; }
 }
 
-/// <summary>Porous insertion electrode of spherical particles.</summary>
+/// <summary>Porous insertion electrode of spherical particles (the working electrode of a half cell, or either electrode of a full cell).</summary>
 public sealed record ElectrodeSection
 {
     /// <summary>Electrode name; default the case name.</summary>
     public string? Name { get; init; }
     /// <summary>Thickness [µm], &gt; 0.</summary>
     public double? ThicknessUm { get; init; }
-    /// <summary>Electrolyte volume fraction ε_e [1], in (0, 1); ε_e + ε_s &lt; 1.</summary>
+    /// <summary>Electrolyte volume fraction ε_e [1], in (0, 1); ε_e + ε_s ≤ 1 (1: no carbon or binder, as in Chen2020).</summary>
     public double? Porosity { get; init; }
     /// <summary>Active-material volume fraction ε_s [1], in (0, 1).</summary>
     public double? ActiveVolumeFraction { get; init; }
@@ -124,32 +142,45 @@ public sealed record ElectrodeSection
     public double? EffectiveConductivitySM { get; init; }
     /// <summary>Bruggeman exponent of the solid conductivity [1], in [0, 5]; default 1.5.</summary>
     public double? SolidBruggeman { get; init; }
-    /// <summary>Density of the active material [kg/m³], &gt; 0.</summary>
+    /// <summary>Density of the active material [kg/m³], &gt; 0; required in a half cell (for mAh/g), optional in a full cell (specific capacity is then not reported).</summary>
     public double? ActiveDensityKgM3 { get; init; }
     /// <summary>Theoretical specific capacity Q [mAh/g], &gt; 0; c_max = 3600 Q ρ / F. Exactly one of this and <c>max_concentration_mol_m3</c>.</summary>
     [YamlMember(Alias = "max_capacity_mAh_g", ApplyNamingConventions = false)]
     public double? MaxCapacityMAhG { get; init; }
     /// <summary>Maximum lithium concentration c_s,max [mol/m³], &gt; 0.</summary>
     public double? MaxConcentrationMolM3 { get; init; }
-    /// <summary>Uniform initial state of lithiation θ0 = c_s / c_s,max [1], in (0, 1).</summary>
+    /// <summary>Uniform initial state of lithiation θ0 = c_s / c_s,max [1], in (0, 1). Exactly one of this and <c>initial_concentration_mol_m3</c>.</summary>
     public double? InitialStateOfLithiation { get; init; }
-    /// <summary>Solid diffusivity at 298.15 K [m²/s], &gt; 0.</summary>
+    /// <summary>Uniform initial lithium concentration c_s,0 [mol/m³], in (0, c_s,max).</summary>
+    public double? InitialConcentrationMolM3 { get; init; }
+    /// <summary>Solid diffusivity at 298.15 K [m²/s], &gt; 0. Exactly one of this and <c>solid_diffusivity_function</c>.</summary>
     public double? SolidDiffusivityM2S { get; init; }
-    /// <summary>Activation energy of the solid diffusivity [J/mol], in [0, 200 000); default 0.</summary>
+    /// <summary>Activation energy of the solid diffusivity [J/mol], in [0, 200 000); default 0. Only with <c>solid_diffusivity_m2_s</c>.</summary>
     [YamlMember(Alias = "solid_diffusivity_activation_energy_J_mol", ApplyNamingConventions = false)]
     public double? SolidDiffusivityActivationEnergyJMol { get; init; }
+    /// <summary>A named concentration-dependent D_s(θ, T) [m²/s] with its own temperature dependence: see <see cref="ElectrodeSim.Materials.SolidDiffusivities.Names"/>.</summary>
+    public string? SolidDiffusivityFunction { get; init; }
     /// <summary>Butler–Volmer kinetics of the particle surface.</summary>
     public KineticsSection? Kinetics { get; init; }
     /// <summary>Equilibrium potential U(θ).</summary>
     public OcpSection? Ocp { get; init; }
 }
 
-/// <summary>Butler–Volmer kinetics, j0_ref(T) = j0' exp(−Ea / R T) (MODEL.md §2).</summary>
+/// <summary>
+/// Butler–Volmer kinetics, j0_ref(T) = j0' exp(−Ea / R T) (MODEL.md §2), given either by j0' or by the
+/// mass-action rate constant k of <c>j0 = k c_e^α_a c_s^α_c (c_max − c_s)^α_a exp(Ea/R (1/T_ref − 1/T))</c>
+/// (the PyBaMM / COMSOL form), converted exactly: j0' = k c_e,ref^α_a (c_max/2)^(α_a+α_c) exp(Ea / R T_ref).
+/// </summary>
 public sealed record KineticsSection
 {
-    /// <summary>Exchange-current prefactor j0' [A/m²], &gt; 0.</summary>
+    /// <summary>Exchange-current prefactor j0' [A/m²], &gt; 0. Exactly one of this and <c>rate_constant</c>.</summary>
     [YamlMember(Alias = "exchange_current_prefactor_A_m2", ApplyNamingConventions = false)]
     public double? ExchangeCurrentPrefactorAM2 { get; init; }
+    /// <summary>Rate constant k [(A/m²)(m³/mol)^(2α_a+α_c)], &gt; 0 ((A/m²)(m³/mol)^1.5 for α_a = α_c = ½).</summary>
+    public double? RateConstant { get; init; }
+    /// <summary>Reference temperature T_ref of <c>rate_constant</c> [K], in (200, 400); default 298.15.</summary>
+    [YamlMember(Alias = "reference_temperature_K", ApplyNamingConventions = false)]
+    public double? ReferenceTemperatureK { get; init; }
     /// <summary>Activation energy Ea of the interfacial reaction [J/mol], in [0, 200 000).</summary>
     [YamlMember(Alias = "activation_energy_J_mol", ApplyNamingConventions = false)]
     public double? ActivationEnergyJMol { get; init; }
@@ -190,7 +221,7 @@ public sealed record SiOStandInSection
     public double? StepWidth { get; init; }
 }
 
-/// <summary>One protocol step. Currents are positive for lithiation of the working electrode.</summary>
+/// <summary>One protocol step. Currents are positive for lithiation of the working electrode (half cell) or discharge (full cell).</summary>
 public sealed record ProtocolStepSection
 {
     /// <summary>Step label; default <c>step N</c>.</summary>
@@ -231,15 +262,25 @@ public sealed record StopSection
     public double? CurrentBelowAM2 { get; init; }
 }
 
-/// <summary>Cell counts: integers in [1, 2000].</summary>
+/// <summary>Cell counts: integers in [1, 2000]. The <c>negative_</c>/<c>positive_</c> keys (full cells only) override the common counts for one electrode.</summary>
 public sealed record MeshSection
 {
     /// <summary>Finite volumes across the separator [1].</summary>
     public int? SeparatorCells { get; init; }
-    /// <summary>Finite volumes across the electrode [1].</summary>
+    /// <summary>Finite volumes across each electrode [1].</summary>
     public int? ElectrodeCells { get; init; }
     /// <summary>Radial shells per particle [1].</summary>
     public int? ParticleShells { get; init; }
+    /// <summary>Finite volumes across the negative electrode of a full cell [1]; default <c>electrode_cells</c>.</summary>
+    public int? NegativeElectrodeCells { get; init; }
+    /// <summary>Finite volumes across the positive electrode of a full cell [1]; default <c>electrode_cells</c>.</summary>
+    public int? PositiveElectrodeCells { get; init; }
+    /// <summary>Radial shells of the negative electrode's particles [1]; default <c>particle_shells</c>.</summary>
+    public int? NegativeParticleShells { get; init; }
+    /// <summary>Radial shells of the positive electrode's particles [1]; default <c>particle_shells</c>.</summary>
+    public int? PositiveParticleShells { get; init; }
+    /// <summary>Grading β of the particle shells toward the surface [1], in [0, 1): the outer shell is (1 − β) times the uniform width; default 0 (uniform).</summary>
+    public double? ParticleSurfaceRefinement { get; init; }
 }
 
 /// <summary>Time integration (variable-order BDF) and discretisation scheme choices.</summary>

@@ -6,17 +6,20 @@ namespace ElectrodeSim.Cases;
 /// </summary>
 public sealed class CaseDocument
 {
-    internal CaseDocument(CaseDefinition definition, string text, string sourceName, string baseDirectory, YamlNodeIndex index)
+    internal CaseDocument(CaseDefinition definition, string text, string sourceName, string baseDirectory, YamlNodeIndex index, ParameterSet? parameterSet = null)
     {
         Definition = definition;
         Text = text;
         SourceName = sourceName;
         BaseDirectory = baseDirectory;
         Index = index;
+        ParameterSet = parameterSet;
     }
 
-    /// <summary>The case as records, in the file's units.</summary>
+    /// <summary>The case as records, in the file's units, with the parameter set's values where the case gives none.</summary>
     public CaseDefinition Definition { get; }
+    /// <summary>The parameter set the case is laid over, or null.</summary>
+    public ParameterSet? ParameterSet { get; }
     /// <summary>The case text exactly as read.</summary>
     public string Text { get; }
     /// <summary>File name or label used in error messages.</summary>
@@ -26,11 +29,19 @@ public sealed class CaseDocument
 
     internal YamlNodeIndex Index { get; }
 
-    /// <summary>Every key path and sequence item present in the text (<c>electrode.kinetics</c>, <c>protocol[0].stop.voltage_below_V</c>).</summary>
-    public IEnumerable<string> KeyPaths => Index.Paths;
+    /// <summary>
+    /// Every key path and sequence item present in the text or in its parameter set
+    /// (<c>electrode.kinetics</c>, <c>protocol[0].stop.voltage_below_V</c>).
+    /// </summary>
+    public IEnumerable<string> KeyPaths => ParameterSet == null ? Index.Paths : Index.Paths.Union(ParameterSet.KeyPaths);
 
-    /// <summary>The scalar at a key path as written in the file (<c>4.12e-13</c>, not its parsed double), or null.</summary>
-    public string? TextAt(string path) => Index.ValueAt(path) is { Kind: YamlNodeKind.Scalar } node ? node.Text : null;
+    /// <summary>The scalar at a key path as written in the file, else in its parameter set (<c>4.12e-13</c>, not its parsed double), or null.</summary>
+    public string? TextAt(string path) =>
+        Index.ValueAt(path) is { Kind: YamlNodeKind.Scalar } node ? node.Text
+        : ParameterSet?.Index.ValueAt(path) is { Kind: YamlNodeKind.Scalar } inherited ? inherited.Text : null;
+
+    /// <summary>Whether the value at <paramref name="path"/> comes from the parameter set rather than the case text.</summary>
+    public bool IsFromParameterSet(string path) => ParameterSet != null && Index.ValueAt(path) == null && ParameterSet.Index.ValueAt(path) != null;
 
     /// <summary>An absolute path for a path written in the case, relative to the case file's directory.</summary>
     public string ResolvePath(string path) => System.IO.Path.GetFullPath(System.IO.Path.Combine(BaseDirectory, path));

@@ -58,7 +58,39 @@ public static class CaseFile
         {
             throw new CaseValidationException(sourceName, [Translate(e, index)], e);
         }
-        return new CaseDocument(definition, yamlText, sourceName, Path.GetFullPath(baseDirectory), index);
+
+        // A parameter set supplies every key the case does not write: the case text is laid over the
+        // set's and read again. Both texts have been read on their own, so the overlay reads too.
+        ParameterSet? set = null;
+        if (definition.ParameterSet is { } reference)
+        {
+            set = ResolveParameterSet(reference, index, sourceName);
+            definition = Deserializer.Deserialize<CaseDefinition>(ParameterSets.Overlay(set, yamlText));
+        }
+        return new CaseDocument(definition, yamlText, sourceName, Path.GetFullPath(baseDirectory), index, set);
+    }
+
+    /// <summary>Reads the text of a case or parameter set into records without validating values.</summary>
+    internal static CaseDefinition Deserialize(string yamlText) => Deserializer.Deserialize<CaseDefinition>(yamlText);
+
+    /// <summary>The set a case names as <c>NAME</c> or <c>NAME@VERSION</c>; a name or version that does not exist stops the reading.</summary>
+    private static ParameterSet ResolveParameterSet(string reference, YamlNodeIndex index, string sourceName)
+    {
+        const string path = "parameter_set";
+        int at = reference.IndexOf('@');
+        string name = (at < 0 ? reference : reference[..at]).Trim();
+        string? version = at < 0 ? null : reference[(at + 1)..].Trim();
+        var node = index.ValueAt(path);
+        CaseError Located(CaseError e) => node == null ? e : At(e, node.Start);
+        var set = ParameterSets.Find(name);
+        if (set == null)
+        {
+            string hint = Closest(name, ParameterSets.Names) is { } near ? $" (did you mean {near}?)" : "";
+            throw new CaseValidationException(sourceName, [Located(new CaseError(path, reference, $"one of {string.Join(", ", ParameterSets.Names)}{hint}"))]);
+        }
+        if (version != null && version != set.Version)
+            throw new CaseValidationException(sourceName, [Located(new CaseError(path, reference, $"an available version: {set.Label}"))]);
+        return set;
     }
 
     private static string RequiredSections => "name, cell, electrolyte, separator, electrode and protocol";

@@ -10,8 +10,14 @@ namespace ElectrodeSim.Cases;
 /// </summary>
 public static class CaseValidator
 {
-    /// <summary>The accepted values of <c>cell.type</c>.</summary>
+    /// <summary><c>cell.type</c> of a working electrode against lithium foil.</summary>
     public const string HalfCell = "half";
+    /// <summary><c>cell.type</c> of a negative | separator | positive cell.</summary>
+    public const string FullCell = "full";
+    /// <summary>The accepted values of <c>cell.type</c>.</summary>
+    public static IReadOnlyList<string> CellTypes { get; } = [HalfCell, FullCell];
+    /// <summary>The electrode sections of a full cell, in stack order.</summary>
+    public static IReadOnlyList<string> FullCellElectrodes { get; } = ["negative_electrode", "positive_electrode"];
     /// <summary>The accepted values of <c>protocol[i].mode</c>.</summary>
     public static IReadOnlyList<string> Modes { get; } = ["current", "voltage", "rest"];
     /// <summary>The keys that set the current of a <c>current</c> step; exactly one per step.</summary>
@@ -41,29 +47,57 @@ public static class CaseValidator
         public IReadOnlyList<CaseError> Run()
         {
             if (string.IsNullOrWhiteSpace(_case.Name)) Missing("name", "the case name, text");
-            CheckCell();
-            CheckLithiumFoil();
+            string? type = CheckCell();
+            if (type != FullCell) CheckLithiumFoil();
             CheckElectrolyte();
             CheckSeparator();
-            var ocp = CheckElectrode();
-            CheckProtocol(ocp);
-            CheckMesh();
+            InitialOpenCircuitVoltage? ocv = null;
+            if (type == FullCell)
+            {
+                foreach (var (path, section) in new[] { ("electrode", _case.Electrode), ("lithium_foil", (object?)_case.LithiumFoil) })
+                    if (section != null)
+                        Fail(path, "a mapping", $"accepted with cell.type {FullCell}: a full cell has {string.Join(" and ", FullCellElectrodes)} and no lithium foil", keyNode: true);
+                var negative = CheckElectrode("negative_electrode", _case.NegativeElectrode, densityRequired: false);
+                var positive = CheckElectrode("positive_electrode", _case.PositiveElectrode, densityRequired: false);
+                if (negative is { } n && positive is { } p)
+                    ocv = new InitialOpenCircuitVoltage(p.Potential - n.Potential, $"U_p({p.Describe}) − U_n({n.Describe})");
+            }
+            else
+            {
+                foreach (var path in FullCellElectrodes)
+                    if (path == "negative_electrode" ? _case.NegativeElectrode != null : _case.PositiveElectrode != null)
+                        Fail(path, "a mapping", $"accepted with cell.type {type ?? HalfCell}: a half cell has one working electrode, electrode (use cell.type: {FullCell})", keyNode: true);
+                if (CheckElectrode("electrode", _case.Electrode, densityRequired: true) is { } working)
+                    ocv = new InitialOpenCircuitVoltage(working.Potential, $"U({working.Describe})");
+            }
+            CheckProtocol(ocv);
+            CheckMesh(type);
             CheckSolver();
             CheckOutput();
             CheckProvenance();
             return _errors;
         }
 
-        private void CheckCell()
+        /// <summary>The open-circuit voltage of the initial state [V] and how it was obtained, for the cut-off check.</summary>
+        private sealed record InitialOpenCircuitVoltage(double Value, string Description);
+
+        /// <summary>An electrode's equilibrium potential at its initial state, and that state as written.</summary>
+        private sealed record InitialPotential(double Potential, string Describe);
+
+        /// <summary>Checks the cell section; returns the cell type when it is one of <see cref="CellTypes"/>.</summary>
+        private string? CheckCell()
         {
             var cell = _case.Cell;
-            if (cell == null) { Missing("cell", $"section with type: {HalfCell} and temperature_K"); return; }
-            if (cell.Type == null) Missing("cell.type", HalfCell);
-            else if (cell.Type != HalfCell)
-                Fail("cell.type", cell.Type, $"{HalfCell}, the only cell type so far (a working electrode against lithium foil)");
+            if (cell == null) { Missing("cell", $"section with type ({string.Join(" or ", CellTypes)}) and temperature_K"); return null; }
+            string? type = null;
+            if (cell.Type == null) Missing("cell.type", $"{HalfCell} (working electrode against lithium foil) or {FullCell} (negative | separator | positive)");
+            else if (!CellTypes.Contains(cell.Type))
+                Fail("cell.type", cell.Type, $"one of {string.Join(", ", CellTypes)} ({HalfCell}: a working electrode against lithium foil; {FullCell}: negative | separator | positive)");
+            else type = cell.Type;
             if (Require(cell.TemperatureK, "cell.temperature_K", "cell temperature [K]"))
                 Open(cell.TemperatureK, "cell.temperature_K", 200, 400, "K");
             Positive(cell.OneCCurrentDensityAM2, "cell.one_c_current_density_A_m2");
+            return type;
         }
 
         private void CheckLithiumFoil()
@@ -85,6 +119,7 @@ public static class CaseValidator
             if (Require(electrolyte.InitialConcentrationMolM3, "electrolyte.initial_concentration_mol_m3", "initial salt concentration [mol/m³], > 0"))
                 Positive(electrolyte.InitialConcentrationMolM3, "electrolyte.initial_concentration_mol_m3");
             Positive(electrolyte.ReferenceConcentrationMolM3, "electrolyte.reference_concentration_mol_m3");
+            Open(electrolyte.TransferenceNumber, "electrolyte.transference_number", 0, 1);
         }
 
         private void CheckSeparator()
@@ -93,68 +128,111 @@ public static class CaseValidator
             if (separator == null) { Missing("separator", "section with thickness_um and porosity"); return; }
             if (Require(separator.ThicknessUm, "separator.thickness_um", "separator thickness [µm], > 0"))
                 Positive(separator.ThicknessUm, "separator.thickness_um");
-            if (Require(separator.Porosity, "separator.porosity", "separator porosity, in (0, 1)"))
-                Open(separator.Porosity, "separator.porosity", 0, 1);
+            if (Require(separator.Porosity, "separator.porosity", "separator porosity, in (0, 1]"))
+                LeftOpen(separator.Porosity, "separator.porosity", 0, 1);
             Closed(separator.Bruggeman, "separator.bruggeman", 0, 5);
         }
 
-        /// <summary>Checks the electrode; returns its equilibrium potential when that could be built, for the cut-off check.</summary>
-        private IOpenCircuitPotential? CheckElectrode()
+        /// <summary>
+        /// Checks the electrode section <paramref name="e"/> found at key path <paramref name="at"/> (<c>electrode</c>,
+        /// <c>negative_electrode</c> or <c>positive_electrode</c>); returns its equilibrium potential at the initial
+        /// state when that could be built, for the cut-off check.
+        /// </summary>
+        private InitialPotential? CheckElectrode(string at, ElectrodeSection? e, bool densityRequired)
         {
-            var e = _case.Electrode;
-            if (e == null) { Missing("electrode", "section: the working electrode"); return null; }
-            if (Require(e.ThicknessUm, "electrode.thickness_um", "electrode thickness [µm], > 0"))
-                Positive(e.ThicknessUm, "electrode.thickness_um");
-            bool porosity = Require(e.Porosity, "electrode.porosity", "electrolyte volume fraction, in (0, 1)") && Open(e.Porosity, "electrode.porosity", 0, 1);
-            bool active = Require(e.ActiveVolumeFraction, "electrode.active_volume_fraction", "active-material volume fraction, in (0, 1)")
-                && Open(e.ActiveVolumeFraction, "electrode.active_volume_fraction", 0, 1);
-            if (porosity && active && e.Porosity + e.ActiveVolumeFraction >= 1)
-                Fail("electrode.porosity + electrode.active_volume_fraction",
-                    $"{Text("electrode.porosity", e.Porosity!.Value)} + {Text("electrode.active_volume_fraction", e.ActiveVolumeFraction!.Value)} = {Format(e.Porosity.Value + e.ActiveVolumeFraction.Value)}",
-                    "< 1 (the rest is carbon and binder)", locate: "electrode.active_volume_fraction");
-            if (Require(e.ParticleRadiusUm, "electrode.particle_radius_um", "particle radius [µm], > 0"))
-                Positive(e.ParticleRadiusUm, "electrode.particle_radius_um");
-            Closed(e.Bruggeman, "electrode.bruggeman", 0, 5);
+            if (e == null) { Missing(at, at == "electrode" ? "section: the working electrode" : $"section: the {at.Replace('_', ' ')} of the full cell"); return null; }
+            string P(string key) => $"{at}.{key}";
+            if (Require(e.ThicknessUm, P("thickness_um"), "electrode thickness [µm], > 0"))
+                Positive(e.ThicknessUm, P("thickness_um"));
+            bool porosity = Require(e.Porosity, P("porosity"), "electrolyte volume fraction, in (0, 1)") && Open(e.Porosity, P("porosity"), 0, 1);
+            bool active = Require(e.ActiveVolumeFraction, P("active_volume_fraction"), "active-material volume fraction, in (0, 1)")
+                && Open(e.ActiveVolumeFraction, P("active_volume_fraction"), 0, 1);
+            if (porosity && active && e.Porosity + e.ActiveVolumeFraction > 1)
+                Fail($"{P("porosity")} + {P("active_volume_fraction")}",
+                    $"{Text(P("porosity"), e.Porosity!.Value)} + {Text(P("active_volume_fraction"), e.ActiveVolumeFraction!.Value)} = {Format(e.Porosity.Value + e.ActiveVolumeFraction.Value)}",
+                    "<= 1 (the rest is carbon and binder)", locate: P("active_volume_fraction"));
+            if (Require(e.ParticleRadiusUm, P("particle_radius_um"), "particle radius [µm], > 0"))
+                Positive(e.ParticleRadiusUm, P("particle_radius_um"));
+            Closed(e.Bruggeman, P("bruggeman"), 0, 5);
 
-            ExactlyOne("electrode", "electronic conductivity [S/m]",
+            ExactlyOne(at, "electronic conductivity [S/m]",
                 ("solid_conductivity_S_m", e.SolidConductivitySM), ("effective_conductivity_S_m", e.EffectiveConductivitySM));
-            Positive(e.SolidConductivitySM, "electrode.solid_conductivity_S_m");
-            Positive(e.EffectiveConductivitySM, "electrode.effective_conductivity_S_m");
-            Closed(e.SolidBruggeman, "electrode.solid_bruggeman", 0, 5);
+            Positive(e.SolidConductivitySM, P("solid_conductivity_S_m"));
+            Positive(e.EffectiveConductivitySM, P("effective_conductivity_S_m"));
+            Closed(e.SolidBruggeman, P("solid_bruggeman"), 0, 5);
 
-            if (Require(e.ActiveDensityKgM3, "electrode.active_density_kg_m3", "active-material density [kg/m³], > 0"))
-                Positive(e.ActiveDensityKgM3, "electrode.active_density_kg_m3");
-            ExactlyOne("electrode", "the active material's capacity",
+            if (densityRequired) Require(e.ActiveDensityKgM3, P("active_density_kg_m3"), "active-material density [kg/m³], > 0");
+            Positive(e.ActiveDensityKgM3, P("active_density_kg_m3"));
+            ExactlyOne(at, "the active material's capacity",
                 ("max_capacity_mAh_g", e.MaxCapacityMAhG), ("max_concentration_mol_m3", e.MaxConcentrationMolM3));
-            Positive(e.MaxCapacityMAhG, "electrode.max_capacity_mAh_g");
-            Positive(e.MaxConcentrationMolM3, "electrode.max_concentration_mol_m3");
+            Positive(e.MaxCapacityMAhG, P("max_capacity_mAh_g"));
+            Positive(e.MaxConcentrationMolM3, P("max_concentration_mol_m3"));
+            if (e.MaxCapacityMAhG != null && e.ActiveDensityKgM3 == null && !densityRequired)
+                Missing(P("active_density_kg_m3"), $"active-material density [kg/m³], > 0: {P("max_capacity_mAh_g")} needs it for c_max (or give {P("max_concentration_mol_m3")})");
 
-            bool theta0 = Require(e.InitialStateOfLithiation, "electrode.initial_state_of_lithiation", "θ0 = c_s/c_s,max, in (0, 1)")
-                && Open(e.InitialStateOfLithiation, "electrode.initial_state_of_lithiation", 0, 1);
-            if (Require(e.SolidDiffusivityM2S, "electrode.solid_diffusivity_m2_s", "solid diffusivity [m²/s], > 0"))
-                Positive(e.SolidDiffusivityM2S, "electrode.solid_diffusivity_m2_s");
-            ActivationEnergy(e.SolidDiffusivityActivationEnergyJMol, "electrode.solid_diffusivity_activation_energy_J_mol");
+            double? cmax = e.MaxConcentrationMolM3 is > 0 and var c ? c
+                : e.MaxCapacityMAhG is > 0 and var q && e.ActiveDensityKgM3 is > 0 and var rho ? CaseBuilder.MaxConcentrationFromCapacity(q, rho) : null;
+            ExactlyOne(at, "the initial lithium content",
+                ("initial_state_of_lithiation", e.InitialStateOfLithiation), ("initial_concentration_mol_m3", e.InitialConcentrationMolM3));
+            double? theta0 = null;
+            if (e.InitialStateOfLithiation is { } theta && Open(theta, P("initial_state_of_lithiation"), 0, 1)) theta0 = theta;
+            if (e.InitialConcentrationMolM3 is { } c0)
+            {
+                if (!(c0 > 0 && double.IsFinite(c0))) Fail(P("initial_concentration_mol_m3"), Text(P("initial_concentration_mol_m3"), c0), "> 0");
+                else if (cmax is { } max && c0 >= max)
+                    Fail(P("initial_concentration_mol_m3"), Text(P("initial_concentration_mol_m3"), c0), $"< c_s,max = {Format(max)} mol/m³");
+                else if (cmax is { } m) theta0 = c0 / m;
+            }
 
-            CheckKinetics(e.Kinetics);
-            var ocp = CheckOcp(e.Ocp);
-            return theta0 ? ocp : null;
+            if (e.SolidDiffusivityFunction is { } function)
+            {
+                if (e.SolidDiffusivityM2S is { } constant)
+                    Fail(at, $"solid_diffusivity_m2_s: {Text(P("solid_diffusivity_m2_s"), constant)} with solid_diffusivity_function: {function}",
+                        "exactly one of solid_diffusivity_m2_s, solid_diffusivity_function", locate: P("solid_diffusivity_function"));
+                if (!SolidDiffusivities.Names.Contains(function))
+                    Fail(P("solid_diffusivity_function"), function, "one of " + string.Join(", ", SolidDiffusivities.Names));
+                if (e.SolidDiffusivityActivationEnergyJMol is { } ea)
+                    Fail(P("solid_diffusivity_activation_energy_J_mol"), Text(P("solid_diffusivity_activation_energy_J_mol"), ea),
+                        "accepted with solid_diffusivity_function: the function carries its own temperature dependence");
+            }
+            else if (Require(e.SolidDiffusivityM2S, P("solid_diffusivity_m2_s"), "solid diffusivity [m²/s], > 0, or solid_diffusivity_function (one of " + string.Join(", ", SolidDiffusivities.Names) + ")"))
+                Positive(e.SolidDiffusivityM2S, P("solid_diffusivity_m2_s"));
+            ActivationEnergy(e.SolidDiffusivityActivationEnergyJMol, P("solid_diffusivity_activation_energy_J_mol"));
+
+            CheckKinetics(at, e.Kinetics);
+            var ocp = CheckOcp(at, e.Ocp);
+            if (theta0 is not { } t0 || ocp == null) return null;
+            string state = e.InitialStateOfLithiation != null
+                ? $"θ0 = {Text(P("initial_state_of_lithiation"), t0)}"
+                : $"θ0 = {Text(P("initial_concentration_mol_m3"), e.InitialConcentrationMolM3!.Value)}/{Format(cmax!.Value)} = {t0.ToString("0.####", CultureInfo.InvariantCulture)}";
+            return new InitialPotential(ocp.Evaluate(t0, out _), state);
         }
 
-        private void CheckKinetics(KineticsSection? k)
+        private void CheckKinetics(string at, KineticsSection? k)
         {
-            if (k == null) { Missing("electrode.kinetics", "section with exchange_current_prefactor_A_m2 and activation_energy_J_mol"); return; }
-            if (Require(k.ExchangeCurrentPrefactorAM2, "electrode.kinetics.exchange_current_prefactor_A_m2", "j0' [A/m²], > 0"))
-                Positive(k.ExchangeCurrentPrefactorAM2, "electrode.kinetics.exchange_current_prefactor_A_m2");
-            if (Require(k.ActivationEnergyJMol, "electrode.kinetics.activation_energy_J_mol", "Ea [J/mol], 0 for none"))
-                ActivationEnergy(k.ActivationEnergyJMol, "electrode.kinetics.activation_energy_J_mol");
-            Open(k.AnodicTransferCoefficient, "electrode.kinetics.anodic_transfer_coefficient", 0, 1);
-            Open(k.CathodicTransferCoefficient, "electrode.kinetics.cathodic_transfer_coefficient", 0, 1);
-            AtLeast(k.FilmResistanceOhmM2, "electrode.kinetics.film_resistance_ohm_m2", 0);
+            string path = at + ".kinetics";
+            string P(string key) => $"{path}.{key}";
+            if (k == null) { Missing(path, "section with exchange_current_prefactor_A_m2 (or rate_constant) and activation_energy_J_mol"); return; }
+            ExactlyOne(path, "the exchange current density: j0' [A/m²] or the mass-action rate constant k",
+                ("exchange_current_prefactor_A_m2", k.ExchangeCurrentPrefactorAM2), ("rate_constant", k.RateConstant));
+            Positive(k.ExchangeCurrentPrefactorAM2, P("exchange_current_prefactor_A_m2"));
+            Positive(k.RateConstant, P("rate_constant"));
+            if (k.ReferenceTemperatureK is { } tref)
+            {
+                if (k.RateConstant == null)
+                    Fail(P("reference_temperature_K"), Text(P("reference_temperature_K"), tref), "accepted without rate_constant (j0' has no reference temperature)");
+                else Open(tref, P("reference_temperature_K"), 200, 400, "K");
+            }
+            if (Require(k.ActivationEnergyJMol, P("activation_energy_J_mol"), "Ea [J/mol], 0 for none"))
+                ActivationEnergy(k.ActivationEnergyJMol, P("activation_energy_J_mol"));
+            Open(k.AnodicTransferCoefficient, P("anodic_transfer_coefficient"), 0, 1);
+            Open(k.CathodicTransferCoefficient, P("cathodic_transfer_coefficient"), 0, 1);
+            AtLeast(k.FilmResistanceOhmM2, P("film_resistance_ohm_m2"), 0);
         }
 
-        private IOpenCircuitPotential? CheckOcp(OcpSection? ocp)
+        private IOpenCircuitPotential? CheckOcp(string at, OcpSection? ocp)
         {
-            const string path = "electrode.ocp";
+            string path = at + ".ocp";
             if (ocp == null) { Missing(path, $"section with function (one of {string.Join(", ", OcpFunctions.Names)}) or table (a θ,U CSV file)"); return null; }
             int before = _errors.Count;
             bool function = !string.IsNullOrEmpty(ocp.Function), table = !string.IsNullOrEmpty(ocp.Table);
@@ -181,7 +259,7 @@ public static class CaseValidator
                 }
             }
 
-            if (function && ocp.Function == OcpFunctions.SiOStandIn) CheckStandIn(ocp.Parameters);
+            if (function && ocp.Function == OcpFunctions.SiOStandIn) CheckStandIn(path + ".parameters", ocp.Parameters);
             else if (ocp.Parameters != null && (function || table))
                 Fail(path + ".parameters", "a mapping", $"accepted with {(table ? "a table" : "function: " + ocp.Function)}: only function: {OcpFunctions.SiOStandIn} takes parameters");
 
@@ -194,9 +272,8 @@ public static class CaseValidator
             }
         }
 
-        private void CheckStandIn(SiOStandInSection? p)
+        private void CheckStandIn(string path, SiOStandInSection? p)
         {
-            const string path = "electrode.ocp.parameters";
             if (p == null) { Missing(path, $"plateau_slope_V, step_height_V, step_centre and step_width of {OcpFunctions.SiOStandIn}"); return; }
             Closed(p.EndPotentialV, path + ".end_potential_V", 0, 0.5, "V");
             if (Require(p.PlateauSlopeV, path + ".plateau_slope_V", "plateau slope [V per unit θ], in [0, 5]"))
@@ -209,7 +286,7 @@ public static class CaseValidator
                 Positive(p.StepWidth, path + ".step_width");
         }
 
-        private void CheckProtocol(IOpenCircuitPotential? ocp)
+        private void CheckProtocol(InitialOpenCircuitVoltage? ocv)
         {
             var steps = _case.Protocol;
             if (steps == null) { Missing("protocol", "a sequence of steps, each with mode current, voltage or rest"); return; }
@@ -240,9 +317,15 @@ public static class CaseValidator
                     else
                     {
                         var (key, value) = currents[0];
+                        bool full = _case.Cell?.Type == FullCell;
                         if (value == 0 || !double.IsFinite(value!.Value))
-                            Fail($"{p}.{key}", Text($"{p}.{key}", value!.Value), "a finite, non-zero current (positive lithiates; use mode: rest for no current)");
+                            Fail($"{p}.{key}", Text($"{p}.{key}", value!.Value),
+                                $"a finite, non-zero current (positive {(full ? "discharges" : "lithiates")}; use mode: rest for no current)");
                         else current = value;
+                        var working = full ? _case.PositiveElectrode : _case.Electrode;
+                        if (key == "specific_current_A_g" && working != null && working.ActiveDensityKgM3 == null)
+                            Fail($"{p}.{key}", Text($"{p}.{key}", value!.Value),
+                                $"accepted without {(full ? "positive_electrode" : "electrode")}.active_density_kg_m3 (A/g needs the active mass); use current_density_A_m2 or c_rate");
                     }
                 }
                 else if (mode != null)
@@ -275,36 +358,48 @@ public static class CaseValidator
                 if (!ends)
                     Missing(p, "a finite max_duration_s or a stop condition (stop.voltage_below_V, stop.voltage_above_V, stop.current_below_A_m2): the step would never end");
 
-                if (atInitialState && current is { } i0 && ocp != null && _case.Electrode?.InitialStateOfLithiation is { } theta0)
-                    CheckCutOffAgainstOcv(p, i0, stop, ocp, theta0);
+                if (atInitialState && current is { } i0 && ocv != null)
+                    CheckCutOffAgainstOcv(p, i0, stop, ocv);
                 if (mode != "rest") atInitialState = false;
             }
         }
 
         /// <summary>
-        /// A lithiating step ends when V falls to its cut-off, but V starts at or below U(θ0); a
-        /// cut-off at or above U(θ0) ends the step before it passes any charge (and the mirror
-        /// case for delithiation). This is the usual slip of a cut-off written for another material.
+        /// A lithiating (discharging) step ends when V falls to its cut-off, but V starts at or below the
+        /// open-circuit voltage; a cut-off at or above it ends the step before it passes any charge (and
+        /// the mirror case for delithiation). This is the usual slip of a cut-off written for another material.
         /// </summary>
-        private void CheckCutOffAgainstOcv(string p, double current, StopSection? stop, IOpenCircuitPotential ocp, double theta0)
+        private void CheckCutOffAgainstOcv(string p, double current, StopSection? stop, InitialOpenCircuitVoltage ocv)
         {
-            double u = ocp.Evaluate(theta0, out _);
-            string ocv = $"U(θ0 = {Text("electrode.initial_state_of_lithiation", theta0)}) = {u.ToString("0.####", CultureInfo.InvariantCulture)} V, the open-circuit voltage at the start";
-            if (current > 0 && stop?.VoltageBelowV is { } below && below >= u)
+            string at = $"{ocv.Description} = {ocv.Value.ToString("0.####", CultureInfo.InvariantCulture)} V, the open-circuit voltage at the start";
+            bool full = _case.Cell?.Type == FullCell;
+            if (current > 0 && stop?.VoltageBelowV is { } below && below >= ocv.Value)
                 Fail(p + ".stop.voltage_below_V", Text(p + ".stop.voltage_below_V", below),
-                    $"below {ocv} (cut-off above the open-circuit voltage: the lithiation would end at once)");
-            if (current < 0 && stop?.VoltageAboveV is { } above && above <= u)
+                    $"below {at} (cut-off above the open-circuit voltage: the {(full ? "discharge" : "lithiation")} would end at once)");
+            if (current < 0 && stop?.VoltageAboveV is { } above && above <= ocv.Value)
                 Fail(p + ".stop.voltage_above_V", Text(p + ".stop.voltage_above_V", above),
-                    $"above {ocv} (cut-off below the open-circuit voltage: the delithiation would end at once)");
+                    $"above {at} (cut-off below the open-circuit voltage: the {(full ? "charge" : "delithiation")} would end at once)");
         }
 
-        private void CheckMesh()
+        private void CheckMesh(string? cellType)
         {
             var mesh = _case.Mesh;
             if (mesh == null) return;
             IntRange(mesh.SeparatorCells, "mesh.separator_cells", MinCells, MaxCells);
             IntRange(mesh.ElectrodeCells, "mesh.electrode_cells", MinCells, MaxCells);
             IntRange(mesh.ParticleShells, "mesh.particle_shells", MinCells, MaxCells);
+            if (mesh.ParticleSurfaceRefinement is { } beta && !(beta >= 0 && beta < 1))
+                Fail("mesh.particle_surface_refinement", Text("mesh.particle_surface_refinement", beta), "in [0, 1) (0: uniform shells)");
+            foreach (var (key, value) in new[]
+                     {
+                         ("negative_electrode_cells", mesh.NegativeElectrodeCells), ("positive_electrode_cells", mesh.PositiveElectrodeCells),
+                         ("negative_particle_shells", mesh.NegativeParticleShells), ("positive_particle_shells", mesh.PositiveParticleShells),
+                     })
+            {
+                if (value is not { } n) continue;
+                if (cellType == FullCell) IntRange(n, "mesh." + key, MinCells, MaxCells);
+                else Fail("mesh." + key, Text("mesh." + key, n), $"accepted with cell.type {cellType ?? HalfCell}: only a full cell has a {key.Split('_')[0]} electrode (use electrode_cells / particle_shells)");
+            }
         }
 
         private void CheckSolver()
@@ -351,6 +446,8 @@ public static class CaseValidator
         {
             string at = locate ?? path;
             var node = (keyNode ? document.Index.KeyAt(at) : document.Index.ValueAt(at)) ?? document.Index.NearestPresent(at);
+            // A value the case inherits from its parameter set says so: the user looks for it in the set, not the file.
+            if (document.IsFromParameterSet(at)) value += $" (from parameter set {document.ParameterSet!.Label})";
             _errors.Add(new CaseError(path, value, accepted) { Line = (int?)node?.Start.Line, Column = (int?)node?.Start.Column });
         }
 
@@ -402,6 +499,13 @@ public static class CaseValidator
         {
             if (value is not { } v || (v > lower && v < upper)) return true;
             Fail(path, Text(path, v), $"in ({Format(lower)}, {Format(upper)})" + Unit(unit));
+            return false;
+        }
+
+        private bool LeftOpen(double? value, string path, double lower, double upper, string unit = "")
+        {
+            if (value is not { } v || (v > lower && v <= upper)) return true;
+            Fail(path, Text(path, v), $"in ({Format(lower)}, {Format(upper)}]" + Unit(unit));
             return false;
         }
 

@@ -12,7 +12,16 @@ public static class OcpFunctions
     /// <summary>Silicon delithiation branch of Verbrugge et al. 2016.</summary>
     public const string SiliconDelithiationVerbrugge2016 = "silicon_delithiation_verbrugge2016";
 
-    public static IReadOnlyList<string> Names { get; } = [SiOStandIn, SiliconLithiationVerbrugge2016, SiliconDelithiationVerbrugge2016];
+    /// <summary>The closed-form curves of the full-cell parameter sets (Marquis2019, Chen2020, Ecker2015), by their names.</summary>
+    private static readonly IReadOnlyList<IOpenCircuitPotential> Named =
+    [
+        GraphiteOcp.Dualfoil1998, PositiveElectrodeOcp.LithiumCobaltOxideDualfoil1998,
+        GraphiteOcp.Chen2020, PositiveElectrodeOcp.Nmc811Chen2020,
+        GraphiteOcp.Ecker2015, PositiveElectrodeOcp.NickelCobaltOxideEcker2015,
+    ];
+
+    public static IReadOnlyList<string> Names { get; } =
+        [SiOStandIn, SiliconLithiationVerbrugge2016, SiliconDelithiationVerbrugge2016, .. Named.Select(o => o.Name)];
 
     /// <summary>Default end potential U(1) of the SiO stand-in [V]: the paper's curve is normalised to its 0.01 V end (MODEL.md §5).</summary>
     public const double DefaultStandInEndPotential = 0.01;
@@ -34,6 +43,7 @@ public static class OcpFunctions
                 ocp.Parameters.StepWidth!.Value),
             SiliconLithiationVerbrugge2016 => OpenCircuitPotentials.SiliconLithiationVerbrugge2016,
             SiliconDelithiationVerbrugge2016 => OpenCircuitPotentials.SiliconDelithiationVerbrugge2016,
+            { } name when Named.FirstOrDefault(o => o.Name == name) is { } named => named,
             _ => throw new KeyNotFoundException($"unknown OCP function '{ocp.Function}'; known: {string.Join(", ", Names)}"),
         };
     }

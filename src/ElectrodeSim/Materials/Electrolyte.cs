@@ -18,13 +18,15 @@ public sealed class ElectrolyteProperties
 /// <summary>Named LiPF6 carbonate electrolyte correlations.</summary>
 public static class Electrolytes
 {
-    public static IReadOnlyList<string> Names { get; } = ["Valoen2005", "Nyman2008", "Nyman2008Arrhenius"];
+    public static IReadOnlyList<string> Names { get; } = ["Valoen2005", "Nyman2008", "Nyman2008Arrhenius", "Capiglia1999", "Ecker2015"];
 
     public static ElectrolyteProperties ByName(string name) => name switch
     {
         "Valoen2005" => Valoen2005,
         "Nyman2008" => Nyman2008,
         "Nyman2008Arrhenius" => Nyman2008Arrhenius,
+        "Capiglia1999" => Capiglia1999,
+        "Ecker2015" => Ecker2015,
         _ => throw new KeyNotFoundException($"unknown electrolyte '{name}'; known: {string.Join(", ", Names)}"),
     };
 
@@ -80,6 +82,75 @@ public static class Electrolytes
         Conductivity = new Correlation("Nyman2008 conductivity (Arrhenius)", "Nyman 2008 / Ecker 2015", "S/m", (c, T) => NymanConductivity(c) * EckerArrhenius(T)),
         Diffusivity = new Correlation("Nyman2008 diffusivity (Arrhenius)", "Nyman 2008 / Ecker 2015", "m^2/s", (c, T) => NymanDiffusivity(c) * EckerArrhenius(T)),
         TransferenceNumber = 0.2594,
+        ThermodynamicFactor = Correlation.Constant("unit thermodynamic factor", "1", 1.0),
+    };
+
+    /// <summary>Arrhenius factor exp(E/R (1/T_ref − 1/T)) [1].</summary>
+    private static double Arrhenius(double activationEnergy, double referenceTemperature, double temperature) =>
+        Math.Exp(activationEnergy / PhysicalConstants.GasConstant * (1 / referenceTemperature - 1 / temperature));
+
+    /// <summary>
+    /// LiPF6 in EC:DMC as used by Marquis et al. 2019 (PyBaMM <c>electrolyte_*_Capiglia1999</c>):
+    /// Capiglia et al., J. Power Sources 81–82 (1999) 859 (fit of Dualfoil).
+    /// D_e = 5.34e-10 exp(−0.65 c/1000) m²/s, κ = 0.0911 + 1.9101 m − 1.052 m² + 0.1554 m³ S/m (m = c/1000),
+    /// Arrhenius factors exp(E/R (1/298.15 − 1/T)) with E = 37 040 (D_e) and 34 700 J/mol (κ);
+    /// t+ = 0.4 and thermodynamic factor 1 (Marquis2019).
+    /// </summary>
+    public static ElectrolyteProperties Capiglia1999 { get; } = new()
+    {
+        Name = "Capiglia1999",
+        Source = "Capiglia et al., J. Power Sources 81-82 (1999) 859 (Dualfoil fit), as used by Marquis et al., J. Electrochem. Soc. 166 (2019) A3693",
+        Conductivity = new Correlation("Capiglia1999 conductivity", "Capiglia et al. 1999 (Marquis2019)", "S/m",
+            (c, T) =>
+            {
+                double m = c / 1000.0;
+                return (0.0911 + 1.9101 * m - 1.052 * m * m + 0.1554 * m * m * m) * Arrhenius(34700, 298.15, T);
+            },
+            (c, T) =>
+            {
+                double m = c / 1000.0;
+                return (1.9101 - 2 * 1.052 * m + 3 * 0.1554 * m * m) / 1000.0 * Arrhenius(34700, 298.15, T);
+            }),
+        Diffusivity = new Correlation("Capiglia1999 diffusivity", "Capiglia et al. 1999 (Marquis2019)", "m^2/s",
+            (c, T) => 5.34e-10 * Math.Exp(-0.65 * c / 1000.0) * Arrhenius(37040, 298.15, T),
+            (c, T) => -0.65e-3 * 5.34e-10 * Math.Exp(-0.65 * c / 1000.0) * Arrhenius(37040, 298.15, T)),
+        TransferenceNumber = 0.4,
+        ThermodynamicFactor = Correlation.Constant("unit thermodynamic factor", "1", 1.0),
+    };
+
+    /// <summary>κ of Ecker et al. 2015 at T: a cubic fit at 296 K scaled by (296/T) exp(−E/R (1/T − 1/296)), E = 17.1 kJ/mol.</summary>
+    private static double EckerConductivity(double c, double T, out double dKdc)
+    {
+        double m = 1e-3 * c;
+        double scale = 296.0 * Math.Exp(1.71e4 / (PhysicalConstants.GasConstant * 296.0)) * Math.Exp(-1.71e4 / (PhysicalConstants.GasConstant * T)) / T;
+        dKdc = (3 * 0.2667 * m * m - 2 * 1.2983 * m + 1.7919) * 1e-3 * scale;
+        return (0.2667 * m * m * m - 1.2983 * m * m + 1.7919 * m + 0.1726) * scale;
+    }
+
+    /// <summary>Nernst–Einstein factor k_B/(F q_e) = R/F² [(m²/s)·(mol/m³)/(S/m)/K].</summary>
+    private const double NernstEinstein = PhysicalConstants.Boltzmann / (PhysicalConstants.Faraday * PhysicalConstants.ElementaryCharge);
+
+    /// <summary>
+    /// The LiPF6 electrolyte of the Kokam cell of Ecker et al., J. Electrochem. Soc. 162 (2015) A1836 (part I),
+    /// doi:10.1149/2.0551509jes, as fitted by O'Kane in Richardson et al. 2020 (PyBaMM <c>Ecker2015</c>):
+    /// κ = (0.2667 m³ − 1.2983 m² + 1.7919 m + 0.1726) (296/T) exp(−E/R (1/T − 1/296)) S/m, E = 17.1 kJ/mol, m = c/1000;
+    /// D_e from κ by Nernst–Einstein, D_e = (k_B/(F q_e)) κ T / c; t+ = 0.26, thermodynamic factor 1.
+    /// </summary>
+    public static ElectrolyteProperties Ecker2015 { get; } = new()
+    {
+        Name = "Ecker2015",
+        Source = "Ecker et al., J. Electrochem. Soc. 162 (2015) A1836, doi:10.1149/2.0551509jes; fit by O'Kane in Richardson et al., Electrochim. Acta 339 (2020) 135862",
+        Conductivity = new Correlation("Ecker2015 conductivity", "Ecker et al. 2015 / Richardson et al. 2020", "S/m",
+            (c, T) => EckerConductivity(c, T, out _),
+            (c, T) => { EckerConductivity(c, T, out double d); return d; }),
+        Diffusivity = new Correlation("Ecker2015 diffusivity (Nernst-Einstein from the conductivity)", "Ecker et al. 2015 / Richardson et al. 2020", "m^2/s",
+            (c, T) => NernstEinstein * EckerConductivity(c, T, out _) * T / c,
+            (c, T) =>
+            {
+                double kappa = EckerConductivity(c, T, out double dk);
+                return NernstEinstein * T * (dk / c - kappa / (c * c));
+            }),
+        TransferenceNumber = 0.26,
         ThermodynamicFactor = Correlation.Constant("unit thermodynamic factor", "1", 1.0),
     };
 }

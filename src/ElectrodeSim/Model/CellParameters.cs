@@ -33,12 +33,18 @@ public sealed record ElectrodeParameters
     public required double MaxConcentration { get; init; }
     /// <summary>Uniform initial state of lithiation θ0 = c_s/c_s,max [1].</summary>
     public required double InitialStateOfLithiation { get; init; }
-    /// <summary>Solid diffusivity at the reference temperature [m²/s].</summary>
-    public required double SolidDiffusivity { get; init; }
+    /// <summary>Solid diffusivity at the reference temperature [m²/s]; used when <see cref="SolidDiffusivityFunction"/> is null.</summary>
+    public double SolidDiffusivity { get; init; }
     /// <summary>Activation energy of the solid diffusivity [J/mol]; 0 for none.</summary>
     public double SolidDiffusivityActivationEnergy { get; init; }
     /// <summary>Reference temperature of the solid diffusivity [K].</summary>
     public double ReferenceTemperature { get; init; } = 298.15;
+    /// <summary>
+    /// Concentration-dependent solid diffusivity D_s(θ, T) [m²/s] (the correlation's first argument is
+    /// the state of lithiation θ), with its own temperature dependence; null for the constant
+    /// <see cref="SolidDiffusivity"/> with its Arrhenius factor.
+    /// </summary>
+    public Correlation? SolidDiffusivityFunction { get; init; }
     /// <summary>Exchange-current prefactor j0' [A/m²]: j0_ref(T) = j0' exp(−Ea/RT) (MODEL.md §2).</summary>
     public required double ExchangeCurrentPrefactor { get; init; }
     /// <summary>Activation energy Ea of the interfacial reaction [J/mol].</summary>
@@ -57,8 +63,20 @@ public sealed record ElectrodeParameters
     /// <summary>Active mass per electrode area [kg/m²].</summary>
     public double ActiveMassPerArea => ActiveVolumeFraction * ActiveMaterialDensity * Thickness;
 
+    /// <summary>Whether D_s depends on the state of lithiation.</summary>
+    public bool HasConcentrationDependentDiffusivity => SolidDiffusivityFunction != null;
+
+    /// <summary>The constant solid diffusivity at <paramref name="temperature"/> [m²/s] (Arrhenius about <see cref="ReferenceTemperature"/>).</summary>
     public double SolidDiffusivityAt(double temperature) =>
         SolidDiffusivity * Math.Exp(SolidDiffusivityActivationEnergy / PhysicalConstants.GasConstant * (1 / ReferenceTemperature - 1 / temperature));
+
+    /// <summary>D_s(θ, T) [m²/s] and ∂D_s/∂θ, whichever form the electrode has.</summary>
+    public double SolidDiffusivityAt(double theta, double temperature, out double dDdTheta)
+    {
+        if (SolidDiffusivityFunction is { } f) return f.Value(theta, temperature, out dDdTheta);
+        dDdTheta = 0.0;
+        return SolidDiffusivityAt(temperature);
+    }
 
     /// <summary>j0 at θ = 0.5 and c_e = c_e,ref [A/m²].</summary>
     public double ReferenceExchangeCurrentDensity(double temperature) =>

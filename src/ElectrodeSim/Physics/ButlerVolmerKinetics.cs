@@ -11,7 +11,7 @@ namespace ElectrodeSim.Physics;
 /// j is an unknown of its own (the film term makes the relation implicit in j), so each
 /// electrode cell carries the algebraic row <c>j − j_BV = 0</c>. The surface state of lithiation
 /// is extrapolated from the outer shell with the surface flux:
-/// <c>c_surf = c_last − (Δr/2) j / (F D_s)</c>.
+/// <c>c_surf = c_last − (R − r_last) j / (F D_s)</c>, r_last the outer shell's centre.
 /// </summary>
 public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
 {
@@ -51,18 +51,24 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
         }
     }
 
-    /// <summary>Surface state of lithiation of the particle in x cell <paramref name="cell"/>, and ∂θ/∂c_last, ∂θ/∂j.</summary>
+    /// <summary>
+    /// Surface state of lithiation of the particle in x cell <paramref name="cell"/>, and ∂θ/∂c_last, ∂θ/∂j.
+    /// A concentration-dependent D_s is taken at the outer shell's state of lithiation.
+    /// </summary>
     public static double SurfaceStateOfLithiation(P2DContext context, ReadOnlySpan<double> y, int cell, out double dThetaDc, out double dThetaDj)
     {
         var L = context.Layout;
         int e = L.ElectrodeOf(cell);
         var electrode = context.Cell.Electrodes[e];
         var particle = context.Mesh.Particles[e];
-        double ds = electrode.SolidDiffusivityAt(context.Temperature);
         double cmax = electrode.MaxConcentration;
-        dThetaDc = 1.0 / cmax;
-        dThetaDj = -0.5 * particle.Spacing / (PhysicalConstants.Faraday * ds * cmax);
-        return y[L.SolidConcentration(cell, particle.Shells - 1)] * dThetaDc + y[L.InterfacialCurrent(cell)] * dThetaDj;
+        double cLast = y[L.SolidConcentration(cell, particle.Shells - 1)];
+        double j = y[L.InterfacialCurrent(cell)];
+        double ds = electrode.SolidDiffusivityAt(cLast / cmax, context.Temperature, out double dDdTheta);
+        dThetaDj = -particle.SurfaceDistance / (PhysicalConstants.Faraday * ds * cmax);
+        // θ_s = c_last/c_max + j ∂θ/∂j with ∂θ/∂j ∝ 1/D_s(c_last/c_max).
+        dThetaDc = 1.0 / cmax - j * dThetaDj / ds * dDdTheta / cmax;
+        return cLast / cmax + j * dThetaDj;
     }
 
     /// <summary>x^a, with the common a = ½ as a square root (pow is the costliest call in the residual).</summary>

@@ -29,12 +29,19 @@ public sealed record RunSummary(
             y[model.Layout.InterfacialCurrent(layer.FirstCell + layer.CellCount - 1)],
             solution.Statistics.Steps,
             solution.WallTime,
-            model.Size);
+            model.Size)
+        {
+            ArealCapacity = Math.Abs(charge) / 3600.0,
+        };
     }
+
+    /// <summary>Charge passed in the headline step per unit cell area [Ah/m²] (the capacity of a full cell).</summary>
+    public double ArealCapacity { get; init; }
 
     public IReadOnlyDictionary<string, double> ToAttributes() => new Dictionary<string, double>
     {
         ["summary_capacity_mAh_g"] = Capacity,
+        ["summary_capacity_Ah_m2"] = ArealCapacity,
         ["summary_average_voltage_V"] = AverageVoltage,
         ["summary_final_mean_state_of_lithiation"] = FinalMeanStateOfLithiation,
         ["summary_separator_side_interfacial_current_density_A_m2"] = SeparatorSideInterfacialCurrent,
@@ -42,6 +49,6 @@ public sealed record RunSummary(
     };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{CaseName}: capacity {Capacity:F1} mAh/g, average voltage {AverageVoltage:F4} V, final mean SOL {FinalMeanStateOfLithiation:F4}, " +
+        $"{CaseName}: capacity {(double.IsNaN(Capacity) ? $"{ArealCapacity:F3} Ah/m^2" : $"{Capacity:F1} mAh/g")}, average voltage {AverageVoltage:F4} V, final mean SOL {FinalMeanStateOfLithiation:F4}, " +
         $"{Steps} steps, wall time {WallTime.TotalSeconds:F3} s");
 }

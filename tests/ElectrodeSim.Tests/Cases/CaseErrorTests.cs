@@ -26,8 +26,9 @@ public sealed class CaseErrorTests : IClassFixture<CaseDirectory>
         { "a fraction where an integer belongs", "separator_cells: 8", "separator_cells: 8.5", "mesh.separator_cells", "8.5 is not an integer" },
         { "negative thickness", "thickness_um: 16.7", "thickness_um: -3", "electrode.thickness_um", "-3 is not > 0" },
         { "infinite diffusivity", "solid_diffusivity_m2_s: 4.12e-13", "solid_diffusivity_m2_s: .inf", "electrode.solid_diffusivity_m2_s", ".inf is not a finite number > 0" },
-        { "porosity of one or more", "porosity: 0.55", "porosity: 1.2", "separator.porosity", "1.2 is not in (0, 1)" },
-        { "porosity and active fraction filling more than the electrode", "porosity: 0.3", "porosity: 0.6", "electrode.porosity + electrode.active_volume_fraction", "0.6 + 0.5 = 1.1 is not < 1" },
+        { "porosity of more than one", "porosity: 0.55", "porosity: 1.2", "separator.porosity", "1.2 is not in (0, 1]" },
+        { "electrode porosity of one", "porosity: 0.3", "porosity: 1", "electrode.porosity", "1 is not in (0, 1)" },
+        { "porosity and active fraction filling more than the electrode", "porosity: 0.3", "porosity: 0.6", "electrode.porosity + electrode.active_volume_fraction", "0.6 + 0.5 = 1.1 is not <= 1" },
         { "Bruggeman exponent out of range", "bruggeman: 1.45", "bruggeman: 7", "electrode.bruggeman", "7 is not in [0, 5]" },
         { "initial state of lithiation out of range", "initial_state_of_lithiation: 0.005", "initial_state_of_lithiation: 1.2", "electrode.initial_state_of_lithiation", "1.2 is not in (0, 1)" },
         { "transfer coefficient out of range", "anodic_transfer_coefficient: 0.5", "anodic_transfer_coefficient: 1.5", "electrode.kinetics.anodic_transfer_coefficient", "1.5 is not in (0, 1)" },
@@ -61,7 +62,23 @@ public sealed class CaseErrorTests : IClassFixture<CaseDirectory>
         { "output every zero steps", "every_n_steps: 1", "every_n_steps: 0", "output.every_n_steps", "0 is not an integer >= 1" },
         { "provenance note for a key that does not exist", "    electrode.active_density_kg_m3:", "    electrode.active_density_kg_m3s:", "provenance.notes", "'electrode.active_density_kg_m3s' is not a key path present in this case" },
         { "provenance note that is not text", "electrode.active_density_kg_m3: \"rebuilt: SiO density\"", "electrode.active_density_kg_m3: {text: rebuilt}", "provenance.notes.electrode.active_density_kg_m3", "a mapping is not a text value" },
-        { "cell type full", "type: half", "type: full", "cell.type", "full is not half" },
+        { "unknown cell type", "type: half", "type: coin", "cell.type", "coin is not one of half, full" },
+        { "full cell with the sections of a half cell", "type: half", "type: full", "electrode", "a mapping is not accepted with cell.type full" },
+        { "full cell without its electrodes", "type: half", "type: full", "positive_electrode", "missing (section: the positive electrode of the full cell)" },
+        { "full-cell electrode in a half cell", "\nmesh:", "\nnegative_electrode:\n  thickness_um: 50\nmesh:", "negative_electrode", "a mapping is not accepted with cell.type half" },
+        { "per-electrode mesh count in a half cell", "particle_shells: 10", "particle_shells: 10\n  positive_particle_shells: 20", "mesh.positive_particle_shells", "20 is not accepted with cell.type half" },
+        { "shell grading of one", "particle_shells: 10", "particle_shells: 10\n  particle_surface_refinement: 1", "mesh.particle_surface_refinement", "1 is not in [0, 1)" },
+        { "rate constant with a prefactor", "exchange_current_prefactor_A_m2: 4.0e4", "exchange_current_prefactor_A_m2: 4.0e4\n    rate_constant: 2e-5", "electrode.kinetics", "exchange_current_prefactor_A_m2: 4.0e4 with rate_constant: 2e-5 is not exactly one of" },
+        { "reference temperature without a rate constant", "exchange_current_prefactor_A_m2: 4.0e4", "exchange_current_prefactor_A_m2: 4.0e4\n    reference_temperature_K: 298.15", "electrode.kinetics.reference_temperature_K", "298.15 is not accepted without rate_constant" },
+        { "rate constant with its reference temperature in Celsius", "exchange_current_prefactor_A_m2: 4.0e4", "rate_constant: 2e-5\n    reference_temperature_K: 25", "electrode.kinetics.reference_temperature_K", "25 is not in (200, 400) K" },
+        { "unknown solid diffusivity function", "solid_diffusivity_m2_s: 4.12e-13", "solid_diffusivity_function: graphite_ecker2016", "electrode.solid_diffusivity_function", "graphite_ecker2016 is not one of graphite_ecker2015, nco_ecker2015" },
+        { "solid diffusivity given twice", "solid_diffusivity_m2_s: 4.12e-13", "solid_diffusivity_m2_s: 4.12e-13\n  solid_diffusivity_function: nco_ecker2015", "electrode", "solid_diffusivity_m2_s: 4.12e-13 with solid_diffusivity_function: nco_ecker2015 is not exactly one of" },
+        { "activation energy of a diffusivity function", "solid_diffusivity_m2_s: 4.12e-13", "solid_diffusivity_function: nco_ecker2015\n  solid_diffusivity_activation_energy_J_mol: 3000", "electrode.solid_diffusivity_activation_energy_J_mol", "3000 is not accepted with solid_diffusivity_function" },
+        { "initial state given twice", "initial_state_of_lithiation: 0.005", "initial_state_of_lithiation: 0.005\n  initial_concentration_mol_m3: 100", "electrode", "initial_state_of_lithiation: 0.005 with initial_concentration_mol_m3: 100 is not exactly one of" },
+        { "initial concentration above the maximum", "initial_state_of_lithiation: 0.005", "initial_concentration_mol_m3: 2.0e5", "electrode.initial_concentration_mol_m3", "2.0e5 is not < c_s,max = 160439 mol/m³" },
+        { "transference number of one or more", "initial_concentration_mol_m3: 1000", "initial_concentration_mol_m3: 1000\n  transference_number: 1.2", "electrolyte.transference_number", "1.2 is not in (0, 1)" },
+        { "unknown parameter set", "name: SiO@C-l test", "name: SiO@C-l test\nparameter_set: Marquis2018", "parameter_set", "Marquis2018 is not one of Chen2020, Ecker2015, Marquis2019 (did you mean Marquis2019?)" },
+        { "parameter set version that does not exist", "name: SiO@C-l test", "name: SiO@C-l test\nparameter_set: Marquis2019@7", "parameter_set", "Marquis2019@7 is not an available version: Marquis2019@1" },
         { "temperature in Celsius", "temperature_K: 298.15", "temperature_K: 25", "cell.temperature_K", "25 is not in (200, 400) K" },
         { "missing temperature", "  temperature_K: 298.15\n", "", "cell.temperature_K", "missing (cell temperature [K])" },
         { "lithium foil transfer coefficient out of range", "transfer_coefficient: 0.5\nelectrolyte", "transfer_coefficient: 1\nelectrolyte", "lithium_foil.transfer_coefficient", "1 is not in (0, 1)" },
@@ -117,7 +134,7 @@ public sealed class CaseErrorTests : IClassFixture<CaseDirectory>
             .Replace("thickness_um: 16.7", "thickness_um: -3")
             .Replace("porosity: 0.55", "porosity: 1.2")
             .Replace("correlation: Valoen2005", "correlation: Valoen2004")
-            .Replace("type: half", "type: full")
+            .Replace("type: half", "type: coin")
             .Replace("electrode_cells: 16", "electrode_cells: 0")
             .Replace("face_average: harmonic", "face_average: geometric")
             .Replace("    current_density_mA_cm2: 5\n", "");
@@ -169,9 +186,10 @@ public sealed class CaseErrorTests : IClassFixture<CaseDirectory>
         string[] documented =
         [
             "name", "description", "provenance.title", "provenance.source", "provenance.doi", "provenance.notes",
+            "parameter_set", "provenance.version",
             "cell.type", "cell.temperature_K", "cell.one_c_current_density_A_m2",
             "lithium_foil.rate_coefficient_m_s", "lithium_foil.lithium_concentration_mol_m3", "lithium_foil.transfer_coefficient",
-            "electrolyte.correlation", "electrolyte.initial_concentration_mol_m3", "electrolyte.reference_concentration_mol_m3",
+            "electrolyte.correlation", "electrolyte.initial_concentration_mol_m3", "electrolyte.reference_concentration_mol_m3", "electrolyte.transference_number",
             "separator.thickness_um", "separator.porosity", "separator.bruggeman",
             "electrode.name", "electrode.thickness_um", "electrode.porosity", "electrode.active_volume_fraction", "electrode.particle_radius_um",
             "electrode.bruggeman", "electrode.solid_conductivity_S_m", "electrode.effective_conductivity_S_m", "electrode.solid_bruggeman",
@@ -184,7 +202,12 @@ public sealed class CaseErrorTests : IClassFixture<CaseDirectory>
             "protocol[].label", "protocol[].mode", "protocol[].current_density_A_m2", "protocol[].current_density_mA_cm2",
             "protocol[].specific_current_A_g", "protocol[].c_rate", "protocol[].voltage_V", "protocol[].max_duration_s",
             "protocol[].stop.voltage_below_V", "protocol[].stop.voltage_above_V", "protocol[].stop.current_below_A_m2",
-            "mesh.separator_cells", "mesh.electrode_cells", "mesh.particle_shells",
+            "mesh.separator_cells", "mesh.electrode_cells", "mesh.particle_shells", "mesh.particle_surface_refinement",
+            "mesh.negative_electrode_cells", "mesh.positive_electrode_cells", "mesh.negative_particle_shells", "mesh.positive_particle_shells",
+            "electrode.initial_concentration_mol_m3", "electrode.solid_diffusivity_function",
+            "electrode.kinetics.rate_constant", "electrode.kinetics.reference_temperature_K",
+            "negative_electrode.thickness_um", "negative_electrode.kinetics.rate_constant", "negative_electrode.ocp.function",
+            "positive_electrode.thickness_um", "positive_electrode.kinetics.rate_constant", "positive_electrode.ocp.function",
             "solver.relative_tolerance", "solver.max_order", "solver.fixed_step_s", "solver.face_average",
             "output.fields", "output.every_n_steps",
         ];
@@ -196,6 +219,16 @@ public sealed class CaseErrorTests : IClassFixture<CaseDirectory>
     public void Every_case_file_in_the_repository_passes_validation()
     {
         var files = Directory.GetFiles(CaseText.RepositoryCases, "*.yaml");
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.Empty(CaseValidator.FindErrors(CaseFile.Load(file))));
+    }
+
+    [Fact]
+    public void Every_validation_case_in_the_repository_passes_validation()
+    {
+        string validation = Path.Combine(Path.GetDirectoryName(CaseText.RepositoryCases)!, "validation");
+        var files = Directory.GetFiles(validation, "*.yaml", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != ElectrodeSim.Validation.ValidationManifest.FileName).ToList();
         Assert.NotEmpty(files);
         Assert.All(files, file => Assert.Empty(CaseValidator.FindErrors(CaseFile.Load(file))));
     }

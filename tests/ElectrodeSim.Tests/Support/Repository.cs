@@ -16,7 +16,17 @@ public static class Repository
 
     public static string Case(string name) => Path.Combine(Root, "cases", name);
 
+    /// <summary>The shared reference data next to the repository (<c>../shared/reference</c>).</summary>
+    public static string SharedReference => Path.GetFullPath(Path.Combine(Root, "..", "shared", "reference"));
+
     public static SimulationSetup LoadCase(string name) => CaseBuilder.Build(CaseFile.Load(Case(name)));
+
+    /// <summary>A case file under <c>validation/</c>, e.g. <c>marquis2019/marquis2019-1C.yaml</c>.</summary>
+    public static string ValidationCase(string path) => Path.Combine(Root, "validation", path);
+
+    /// <summary>A full cell of parameter set <paramref name="set"/> with the given protocol and mesh (YAML, top-level sections).</summary>
+    public static SimulationSetup FullCell(string set, string protocolAndMesh) =>
+        CaseBuilder.Build(CaseFile.Parse($"name: {set} test\nparameter_set: {set}\n{protocolAndMesh}", $"{set}.yaml", Root));
 
     /// <summary>A fresh temporary directory, deleted at dispose.</summary>
     public sealed class TemporaryDirectory : IDisposable

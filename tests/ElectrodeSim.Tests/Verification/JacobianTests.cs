@@ -77,6 +77,26 @@ public class JacobianTests
         AssertJacobianMatchesFiniteDifferences(model, PerturbedState(model, 7));
     }
 
+    [Theory]
+    [InlineData("Marquis2019", ControlMode.Current)]
+    [InlineData("Marquis2019", ControlMode.Voltage)]
+    [InlineData("Ecker2015", ControlMode.Current)]
+    [InlineData("Chen2020", ControlMode.Rest)]
+    public void Analytic_Jacobian_of_the_full_cell_matches_finite_differences(string set, ControlMode mode)
+    {
+        // Different cell and shell counts per electrode and graded shells; Ecker2015 has D_s(θ) in both electrodes.
+        var setup = Repository.FullCell(set, "protocol:\n  - mode: rest\n    max_duration_s: 1\n");
+        var mesh = new Mesh.MeshSettings
+        {
+            SeparatorCells = 2, ElectrodeCells = 3, ParticleShells = 4,
+            ElectrodeCellCounts = [3, 4], ParticleShellCounts = [4, 5], ParticleSurfaceRefinement = 0.5,
+        };
+        var model = new P2DModel(setup.Cell, mesh, setup.FaceAverage);
+        model.Control.Mode = mode;
+        model.Control.SetValue = mode == ControlMode.Voltage ? 3.7 : 30.0;
+        AssertJacobianMatchesFiniteDifferences(model, PerturbedState(model, 5));
+    }
+
     [Fact]
     public void Analytic_Jacobian_with_arithmetic_face_averages_matches_finite_differences()
     {

@@ -1,0 +1,192 @@
+using System.CommandLine;
+using System.Globalization;
+using ElectrodeSim.Cases;
+using ElectrodeSim.Mesh;
+using ElectrodeSim.Validation;
+using Spectre.Console;
+
+namespace ElectrodeSim.Cli;
+
+/// <summary>
+/// <c>electrodesim validate [DIR] [--reference DIR] [--only TEXT] [--mesh-factors 0.5,1,2] [--out DIR]</c>:
+/// runs the cases of a validation directory (its <c>validation.yaml</c>) and compares them with their
+/// reference results, one line per case, exit code 1 when a tolerance is exceeded.
+/// </summary>
+public static class ValidateCommand
+{
+    public const string DefaultDirectory = "validation/marquis2019";
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var directory = new Argument<DirectoryInfo>("dir")
+        {
+            Description = $"Validation directory holding {ValidationManifest.FileName} and its cases (default {DefaultDirectory})",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var reference = new Option<DirectoryInfo>("--reference", "-r") { Description = "Directory of the reference files (default: reference_directory of the manifest)" };
+        var only = new Option<string>("--only") { Description = "Run only the cases whose file name is this or has it as a '-'-separated part, e.g. 1C (not 0.1C) or marquis2019-3C" };
+        var factors = new Option<string>("--mesh-factors", "-m")
+        {
+            Description = "Mesh-convergence study: run every case with its cell and shell counts scaled by each factor, e.g. 0.5,1,2,4, and print the table",
+        };
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Write CASE.voltage.csv (time, reference, simulated and field-implied voltage) per case to this directory" };
+        var command = new Command("validate",
+            "Run the cases of a validation directory and compare them with their reference results: per case the max and RMS |dV| over the\n" +
+            "window where the reference voltage is above the manifest's threshold, and where reference fields are given the max relative error of\n" +
+            "the electrolyte concentration and potential and the electrode surface concentrations. Exit code 1 when a tolerance is exceeded.")
+        {
+            directory, reference, only, factors, output,
+        };
+        command.SetAction(parse => Execute(console, parse.GetValue(directory)?.FullName ?? DefaultDirectory, parse.GetValue(reference)?.FullName,
+            parse.GetValue(only), parse.GetValue(factors), parse.GetValue(output)?.FullName));
+        return command;
+    }
+
+    public static int Execute(IAnsiConsole console, string directory, string? referenceDirectory, string? only, string? meshFactors, string? outputDirectory)
+    {
+        ValidationManifest manifest;
+        double[] factors = [1.0];
+        try
+        {
+            manifest = ValidationManifest.Load(directory);
+            if (meshFactors != null) factors = ParseFactors(meshFactors);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or YamlDotNet.Core.YamlException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return RunCommand.BadInput;
+        }
+        string references = manifest.ReferencePath(referenceDirectory);
+        if (!Directory.Exists(references))
+        {
+            Console.Error.WriteLine($"error: reference directory not found: {references} (give --reference DIR)");
+            return RunCommand.BadInput;
+        }
+        var cases = manifest.Cases!.Where(c => only == null || Matches(c.Case!, only)).ToList();
+        if (cases.Count == 0)
+        {
+            Console.Error.WriteLine($"error: no case of {manifest.Path} matches --only {only}");
+            return RunCommand.BadInput;
+        }
+
+        var window = manifest.VoltageWindowAboveV is { } v ? $"where the reference voltage is above {Number(v)} V" : "over the whole run";
+        Console.Out.WriteLine($"{manifest.Title ?? manifest.Path}");
+        Console.Out.WriteLine($"reference: {references}; |dV| {window}, on the reference's output times");
+        int status = RunCommand.Ok;
+        foreach (var entry in cases)
+        {
+            var rows = new List<CaseComparison>();
+            foreach (double factor in factors)
+            {
+                CaseComparison result;
+                try
+                {
+                    result = ReferenceComparison.Run(manifest, entry, references, factor == 1.0 ? null : s => s with { Mesh = Scale(s.Mesh, factor) });
+                }
+                catch (CaseValidationException e)
+                {
+                    Console.Error.WriteLine($"error: {e.Message}");
+                    return RunCommand.BadInput;
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException)
+                {
+                    Console.Error.WriteLine($"error: {entry.Case}: {e.Message}");
+                    return RunCommand.BadInput;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Console.Error.WriteLine($"error: {entry.Case}: the run failed: {e.Message}");
+                    status = RunCommand.RunFailed;
+                    continue;
+                }
+                rows.Add(result);
+                if (factors.Length == 1) Report(result);
+                else ReportConvergenceRow(result, factor, rows.Count == 1);
+                if (factor == 1.0 && !result.Passed && status == RunCommand.Ok) status = RunCommand.RunFailed;
+                if (outputDirectory != null) WriteVoltage(outputDirectory, entry, result, factors.Length == 1 ? null : factor);
+            }
+        }
+        return status;
+    }
+
+    private static void Report(CaseComparison r)
+    {
+        string limit = r.VoltageLimit is { } l ? $" (limit {Number(1e3 * l)} mV: {(r.VoltageWithinLimit ? "ok" : "EXCEEDED")})" : "";
+        Console.Out.WriteLine(
+            Invariant($"{r.CaseName}: max |dV| {r.Voltage.MaxMillivolts:F3} mV at t = {r.Voltage.TimeOfMax:G6} s, RMS {r.Voltage.RmsMillivolts:F3} mV over {r.Voltage.Points} points{limit}; ") +
+            Invariant($"mesh {r.MeshDescription}, {r.Unknowns} unknowns, {r.WallTime.TotalSeconds:F2} s"));
+        foreach (var f in r.Fields)
+        {
+            string absolute = f.Unit == "V" ? $"{1e3 * f.MaxAbsolute:F3} mV" : $"{f.MaxAbsolute:G4} {f.Unit}";
+            string fieldLimit = f.Quantity == ReferenceComparison.ElectrolyteConcentration && r.ElectrolyteConcentrationLimit is { } cl
+                ? $" (limit {Number(100 * cl)} %: {(r.FieldsWithinLimit ? "ok" : "EXCEEDED")})" : "";
+            Console.Out.WriteLine(Invariant($"  {f.Quantity}: max relative error {100 * f.MaxRelative:F3} % (max |d| {absolute}) at t = {f.Time:G6} s, x = {1e6 * f.Position:F2} um{fieldLimit}"));
+        }
+        if (r.Implied is { } implied)
+        {
+            Console.Out.WriteLine(
+                Invariant($"  voltage implied by the reference's own fields: reference vs implied max {implied.ReferenceVsImplied.MaxMillivolts:F3} mV at t = {implied.ReferenceVsImplied.TimeOfMax:G6} s; ") +
+                Invariant($"simulation vs implied max {implied.SimulationVsImplied.MaxMillivolts:F3} mV at t = {implied.SimulationVsImplied.TimeOfMax:G6} s, RMS {implied.SimulationVsImplied.RmsMillivolts:F3} mV"));
+        }
+    }
+
+    private static void ReportConvergenceRow(CaseComparison r, double factor, bool first)
+    {
+        if (first)
+            Console.Out.WriteLine($"{r.CaseName}:\n  factor | mesh | unknowns | max |dV| mV (t s) | RMS mV | c_e / c_s,n / c_s,p max rel % | sim vs field-implied max mV | V(end) V | wall s");
+        string Relative(string quantity) => r.Fields.FirstOrDefault(f => f.Quantity == quantity) is { } f ? (100 * f.MaxRelative).ToString("F3", CultureInfo.InvariantCulture) : "-";
+        string ceText = r.Fields.Count == 0 ? "-" : string.Join(" / ", new[]
+            { ReferenceComparison.ElectrolyteConcentration, ReferenceComparison.NegativeSurfaceConcentration, ReferenceComparison.PositiveSurfaceConcentration }.Select(Relative));
+        string impliedText = r.Implied != null ? r.Implied.SimulationVsImplied.MaxMillivolts.ToString("F3", CultureInfo.InvariantCulture) : "-";
+        Console.Out.WriteLine(Invariant(
+            $"  {factor:G4} | {r.MeshDescription} | {r.Unknowns} | {r.Voltage.MaxMillivolts:F3} ({r.Voltage.TimeOfMax:G6}) | {r.Voltage.RmsMillivolts:F3} | {ceText} | {impliedText} | {r.SimulatedVoltage[^1]:F6} | {r.WallTime.TotalSeconds:F1}"));
+    }
+
+    private static void WriteVoltage(string directory, ValidationCase entry, CaseComparison r, double? factor)
+    {
+        Directory.CreateDirectory(directory);
+        string name = Path.GetFileNameWithoutExtension(entry.Case!) + (factor is { } f ? Invariant($".mesh-x{f:G4}") : "") + ".voltage.csv";
+        using var writer = new StreamWriter(Path.Combine(directory, name));
+        writer.WriteLine("time_s,reference_voltage_V,simulated_voltage_V,field_implied_voltage_V");
+        for (int k = 0; k < r.Time.Length; k++)
+            writer.WriteLine(Invariant($"{r.Time[k]:R},{r.ReferenceVoltage[k]:R},{r.SimulatedVoltage[k]:R},{(r.Implied != null ? r.Implied.Voltage[k] : double.NaN):R}"));
+    }
+
+    /// <summary>Every cell and shell count of <paramref name="mesh"/> times <paramref name="factor"/>, rounded, at least 1.</summary>
+    public static MeshSettings Scale(MeshSettings mesh, double factor)
+    {
+        int S(int n) => Math.Max(1, (int)Math.Round(n * factor));
+        return mesh with
+        {
+            SeparatorCells = S(mesh.SeparatorCells),
+            ElectrodeCells = S(mesh.ElectrodeCells),
+            ParticleShells = S(mesh.ParticleShells),
+            ElectrodeCellCounts = mesh.ElectrodeCellCounts?.Select(S).ToArray(),
+            ParticleShellCounts = mesh.ParticleShellCounts?.Select(S).ToArray(),
+        };
+    }
+
+    private static double[] ParseFactors(string text)
+    {
+        var factors = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) || !(f > 0) || !double.IsFinite(f))
+                throw new FormatException($"--mesh-factors: '{part}' is not a number > 0");
+            factors.Add(f);
+        }
+        if (factors.Count == 0) throw new FormatException("--mesh-factors: give at least one factor, e.g. 0.5,1,2");
+        return factors.ToArray();
+    }
+
+    /// <summary>Whether a case file name is <paramref name="only"/> or has it as one of its '-'-separated parts (<c>1C</c> selects marquis2019-1C.yaml, not -0.1C).</summary>
+    private static bool Matches(string caseFile, string only)
+    {
+        string stem = Path.GetFileNameWithoutExtension(caseFile);
+        return stem.Equals(only, StringComparison.OrdinalIgnoreCase) || caseFile.Equals(only, StringComparison.OrdinalIgnoreCase)
+               || stem.Split('-').Any(part => part.Equals(only, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Number(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

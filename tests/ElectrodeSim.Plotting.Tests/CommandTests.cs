@@ -1,0 +1,75 @@
+using ElectrodeSim.Cli;
+using ElectrodeSim.Plotting.Tests.Support;
+using Spectre.Console;
+
+namespace ElectrodeSim.Plotting.Tests;
+
+/// <summary>The <c>plot</c>, <c>report</c> and <c>run --plot</c> commands: files written and exit codes (0 ok, 2 bad input).</summary>
+public class CommandTests
+{
+    private static IAnsiConsole Quiet() => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(new StringWriter()),
+    });
+
+    [Fact]
+    public void Plot_writes_each_runs_figures_and_the_overlays_and_exits_0()
+    {
+        string folder = ResultFiles.NewFolder("plot-command");
+        var files = new[] { "l", "m", "h" }.Select(ResultFiles.Variant).ToList();
+        Assert.Equal(RunCommand.Ok, PlotCommand.Execute(Quiet(), files, folder, "svg", "200,600"));
+        var written = Directory.GetFiles(folder).Select(Path.GetFileName).ToHashSet();
+        Assert.Equal(3 * 6 + 3, written.Count);
+        Assert.Contains("sio-c-h-sol-map.svg", written);
+        Assert.Contains("voltage-capacity.svg", written);
+        Assert.Contains("sol-maps.svg", written);
+    }
+
+    [Fact]
+    public void Plot_exits_2_for_a_missing_file_an_unknown_format_or_bad_times()
+    {
+        string folder = ResultFiles.NewFolder("plot-bad-input");
+        var good = new[] { ResultFiles.Variant("l") };
+        Assert.Equal(RunCommand.BadInput, PlotCommand.Execute(Quiet(), [Path.Combine(folder, "missing.h5")], folder, "png", null));
+        Assert.Equal(RunCommand.BadInput, PlotCommand.Execute(Quiet(), good, folder, "jpeg", null));
+        Assert.Equal(RunCommand.BadInput, PlotCommand.Execute(Quiet(), good, folder, "png", "100,soon"));
+        Assert.Equal(RunCommand.BadInput, PlotCommand.Execute(Quiet(), good, folder, "png", "-5"));
+        Assert.Equal(RunCommand.BadInput, PlotCommand.Execute(Quiet(), [Path.Combine(ResultFiles.RepositoryRoot, "cases", "sio-c-l.yaml")], folder, "png", null));
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
+    [Fact]
+    public void Plot_of_a_partial_result_exits_0_with_what_exists_and_2_when_nothing_can_be_drawn()
+    {
+        string folder = ResultFiles.NewFolder("plot-partial");
+        Assert.Equal(RunCommand.Ok, PlotCommand.Execute(Quiet(), [ResultFiles.WithoutFields], folder, "png", null));
+        Assert.Equal(2, Directory.GetFiles(folder).Length);
+        Assert.Equal(RunCommand.BadInput, PlotCommand.Execute(Quiet(), [ResultFiles.FailedAtStart], ResultFiles.NewFolder("plot-nothing"), "png", null));
+    }
+
+    [Fact]
+    public void Report_exits_2_for_a_folder_without_results_and_writes_the_page_otherwise()
+    {
+        Assert.Equal(RunCommand.BadInput, ReportCommand.Execute(Quiet(), ResultFiles.NewFolder("report-empty"), null));
+        string folder = ResultFiles.NewFolder("report-command");
+        File.Copy(ResultFiles.WithoutFields, Path.Combine(folder, "a.h5"));
+        File.Copy(ResultFiles.WithoutFields, Path.Combine(folder, "b.h5"));
+        string output = Path.Combine(folder, "two-runs.html");
+        Assert.Equal(RunCommand.Ok, ReportCommand.Execute(Quiet(), folder, output));
+        Assert.Contains("<table class=\"comparison\">", File.ReadAllText(output));
+    }
+
+    [Fact]
+    public void Run_with_plot_draws_each_result_next_to_it_and_the_overlaid_voltage_curves()
+    {
+        string folder = ResultFiles.NewFolder("run-plot");
+        var cases = new[] { "sio-c-l.yaml", "sio-c-h.yaml" }.Select(c => new FileInfo(Path.Combine(ResultFiles.RepositoryRoot, "cases", c))).ToArray();
+        Assert.Equal(RunCommand.Ok, RunCommand.Execute(Quiet(), cases, folder, plot: true));
+        var written = Directory.GetFiles(folder).Select(Path.GetFileName).ToHashSet();
+        Assert.Contains("sio-c-l.h5", written);
+        Assert.Contains("sio-c-l-sol-map.png", written);
+        Assert.Contains("sio-c-h-voltage-capacity.png", written);
+        Assert.Contains("voltage-capacity.png", written);
+        Assert.Contains("voltage-time.png", written);
+    }
+}
