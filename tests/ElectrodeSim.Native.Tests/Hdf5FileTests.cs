@@ -383,4 +383,16 @@ public sealed class Hdf5FileTests : IDisposable
         Assert.Equal(7L, file.ReadLongAttribute("/", "count"));
         Assert.Equal(7.0, file.ReadDoubleAttribute("/", "count"));
     }
+
+    [Fact]
+    public void A_child_process_does_not_inherit_an_open_file()
+    {
+        if (!OperatingSystem.IsLinux()) return; // /proc is Linux-only; the guarantee is tested where it is used
+        using var dir = new TempDirectory();
+        var path = dir.File("inherited.h5");
+        using var file = Hdf5File.Create(path);
+        var (exitCode, output) = ExternalTool.Run("/bin/sh", ["-c", "ls -l /proc/$$/fd"]);
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain("inherited.h5", output);
+    }
 }

@@ -186,6 +186,8 @@ internal static unsafe partial class H5Api
 
     [LibraryImport(NativeLibraries.Hdf5, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Fcreate(string name, uint flags, long createPlist, long accessPlist);
     [LibraryImport(NativeLibraries.Hdf5, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Fopen(string name, uint flags, long accessPlist);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Fget_vfd_handle(long fileId, long accessPlist, out nint fileHandle);
+    [LibraryImport("libc", SetLastError = true)] internal static partial int fcntl(int fd, int command, int argument);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Fflush(long objectId, int scope);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Fclose(long fileId);
 

@@ -44,8 +44,24 @@ public sealed unsafe class Hdf5File : IDisposable
             var id = function == "H5Fcreate"
                 ? H5Fcreate(fullPath, flags, H5P_DEFAULT, H5P_DEFAULT)
                 : H5Fopen(fullPath, flags, H5P_DEFAULT);
-            return new Hdf5File(fullPath, Check(id, function, fullPath));
+            var file = new Hdf5File(fullPath, Check(id, function, fullPath));
+            CloseOnExec(file.FileId);
+            return file;
         }
+    }
+
+    /// <summary>
+    /// Marks the file descriptor close-on-exec. HDF5 opens (and locks) files without it, so a
+    /// program started while a file is open (gnuplot, a browser) would inherit the descriptor and
+    /// keep the file locked after we close it.
+    /// </summary>
+    private static void CloseOnExec(long fileId)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        const int F_SETFD = 2, FD_CLOEXEC = 1;
+        if (H5Fget_vfd_handle(fileId, H5P_DEFAULT, out nint handle) < 0 || handle == 0) return;
+        int fd = System.Runtime.InteropServices.Marshal.ReadInt32(handle); // the sec2 driver's handle is its int descriptor
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
 
     /// <summary>Full path of the file on disk.</summary>

@@ -18,6 +18,8 @@ public sealed class KluLinearSolver : ISparseLinearSolver
     {
         try { _klu.Factor(values); }
         catch (SingularMatrixException e) { throw new SingularIterationMatrixException(e.Message, e); }
+        // Non-finite entries (an overflowing exponential in a trial iterate): the step is cut, not the run.
+        catch (ArgumentException e) { throw new SingularIterationMatrixException(e.Message, e); }
     }
 
     public void Solve(Span<double> rhsThenSolution) => _klu.Solve(rhsThenSolution);
