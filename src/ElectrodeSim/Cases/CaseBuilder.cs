@@ -108,9 +108,8 @@ public static class CaseBuilder
     public static double MaxConcentrationFromCapacity(double capacityMAhPerGram, double densityKgPerM3) =>
         SecondsPerHour * capacityMAhPerGram * densityKgPerM3 / PhysicalConstants.Faraday;
 
-    /// <summary>Current density of 1C [A/m²]: the electrode's theoretical capacity per area, ε_s c_max F L, passed in one hour.</summary>
-    public static double OneCCurrentDensity(ElectrodeParameters electrode) =>
-        electrode.ActiveVolumeFraction * electrode.MaxConcentration * PhysicalConstants.Faraday * electrode.Thickness / SecondsPerHour;
+    /// <summary>Current density of 1C [A/m²] (<see cref="ElectrodeParameters.OneCCurrentDensity"/>).</summary>
+    public static double OneCCurrentDensity(ElectrodeParameters electrode) => electrode.OneCCurrentDensity;
 
     /// <summary>
     /// j0' [A/m²] of the mass-action form j0 = k c_e^α_a c_s^α_c (c_max − c_s)^α_a exp(Ea/R (1/T_ref − 1/T)):

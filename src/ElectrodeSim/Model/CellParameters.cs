@@ -60,6 +60,9 @@ public sealed record ElectrodeParameters
     /// <summary>Specific interfacial area a = 3 ε_s / R_p [1/m].</summary>
     public double SpecificArea => 3.0 * ActiveVolumeFraction / ParticleRadius;
 
+    /// <summary>Current density of 1C [A/m²]: the theoretical capacity per area, ε_s c_max F L, passed in one hour.</summary>
+    public double OneCCurrentDensity => ActiveVolumeFraction * MaxConcentration * PhysicalConstants.Faraday * Thickness / 3600.0;
+
     /// <summary>Active mass per electrode area [kg/m²].</summary>
     public double ActiveMassPerArea => ActiveVolumeFraction * ActiveMaterialDensity * Thickness;
 

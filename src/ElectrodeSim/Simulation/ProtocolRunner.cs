@@ -43,54 +43,55 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             var step = protocol.Steps[s];
             model.Control.Mode = step.Mode;
             model.Control.SetValue = step.Value;
-            model.SetCurrentScale(step.Mode == ControlMode.Current ? step.Value : model.Cell.WorkingElectrode.MaxConcentration * 1e-4);
-            double currentGuess = step.Mode == ControlMode.Current ? step.Value : step.Mode == ControlMode.Rest ? 0.0 : state[model.Layout.Current];
+            // Error weights of I: the set current, or the working electrode's 1C current when I is free (hold) or zero (rest).
+            model.SetCurrentScale(step.Mode == ControlMode.Current ? step.Value : model.Cell.WorkingElectrode.OneCCurrentDensity);
+            double currentGuess = step.Mode switch
+            {
+                ControlMode.Current => step.Value,
+                ControlMode.Rest => 0.0,
+                _ => state[model.Layout.Current],
+            };
             model.EstimateAlgebraicState(state, currentGuess);
             integrator.Initialise(time, state);
-            double startCharge = integrator.State[model.Layout.Charge];
+            double startTime = time, startCharge = integrator.State[model.Layout.Charge];
             Record(integrator.State, time, s);
 
             string reason = "time limit";
             double end = time + step.MaxDuration;
+            var before = new double[step.Stops.Count];
             var initiallyMet = step.Stops.FirstOrDefault(c => Distance(c, integrator.State) <= 0);
             if (initiallyMet != null) reason = $"{initiallyMet} at start";
-            else
+            while (initiallyMet == null && integrator.Time < end)
             {
-                while (integrator.Time < end)
+                cancellation.ThrowIfCancellationRequested();
+                double t0 = integrator.Time;
+                if (step.Stops.Count > 0)
                 {
-                    cancellation.ThrowIfCancellationRequested();
                     checkpoint = integrator.Save(checkpoint);
-                    double before = integrator.Time;
-                    var previous = step.Stops.Select(c => Distance(c, checkpoint!)).ToArray();
-                    integrator.Step(end);
-                    int hit = -1;
-                    for (int c = 0; c < step.Stops.Count; c++)
-                        if (Distance(step.Stops[c], integrator.State) <= 0) { hit = c; break; }
-                    if (hit >= 0)
-                    {
-                        // Earliest crossing among those that fired.
-                        double tHit = Locate(integrator, checkpoint!, step.Stops[hit], before, previous[hit], integrator.Time);
-                        foreach (var (c, k) in step.Stops.Select((c, k) => (c, k)))
-                        {
-                            if (k == hit) continue;
-                            if (Distance(c, integrator.State) <= 0)
-                            {
-                                double tOther = Locate(integrator, checkpoint!, c, before, previous[k], tHit);
-                                if (tOther < tHit) { tHit = tOther; hit = k; }
-                            }
-                        }
-                        if (integrator.Time != tHit) { integrator.Restore(checkpoint!); integrator.AdvanceTo(tHit); }
-                        reason = step.Stops[hit].ToString();
-                        Record(integrator.State, integrator.Time, s);
-                        break;
-                    }
-                    Record(integrator.State, integrator.Time, s);
+                    for (int c = 0; c < step.Stops.Count; c++) before[c] = Distance(step.Stops[c], integrator.State);
                 }
+                integrator.Step(end);
+                int hit = -1;
+                double tHit = double.PositiveInfinity;
+                // Of the conditions that fired in this step, the one that crossed first ends it.
+                for (int c = 0; c < step.Stops.Count; c++)
+                {
+                    if (Distance(step.Stops[c], integrator.State) > 0) continue;
+                    double t = Locate(integrator, checkpoint!, step.Stops[c], t0, before[c], Math.Min(tHit, integrator.Time));
+                    if (t < tHit) { tHit = t; hit = c; }
+                }
+                if (hit >= 0)
+                {
+                    if (integrator.Time != tHit) { integrator.Restore(checkpoint!); integrator.AdvanceTo(tHit); }
+                    reason = step.Stops[hit].ToString();
+                    Record(integrator.State, integrator.Time, s);
+                    break;
+                }
+                Record(integrator.State, integrator.Time, s);
             }
             time = integrator.Time;
             state = integrator.State.ToArray();
-            solution.Steps.Add(new StepOutcome(s, step.Label, solution.Time[solution.ProtocolStep.IndexOf(s)], time, reason,
-                state[model.Layout.Charge] - startCharge));
+            solution.Steps.Add(new StepOutcome(s, step.Label, startTime, time, reason, state[model.Layout.Charge] - startCharge));
         }
         solution.FinalState = state;
         solution.WallTime = clock.Elapsed;
@@ -103,8 +104,6 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         double value = condition.Quantity == StopQuantity.Voltage ? model.Voltage(y) : Math.Abs(y[model.Layout.Current]);
         return condition.WhenBelow ? value - condition.Threshold : condition.Threshold - value;
     }
-
-    private double Distance(StopCondition condition, BdfIntegrator.Checkpoint checkpoint) => Distance(condition, checkpoint.Newest);
 
     /// <summary>Finds the crossing time in (t0, t1] by Illinois regula falsi, re-stepping from the checkpoint; leaves the integrator at it.</summary>
     private double Locate(BdfIntegrator integrator, BdfIntegrator.Checkpoint checkpoint, StopCondition condition, double t0, double g0, double t1)
