@@ -29,10 +29,14 @@ public static class ValidateCommand
         {
             Description = "Mesh-convergence study: run every case with its cell and shell counts scaled by each factor, e.g. 0.5,1,2,4, and print the table",
         };
-        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Write CASE.voltage.csv (time, reference, simulated and field-implied voltage) per case to this directory" };
+        var output = new Option<DirectoryInfo>("--out", "-o")
+        {
+            Description = "Write CASE.voltage.csv (time, reference, simulated and field-implied voltage) and CASE.steps.csv (the reference's recovered internal steps) per case to this directory",
+        };
         var command = new Command("validate",
             "Run the cases of a validation directory and compare them with their reference results: per case the max and RMS |dV| over the\n" +
-            "window where the reference voltage is above the manifest's threshold, and where reference fields are given the max relative error of\n" +
+            "window where the reference voltage is above the manifest's threshold, the same at the reference solver's internal steps where they can be\n" +
+            "recovered from its (piecewise-quadratic) output, and where reference fields are given the max relative error of\n" +
             "the electrolyte concentration and potential and the electrode surface concentrations. Exit code 1 when a tolerance is exceeded.")
         {
             directory, reference, only, factors, output,
@@ -115,6 +119,7 @@ public static class ValidateCommand
         Console.Out.WriteLine(
             Invariant($"{r.CaseName}: max |dV| {r.Voltage.MaxMillivolts:F3} mV at t = {r.Voltage.TimeOfMax:G6} s, RMS {r.Voltage.RmsMillivolts:F3} mV over {r.Voltage.Points} points{limit}; ") +
             Invariant($"mesh {r.MeshDescription}, {r.Unknowns} unknowns, {r.WallTime.TotalSeconds:F2} s"));
+        Console.Out.WriteLine("  " + StepSummary(r));
         foreach (var f in r.Fields)
         {
             string absolute = f.Unit == "V" ? $"{1e3 * f.MaxAbsolute:F3} mV" : $"{f.MaxAbsolute:G4} {f.Unit}";
@@ -130,26 +135,49 @@ public static class ValidateCommand
         }
     }
 
+    /// <summary>The comparison at the reference's recovered internal steps, or why there is none.</summary>
+    private static string StepSummary(CaseComparison r)
+    {
+        if (r.ReferenceSteps is not { } steps) return "internal steps of the reference: not analysed";
+        if (steps.NotApplicable != null) return $"internal steps of the reference: not analysed ({steps.NotApplicable})";
+        string found = Invariant($"{steps.Steps.Count} steps recovered from its piecewise-quadratic output, {steps.Dropped} found once and dropped");
+        if (r.StepVoltage is not { Points: > 0 } e) return $"at the reference's internal steps: none to compare ({found})";
+        return Invariant($"at the reference's internal steps: max |dV| {e.MaxMillivolts:F3} mV at t = {e.TimeOfMax:G6} s, RMS {e.RmsMillivolts:F3} mV over {e.Points} steps ") +
+               Invariant($"({steps.Steps[0].Time:F0}-{steps.Steps[^1].Time:F0} s; {found}; estimates agree within {1e6 * steps.MaxValueDifference:F1} uV)");
+    }
+
     private static void ReportConvergenceRow(CaseComparison r, double factor, bool first)
     {
         if (first)
-            Console.Out.WriteLine($"{r.CaseName}:\n  factor | mesh | unknowns | max |dV| mV (t s) | RMS mV | c_e / c_s,n / c_s,p max rel % | sim vs field-implied max mV | V(end) V | wall s");
+            Console.Out.WriteLine($"{r.CaseName}:\n  factor | mesh | unknowns | max |dV| mV (t s) | RMS mV | at internal steps: max |dV| mV (t s) | RMS mV | c_e / c_s,n / c_s,p max rel % | sim vs field-implied max mV | V(end) V | wall s");
         string Relative(string quantity) => r.Fields.FirstOrDefault(f => f.Quantity == quantity) is { } f ? (100 * f.MaxRelative).ToString("F3", CultureInfo.InvariantCulture) : "-";
         string ceText = r.Fields.Count == 0 ? "-" : string.Join(" / ", new[]
             { ReferenceComparison.ElectrolyteConcentration, ReferenceComparison.NegativeSurfaceConcentration, ReferenceComparison.PositiveSurfaceConcentration }.Select(Relative));
         string impliedText = r.Implied != null ? r.Implied.SimulationVsImplied.MaxMillivolts.ToString("F3", CultureInfo.InvariantCulture) : "-";
+        string stepText = r.StepVoltage is { Points: > 0 } e ? Invariant($"{e.MaxMillivolts:F3} ({e.TimeOfMax:G6}) | {e.RmsMillivolts:F3}") : "- | -";
         Console.Out.WriteLine(Invariant(
-            $"  {factor:G4} | {r.MeshDescription} | {r.Unknowns} | {r.Voltage.MaxMillivolts:F3} ({r.Voltage.TimeOfMax:G6}) | {r.Voltage.RmsMillivolts:F3} | {ceText} | {impliedText} | {r.SimulatedVoltage[^1]:F6} | {r.WallTime.TotalSeconds:F1}"));
+            $"  {factor:G4} | {r.MeshDescription} | {r.Unknowns} | {r.Voltage.MaxMillivolts:F3} ({r.Voltage.TimeOfMax:G6}) | {r.Voltage.RmsMillivolts:F3} | {stepText} | {ceText} | {impliedText} | {r.SimulatedVoltage[^1]:F6} | {r.WallTime.TotalSeconds:F1}"));
     }
 
     private static void WriteVoltage(string directory, ValidationCase entry, CaseComparison r, double? factor)
     {
         Directory.CreateDirectory(directory);
         string name = Path.GetFileNameWithoutExtension(entry.Case!) + (factor is { } f ? Invariant($".mesh-x{f:G4}") : "") + ".voltage.csv";
-        using var writer = new StreamWriter(Path.Combine(directory, name));
-        writer.WriteLine("time_s,reference_voltage_V,simulated_voltage_V,field_implied_voltage_V");
-        for (int k = 0; k < r.Time.Length; k++)
-            writer.WriteLine(Invariant($"{r.Time[k]:R},{r.ReferenceVoltage[k]:R},{r.SimulatedVoltage[k]:R},{(r.Implied != null ? r.Implied.Voltage[k] : double.NaN):R}"));
+        using (var writer = new StreamWriter(Path.Combine(directory, name)))
+        {
+            writer.WriteLine("time_s,reference_voltage_V,simulated_voltage_V,field_implied_voltage_V");
+            for (int k = 0; k < r.Time.Length; k++)
+                writer.WriteLine(Invariant($"{r.Time[k]:R},{r.ReferenceVoltage[k]:R},{r.SimulatedVoltage[k]:R},{(r.Implied != null ? r.Implied.Voltage[k] : double.NaN):R}"));
+        }
+        if (r.ReferenceSteps is not { NotApplicable: null } steps) return;
+        // The reference's recovered internal steps (confirmed = 1) and the dropped single-intersection candidates (0).
+        using var stepWriter = new StreamWriter(Path.Combine(directory, name.Replace(".voltage.csv", ".steps.csv")));
+        stepWriter.WriteLine("time_s,reference_voltage_V,simulated_voltage_V,confirmed,estimate_time_difference_s,estimate_voltage_difference_V");
+        var rows = steps.Steps.Select((s, k) => (s, Simulated: r.StepSimulatedVoltage[k], Confirmed: 1))
+            .Concat(steps.Unconfirmed.Select((s, k) => (s, Simulated: r.UnconfirmedSimulatedVoltage[k], Confirmed: 0)))
+            .OrderBy(row => row.s.Time);
+        foreach (var (s, simulated, confirmed) in rows)
+            stepWriter.WriteLine(Invariant($"{s.Time:R},{s.Value:R},{simulated:R},{confirmed},{s.TimeDifference:R},{s.ValueDifference:R}"));
     }
 
     /// <summary>Every cell and shell count of <paramref name="mesh"/> times <paramref name="factor"/>, rounded, at least 1.</summary>

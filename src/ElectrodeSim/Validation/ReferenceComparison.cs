@@ -40,6 +40,20 @@ public sealed record CaseComparison
     /// <summary>Tolerance on the electrolyte concentration's largest relative error [1], or null.</summary>
     public double? ElectrolyteConcentrationLimit { get; init; }
     public ImpliedVoltage? Implied { get; init; }
+    /// <summary>
+    /// The reference solver's internal steps, recovered from its interpolated output voltage
+    /// (<see cref="InternalStepRecovery"/>), or null if the reference was not analysed.
+    /// </summary>
+    public RecoveredSteps? ReferenceSteps { get; init; }
+    /// <summary>Simulated voltage at the recovered step times (parallel to <see cref="RecoveredSteps.Steps"/>).</summary>
+    public double[] StepSimulatedVoltage { get; init; } = [];
+    /// <summary>Simulated voltage at the dropped, unconfirmed step candidates (parallel to <see cref="RecoveredSteps.Unconfirmed"/>; for inspection).</summary>
+    public double[] UnconfirmedSimulatedVoltage { get; init; } = [];
+    /// <summary>
+    /// |ΔV| against the reference's own solution at its recovered internal steps, where that is above the
+    /// window threshold; null if no step was recovered. Free of the reference's output interpolation.
+    /// </summary>
+    public VoltageErrors? StepVoltage { get; init; }
     /// <summary>Simulated and reference voltage at the reference times (the whole run, not only the window).</summary>
     public required double[] Time { get; init; }
     public required double[] SimulatedVoltage { get; init; }
@@ -57,6 +71,11 @@ public sealed record CaseComparison
 /// over the window where the reference voltage is above a threshold (max and RMS |ΔV|), and, where
 /// reference fields are given, the electrolyte concentration and potential and the surface concentration
 /// of each electrode (largest relative error over every time and position).
+/// <para>
+/// The voltage is also compared at the reference solver's own internal steps where they can be recovered
+/// from its output (<see cref="InternalStepRecovery"/>): a reference written by interpolating between
+/// coarse internal steps differs from its own solution between them, and only there.
+/// </para>
 /// <para>
 /// The run keeps every accepted state (its largest step is capped at the reference's output interval) and
 /// evaluates the solution at a reference time by cubic Lagrange interpolation of the four nearest states;
@@ -114,6 +133,22 @@ public static class ReferenceComparison
         bool InWindow(int k) => reference.Voltage[k] > windowAboveVolts;
         var voltage = Errors(reference.Time, simulated, reference.Voltage, InWindow);
 
+        var steps = InternalStepRecovery.Recover(reference.Time, reference.Voltage);
+        double[] VoltageAt(IReadOnlyList<InternalStep> at)
+        {
+            var v = new double[at.Count];
+            for (int k = 0; k < at.Count; k++)
+            {
+                history.Interpolate(at[k].Time, y);
+                v[k] = model.Voltage(y);
+            }
+            return v;
+        }
+        var stepTime = steps.Steps.Select(s => s.Time).ToArray();
+        var stepValue = steps.Steps.Select(s => s.Value).ToArray();
+        var stepSimulated = VoltageAt(steps.Steps);
+        var stepVoltage = stepTime.Length > 0 ? Errors(stepTime, stepSimulated, stepValue, k => stepValue[k] > windowAboveVolts) : null;
+
         var fields = new List<FieldError>();
         ImpliedVoltage? implied = null;
         if (electrolyte != null)
@@ -144,6 +179,10 @@ public static class ReferenceComparison
             Fields = fields,
             ElectrolyteConcentrationLimit = electrolyteConcentrationLimit,
             Implied = implied,
+            ReferenceSteps = steps,
+            StepSimulatedVoltage = stepSimulated,
+            UnconfirmedSimulatedVoltage = VoltageAt(steps.Unconfirmed),
+            StepVoltage = stepVoltage,
             Time = reference.Time,
             SimulatedVoltage = simulated,
             ReferenceVoltage = reference.Voltage,

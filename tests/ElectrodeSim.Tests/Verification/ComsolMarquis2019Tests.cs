@@ -9,19 +9,33 @@ namespace ElectrodeSim.Tests.Verification;
 /// results of shared/reference/marquis2019, compared on the reference's own output times as
 /// <c>electrodesim validate validation/marquis2019</c> does (the other C-rates run there).
 /// validation/marquis2019/README.md has the numbers, the mesh-convergence table and why the stored voltage
-/// cannot be met within 1 mV at the end of discharge.
+/// cannot be met within 1 mV at the end of discharge: it is interpolated between COMSOL's internal steps, and the
+/// comparison with COMSOL's own solution at those steps (recovered by <see cref="InternalStepRecovery"/>) is
+/// made instead (also at 0.5C, about 0.2 s).
 /// </summary>
 public class ComsolMarquis2019Tests(ITestOutputHelper output)
 {
-    private static readonly Lazy<CaseComparison> OneC = new(() =>
+    private static readonly Lazy<CaseComparison> OneC = new(() => Run("marquis2019-1C.yaml"));
+    private static readonly Lazy<CaseComparison> HalfC = new(() => Run("marquis2019-0.5C.yaml"));
+
+    private static ValidationManifest Manifest => ValidationManifest.Load(Repository.ValidationCase("marquis2019"));
+
+    private static string ReferenceDirectory
     {
-        var manifest = ValidationManifest.Load(Repository.ValidationCase("marquis2019"));
-        var entry = manifest.Cases!.Single(c => c.Case == "marquis2019-1C.yaml");
-        string reference = manifest.ReferencePath();
-        if (!Directory.Exists(reference))
-            throw new DirectoryNotFoundException($"the COMSOL reference results are not at {reference} (shared/reference/marquis2019 next to the repository)");
-        return ReferenceComparison.Run(manifest, entry, reference);
-    });
+        get
+        {
+            string reference = Manifest.ReferencePath();
+            if (!Directory.Exists(reference))
+                throw new DirectoryNotFoundException($"the COMSOL reference results are not at {reference} (shared/reference/marquis2019 next to the repository)");
+            return reference;
+        }
+    }
+
+    private static CaseComparison Run(string caseFile)
+    {
+        var manifest = Manifest;
+        return ReferenceComparison.Run(manifest, manifest.Cases!.Single(c => c.Case == caseFile), ReferenceDirectory);
+    }
 
     private CaseComparison Result
     {
@@ -36,14 +50,85 @@ public class ComsolMarquis2019Tests(ITestOutputHelper output)
         }
     }
 
-    [Fact(Skip = "Cannot pass against the stored reference: after 3400 s COMSOL's stored 1C voltage disagrees by up to 2.8 mV with the voltage its own stored fields imply " +
-                 "(Full_cell_voltage_matches_the_voltage_COMSOLs_own_1C_fields_imply_within_1mV); the mesh-converged simulation is 2.6 mV above the stored voltage at 3528 s " +
-                 "and within 0.3 mV of the field-implied one. See validation/marquis2019/README.md.")]
+    [Fact(Skip = "Cannot pass against the stored reference: COMSOL wrote its 1C voltage by quadratic interpolation between internal steps of 70-98 s " +
+                 "(COMSOLs_stored_1C_voltage_is_piecewise_quadratic), which is off the smooth solution by millivolts where the voltage bends at the end of discharge. " +
+                 "At COMSOL's own solution at the 38 steps recovered from that output (to 3489 s) the simulation is within 0.25 mV " +
+                 "(Full_cell_voltage_matches_COMSOLs_internal_steps_within_1mV_at_1C); the raw max is 2.5 mV at 3528 s. See validation/marquis2019/README.md.")]
     public void Full_cell_voltage_matches_COMSOL_within_1mV_at_1C()
     {
         var r = Result;
         Assert.Equal(200, r.Voltage.Points);
         Assert.True(r.Voltage.Max <= 1e-3, $"max |dV| = {r.Voltage.MaxMillivolts:F3} mV at t = {r.Voltage.TimeOfMax:F0} s");
+    }
+
+    /// <summary>Asserts |ΔV| ≤ 1 mV at the recovered internal steps, which must reach past <paramref name="lastStepAfter"/> (toward the end of discharge, where the raw comparison fails).</summary>
+    private void AssertWithin1mVAtInternalSteps(CaseComparison r, int minimumSteps, double lastStepAfter)
+    {
+        var steps = r.ReferenceSteps!;
+        var e = r.StepVoltage!;
+        output.WriteLine($"{r.CaseName}: at COMSOL's {e.Points} recovered internal steps ({steps.Steps[0].Time:F0}-{steps.Steps[^1].Time:F0} s, {steps.Dropped} dropped) " +
+                         $"max |dV| {e.MaxMillivolts:F3} mV at {e.TimeOfMax:F0} s, RMS {e.RmsMillivolts:F3} mV; raw: max {r.Voltage.MaxMillivolts:F3} mV at {r.Voltage.TimeOfMax:F0} s");
+        Assert.True(e.Points >= minimumSteps, $"only {e.Points} internal steps recovered");
+        Assert.True(steps.Steps[^1].Time >= lastStepAfter, $"the last recovered step is at {steps.Steps[^1].Time:F0} s");
+        Assert.True(e.Max <= 1e-3, $"max |dV| at the internal steps = {e.MaxMillivolts:F3} mV at t = {e.TimeOfMax:F0} s");
+    }
+
+    [Fact]
+    public void Full_cell_voltage_matches_COMSOLs_internal_steps_within_1mV_at_1C() => AssertWithin1mVAtInternalSteps(Result, 35, 3420);
+
+    [Fact]
+    public void Full_cell_voltage_matches_COMSOLs_internal_steps_within_1mV_at_half_C() => AssertWithin1mVAtInternalSteps(HalfC.Value, 30, 6900);
+
+    /// <summary>
+    /// The finding behind the skipped test, independent of this model: COMSOL's stored 1C voltage is piecewise
+    /// quadratic, every stored sample between two recovered internal steps is the quadratic through the step
+    /// values at t_{n-2}, t_{n-1}, t_n (to the 12 digits of the file), and a cubic through four step values
+    /// differs from the stored samples by about a millivolt near the end of discharge: the interpolation, not
+    /// the solution, is what the raw comparison sees there.
+    /// </summary>
+    [Fact]
+    public void COMSOLs_stored_1C_voltage_is_piecewise_quadratic()
+    {
+        var reference = ReferenceVoltage.Read(Path.Combine(ReferenceDirectory, "comsol_1C_voltage.csv"));
+        var r = InternalStepRecovery.Recover(reference.Time, reference.Voltage);
+        var steps = r.Steps;
+        double Lagrange(int first, int count, double t)
+        {
+            double sum = 0;
+            for (int a = first; a < first + count; a++)
+            {
+                double l = 1;
+                for (int b = first; b < first + count; b++)
+                    if (b != a) l *= (t - steps[b].Time) / (steps[a].Time - steps[b].Time);
+                sum += l * steps[a].Value;
+            }
+            return sum;
+        }
+        double worstQuadratic = 0, worstCubic = 0, cubicAt = 0;
+        int samples = 0;
+        for (int n = 2; n < steps.Count; n++)
+            for (int k = 0; k < reference.Time.Length; k++)
+            {
+                double t = reference.Time[k];
+                if (!(t > steps[n - 1].Time && t <= steps[n].Time)) continue;
+                samples++;
+                worstQuadratic = Math.Max(worstQuadratic, Math.Abs(reference.Voltage[k] - Lagrange(n - 2, 3, t)));
+                if (n + 1 < steps.Count && Math.Abs(reference.Voltage[k] - Lagrange(n - 2, 4, t)) is var d && d > worstCubic) { worstCubic = d; cubicAt = t; }
+            }
+        var gaps = steps.Zip(steps.Skip(1), (a, b) => b.Time - a.Time).ToArray();
+        output.WriteLine($"{r.ZeroWindows} of {r.Windows} third differences zero (largest {r.LargestZeroFraction:G3} of the tolerance 8e-11 |V|, the others at least {r.SmallestNonZeroMultiple:G3} times it); " +
+                         $"{steps.Count} steps {steps[0].Time:F1}-{steps[^1].Time:F1} s, {r.Dropped} dropped, steps of {gaps.Min():F1}-{gaps.Max():F1} s; estimates agree within {1e6 * r.MaxValueDifference:F2} uV");
+        output.WriteLine($"{samples} stored samples between recovered steps: max |stored - quadratic through 3 step values| {worstQuadratic:G3} V; " +
+                         $"max |stored - cubic through 4 step values| {1e3 * worstCubic:F3} mV at {cubicAt:F0} s");
+
+        Assert.True(r.ZeroWindows >= 60, $"only {r.ZeroWindows} zero third differences");
+        Assert.True(r.LargestZeroFraction < 0.5 && r.SmallestNonZeroMultiple > 5, "zero and non-zero third differences are not clearly separated");
+        Assert.True(steps.Count >= 35, $"only {steps.Count} steps recovered");
+        Assert.True(gaps.Min() > 60 && gaps.Max() < 100, "the recovered steps are not consecutive 70-98 s steps");
+        Assert.True(r.MaxValueDifference <= 1e-5, $"two estimates of a step differ by {r.MaxValueDifference:G3} V");
+        Assert.True(samples >= 150, $"only {samples} samples between recovered steps");
+        Assert.True(worstQuadratic <= 1e-8, $"a stored sample is {worstQuadratic:G3} V off the quadratic through the recovered steps");
+        Assert.True(worstCubic >= 0.5e-3, $"the cubic through four steps is within {1e3 * worstCubic:F3} mV of the stored samples");
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using ElectrodeSim.Tests.Support;
 namespace ElectrodeSim.Tests.Verification;
 
 /// <summary>MODEL.md §8: conservation, zero current, near-equilibrium.</summary>
-public class ConservationAndLimitsTests
+public class ConservationAndLimitsTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static SimulationSetup WithProtocol(SimulationSetup setup, params ProtocolStep[] steps) => setup with { Protocol = new Protocol(steps) };
 
@@ -27,6 +27,7 @@ public class ConservationAndLimitsTests
         double passed = y[model.Layout.Charge] / PhysicalConstants.Faraday;
         double lithiated = result.Solution.StepCharge(0) / PhysicalConstants.Faraday;
         double error = model.LithiumInventory(y) - initial - passed;
+        output.WriteLine($"inventory error {error:E3} mol/m², {Math.Abs(error / lithiated):E2} of the lithium lithiated");
         Assert.True(Math.Abs(error) <= 1e-8 * Math.Abs(lithiated), $"inventory error {error:E3} mol/m² vs lithiated {lithiated:E3} mol/m²");
         Assert.All(result.Solution.Steps, s => Assert.DoesNotContain("at start", s.Reason));
     }
@@ -73,6 +74,7 @@ public class ConservationAndLimitsTests
         })]);
         Assert.True(deviations[^1].Theta > 0.85, $"the run reached only θ = {deviations[^1].Theta:F3}");
         var worst = deviations.MaxBy(d => Math.Abs(d.Deviation));
+        output.WriteLine($"max |V − U(θ_avg)| = {Math.Abs(worst.Deviation) * 1e3:F4} mV at θ = {worst.Theta:F3}; final θ = {deviations[^1].Theta:F3}");
         Assert.True(Math.Abs(worst.Deviation) < 1e-3, $"|V − U(θ_avg)| = {Math.Abs(worst.Deviation) * 1e3:F3} mV at θ = {worst.Theta:F3}");
     }
 }
