@@ -75,7 +75,6 @@ public sealed class BdfIntegrator
     public double Time => _times[0];
     public ReadOnlySpan<double> State => _states[0];
     public int Order => _order;
-    public double NextStep => _step;
     public IntegratorStatistics Statistics { get; } = new();
 
     /// <summary>
@@ -99,9 +98,6 @@ public sealed class BdfIntegrator
         _firstSteps = 0;
         _step = _options.FixedStep > 0 ? _options.FixedStep : InitialStep(t0, y);
     }
-
-    /// <summary>Updates the algebraic unknowns after the caller changed the operating mode (a new protocol step).</summary>
-    public void Reinitialise(ReadOnlySpan<double> y) => Initialise(Time, y);
 
     /// <summary>Takes one accepted step that does not pass <paramref name="tLimit"/>; returns the new time.</summary>
     public double Step(double tLimit)
