@@ -93,7 +93,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
 
             double thetaClamped = Math.Clamp(theta, ThetaFloor, 1 - ThetaFloor);
             bool clamped = thetaClamped != theta;
-            double j0 = electrode.ReferenceExchangeCurrentDensity(context.Temperature)
+            double j0 = context.ReferenceExchangeCurrentDensity[L.ElectrodeOf(i)]
                         * Power(ce / cRef, aa) * Power((1 - thetaClamped) / 0.5, aa) * Power(thetaClamped / 0.5, ac);
             double anodic = Math.Exp(aa * f * eta), cathodic = Math.Exp(-ac * f * eta);
             double b = anodic - cathodic;

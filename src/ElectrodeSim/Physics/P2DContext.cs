@@ -40,6 +40,7 @@ public sealed class P2DContext
         }
         Tortuosity = new double[n];
         for (int i = 0; i < n; i++) Tortuosity[i] = Math.Pow(Porosity[i], Bruggeman[i]);
+        ReferenceExchangeCurrentDensity = cell.Electrodes.Select(e => e.ReferenceExchangeCurrentDensity(cell.Temperature)).ToArray();
         EffectiveDiffusivity = new double[n];
         EffectiveDiffusivitySlope = new double[n];
         EffectiveConductivity = new double[n];
@@ -61,6 +62,8 @@ public sealed class P2DContext
     /// <summary>Electrolyte volume fraction per x cell [1].</summary>
     public double[] Porosity { get; }
     public double[] Bruggeman { get; }
+    /// <summary>j0_ref(T) of each electrode [A/m²]; the run is isothermal, so the Arrhenius factor is evaluated once.</summary>
+    public double[] ReferenceExchangeCurrentDensity { get; }
     /// <summary>Bruggeman factor ε^b per x cell [1] (effective = factor × bulk property).</summary>
     public double[] Tortuosity { get; }
     /// <summary>a = 3 ε_s / R_p per x cell [1/m]; 0 in the separator.</summary>
