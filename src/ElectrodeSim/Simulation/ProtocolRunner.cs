@@ -57,10 +57,11 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             Record(integrator.State, time, s);
 
             string reason = "time limit";
+            var ended = StepEnd.Duration;
             double end = time + step.MaxDuration;
             var before = new double[step.Stops.Count];
             var initiallyMet = step.Stops.FirstOrDefault(c => Distance(c, integrator.State) <= 0);
-            if (initiallyMet != null) reason = $"{initiallyMet} at start";
+            if (initiallyMet != null) (reason, ended) = ($"{initiallyMet} at start", StepEnd.StopConditionAtStart);
             while (initiallyMet == null && integrator.Time < end)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -83,7 +84,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                 if (hit >= 0)
                 {
                     if (integrator.Time != tHit) { integrator.Restore(checkpoint!); integrator.AdvanceTo(tHit); }
-                    reason = step.Stops[hit].ToString();
+                    (reason, ended) = (step.Stops[hit].ToString(), StepEnd.StopCondition);
                     Record(integrator.State, integrator.Time, s);
                     break;
                 }
@@ -91,7 +92,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             }
             time = integrator.Time;
             state = integrator.State.ToArray();
-            solution.Steps.Add(new StepOutcome(s, step.Label, startTime, time, reason, state[model.Layout.Charge] - startCharge));
+            solution.Steps.Add(new StepOutcome(s, step.Label, step.Mode, startTime, time, ended, reason, state[model.Layout.Charge] - startCharge));
         }
         solution.FinalState = state;
         solution.WallTime = clock.Elapsed;

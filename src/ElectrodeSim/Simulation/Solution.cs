@@ -1,9 +1,32 @@
 using ElectrodeSim.Numerics.TimeIntegration;
+using ElectrodeSim.Physics;
 
 namespace ElectrodeSim.Simulation;
 
-/// <summary>How a protocol step ended.</summary>
-public sealed record StepOutcome(int Index, string Label, double StartTime, double EndTime, string Reason, double Charge);
+/// <summary>Why a protocol step ended.</summary>
+public enum StepEnd
+{
+    /// <summary>The step ran for its maximum duration.</summary>
+    Duration,
+    /// <summary>One of its stop conditions (voltage or current limit) was reached inside the step.</summary>
+    StopCondition,
+    /// <summary>A stop condition already held when the step began; the step took no time.</summary>
+    StopConditionAtStart,
+    /// <summary>A physical limit was reached (a particle full or empty, the electrolyte depleted, the voltage outside the sane window).</summary>
+    PhysicalLimit,
+    /// <summary>The watched quantity settled without reaching the stop threshold (a stop the step can never reach).</summary>
+    Unreachable,
+}
+
+/// <summary>
+/// How a protocol step ended: its control mode, start and end time [s], why it ended, and the charge
+/// passed in it [C/m², positive lithiating the working electrode of a half cell / discharging a full cell].
+/// </summary>
+public sealed record StepOutcome(int Index, string Label, ControlMode Mode, double StartTime, double EndTime, StepEnd End, string Reason, double Charge)
+{
+    /// <summary>[s]</summary>
+    public double Duration => EndTime - StartTime;
+}
 
 /// <summary>Receives every recorded state of a run (the HDF5 writer is one).</summary>
 public interface ISolutionObserver
