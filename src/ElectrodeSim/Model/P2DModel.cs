@@ -204,6 +204,44 @@ public sealed class P2DModel : IDaeSystem
         return sum / thickness / Cell.Electrodes[electrode].MaxConcentration;
     }
 
+    /// <summary>
+    /// The extremes of the bounded quantities of state y: the state of lithiation over every shell and
+    /// particle surface of every electrode, and the electrolyte concentration over every x cell.
+    /// </summary>
+    public StateBounds StateBounds(ReadOnlySpan<double> y)
+    {
+        var low = new StateExtreme(double.PositiveInfinity, 0, 0, 0);
+        var high = new StateExtreme(double.NegativeInfinity, 0, 0, 0);
+        var electrolyte = new StateExtreme(double.PositiveInfinity, -1, 0, -1);
+        for (int i = 0; i < Mesh.CellCount; i++)
+        {
+            double c = y[Layout.ElectrolyteConcentration(i)];
+            if (Replaces(c, electrolyte.Value, lower: true)) electrolyte = new StateExtreme(c, -1, i, -1);
+            if (!Layout.IsElectrode(i)) continue;
+            int e = Layout.ElectrodeOf(i);
+            double inverseMax = 1.0 / Cell.Electrodes[e].MaxConcentration;
+            int shells = Mesh.Particles[e].Shells;
+            for (int k = -1; k < shells; k++)
+            {
+                // k = −1 is the surface (the value the kinetics see), then the shells from the centre out.
+                double theta = k < 0 ? SurfaceStateOfLithiation(y, i) : y[Layout.SolidConcentration(i, k)] * inverseMax;
+                if (Replaces(theta, low.Value, lower: true)) low = new StateExtreme(theta, e, i, k);
+                if (Replaces(theta, high.Value, lower: false)) high = new StateExtreme(theta, e, i, k);
+            }
+        }
+        return new StateBounds(low, high, electrolyte);
+    }
+
+    /// <summary>Whether <paramref name="candidate"/> is the new extreme; a NaN becomes the extreme and stays (a non-finite state is outside every bound).</summary>
+    private static bool Replaces(double candidate, double extreme, bool lower) =>
+        !double.IsNaN(extreme) && (double.IsNaN(candidate) || (lower ? candidate < extreme : candidate > extreme));
+
     public double SurfaceStateOfLithiation(ReadOnlySpan<double> y, int cell) =>
         ButlerVolmerKinetics.SurfaceStateOfLithiation(Context, y, cell, out _, out _);
 }
+
+/// <summary>An extreme value of a bounded quantity and where it is: electrode, x cell, shell (−1: the particle surface).</summary>
+public readonly record struct StateExtreme(double Value, int Electrode, int Cell, int Shell);
+
+/// <summary>Extremes of the state of lithiation [1] and the electrolyte concentration [mol/m³] of one state.</summary>
+public readonly record struct StateBounds(StateExtreme MinimumStateOfLithiation, StateExtreme MaximumStateOfLithiation, StateExtreme MinimumElectrolyteConcentration);

@@ -18,7 +18,13 @@ public sealed record ProtocolStep
     public required string Label { get; init; }
     public required ControlMode Mode { get; init; }
     public double Value { get; init; }
-    /// <summary>Longest duration of the step [s].</summary>
+    /// <summary>
+    /// The longest any step may run [s] (≈ 3.2 years): a step given no duration ends here at the latest, so every
+    /// step has a finite end; case files accept durations up to this.
+    /// </summary>
+    public const double LongestDuration = 1e8;
+
+    /// <summary>Longest duration of the step [s]; infinity means <see cref="LongestDuration"/>.</summary>
     public double MaxDuration { get; init; } = double.PositiveInfinity;
     public IReadOnlyList<StopCondition> Stops { get; init; } = [];
 }

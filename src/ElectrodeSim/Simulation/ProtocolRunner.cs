@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using ElectrodeSim.Model;
 using ElectrodeSim.Numerics.Sparse;
 using ElectrodeSim.Numerics.TimeIntegration;
@@ -16,6 +17,9 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
 {
     /// <summary>An event is located when the watched quantity is this close to its threshold (V or A/m², relative to max(1, |threshold|)).</summary>
     public double EventTolerance { get; init; } = 1e-9;
+
+    /// <summary>The bounds every step ends at (MODEL.md §5).</summary>
+    public PhysicalLimits Limits { get; init; } = new();
 
     public Solution Run(Protocol protocol, IEnumerable<ISolutionObserver>? observers = null, CancellationToken cancellation = default)
     {
@@ -56,39 +60,56 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             double startTime = time, startCharge = integrator.State[model.Layout.Charge];
             Record(integrator.State, time, s);
 
-            string reason = "time limit";
+            bool capped = !(step.MaxDuration <= ProtocolStep.LongestDuration);
+            double end = time + (capped ? ProtocolStep.LongestDuration : step.MaxDuration);
+            string reason = capped
+                ? string.Create(CultureInfo.InvariantCulture, $"time limit (no max_duration_s: the longest step, {ProtocolStep.LongestDuration:G3} s)")
+                : "time limit";
             var ended = StepEnd.Duration;
-            double end = time + step.MaxDuration;
-            var before = new double[step.Stops.Count];
-            var initiallyMet = step.Stops.FirstOrDefault(c => Distance(c, integrator.State) <= 0);
-            if (initiallyMet != null) (reason, ended) = ($"{initiallyMet} at start", StepEnd.StopConditionAtStart);
-            while (initiallyMet == null && integrator.Time < end)
+            int watches = step.Stops.Count + Limits.Count;
+            var before = new double[watches];
+            for (int w = 0; w < watches; w++) before[w] = Distance(step, w, integrator.State);
+            // At the start a stop that already holds ends the step; a physical limit only when the state is
+            // beyond it (a particle may start empty and be lithiated).
+            int initiallyMet = Enumerable.Range(0, watches).FirstOrDefault(w => w < step.Stops.Count ? before[w] <= 0 : before[w] < -2 * Tolerance(step, w), -1);
+            if (initiallyMet >= 0)
+                (reason, ended) = initiallyMet < step.Stops.Count
+                    ? ($"{step.Stops[initiallyMet]} at start", StepEnd.StopConditionAtStart)
+                    : ($"{Limits.Describe(model, initiallyMet - step.Stops.Count, integrator.State)} at start", StepEnd.PhysicalLimit);
+            while (initiallyMet < 0 && integrator.Time < end)
             {
                 cancellation.ThrowIfCancellationRequested();
                 double t0 = integrator.Time;
-                if (step.Stops.Count > 0)
-                {
-                    checkpoint = integrator.Save(checkpoint);
-                    for (int c = 0; c < step.Stops.Count; c++) before[c] = Distance(step.Stops[c], integrator.State);
-                }
+                checkpoint = integrator.Save(checkpoint);
                 integrator.Step(end);
                 int hit = -1;
                 double tHit = double.PositiveInfinity;
-                // Of the conditions that fired in this step, the one that crossed first ends it.
-                for (int c = 0; c < step.Stops.Count; c++)
+                // Of the stops and limits reached in this step, the one reached first ends it.
+                for (int w = 0; w < watches; w++)
                 {
-                    if (Distance(step.Stops[c], integrator.State) > 0) continue;
-                    double t = Locate(integrator, checkpoint!, step.Stops[c], t0, before[c], Math.Min(tHit, integrator.Time));
-                    if (t < tHit) { tHit = t; hit = c; }
+                    double now = Distance(step, w, integrator.State);
+                    if (now > 0) continue;
+                    // A limit the step started on (a particle starting empty) ends it only when the state moves beyond it.
+                    if (before[w] <= 0 && now >= before[w]) continue;
+                    double t = before[w] <= 0 ? t0 : Locate(integrator, checkpoint, step, w, t0, before[w], Math.Min(tHit, integrator.Time));
+                    if (t < tHit) { tHit = t; hit = w; }
                 }
                 if (hit >= 0)
                 {
-                    if (integrator.Time != tHit) { integrator.Restore(checkpoint!); integrator.AdvanceTo(tHit); }
-                    (reason, ended) = (step.Stops[hit].ToString(), StepEnd.StopCondition);
-                    Record(integrator.State, integrator.Time, s);
+                    if (integrator.Time != tHit) { integrator.Restore(checkpoint); integrator.AdvanceTo(tHit); }
+                    (reason, ended) = hit < step.Stops.Count
+                        ? (step.Stops[hit].ToString(), StepEnd.StopCondition)
+                        : (Limits.Describe(model, hit - step.Stops.Count, integrator.State), StepEnd.PhysicalLimit);
+                    if (integrator.Time > t0) Record(integrator.State, integrator.Time, s);
                     break;
                 }
                 Record(integrator.State, integrator.Time, s);
+                if (step.Stops.Count > 0 && Unreachable(step, checkpoint, integrator, startTime, before) is { } settled)
+                {
+                    (reason, ended) = (settled, StepEnd.Unreachable);
+                    break;
+                }
+                for (int w = 0; w < watches; w++) before[w] = Distance(step, w, integrator.State);
             }
             time = integrator.Time;
             state = integrator.State.ToArray();
@@ -99,19 +120,60 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         return solution;
     }
 
-    /// <summary>Signed distance to the stop threshold: positive before the crossing, ≤ 0 at or after it.</summary>
-    private double Distance(StopCondition condition, ReadOnlySpan<double> y)
+    /// <summary>
+    /// Signed distance of watch <paramref name="w"/> of a step — its stop conditions, then the physical limits —
+    /// positive before the crossing, ≤ 0 at or after it. A limit's distance is shifted by its tolerance, so
+    /// that the located end state lies inside the limit, never beyond it.
+    /// </summary>
+    private double Distance(ProtocolStep step, int w, ReadOnlySpan<double> y)
     {
-        double value = condition.Quantity == StopQuantity.Voltage ? model.Voltage(y) : Math.Abs(y[model.Layout.Current]);
-        return condition.WhenBelow ? value - condition.Threshold : condition.Threshold - value;
+        if (w < step.Stops.Count)
+        {
+            var condition = step.Stops[w];
+            double value = condition.Quantity == StopQuantity.Voltage ? model.Voltage(y) : Math.Abs(y[model.Layout.Current]);
+            return condition.WhenBelow ? value - condition.Threshold : condition.Threshold - value;
+        }
+        int limit = w - step.Stops.Count;
+        Span<double> distances = stackalloc double[Limits.Count];
+        Limits.Distances(model, y, distances);
+        return distances[limit] - Tolerance(step, w);
+    }
+
+    /// <summary>How close to zero watch <paramref name="w"/>'s distance must come for the crossing to count as located.</summary>
+    private double Tolerance(ProtocolStep step, int w) => w < step.Stops.Count
+        ? EventTolerance * Math.Max(1.0, Math.Abs(step.Stops[w].Threshold))
+        : EventTolerance * Limits.Scale(model, w - step.Stops.Count);
+
+    /// <summary>
+    /// A stop the step cannot reach: the state has settled — over a step at least a tenth of the time the step
+    /// has run, no unknown changed by more than a hundredth of its error tolerance — and at the rate the watched
+    /// quantities still move, none would reach its threshold within a thousand times that time. Returns the
+    /// reason, or null while a stop may still be reached.
+    /// </summary>
+    private string? Unreachable(ProtocolStep step, BdfIntegrator.Checkpoint previous, BdfIntegrator integrator, double startTime, double[] before)
+    {
+        double h = integrator.Time - previous.Time, elapsed = integrator.Time - startTime;
+        if (!(h >= 0.1 * elapsed)) return null;
+        var y = integrator.State;
+        var y0 = previous.Newest;
+        var scale = model.Scale;
+        for (int i = 0; i < y.Length; i++)
+            if (Math.Abs(y[i] - y0[i]) > 0.01 * options.RelativeTolerance * (Math.Abs(y[i]) + scale[i])) return null;
+        for (int w = 0; w < step.Stops.Count; w++)
+        {
+            double now = Distance(step, w, y), approach = (before[w] - now) / h;
+            if (approach > 0 && now / approach <= 1000 * elapsed) return null;
+        }
+        string settled = string.Create(CultureInfo.InvariantCulture, $"V {model.Voltage(y):G6} V, |I| {Math.Abs(y[model.Layout.Current]):G3} A/m^2");
+        return $"stop unreachable: the state settled ({settled}) after {elapsed:G4} s without reaching {string.Join(" or ", step.Stops)}";
     }
 
     /// <summary>Finds the crossing time in (t0, t1] by Illinois regula falsi, re-stepping from the checkpoint; leaves the integrator at it.</summary>
-    private double Locate(BdfIntegrator integrator, BdfIntegrator.Checkpoint checkpoint, StopCondition condition, double t0, double g0, double t1)
+    private double Locate(BdfIntegrator integrator, BdfIntegrator.Checkpoint checkpoint, ProtocolStep step, int w, double t0, double g0, double t1)
     {
         if (integrator.Time != t1) { integrator.Restore(checkpoint); integrator.AdvanceTo(t1); }
-        double g1 = Distance(condition, integrator.State);
-        double tolerance = EventTolerance * Math.Max(1.0, Math.Abs(condition.Threshold));
+        double g1 = Distance(step, w, integrator.State);
+        double tolerance = Tolerance(step, w);
         int side = 0;
         for (int iteration = 0; iteration < 60 && g1 < -tolerance; iteration++)
         {
@@ -120,7 +182,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             if (t1 - t0 < 1e-12 * Math.Max(1.0, t1)) break;
             integrator.Restore(checkpoint);
             integrator.AdvanceTo(t);
-            double g = Distance(condition, integrator.State);
+            double g = Distance(step, w, integrator.State);
             if (g > tolerance)
             {
                 t0 = t; g0 = g;
