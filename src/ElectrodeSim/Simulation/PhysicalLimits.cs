@@ -22,6 +22,13 @@ public sealed record PhysicalLimits
     /// </summary>
     public (double Low, double High) VoltageWindow { get; init; } = (-1.0, 6.0);
 
+    /// <summary>
+    /// A limit is located when its distance is within this of zero (θ and V absolute, c_e relative to its initial
+    /// value). Coarser than a cut-off's: the surface state of lithiation is known only to the Newton tolerance
+    /// (~1e-7 of c_s,max), and a located end state lies inside the limit by at most twice this.
+    /// </summary>
+    public double Tolerance { get; init; } = 1e-6;
+
     /// <summary>The watched distances of a model, in a fixed order (see <see cref="Describe"/>).</summary>
     public int Count => 5;
 

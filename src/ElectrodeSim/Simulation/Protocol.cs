@@ -31,3 +31,6 @@ public sealed record ProtocolStep
 
 /// <summary>The steps of a run, executed in order.</summary>
 public sealed record Protocol(IReadOnlyList<ProtocolStep> Steps);
+
+/// <summary>A run that could not go on, with the reason in the field's words (which step, what the state was, what it would need).</summary>
+public sealed class SimulationFailedException(string message, Exception? inner = null) : Exception(message, inner);

@@ -55,10 +55,14 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                 ControlMode.Rest => 0.0,
                 _ => state[model.Layout.Current],
             };
+            var entry = state.ToArray();
             model.EstimateAlgebraicState(state, currentGuess);
-            integrator.Initialise(time, state);
+            try { integrator.Initialise(time, state); }
+            catch (IntegrationFailedException e)
+            {
+                throw new SimulationFailedException($"step {s + 1} ('{step.Label}') cannot start at t = {time:G6} s: {e.Message}", e);
+            }
             double startTime = time, startCharge = integrator.State[model.Layout.Charge];
-            Record(integrator.State, time, s);
 
             bool capped = !(step.MaxDuration <= ProtocolStep.LongestDuration);
             double end = time + (capped ? ProtocolStep.LongestDuration : step.MaxDuration);
@@ -69,14 +73,21 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             int watches = step.Stops.Count + Limits.Count;
             var before = new double[watches];
             for (int w = 0; w < watches; w++) before[w] = Distance(step, w, integrator.State);
-            // At the start a stop that already holds ends the step; a physical limit only when the state is
-            // beyond it (a particle may start empty and be lithiated).
-            int initiallyMet = Enumerable.Range(0, watches).FirstOrDefault(w => w < step.Stops.Count ? before[w] <= 0 : before[w] < -2 * Tolerance(step, w), -1);
-            if (initiallyMet >= 0)
-                (reason, ended) = initiallyMet < step.Stops.Count
-                    ? ($"{step.Stops[initiallyMet]} at start", StepEnd.StopConditionAtStart)
-                    : ($"{Limits.Describe(model, initiallyMet - step.Stops.Count, integrator.State)} at start", StepEnd.PhysicalLimit);
-            while (initiallyMet < 0 && integrator.Time < end)
+            // At the start a physical limit ends the step when the state is beyond it (a particle may start empty
+            // and be lithiated): the control cannot be applied — its consistent state (e.g. the surface concentration
+            // the current implies) is outside, so it is not recorded and the run goes on from the state before.
+            // Otherwise a stop that already holds ends the step.
+            int limitAtStart = Enumerable.Range(step.Stops.Count, Limits.Count).FirstOrDefault(w => before[w] < -2 * Tolerance(step, w), -1);
+            int stopAtStart = Enumerable.Range(0, step.Stops.Count).FirstOrDefault(w => before[w] <= 0, -1);
+            if (limitAtStart >= 0)
+                (reason, ended) = ($"{Limits.Describe(model, limitAtStart - step.Stops.Count, integrator.State)} at start", StepEnd.PhysicalLimit);
+            else
+            {
+                Record(integrator.State, time, s);
+                if (stopAtStart >= 0) (reason, ended) = ($"{step.Stops[stopAtStart]} at start", StepEnd.StopConditionAtStart);
+            }
+            bool endedAtStart = limitAtStart >= 0 || stopAtStart >= 0;
+            while (!endedAtStart && integrator.Time < end)
             {
                 cancellation.ThrowIfCancellationRequested();
                 double t0 = integrator.Time;
@@ -112,7 +123,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                 for (int w = 0; w < watches; w++) before[w] = Distance(step, w, integrator.State);
             }
             time = integrator.Time;
-            state = integrator.State.ToArray();
+            state = limitAtStart >= 0 ? entry : integrator.State.ToArray();
             solution.Steps.Add(new StepOutcome(s, step.Label, step.Mode, startTime, time, ended, reason, state[model.Layout.Charge] - startCharge));
         }
         solution.FinalState = state;
@@ -142,7 +153,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
     /// <summary>How close to zero watch <paramref name="w"/>'s distance must come for the crossing to count as located.</summary>
     private double Tolerance(ProtocolStep step, int w) => w < step.Stops.Count
         ? EventTolerance * Math.Max(1.0, Math.Abs(step.Stops[w].Threshold))
-        : EventTolerance * Limits.Scale(model, w - step.Stops.Count);
+        : Limits.Tolerance * Limits.Scale(model, w - step.Stops.Count);
 
     /// <summary>
     /// A stop the step cannot reach: the state has settled — over a step at least a tenth of the time the step
@@ -197,7 +208,10 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                 if (g >= -tolerance) break;
             }
         }
-        if (integrator.Time != t1) { integrator.Restore(checkpoint); integrator.AdvanceTo(t1); }
-        return t1;
+        // The watched value is known only to the Newton tolerance; where that noise hides the crossing, the
+        // last point before it ends the step (never one beyond a limit).
+        double located = g1 >= -tolerance ? t1 : t0;
+        if (integrator.Time != located) { integrator.Restore(checkpoint); if (located > checkpoint.Time) integrator.AdvanceTo(located); }
+        return located;
     }
 }
