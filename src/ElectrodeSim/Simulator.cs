@@ -23,6 +23,10 @@ public static class Simulator
         try
         {
             var solution = runner.Run(setup.Protocol, writer is null ? null : [writer], cancellation);
+            var driven = solution.Steps.Where(o => o.Mode != Physics.ControlMode.Rest).ToList();
+            if (driven.Count > 0 && driven.All(o => o.Duration == 0))
+                throw new SimulationFailedException("no step passed any charge: " +
+                    string.Join("; ", solution.Steps.Select(o => $"step {o.Index + 1} ('{o.Label}') ended at once: {o.Reason}")));
             var summary = RunSummary.From(setup.Name, model, solution, setup.Protocol);
             writer?.Complete(solution, summary.ToAttributes());
             return new RunResult(summary, solution, model, writer?.FinalPath);

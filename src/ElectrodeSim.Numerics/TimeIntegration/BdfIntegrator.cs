@@ -89,8 +89,8 @@ public sealed class BdfIntegrator
         var y = Rent();
         y0.CopyTo(y);
         SetWeights(y);
-        if (!Newton(t0, 0.0, y, consistentInitialisation: true))
-            throw new IntegrationFailedException($"no consistent initial state at t = {t0:G6} s: Newton did not converge on the algebraic equations");
+        if (!SolveAlgebraic(t0, y, out string failure))
+            throw new IntegrationFailedException($"no consistent initial state at t = {t0:G6} s: {failure}");
         _times.Add(t0);
         _states.Add(y);
         _order = 1;
@@ -413,6 +413,56 @@ public sealed class BdfIntegrator
             else if (norm <= 0.01 * _options.NewtonTolerance) return true;
             previous = norm;
         }
+        return false;
+    }
+
+    /// <summary>
+    /// Solves the algebraic rows g_a(t, y) = 0 with the differential unknowns of y held fixed: Newton with the
+    /// exact Jacobian at every iterate, damped by the natural monotonicity test (Deuflhard): a step λΔ is taken
+    /// when the simplified Newton correction at the new point, J⁻¹ g(y − λΔ) with the same factors, is shorter
+    /// than (1 − λ/4)‖Δ‖; otherwise λ is halved. Far from the solution (exponential kinetics at a poor guess)
+    /// full steps overshoot, and this keeps every iterate where the linearisation still points downhill.
+    /// </summary>
+    private bool SolveAlgebraic(double t, double[] y, out string failure)
+    {
+        var trial = _predicted;
+        double lambda = 1.0;
+        for (int iteration = 0; iteration < _options.MaxInitialisationIterations; iteration++)
+        {
+            _system.Evaluate(t, y, _g, _jacobian);
+            Statistics.JacobianEvaluations++;
+            for (int k = 0; k < _jacobian.Length; k++)
+                if (_mass[_entryRow[k]] != 0) _jacobian[k] = _entryRow[k] == _entryColumn[k] ? 1.0 : 0.0;
+            try { _linear.Factor(_jacobian); }
+            catch (SingularIterationMatrixException) { failure = $"the Jacobian of the algebraic equations is singular (Newton iteration {iteration + 1})"; return false; }
+            Statistics.Factorizations++;
+            for (int i = 0; i < _n; i++) _delta[i] = _mass[i] == 0 ? _g[i] : 0.0;
+            _linear.Solve(_delta);
+            Statistics.NewtonIterations++;
+            SetWeights(y);
+            double norm = WeightedNorm(_delta);
+            if (!double.IsFinite(norm)) { failure = $"the algebraic equations are not finite at the iterate (Newton iteration {iteration + 1})"; return false; }
+            if (norm <= _options.NewtonTolerance || AtRoundOff(y))
+            {
+                for (int i = 0; i < _n; i++) y[i] -= _delta[i];
+                failure = "";
+                return true;
+            }
+            lambda = Math.Min(1.0, 4 * lambda);
+            while (true)
+            {
+                for (int i = 0; i < _n; i++) trial[i] = y[i] - lambda * _delta[i];
+                _system.Evaluate(t, trial, _g, Span<double>.Empty);
+                for (int i = 0; i < _n; i++) _b[i] = _mass[i] == 0 ? _g[i] : 0.0;
+                _linear.Solve(_b);
+                double next = WeightedNorm(_b);
+                if (double.IsFinite(next) && next <= (1 - 0.25 * lambda) * norm) break;
+                lambda *= 0.5;
+                if (lambda < 1e-6) { failure = $"Newton stalled: no damped step reduces the correction (weighted norm {norm:G3} at iteration {iteration + 1})"; return false; }
+            }
+            Array.Copy(trial, y, _n);
+        }
+        failure = $"Newton did not converge in {_options.MaxInitialisationIterations} damped iterations";
         return false;
     }
 

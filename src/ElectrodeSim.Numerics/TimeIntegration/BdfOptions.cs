@@ -16,6 +16,8 @@ public sealed record BdfOptions
     /// <summary>Newton stops when the weighted RMS norm of the update falls below this (in units of the error tolerance).</summary>
     public double NewtonTolerance { get; init; } = 1e-4;
     public int MaxNewtonIterations { get; init; } = 8;
+    /// <summary>Damped Newton iterations allowed for a consistent initial state.</summary>
+    public int MaxInitialisationIterations { get; init; } = 60;
 
     public void Validate()
     {

@@ -121,14 +121,14 @@ public sealed class P2DModel : IDaeSystem
         double f = Context.InverseThermalVoltage;
         double phiE = 0.0;
         if (Cell.IsHalfCell)
-            phiE = -LithiumFoil.Overpotential(Cell.LithiumFoil!, current, Cell.InitialElectrolyteConcentration, f);
+            phiE = -LithiumFoil.Overpotential(Cell.LithiumFoil!, current, y[Layout.ElectrolyteConcentration(0)], f);
         else
         {
             var negative = Cell.Electrodes[0];
             var firstCell = Mesh.ElectrodeLayers.First(l => l.ElectrodeIndex == 0).FirstCell;
             double j = current / (negative.SpecificArea * negative.Thickness);
             double theta = SurfaceStateOfLithiation(y, firstCell);
-            phiE = -(negative.OpenCircuitPotential.Evaluate(theta, out _) + Overpotential(negative, j, theta, f));
+            phiE = -(negative.OpenCircuitPotential.Evaluate(theta, out _) + Overpotential(0, j, theta, y[Layout.ElectrolyteConcentration(firstCell)]));
         }
         for (int i = 0; i < Mesh.CellCount; i++)
         {
@@ -140,18 +140,68 @@ public sealed class P2DModel : IDaeSystem
             double j = sign * current / (electrode.SpecificArea * electrode.Thickness);
             y[Layout.InterfacialCurrent(i)] = j;
             double theta = SurfaceStateOfLithiation(y, i);
-            y[Layout.SolidPotential(i)] = phiE + electrode.OpenCircuitPotential.Evaluate(theta, out _) + Overpotential(electrode, j, theta, f);
+            y[Layout.SolidPotential(i)] = phiE + electrode.OpenCircuitPotential.Evaluate(theta, out _) + Overpotential(e, j, theta, y[Layout.ElectrolyteConcentration(i)]);
         }
     }
 
-    /// <summary>η + R_film j for interfacial current j at reference electrolyte concentration (symmetric-coefficient inversion).</summary>
-    private double Overpotential(ElectrodeParameters electrode, double j, double theta, double f)
+    /// <summary>
+    /// η + R_film j [V] that carries interfacial current j [A/m²] at surface state θ and electrolyte concentration
+    /// c_e: Butler–Volmer, j = j0 [exp(α_a f η) − exp(−α_c f η)], inverted exactly (the right side is monotone in
+    /// η; Newton on it from the larger branch's logarithm, safeguarded by a bracket).
+    /// </summary>
+    public double Overpotential(int electrodeIndex, double j, double theta, double electrolyteConcentration)
     {
-        double t = Math.Clamp(theta, 1e-6, 1 - 1e-6);
-        double j0 = electrode.ReferenceExchangeCurrentDensity(Cell.Temperature)
-                    * Math.Pow((1 - t) / 0.5, electrode.AnodicTransferCoefficient) * Math.Pow(t / 0.5, electrode.CathodicTransferCoefficient);
-        double alpha = 0.5 * (electrode.AnodicTransferCoefficient + electrode.CathodicTransferCoefficient);
-        return Math.Asinh(j / (2 * j0)) / (alpha * f) + electrode.FilmResistance * j;
+        var electrode = Cell.Electrodes[electrodeIndex];
+        double f = Context.InverseThermalVoltage;
+        double aa = electrode.AnodicTransferCoefficient, ac = electrode.CathodicTransferCoefficient;
+        double t = Math.Clamp(theta, 1e-9, 1 - 1e-9);
+        double ce = Math.Max(electrolyteConcentration, 1e-6) / Cell.ReferenceElectrolyteConcentration;
+        double j0 = Context.ReferenceExchangeCurrentDensity[electrodeIndex] * Math.Pow(ce, aa) * Math.Pow((1 - t) / 0.5, aa) * Math.Pow(t / 0.5, ac);
+        double ratio = j / j0;
+        double eta = ratio >= 0 ? Math.Log(ratio + Math.Sqrt(ratio * ratio + 1)) / (aa * f) : -Math.Log(-ratio + Math.Sqrt(ratio * ratio + 1)) / (ac * f);
+        double low = Math.Min(0, eta) - 1.0, high = Math.Max(0, eta) + 1.0;
+        for (int k = 0; k < 60; k++)
+        {
+            double ea = Math.Exp(aa * f * eta), ec = Math.Exp(-ac * f * eta);
+            double r = ea - ec - ratio;
+            if (r > 0) high = eta; else low = eta;
+            double next = eta - r / (f * (aa * ea + ac * ec));
+            if (!(next > low && next < high)) next = 0.5 * (low + high);
+            if (Math.Abs(next - eta) < 1e-12) { eta = next; break; }
+            eta = next;
+        }
+        return eta + electrode.FilmResistance * j;
+    }
+
+    /// <summary>
+    /// What current density <paramref name="current"/> [A/m²] asks of the kinetics from state y, for messages: a
+    /// uniform reaction's interfacial current, exchange current density and overpotential in the cell of each
+    /// electrode where the overpotential is largest.
+    /// </summary>
+    public string DescribeKinetics(double current, ReadOnlySpan<double> y)
+    {
+        var parts = new List<string>();
+        foreach (var layer in Mesh.ElectrodeLayers)
+        {
+            int e = layer.ElectrodeIndex;
+            var electrode = Cell.Electrodes[e];
+            double sign = e == Cell.Electrodes.Count - 1 ? -1.0 : 1.0;
+            double j = sign * current / (electrode.SpecificArea * electrode.Thickness);
+            double worst = 0, worstTheta = 0, worstJ0 = 0;
+            for (int i = layer.FirstCell; i < layer.FirstCell + layer.CellCount; i++)
+            {
+                double theta = Math.Clamp(y[Layout.SolidConcentration(i, Mesh.Particles[e].Shells - 1)] / electrode.MaxConcentration, 1e-9, 1 - 1e-9);
+                double eta = Overpotential(e, j, theta, y[Layout.ElectrolyteConcentration(i)]);
+                if (Math.Abs(eta) < Math.Abs(worst)) continue;
+                double ce = Math.Max(y[Layout.ElectrolyteConcentration(i)], 1e-6) / Cell.ReferenceElectrolyteConcentration;
+                (worst, worstTheta) = (eta, theta);
+                worstJ0 = Context.ReferenceExchangeCurrentDensity[e] * Math.Pow(ce, electrode.AnodicTransferCoefficient)
+                          * Math.Pow((1 - theta) / 0.5, electrode.AnodicTransferCoefficient) * Math.Pow(theta / 0.5, electrode.CathodicTransferCoefficient);
+            }
+            parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{electrode.Name}: a uniform reaction needs j = {j:G3} A/m^2 against j0 = {worstJ0:G3} A/m^2 (surface state of lithiation {worstTheta:G3}), an overpotential of {worst:G3} V"));
+        }
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at I = {current:G4} A/m^2 ") + string.Join("; ", parts);
     }
 
     /// <summary>Cell voltage [V].</summary>

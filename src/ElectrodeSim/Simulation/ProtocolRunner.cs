@@ -45,23 +45,10 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         for (int s = 0; s < protocol.Steps.Count; s++)
         {
             var step = protocol.Steps[s];
-            model.Control.Mode = step.Mode;
-            model.Control.SetValue = step.Value;
             // Error weights of I: the set current, or the working electrode's 1C current when I is free (hold) or zero (rest).
             model.SetCurrentScale(step.Mode == ControlMode.Current ? step.Value : model.Cell.WorkingElectrode.OneCCurrentDensity);
-            double currentGuess = step.Mode switch
-            {
-                ControlMode.Current => step.Value,
-                ControlMode.Rest => 0.0,
-                _ => state[model.Layout.Current],
-            };
             var entry = state.ToArray();
-            model.EstimateAlgebraicState(state, currentGuess);
-            try { integrator.Initialise(time, state); }
-            catch (IntegrationFailedException e)
-            {
-                throw new SimulationFailedException($"step {s + 1} ('{step.Label}') cannot start at t = {time:G6} s: {e.Message}", e);
-            }
+            Start(integrator, step, s, time, state);
             double startTime = time, startCharge = integrator.State[model.Layout.Charge];
 
             bool capped = !(step.MaxDuration <= ProtocolStep.LongestDuration);
@@ -80,7 +67,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             int limitAtStart = Enumerable.Range(step.Stops.Count, Limits.Count).FirstOrDefault(w => before[w] < -2 * Tolerance(step, w), -1);
             int stopAtStart = Enumerable.Range(0, step.Stops.Count).FirstOrDefault(w => before[w] <= 0, -1);
             if (limitAtStart >= 0)
-                (reason, ended) = ($"{Limits.Describe(model, limitAtStart - step.Stops.Count, integrator.State)} at start", StepEnd.PhysicalLimit);
+                (reason, ended) = ($"{Limits.Describe(model, limitAtStart - step.Stops.Count, integrator.State)} at start{AtStartHint(limitAtStart - step.Stops.Count)}", StepEnd.PhysicalLimit);
             else
             {
                 Record(integrator.State, time, s);
@@ -92,7 +79,23 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                 cancellation.ThrowIfCancellationRequested();
                 double t0 = integrator.Time;
                 checkpoint = integrator.Save(checkpoint);
-                integrator.Step(end);
+                try { integrator.Step(end); }
+                catch (IntegrationFailedException e) when (NearLimit(integrator.State) is int near)
+                {
+                    // Butler–Volmer's j0 vanishes as θ_surf → 0 or 1, so the kinetics turn singular a hair before the
+                    // limit itself: the last accepted state is at the limit to within that hair and ends the step there.
+                    (reason, ended) = (string.Create(CultureInfo.InvariantCulture,
+                        $"{Limits.Describe(model, near, integrator.State)} (to within {LimitDistance(integrator.State, near):G2}, where the solver stopped converging: {e.Message})"), StepEnd.PhysicalLimit);
+                    break;
+                }
+                catch (IntegrationFailedException e)
+                {
+                    var b = model.StateBounds(integrator.State);
+                    throw new SimulationFailedException(string.Create(CultureInfo.InvariantCulture,
+                        $"step {s + 1} ('{step.Label}') failed at t = {integrator.Time:G9} s ({integrator.Time - startTime:G6} s into the step): {e.Message}; " +
+                        $"last accepted state: V = {model.Voltage(integrator.State):G6} V, I = {integrator.State[model.Layout.Current]:G4} A/m^2, " +
+                        $"state of lithiation in [{b.MinimumStateOfLithiation.Value:G6}, {b.MaximumStateOfLithiation.Value:G6}], c_e >= {b.MinimumElectrolyteConcentration.Value:G4} mol/m^3"), e);
+                }
                 int hit = -1;
                 double tHit = double.PositiveInfinity;
                 // Of the stops and limits reached in this step, the one reached first ends it.
@@ -124,12 +127,87 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             }
             time = integrator.Time;
             state = limitAtStart >= 0 ? entry : integrator.State.ToArray();
+            solution.StepEndStates.Add(state.ToArray());
             solution.Steps.Add(new StepOutcome(s, step.Label, step.Mode, startTime, time, ended, reason, state[model.Layout.Charge] - startCharge));
         }
         solution.FinalState = state;
         solution.WallTime = clock.Elapsed;
         return solution;
     }
+
+    /// <summary>
+    /// Puts the integrator at a consistent state of step <paramref name="s"/>'s control: first from the model's
+    /// estimate (uniform reaction, Butler–Volmer inverted per cell), then — when damped Newton finds no
+    /// consistent state from there — by continuation in the set value, from the one the entry state already
+    /// satisfies (its own current, or its own voltage for a hold) to the step's, in steps that halve on failure.
+    /// A step that cannot start even so fails with the cause in the field's words.
+    /// </summary>
+    private void Start(BdfIntegrator integrator, ProtocolStep step, int s, double time, double[] state)
+    {
+        var entry = state.ToArray();
+        var (mode, target) = step.Mode == ControlMode.Rest ? (ControlMode.Current, 0.0) : (step.Mode, step.Value);
+        (model.Control.Mode, model.Control.SetValue) = (step.Mode, step.Value);
+        model.EstimateAlgebraicState(state, step.Mode switch { ControlMode.Current => step.Value, ControlMode.Rest => 0.0, _ => state[model.Layout.Current] });
+        IntegrationFailedException failure;
+        try { integrator.Initialise(time, state); return; }
+        catch (IntegrationFailedException e) { failure = e; }
+
+        double from = mode == ControlMode.Voltage ? model.Voltage(entry) : entry[model.Layout.Current];
+        var consistent = entry;
+        double reached = 0, increment = 0.25;
+        model.Control.Mode = mode;
+        while (reached < 1 && increment >= 1e-4)
+        {
+            double next = Math.Min(1.0, reached + increment);
+            model.Control.SetValue = from + next * (target - from);
+            var guess = consistent.ToArray();
+            try
+            {
+                integrator.Initialise(time, guess);
+                (consistent, reached) = (integrator.State.ToArray(), next);
+                increment *= 2;
+            }
+            catch (IntegrationFailedException e) { (failure, increment) = (e, increment / 4); }
+        }
+        (model.Control.Mode, model.Control.SetValue) = (step.Mode, step.Value);
+        if (reached >= 1)
+        {
+            consistent.CopyTo(state, 0);
+            integrator.Initialise(time, state);
+            return;
+        }
+        string unit = mode == ControlMode.Voltage ? "V" : "A/m^2";
+        string path = string.Create(CultureInfo.InvariantCulture,
+            $"continuation from {from:G4} to {target:G4} {unit} reached {from + reached * (target - from):G4} {unit}");
+        throw new SimulationFailedException(
+            $"step {s + 1} ('{step.Label}') cannot start at t = {time:G6} s: {failure.Message}; {path}; {model.DescribeKinetics(mode == ControlMode.Voltage ? entry[model.Layout.Current] : target, entry)}", failure);
+    }
+
+    /// <summary>Within this fraction of a limit's scale a solver failure counts as reaching the limit.</summary>
+    private const double NearLimitBand = 1e-4;
+
+    private double LimitDistance(ReadOnlySpan<double> y, int limit)
+    {
+        Span<double> d = stackalloc double[Limits.Count];
+        Limits.Distances(model, y, d);
+        return d[limit];
+    }
+
+    /// <summary>The limit state y is within <see cref="NearLimitBand"/> of, or null.</summary>
+    private int? NearLimit(ReadOnlySpan<double> y)
+    {
+        for (int k = 0; k < Limits.Count; k++)
+            if (LimitDistance(y, k) <= NearLimitBand * Limits.Scale(model, k)) return k;
+        return null;
+    }
+
+    /// <summary>Why a limit can hold the moment a control is applied.</summary>
+    private static string AtStartHint(int limit) => limit switch
+    {
+        0 or 1 => " (the surface state of lithiation this current implies — the outer shell's plus the surface flux j/(F D_s) over the outer " +
+                  "half-shell — is already beyond it: lower the current, or refine the shells toward the surface with mesh.particle_shells / mesh.particle_surface_refinement)",
+        _ => "",
+    };
 
     /// <summary>
     /// Signed distance of watch <paramref name="w"/> of a step — its stop conditions, then the physical limits —
@@ -185,27 +263,29 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         if (integrator.Time != t1) { integrator.Restore(checkpoint); integrator.AdvanceTo(t1); }
         double g1 = Distance(step, w, integrator.State);
         double tolerance = Tolerance(step, w);
+        // w0, w1: the Illinois weights of the bracket ends' values (halved when one end is kept twice); the
+        // decisions use the true values g0, g1.
+        double w0 = g0, w1 = g1;
         int side = 0;
         for (int iteration = 0; iteration < 60 && g1 < -tolerance; iteration++)
         {
-            double t = t1 - g1 * (t1 - t0) / (g1 - g0);
-            if (!(t > t0 && t < t1)) t = 0.5 * (t0 + t1);
             if (t1 - t0 < 1e-12 * Math.Max(1.0, t1)) break;
+            double t = t1 - w1 * (t1 - t0) / (w1 - w0);
+            if (!(t > t0 && t < t1)) t = 0.5 * (t0 + t1);
             integrator.Restore(checkpoint);
             integrator.AdvanceTo(t);
             double g = Distance(step, w, integrator.State);
             if (g > tolerance)
             {
-                t0 = t; g0 = g;
-                if (side == -1) g1 *= 0.5;
+                (t0, g0, w0) = (t, g, g);
+                if (side == -1) w1 *= 0.5;
                 side = -1;
             }
             else
             {
-                t1 = t; g1 = g;
-                if (side == +1) g0 *= 0.5;
+                (t1, g1, w1) = (t, g, g);
+                if (side == +1) w0 *= 0.5;
                 side = +1;
-                if (g >= -tolerance) break;
             }
         }
         // The watched value is known only to the Newton tolerance; where that noise hides the crossing, the

@@ -1,14 +1,18 @@
 using System.Globalization;
+using System.Text;
 using ElectrodeSim.Model;
 using ElectrodeSim.Physics;
 
 namespace ElectrodeSim.Simulation;
 
 /// <summary>
-/// The headline numbers of a run, taken from its first constant-current step (the lithiation of
-/// the paper's protocol): specific capacity [mAh/g], charge-weighted average voltage [V], final
-/// mean state of lithiation [1], and the interfacial current density at the separator side of the
-/// working electrode at the end of that step [A/m², sign convention of j].
+/// The headline numbers of a run, taken over its first half-cycle: from the first step under current or voltage
+/// control through every following step that passes charge the same way (or none: rests), up to the first that
+/// reverses it — the lithiation of the paper's protocol, all pulses of a GITT train, a constant-current step and
+/// its voltage hold. Specific capacity [mAh/g] (charge of those steps per active mass), charge-weighted average
+/// voltage [V], final mean state of lithiation [1] and the interfacial current density at the separator side and
+/// the collector side of the working electrode [A/m², sign convention of j] at the end of that half-cycle.
+/// Every step's outcome follows in <see cref="StepOutcomes"/>.
 /// </summary>
 public sealed record RunSummary(
     string CaseName, double Capacity, double AverageVoltage, double FinalMeanStateOfLithiation,
@@ -16,14 +20,15 @@ public sealed record RunSummary(
 {
     public static RunSummary From(string caseName, P2DModel model, Solution solution, Protocol protocol)
     {
-        int headline = Enumerable.Range(0, protocol.Steps.Count).FirstOrDefault(k => protocol.Steps[k].Mode == ControlMode.Current);
-        double charge = solution.StepCharge(headline);
-        var y = solution.FinalState;
+        var (first, last) = HalfCycle(solution);
+        double charge = 0;
+        for (int k = first; k <= last && k >= 0; k++) charge += solution.Steps[k].Charge;
+        var y = last >= 0 ? solution.StepEndStates[last] : solution.FinalState;
         var layer = model.Mesh.ElectrodeLayers.Last();
         return new RunSummary(
             caseName,
             Math.Abs(solution.SpecificCapacity(charge)),
-            solution.AverageVoltage(headline),
+            last >= 0 ? solution.AverageVoltage(first, last) : double.NaN,
             model.MeanStateOfLithiation(y),
             y[model.Layout.InterfacialCurrent(layer.FirstCell)],
             y[model.Layout.InterfacialCurrent(layer.FirstCell + layer.CellCount - 1)],
@@ -32,11 +37,40 @@ public sealed record RunSummary(
             model.Size)
         {
             ArealCapacity = Math.Abs(charge) / 3600.0,
+            HeadlineSteps = (first, last),
+            StepOutcomes = solution.Steps,
+            ActiveMassPerArea = solution.ActiveMassPerArea,
         };
     }
 
-    /// <summary>Charge passed in the headline step per unit cell area [Ah/m²] (the capacity of a full cell).</summary>
+    /// <summary>The first and last protocol step (indices) of the first half-cycle; (−1, −1) when no step passed charge.</summary>
+    public static (int First, int Last) HalfCycle(Solution solution)
+    {
+        var steps = solution.Steps;
+        int first = -1;
+        for (int k = 0; k < steps.Count && first < 0; k++)
+            if (steps[k].Mode != ControlMode.Rest && steps[k].Charge != 0) first = k;
+        if (first < 0) return (-1, -1);
+        double sign = Math.Sign(steps[first].Charge);
+        int last = first;
+        for (int k = first + 1; k < steps.Count; k++)
+        {
+            // A rest passes only the solver's rounding (~1e-10 C/m²); anything against the first step's sign beyond a
+            // millionth of its charge is a reversal.
+            if (steps[k].Charge * sign < -1e-6 * Math.Abs(steps[first].Charge)) break;
+            last = k;
+        }
+        while (last > first && steps[last].Mode == ControlMode.Rest) last--;
+        return (first, last);
+    }
+
+    /// <summary>Charge passed in the headline half-cycle per unit cell area [Ah/m²] (the capacity of a full cell).</summary>
     public double ArealCapacity { get; init; }
+    /// <summary>Protocol step indices the headline numbers cover.</summary>
+    public (int First, int Last) HeadlineSteps { get; init; } = (-1, -1);
+    public IReadOnlyList<StepOutcome> StepOutcomes { get; init; } = [];
+    /// <summary>[kg/m²]</summary>
+    public double ActiveMassPerArea { get; init; } = double.NaN;
 
     public IReadOnlyDictionary<string, double> ToAttributes() => new Dictionary<string, double>
     {
@@ -46,9 +80,33 @@ public sealed record RunSummary(
         ["summary_final_mean_state_of_lithiation"] = FinalMeanStateOfLithiation,
         ["summary_separator_side_interfacial_current_density_A_m2"] = SeparatorSideInterfacialCurrent,
         ["summary_wall_time_s"] = WallTime.TotalSeconds,
+        ["summary_first_step"] = HeadlineSteps.First,
+        ["summary_last_step"] = HeadlineSteps.Last,
     };
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{CaseName}: capacity {(double.IsNaN(Capacity) ? $"{ArealCapacity:F3} Ah/m^2" : $"{Capacity:F1} mAh/g")}, average voltage {AverageVoltage:F4} V, final mean SOL {FinalMeanStateOfLithiation:F4}, " +
-        $"{Steps} steps, wall time {WallTime.TotalSeconds:F3} s");
+    private string Covered => HeadlineSteps.First < 0 ? "no step passed charge"
+        : HeadlineSteps.First == HeadlineSteps.Last ? $"step {HeadlineSteps.First + 1}"
+        : $"steps {HeadlineSteps.First + 1}-{HeadlineSteps.Last + 1}";
+
+    /// <summary>The headline line, then (for a protocol of several steps) one line per step.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
+            $"{CaseName}: capacity {(double.IsNaN(Capacity) ? $"{ArealCapacity * 0.1:F4} mAh/cm^2" : $"{Capacity:F1} mAh/g")}, average voltage {AverageVoltage:F4} V, final mean SOL {FinalMeanStateOfLithiation:F4}"));
+        if (StepOutcomes.Count > 1) text.Append($" ({Covered})");
+        text.Append(string.Create(CultureInfo.InvariantCulture, $", {Steps} steps, wall time {WallTime.TotalSeconds:F3} s"));
+        if (StepOutcomes.Count > 1)
+            foreach (var o in StepOutcomes) text.Append('\n').Append(Describe(o));
+        return text.ToString();
+    }
+
+    /// <summary>One step's outcome: mode, duration, charge and capacity, and why it ended.</summary>
+    public string Describe(StepOutcome o)
+    {
+        string capacity = double.IsFinite(ActiveMassPerArea) && ActiveMassPerArea > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{Math.Round(o.Charge / (3600.0 * ActiveMassPerArea), 1) + 0.0:F1} mAh/g")
+            : string.Create(CultureInfo.InvariantCulture, $"{o.Charge / 36000.0:F4} mAh/cm^2");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  step {o.Index + 1} {o.Label} ({o.Mode.ToString().ToLowerInvariant()}): {o.Duration:F1} s, {capacity}, ended: {o.Reason}");
+    }
 }

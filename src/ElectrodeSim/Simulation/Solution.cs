@@ -58,13 +58,20 @@ public sealed class Solution
     /// <summary>Charge passed in the whole run [C/m²].</summary>
     public double TotalCharge => Charge.Count > 0 ? Charge[^1] - Charge[0] : 0.0;
 
+    /// <summary>The state at the end of each protocol step (parallel to <see cref="Steps"/>).</summary>
+    public List<double[]> StepEndStates { get; } = new();
+
     /// <summary>Charge-weighted average voltage ∫V dQ / ∫dQ over a protocol step [V] (trapezoid rule on the recorded points).</summary>
-    public double AverageVoltage(int protocolStep)
+    public double AverageVoltage(int protocolStep) => AverageVoltage(protocolStep, protocolStep);
+
+    /// <summary>Charge-weighted average voltage over protocol steps <paramref name="first"/> to <paramref name="last"/> [V].</summary>
+    public double AverageVoltage(int first, int last)
     {
         double energy = 0, charge = 0;
         for (int k = 1; k < Time.Count; k++)
         {
-            if (ProtocolStep[k] != protocolStep || ProtocolStep[k - 1] != protocolStep) continue;
+            int step = ProtocolStep[k];
+            if (step < first || step > last || ProtocolStep[k - 1] != step) continue;
             double dq = Charge[k] - Charge[k - 1];
             energy += 0.5 * (Voltage[k] + Voltage[k - 1]) * dq;
             charge += dq;
