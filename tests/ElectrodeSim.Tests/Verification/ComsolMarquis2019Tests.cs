@@ -5,18 +5,22 @@ using Xunit.Abstractions;
 namespace ElectrodeSim.Tests.Verification;
 
 /// <summary>
-/// MODEL.md §8, external: the Marquis2019 full cell at 1C (24 A/m², 3600 s, no cut-off) against the COMSOL DFN
-/// results of shared/reference/marquis2019, compared on the reference's own output times as
-/// <c>electrodesim validate validation/marquis2019</c> does (the other C-rates run there).
-/// validation/marquis2019/README.md has the numbers, the mesh-convergence table and why the stored voltage
-/// cannot be met within 1 mV at the end of discharge: it is interpolated between COMSOL's internal steps, and the
-/// comparison with COMSOL's own solution at those steps (recovered by <see cref="InternalStepRecovery"/>) is
-/// made instead (also at 0.5C, about 0.2 s).
+/// MODEL.md §8, external: the Marquis2019 full cell (24 A/m² = 1C, 3600 s / C-rate, no cut-off) against the COMSOL
+/// DFN results of shared/reference/marquis2019, compared on the reference's own output times and in its voltage
+/// window as <c>electrodesim validate validation/marquis2019</c> does (<see cref="ReferenceComparison"/>; the 1C
+/// fields too). COMSOL's stored voltage is interpolated between its internal steps, so the 1 mV targets are checked
+/// against COMSOL's own solution at those steps (recovered by <see cref="InternalStepRecovery"/>, at 1C and 0.5C),
+/// and the stored samples themselves against what PyBaMM's DFN achieves on them (all five rates).
+/// validation/marquis2019/README.md has the numbers, the mesh-convergence table and the evidence for the interpolation.
 /// </summary>
 public class ComsolMarquis2019Tests(ITestOutputHelper output)
 {
-    private static readonly Lazy<CaseComparison> OneC = new(() => Run("marquis2019-1C.yaml"));
-    private static readonly Lazy<CaseComparison> HalfC = new(() => Run("marquis2019-0.5C.yaml"));
+    /// <summary>One run per C-rate of validation.yaml, shared by every test of that rate (0.2-0.6 s each).</summary>
+    private static readonly IReadOnlyDictionary<string, Lazy<CaseComparison>> Runs =
+        new[] { "0.1C", "0.5C", "1C", "2C", "3C" }.ToDictionary(rate => rate, rate => new Lazy<CaseComparison>(() => Run($"marquis2019-{rate}.yaml")));
+
+    private static Lazy<CaseComparison> OneC => Runs["1C"];
+    private static Lazy<CaseComparison> HalfC => Runs["0.5C"];
 
     private static ValidationManifest Manifest => ValidationManifest.Load(Repository.ValidationCase("marquis2019"));
 
@@ -50,19 +54,31 @@ public class ComsolMarquis2019Tests(ITestOutputHelper output)
         }
     }
 
-    [Fact(Skip = "Cannot pass against the stored reference: COMSOL wrote its 1C voltage by quadratic interpolation between internal steps of 70-98 s " +
-                 "(COMSOLs_stored_1C_voltage_is_piecewise_quadratic), which is off the smooth solution by millivolts where the voltage bends at the end of discharge. " +
-                 "At COMSOL's own solution at the 38 steps recovered from that output (to 3489 s) the simulation is within 0.25 mV " +
-                 "(Full_cell_voltage_matches_COMSOLs_internal_steps_within_1mV_at_1C); the raw max is 2.5 mV at 3528 s. See validation/marquis2019/README.md. " +
-                 "Brought back by issue 3 (blocked) once the reference is re-exported at COMSOL's internal steps.")]
-    public void Full_cell_voltage_matches_COMSOL_within_1mV_at_1C()
+    /// <summary>
+    /// The raw comparison: max |ΔV| at COMSOL's stored samples (its output times, inside the manifest's 3.105 V
+    /// window) no larger than PyBaMM's DFN has there. No solver of this model can meet them within 1 mV at 0.5C and
+    /// 1C (they are interpolated between COMSOL's steps, see <see cref="COMSOLs_stored_1C_voltage_is_piecewise_quadratic"/>),
+    /// so they are held to what a second solver of the same DFN gets on them.
+    /// <paramref name="pybammMaxMillivolts"/>: measured by the author of issue 7 with PyBaMM's DFN on the same stored
+    /// samples and the same comparison window (as given in issue 7); <paramref name="points"/>: the samples in that window.
+    /// </summary>
+    [Theory]
+    [InlineData("0.1C", 200, 0.72)]
+    [InlineData("0.5C", 200, 2.50)]
+    [InlineData("1C", 200, 4.47)]
+    [InlineData("2C", 196, 4.68)]
+    [InlineData("3C", 191, 4.68)]
+    public void Full_cell_voltage_is_no_further_from_COMSOLs_stored_samples_than_PyBaMMs_DFN(string rate, int points, double pybammMaxMillivolts)
     {
-        var r = Result;
-        Assert.Equal(200, r.Voltage.Points);
-        Assert.True(r.Voltage.Max <= 1e-3, $"max |dV| = {r.Voltage.MaxMillivolts:F3} mV at t = {r.Voltage.TimeOfMax:F0} s");
+        var r = Runs[rate].Value;
+        output.WriteLine($"{rate}: at COMSOL's {r.Voltage.Points} stored samples above {Manifest.VoltageWindowAboveV} V ours max |dV| {r.Voltage.MaxMillivolts:F3} mV at {r.Voltage.TimeOfMax:F0} s " +
+                         $"(RMS {r.Voltage.RmsMillivolts:F3} mV), PyBaMM's DFN {pybammMaxMillivolts:F2} mV; run {r.WallTime.TotalSeconds:F2} s");
+        Assert.Equal(points, r.Voltage.Points);
+        Assert.True(r.Voltage.MaxMillivolts <= pybammMaxMillivolts,
+            $"{rate}: max |dV| = {r.Voltage.MaxMillivolts:F3} mV at t = {r.Voltage.TimeOfMax:F0} s, above PyBaMM's DFN ({pybammMaxMillivolts:F2} mV)");
     }
 
-    /// <summary>Asserts |ΔV| ≤ 1 mV at the recovered internal steps, which must reach past <paramref name="lastStepAfter"/> (toward the end of discharge, where the raw comparison fails).</summary>
+    /// <summary>Asserts |ΔV| ≤ 1 mV at the recovered internal steps, which must reach past <paramref name="lastStepAfter"/> (toward the end of discharge, where the raw comparison exceeds 1 mV).</summary>
     private void AssertWithin1mVAtInternalSteps(CaseComparison r, int minimumSteps, double lastStepAfter)
     {
         var steps = r.ReferenceSteps!;
@@ -81,7 +97,7 @@ public class ComsolMarquis2019Tests(ITestOutputHelper output)
     public void Full_cell_voltage_matches_COMSOLs_internal_steps_within_1mV_at_half_C() => AssertWithin1mVAtInternalSteps(HalfC.Value, 30, 6900);
 
     /// <summary>
-    /// The finding behind the skipped test, independent of this model: COMSOL's stored 1C voltage is piecewise
+    /// Why the stored samples cannot be met within 1 mV, independent of this model: COMSOL's stored 1C voltage is piecewise
     /// quadratic, every stored sample between two recovered internal steps is the quadratic through the step
     /// values at t_{n-2}, t_{n-1}, t_n (to the 12 digits of the file), and a cubic through four step values
     /// differs from the stored samples by about a millivolt near the end of discharge: the interpolation, not
@@ -157,8 +173,8 @@ public class ComsolMarquis2019Tests(ITestOutputHelper output)
         var implied = Result.Implied!;
         Assert.Equal(200, implied.SimulationVsImplied.Points);
         Assert.True(implied.SimulationVsImplied.Max <= 1e-3, $"max |V - V_implied| = {implied.SimulationVsImplied.MaxMillivolts:F3} mV at t = {implied.SimulationVsImplied.TimeOfMax:F0} s");
-        // The reference's own inconsistency, which is why the stored voltage cannot be met within 1 mV (see the skipped test).
-        Assert.True(implied.ReferenceVsImplied.Max > 2e-3, $"COMSOL's stored voltage now agrees with its fields within {implied.ReferenceVsImplied.MaxMillivolts:F3} mV: revisit the skipped test");
+        // The reference's own inconsistency, which is why the stored voltage cannot be met within 1 mV (see Full_cell_voltage_is_no_further_from_COMSOLs_stored_samples_than_PyBaMMs_DFN).
+        Assert.True(implied.ReferenceVsImplied.Max > 2e-3, $"COMSOL's stored voltage now agrees with its fields within {implied.ReferenceVsImplied.MaxMillivolts:F3} mV: the stored samples could be held to 1 mV again");
     }
 
     [Fact]
