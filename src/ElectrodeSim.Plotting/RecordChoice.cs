@@ -43,8 +43,9 @@ public static class RecordChoice
     /// <summary>
     /// The requested times snapped to the nearest of the first <paramref name="available"/> records
     /// (those outside the record are skipped with a message), or, without a request or when none is
-    /// inside, the default: the end of lithiation alone (<paramref name="endOnly"/>, for maps) or
-    /// five records up to it (for profiles).
+    /// inside, the default: the end of lithiation alone (<paramref name="endOnly"/>, for maps) or, for
+    /// profiles, the end of every step of a multi-step protocol (the whole protocol), else five records
+    /// up to the end of lithiation.
     /// </summary>
     public static IReadOnlyList<Record> Choose(ResultData result, int available, IReadOnlyList<double>? requested, bool endOnly, List<string> messages)
     {
@@ -70,6 +71,7 @@ public static class RecordChoice
             messages.Add($"{result.CaseName}: none of the requested times is inside the record; the default times are used");
         }
         if (endOnly) return [end];
+        if (StepEnds(result, n) is { Count: > 1 } ends) return ends;
         foreach (var f in DefaultFractions)
         {
             int i = f >= 1 ? end.Index : Nearest(time, n, time[0] + f * (end.Time - time[0]));
@@ -77,6 +79,30 @@ public static class RecordChoice
                 chosen.Add(i == end.Index ? end : new Record(i, time[i], $"t = {FormatTime(time[i])}"));
         }
         return chosen.OrderBy(c => c.Index).ToList();
+    }
+
+    /// <summary>Most step ends drawn as default profiles of a multi-step protocol.</summary>
+    private const int MaxStepEnds = 6;
+
+    /// <summary>
+    /// For a protocol of several steps, the last record of each step among the first <paramref name="n"/> (at most
+    /// <see cref="MaxStepEnds"/>, spread evenly over the steps), so the default profiles cover the whole protocol.
+    /// </summary>
+    private static List<Record>? StepEnds(ResultData result, int n)
+    {
+        if (result.Series!.ProtocolStep is not { } step) return null;
+        var ends = new List<int>();
+        for (int i = 0; i < n; i++)
+            if (i == n - 1 || step[i + 1] != step[i]) ends.Add(i);
+        if (ends.Count > MaxStepEnds)
+            ends = Enumerable.Range(0, MaxStepEnds).Select(k => ends[(int)Math.Round(k * (ends.Count - 1) / (MaxStepEnds - 1.0))]).Distinct().ToList();
+        var time = result.Series.Time;
+        return ends.Select(i =>
+        {
+            int s = step[i];
+            string name = result.Protocol.FirstOrDefault(p => p.Index == s)?.Label is { Length: > 0 } l ? l : $"step {s + 1}";
+            return new Record(i, time[i], $"t = {FormatTime(time[i])} (end of {name})");
+        }).ToList();
     }
 
     private static int Nearest(double[] time, int n, double t)
