@@ -14,7 +14,7 @@ namespace ElectrodeSim.Native.Hdf5;
 /// paths are resolved from the root. Dispose the file to close it; this also closes any
 /// <see cref="ExtendableDataset"/> still open on it.
 /// </remarks>
-public sealed unsafe class Hdf5File : IDisposable
+public sealed unsafe partial class Hdf5File : IDisposable
 {
     private long fileId;
     private readonly List<ExtendableDataset> openDatasets = [];
@@ -601,18 +601,35 @@ public sealed unsafe class Hdf5File : IDisposable
             Check(H5Fflush(FileId, H5F_SCOPE_GLOBAL), "H5Fflush", Path);
     }
 
-    /// <summary>Closes open extendable datasets and then the file.</summary>
+    /// <summary>
+    /// Closes open extendable datasets and then the file. Every close is attempted once even when
+    /// an earlier one fails (a full disk makes each flush fail); the first failure is thrown after
+    /// all of them. A failed close is never retried: HDF5 may already have freed the object.
+    /// </summary>
     public void Dispose()
     {
         using (Enter())
         {
             if (fileId < 0)
                 return;
+            Hdf5Exception? first = null;
             foreach (var dataset in openDatasets.ToArray())
-                dataset.Dispose();
+            {
+                try
+                {
+                    dataset.Dispose();
+                }
+                catch (Hdf5Exception e)
+                {
+                    first ??= e;
+                }
+            }
             var id = fileId;
             fileId = -1;
-            Check(H5Fclose(id), "H5Fclose", Path);
+            if (H5Fclose(id) < 0)
+                first ??= Failure("H5Fclose", Path);
+            if (first is not null)
+                throw first;
         }
     }
 
