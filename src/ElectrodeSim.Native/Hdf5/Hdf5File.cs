@@ -180,7 +180,8 @@ public sealed unsafe partial class Hdf5File : IDisposable
     /// <param name="sliceDims">Shape of one appended slice (e.g. a field snapshot); every extent must be at least 1.</param>
     /// <param name="chunkSlices">Slices per chunk along the unlimited dimension.</param>
     /// <param name="deflateLevel">gzip level 1–9, or 0 to store uncompressed.</param>
-    public ExtendableDataset CreateExtendable(string datasetPath, long[] sliceDims, long chunkSlices = 64, int deflateLevel = 4)
+    /// <param name="int32Values">Store 32-bit integers (e.g. indices) instead of doubles; either kind of slice can be appended.</param>
+    public ExtendableDataset CreateExtendable(string datasetPath, long[] sliceDims, long chunkSlices = 64, int deflateLevel = 4, bool int32Values = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(datasetPath);
         ArgumentNullException.ThrowIfNull(sliceDims);
@@ -219,7 +220,7 @@ public sealed unsafe partial class Hdf5File : IDisposable
                         var access = NewChunkCacheAccessPlist(chunk, datasetPath);
                         try
                         {
-                            var dataset = Check(H5Dcreate2(file, datasetPath, NativeDouble, space, linkCreate, datasetCreate, access), "H5Dcreate2", datasetPath);
+                            var dataset = Check(H5Dcreate2(file, datasetPath, int32Values ? NativeInt : NativeDouble, space, linkCreate, datasetCreate, access), "H5Dcreate2", datasetPath);
                             return Track(dataset, datasetPath, sliceDims, 0);
                         }
                         finally
