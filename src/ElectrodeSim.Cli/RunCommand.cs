@@ -85,8 +85,8 @@ public static class RunCommand
         if (target is null) return;
         if (File.Exists(target.FailedPath))
             Console.Error.WriteLine($"  partial result marked failed: {Path.GetRelativePath(Environment.CurrentDirectory, target.FailedPath)}");
-        else
-            Console.Error.WriteLine($"  no result file was left in {Path.GetDirectoryName(target.FailedPath)}: not even the failure marker could be written");
+        else if (target.FailureMarkerProblem is { } problem)
+            Console.Error.WriteLine($"  no result file was left: {problem}");
     }
 
     /// <summary>Why results cannot be written into <paramref name="directory"/> (a file in the way, no permission), or null.</summary>

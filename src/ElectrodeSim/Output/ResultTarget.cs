@@ -42,6 +42,9 @@ public sealed class ResultTarget : IDisposable
     /// <summary>Warnings from claiming the target (a stale lock taken over, stale temporary files removed).</summary>
     public IReadOnlyList<string> Notes => _notes;
 
+    /// <summary>Set when a run on this target failed and not even its failure marker could be written: why.</summary>
+    public string? FailureMarkerProblem { get; internal set; }
+
     /// <summary>Lock file of a result path.</summary>
     public static string LockPathOf(string finalPath) => Path.GetFullPath(finalPath) + ".lock";
 

@@ -66,9 +66,12 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         {
             _file = Hdf5File.Create(TemporaryPath);
         }
-        catch
+        catch (Exception e) when (IsIoFailure(e))
         {
-            if (ownsTarget) target.Dispose();
+            _file = null!;
+            _closed = true;
+            _closeFailure = e;
+            Fail($"the result file could not be created: {Hdf5Messages.Short(e)}");
             throw;
         }
         try
@@ -378,7 +381,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             DeleteIfExists(marker);
             // A failed file from an earlier run would be taken for this one's.
             DeleteIfExists(FailedPath);
-            FailureMarkerProblem = $"not even a failure marker could be written to {Path.GetDirectoryName(FailedPath)}: {Hdf5Messages.Short(e)}";
+            FailureMarkerProblem = _target.FailureMarkerProblem = $"not even the failure marker could be written to {Path.GetDirectoryName(FailedPath)}: {Hdf5Messages.Short(e)}";
             return null;
         }
     }
