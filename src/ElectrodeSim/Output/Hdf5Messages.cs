@@ -12,13 +12,14 @@ public static partial class Hdf5Messages
 {
     private const int MaxLength = 400;
 
-    /// <summary>"H5Dclose failed for /fields/x: No space left on device (errno 28)", or the message shortened.</summary>
+    /// <summary>"H5Dclose failed for /fields/x: No space left on device (errno 28)", or an HDF5 message shortened; other messages as they are.</summary>
     public static string Short(Exception? e)
     {
         if (e is null) return "unknown error";
-        if (e is Hdf5Exception h && SystemError().Match(h.Message) is { Success: true } m)
+        if (e is not Hdf5Exception h) return e.Message;
+        if (SystemError().Match(h.Message) is { Success: true } m)
             return $"{h.FunctionName} failed for {h.ObjectPath}: {m.Groups[2].Value} (errno {m.Groups[1].Value})";
-        var text = e.Message.ReplaceLineEndings(" ");
+        var text = h.Message.ReplaceLineEndings(" ");
         return text.Length <= MaxLength ? text : text[..MaxLength] + "…";
     }
 
