@@ -125,6 +125,45 @@ public class RunProcessTests
         Assert.Equal("complete", file.ReadStringAttribute("/", "status"));
     }
 
+    [Fact]
+    public void Two_runs_of_different_cases_started_together_on_one_result_file_never_mix_it()
+    {
+        string folder = ResultFiles.NewFolder("together");
+        string output = Path.Combine(folder, "out");
+        var cases = new[] { "l", "h" }.Select(v =>
+        {
+            string dir = Path.Combine(folder, v);
+            Directory.CreateDirectory(dir);
+            string path = Path.Combine(dir, "same.yaml");
+            File.Copy(Path.Combine(ResultFiles.RepositoryRoot, "cases", $"sio-c-{v}.yaml"), path);
+            return path;
+        }).ToArray();
+        var runs = cases.Select(c => CliProcess.Start(folder, "run", c, "--out", output)).ToArray();
+        try
+        {
+            var codes = runs.Select(r => r.WaitForExit(TimeSpan.FromSeconds(60))).ToArray();
+            Assert.All(codes, c => Assert.True(c is 0 or 2, $"exit {c}: {string.Join("\n", runs.Select(r => r.Stderr))}"));
+            Assert.Contains(0, codes);
+            for (int k = 0; k < 2; k++)
+                if (codes[k] == 2) Assert.Contains($"(pid {runs[1 - k].Id} on ", runs[k].Stderr);
+            Assert.Empty(Leftovers(output));
+
+            // The file is one run's whole result: its case text, and the capacity that run printed.
+            using var file = Hdf5File.OpenRead(Path.Combine(output, "same.h5"));
+            Assert.Equal("complete", file.ReadStringAttribute("/", "status"));
+            string caseText = file.ReadStringAttribute("/", "case_text");
+            int writer = Array.FindIndex(cases, c => File.ReadAllText(c) == caseText);
+            Assert.True(writer >= 0 && codes[writer] == 0);
+            double capacity = file.ReadDoubleAttribute("/", "summary_capacity_mAh_g");
+            Assert.Contains($"capacity {capacity:F1} mAh/g", runs[writer].Stdout);
+            Assert.Equal(capacity, file.ReadArray("/specific_capacity", out _)[^1], 6);
+        }
+        finally
+        {
+            foreach (var r in runs) r.Dispose();
+        }
+    }
+
     [TmpfsFact]
     public void A_full_disk_ends_the_run_with_exit_1_and_a_failure_marker_with_the_reason_never_SIGSEGV()
     {

@@ -45,7 +45,15 @@ public sealed unsafe partial class Hdf5File : IDisposable
                 ? H5Fcreate(fullPath, flags, H5P_DEFAULT, H5P_DEFAULT)
                 : H5Fopen(fullPath, flags, H5P_DEFAULT);
             var file = new Hdf5File(fullPath, Check(id, function, fullPath));
-            CloseOnExec(file.FileId);
+            try
+            {
+                CloseOnExec(file.FileId, fullPath);
+            }
+            catch
+            {
+                H5Fclose(file.fileId);   // unwinding: the failure above is the one to report
+                throw;
+            }
             return file;
         }
     }
@@ -55,13 +63,16 @@ public sealed unsafe partial class Hdf5File : IDisposable
     /// program started while a file is open (gnuplot, a browser) would inherit the descriptor and
     /// keep the file locked after we close it.
     /// </summary>
-    private static void CloseOnExec(long fileId)
+    private static void CloseOnExec(long fileId, string path)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
         const int F_SETFD = 2, FD_CLOEXEC = 1;
-        if (H5Fget_vfd_handle(fileId, H5P_DEFAULT, out nint handle) < 0 || handle == 0) return;
+        Check(H5Fget_vfd_handle(fileId, H5P_DEFAULT, out nint handle), "H5Fget_vfd_handle", path);
+        if (handle == 0)
+            throw new Hdf5Exception($"H5Fget_vfd_handle gave no descriptor for {path}.", "H5Fget_vfd_handle", path);
         int fd = System.Runtime.InteropServices.Marshal.ReadInt32(handle); // the sec2 driver's handle is its int descriptor
-        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+            throw new IOException($"cannot mark {path} close-on-exec: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
     }
 
     /// <summary>Full path of the file on disk.</summary>
