@@ -33,10 +33,15 @@ public static partial class HtmlReport
 
         var runs = new List<ResultData>();
         var unreadable = new List<(string File, string Reason)>();
+        var skipped = new List<string>();
         foreach (var file in files)
         {
             try { runs.Add(ResultData.Load(file)); }
-            catch (ResultFileException e) when (e.NotAResult) { messages.Add($"skipped {Path.GetFileName(file)}: {e.Message}"); }
+            catch (ResultFileException e) when (e.NotAResult)
+            {
+                skipped.Add(Path.GetFileName(file));
+                messages.Add($"skipped {Path.GetFileName(file)}: {e.Message}");
+            }
             catch (ResultFileException e) { unreadable.Add((Path.GetFileName(file), e.Message)); messages.Add(e.Message); }
         }
 
@@ -53,7 +58,7 @@ public static partial class HtmlReport
 
             int figureCounter = 0;
             string Svg(Figure f) => InlineSvg(File.ReadAllText(f.Path), $"f{++figureCounter}-");
-            var html = Page(Path.GetFullPath(resultDirectory), runs, perRun, comparison, unreadable, Svg);
+            var html = Page(Path.GetFullPath(resultDirectory), runs, perRun, comparison, unreadable, skipped, Svg);
             string path = Path.GetFullPath(outputPath ?? Path.Combine(resultDirectory, DefaultFileName));
             File.WriteAllText(path, html, new UTF8Encoding(false));
             return new ReportOutcome(path, runs.Count, figureCounter, messages);
@@ -69,7 +74,7 @@ public static partial class HtmlReport
     private static string Anchor(ResultData r) => "run-" + Regex.Replace(r.Stem, "[^A-Za-z0-9_-]", "-");
 
     private static string Page(string folder, List<ResultData> runs, List<PlotOutcome> perRun, PlotOutcome comparison,
-                               List<(string File, string Reason)> unreadable, Func<Figure, string> svg)
+                               List<(string File, string Reason)> unreadable, List<string> skipped, Func<Figure, string> svg)
     {
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html>");
@@ -95,6 +100,14 @@ public static partial class HtmlReport
         {
             sb.AppendLine("<section class=\"unreadable\"><h2>Files that could not be read</h2><ul>");
             foreach (var (file, reason) in unreadable) sb.AppendLine($"<li><code>{E(file)}</code>: {E(reason)}</li>");
+            sb.AppendLine("</ul></section>");
+        }
+
+        if (skipped.Count > 0)
+        {
+            sb.AppendLine("<section class=\"skipped\"><h2>Other HDF5 files, not in the report</h2>");
+            sb.AppendLine("<p>These have no root attribute <code>program = ElectrodeSim</code>, so they are not ElectrodeSim results.</p><ul>");
+            foreach (var file in skipped) sb.AppendLine($"<li><code>{E(file)}</code></li>");
             sb.AppendLine("</ul></section>");
         }
 

@@ -60,7 +60,10 @@ public class ForeignAndNonFiniteTests
         var outcome = HtmlReport.Write(folder);
         Assert.Equal(1, outcome.Runs);
         Assert.Contains(outcome.Messages, m => m.StartsWith("skipped foreign.h5: ", StringComparison.Ordinal) && m.Contains("not an ElectrodeSim result"));
-        Assert.DoesNotContain("looks like a run", File.ReadAllText(outcome.Path));
+        var html = File.ReadAllText(outcome.Path);
+        Assert.DoesNotContain("looks like a run", html);
+        Assert.Contains("<li><code>foreign.h5</code></li>", html);
+        Assert.Contains("1 run(s)", html);
 
         string onlyForeign = ResultFiles.NewFolder("report-only-foreign");
         Foreign(onlyForeign);
