@@ -7,9 +7,13 @@ namespace ElectrodeSim.Cli;
 /// next solver step, marks its file failed ("interrupted (SIGINT)") and releases its lock; the
 /// process then exits 128 + the signal number (130, 143), as a shell expects of a program a
 /// signal stopped. A second signal is left to its default action and ends the process at once.
+/// SIGXFSZ is ignored while runs are written (see the constructor).
 /// </summary>
 public sealed class RunInterruption : IDisposable
 {
+    /// <summary>SIGXFSZ on Linux (not in <see cref="PosixSignal"/>, which takes raw numbers).</summary>
+    private const PosixSignal SIGXFSZ = (PosixSignal)25;
+
     private readonly CancellationTokenSource _cancel = new();
     private readonly PosixSignalRegistration[] _registrations;
     private int _received;
@@ -20,6 +24,10 @@ public sealed class RunInterruption : IDisposable
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
+            // A file-size limit (ulimit -f) is one more way for a write to fail: ignored, SIGXFSZ
+            // would kill the process mid-write; then the write fails with EFBIG, which ends the
+            // run cleanly like a full disk.
+            PosixSignalRegistration.Create(SIGXFSZ, context => context.Cancel = true),
         ];
     }
 

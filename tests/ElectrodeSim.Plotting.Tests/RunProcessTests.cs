@@ -164,6 +164,20 @@ public class RunProcessTests
         }
     }
 
+    [Fact]
+    public void A_file_size_limit_is_an_IO_error_like_a_full_disk_exit_1_and_a_failure_marker_not_SIGXFSZ()
+    {
+        // ulimit -f 100: 100 KiB per file; the result of SiO@C-l is 200 KB, its failure marker 18 KB.
+        string folder = ResultFiles.NewFolder("file-size-limit");
+        var (code, _, stderr) = CliProcess.Run(folder, 100, "run", Path.Combine(ResultFiles.RepositoryRoot, "cases", "sio-c-l.yaml"), "--out", folder);
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.Contains("File too large (errno 27)", stderr);
+        Assert.Equal(["sio-c-l.failed.h5"], Directory.GetFiles(folder).Select(Path.GetFileName));
+        using var file = Hdf5File.OpenRead(Path.Combine(folder, "sio-c-l.failed.h5"));
+        Assert.Equal("failed", file.ReadStringAttribute("/", "status"));
+        Assert.Contains("File too large", file.ReadStringAttribute("/", "failure_reason"));
+    }
+
     [TmpfsFact]
     public void A_full_disk_ends_the_run_with_exit_1_and_a_failure_marker_with_the_reason_never_SIGSEGV()
     {

@@ -36,23 +36,39 @@ internal sealed partial class CliProcess : IDisposable
         }
     }
 
-    public static CliProcess Start(string workingDirectory, params string[] arguments)
+    public static CliProcess Start(string workingDirectory, params string[] arguments) => Start(workingDirectory, null, arguments);
+
+    /// <summary>
+    /// The CLI under <c>ulimit -f</c> (<paramref name="fileSizeLimitKiB"/>), or plainly. With a limit the
+    /// runtime's W^X double mapping (a memory file, which the limit also covers) is switched off, or
+    /// .NET itself could not start.
+    /// </summary>
+    public static CliProcess Start(string workingDirectory, int? fileSizeLimitKiB, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(fileSizeLimitKiB is null ? "dotnet" : "/bin/sh")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (fileSizeLimitKiB is int limit)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"ulimit -f {limit} && exec \"$0\" \"$@\"");
+            info.ArgumentList.Add("dotnet");
+            info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        }
         info.ArgumentList.Add(Dll);
         foreach (var a in arguments) info.ArgumentList.Add(a);
         return new CliProcess(Process.Start(info)!);
     }
 
-    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, params string[] arguments)
+    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, params string[] arguments) => Run(workingDirectory, null, arguments);
+
+    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, int? fileSizeLimitKiB, params string[] arguments)
     {
-        using var process = Start(workingDirectory, arguments);
+        using var process = Start(workingDirectory, fileSizeLimitKiB, arguments);
         int code = process.WaitForExit(TimeSpan.FromSeconds(60));
         return (code, process.Stdout, process.Stderr);
     }
