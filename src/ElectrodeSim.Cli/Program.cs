@@ -20,7 +20,8 @@ var outOption = new Option<DirectoryInfo>("--out", "-o") { Description = "Direct
 var noOutputOption = new Option<bool>("--no-output") { Description = "Solve only; write no HDF5 file" };
 var plotAfterRunOption = new Option<bool>("--plot") { Description = "Draw each result's figures (PNG) next to it, and the overlaid voltage curves when several cases run" };
 var run = new Command("run", "Validate and run case files; print a one-line summary per case and write RESULT.h5 to --out.\n" +
-                             "A run that fails leaves CASE.failed.h5 with the reason; a run in progress writes CASE.h5.partial.")
+                             "A run that fails leaves CASE.failed.h5 with the reason; a run in progress holds CASE.h5.lock and writes .CASE.h5.PID.RANDOM.partial.\n" +
+                             "Ctrl-C (SIGINT) or SIGTERM stops the run at its next step (exit 130 / 143).")
 {
     caseArgument, outOption, noOutputOption, plotAfterRunOption,
 };

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ElectrodeSim.Cases;
 using ElectrodeSim.Native.Hdf5;
+using ElectrodeSim.Output;
 using Spectre.Console;
 
 namespace ElectrodeSim.Cli;
@@ -22,29 +23,87 @@ public static class RunCommand
         }
         if (status != Ok) return status;
 
+        if (outputDirectory != null && OutputDirectoryProblem(outputDirectory) is { } problem)
+        {
+            Console.Error.WriteLine($"error: --out {outputDirectory}: {problem}");
+            return BadInput;
+        }
+
         var written = new List<string>();
-        for (int k = 0; k < setups.Count; k++)
+        using var interruption = RunInterruption.Listen();
+        for (int k = 0; k < setups.Count && interruption.Signal is null; k++)
         {
             var (file, setup) = setups[k];
             string? output = outputDirectory is null ? null : Path.Combine(outputDirectory, Path.GetFileNameWithoutExtension(file.Name) + ".h5");
             if (Terminal.Plain || setups.Count > 1) console.WriteLine($"[{k + 1}/{setups.Count}] {file.Name}");
+            ResultTarget? target = null;
             try
             {
-                var result = Simulator.Run(setup, output);
+                // Claimed before anything is solved: a second run on the same file stops here.
+                if (output != null) target = ResultTarget.Claim(output, file.FullName);
+            }
+            catch (OutputTargetException e)
+            {
+                Console.Error.WriteLine($"error: {file.Name}: {e.Message}");
+                status = BadInput;
+                continue;
+            }
+            try
+            {
+                foreach (var note in target?.Notes ?? []) Console.Error.WriteLine($"warning: {note}");
+                var result = Simulator.Run(setup, target, interruption.Token, interruption.Reason);
                 Console.Out.WriteLine(result.Summary.ToString());
                 if (output != null) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, output)}");
                 if (output != null) written.Add(output);
             }
+            catch (OperationCanceledException) when (interruption.Signal is not null)
+            {
+                Console.Error.WriteLine($"error: {file.Name}: the run was {interruption.Reason()}");
+                ReportFailedFile(target);
+                status = interruption.ExitCode;
+            }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                Console.Error.WriteLine($"error: {file.Name}: the run failed: {e.Message}");
-                if (output != null) Console.Error.WriteLine($"  partial result marked failed: {Path.GetFileNameWithoutExtension(output)}.failed.h5");
-                status = RunFailed;
+                Console.Error.WriteLine($"error: {file.Name}: the run failed: {Hdf5Messages.Short(e)}");
+                ReportFailedFile(target);
+                status = Math.Max(status, RunFailed);
+            }
+            finally
+            {
+                target?.Dispose();
             }
         }
+        if (interruption.Signal is not null) return interruption.ExitCode;
         if (plot && outputDirectory is null) Console.Error.WriteLine("note: --plot draws result files; with --no-output there are none");
         if (plot && outputDirectory != null) status = Math.Max(status, PlotCommand.AfterRun(console, written, outputDirectory));
         return status;
+    }
+
+    /// <summary>Names the failed file only if it exists; says so when not even that could be written.</summary>
+    private static void ReportFailedFile(ResultTarget? target)
+    {
+        if (target is null) return;
+        if (File.Exists(target.FailedPath))
+            Console.Error.WriteLine($"  partial result marked failed: {Path.GetRelativePath(Environment.CurrentDirectory, target.FailedPath)}");
+        else if (target.FailureMarkerProblem is { } problem)
+            Console.Error.WriteLine($"  no result file was left: {problem}");
+    }
+
+    /// <summary>Why results cannot be written into <paramref name="directory"/> (a file in the way, no permission), or null.</summary>
+    private static string? OutputDirectoryProblem(string directory)
+    {
+        if (File.Exists(directory)) return "a file is in the way (it must be a directory)";
+        try
+        {
+            Directory.CreateDirectory(directory);
+            string probe = Path.Combine(directory, $".electrodesim-probe-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return $"cannot create or write there: {e.Message}";
+        }
     }
 
     public static int Check(IAnsiConsole console, FileInfo[] cases)

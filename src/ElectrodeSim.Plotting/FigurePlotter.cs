@@ -52,7 +52,7 @@ public sealed class FigurePlotter(PlotOptions options, Gnuplot? gnuplot = null)
                 else outcome.Messages.Add($"{result.CaseName}: no state-of-lithiation field{where}; the map is not drawn");
 
                 if (electrode.MeanStateOfLithiation is { } mean)
-                    plan.Add(DepthProfile(result, electrode, mean, $"{stem}-mean-sol{suffix}", "mean-sol" + suffix, "Mean state of lithiation of the particles", 1.0,
+                    AddDrawn(plan, DepthProfile(result, electrode, mean, $"{stem}-mean-sol{suffix}", "mean-sol" + suffix, "Mean state of lithiation of the particles", 1.0,
                         $"{result.CaseName}: mean particle state of lithiation{where}", outcome.Messages));
                 else outcome.Messages.Add($"{result.CaseName}: no mean state-of-lithiation field{where}; its profile is not drawn");
 
@@ -63,13 +63,13 @@ public sealed class FigurePlotter(PlotOptions options, Gnuplot? gnuplot = null)
                     var (label, sign) = result.IsHalfCell
                         ? ("Lithiation current density −j (A m^{-2})", -1.0)
                         : ("Interfacial current density j (A m^{-2}), > 0 delithiates", 1.0);
-                    plan.Add(DepthProfile(result, electrode, j, $"{stem}-interfacial-current{suffix}", "interfacial-current" + suffix, label, sign,
+                    AddDrawn(plan, DepthProfile(result, electrode, j, $"{stem}-interfacial-current{suffix}", "interfacial-current" + suffix, label, sign,
                         $"{result.CaseName}: interfacial current density{where}", outcome.Messages));
                 }
                 else outcome.Messages.Add($"{result.CaseName}: no interfacial current density field{where}; its profile is not drawn");
             }
             if (result.ElectrolyteConcentration is { } ce && result.X is { } x)
-                plan.Add(ElectrolyteProfile(result, ce, x, $"{stem}-electrolyte-concentration", outcome.Messages));
+                AddDrawn(plan, ElectrolyteProfile(result, ce, x, $"{stem}-electrolyte-concentration", outcome.Messages));
             else if (result.Electrodes.Count > 0 || result.ElectrolyteConcentration != null)
                 outcome.Messages.Add($"{result.CaseName}: no electrolyte concentration field with its mesh; its profile is not drawn");
         }
@@ -125,12 +125,19 @@ public sealed class FigurePlotter(PlotOptions options, Gnuplot? gnuplot = null)
         }) { IsBackground = true, Name = "gnuplot" }).ToList();
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
-        if (errors.FirstOrDefault(e => e != null) is { } error) ExceptionDispatchInfo.Throw(error);
+        // gnuplot missing or hanging stops everything; one figure it rejects (data it cannot
+        // draw) is a note, and the other figures are still drawn.
+        if (errors.FirstOrDefault(e => e is not null and not GnuplotException { FigureRejected: true }) is { } error) ExceptionDispatchInfo.Throw(error);
         var messages = outcome.Messages.ToList();
         outcome.Messages.Clear();
         foreach (var m in messages) outcome.Note(m);
         for (int k = 0; k < plan.Count; k++)
         {
+            if (errors[k] is { } rejected)
+            {
+                outcome.Note($"{plan[k].Figure.Title}: not drawn: {rejected.Message}");
+                continue;
+            }
             outcome.Figures.Add(plan[k].Figure);
             foreach (var w in warnings[k]) outcome.Note(w);
         }
@@ -150,6 +157,21 @@ public sealed class FigurePlotter(PlotOptions options, Gnuplot? gnuplot = null)
     }
 
     private static int Finite(double[] v) => v.Count(double.IsFinite);
+
+    private static bool HasFinite(ReadOnlySpan<double> values)
+    {
+        foreach (var v in values) if (double.IsFinite(v)) return true;
+        return false;
+    }
+
+    /// <summary>The chosen records that have a finite value to draw; the others are said.</summary>
+    private static List<Record> Drawable(ResultData result, FieldSeries field, IReadOnlyList<Record> records, List<string> messages)
+    {
+        var drawable = records.Where(r => HasFinite(field.At(r.Index))).ToList();
+        foreach (var r in records.Except(drawable))
+            messages.Add($"{result.CaseName}: {field.Path} at {r.Label} has no finite value; that curve is not drawn");
+        return drawable;
+    }
 
     private static List<Curve> VoltageCurves(IEnumerable<ResultData> results, List<string> messages)
     {
@@ -218,7 +240,13 @@ public sealed class FigurePlotter(PlotOptions options, Gnuplot? gnuplot = null)
             messages.Add($"{result.CaseName}: the state-of-lithiation map shows the first {MaxMapPanels} of {records.Count} times");
             records = records.Take(MaxMapPanels).ToList();
         }
-        return records.Select(r => new MapPanel(electrode, sol, r.Index, r.Label)).ToList();
+        var panels = new List<MapPanel>();
+        foreach (var r in records)
+        {
+            if (HasFinite(sol.At(r.Index))) panels.Add(new MapPanel(electrode, sol, r.Index, r.Label));
+            else messages.Add($"{result.CaseName}: the state of lithiation at {r.Label} has no finite value; that map panel is not drawn");
+        }
+        return panels;
     }
 
     private Planned MapFigure(List<MapPanel> panels, string stem, string kind, string title, string? caseName)
@@ -234,7 +262,8 @@ public sealed class FigurePlotter(PlotOptions options, Gnuplot? gnuplot = null)
 
         double lo = double.MaxValue, hi = double.MinValue;
         foreach (var p in panels)
-            foreach (var v in p.Field.At(p.Record)) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+            foreach (var v in p.Field.At(p.Record))
+                if (double.IsFinite(v)) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
         var (cbLo, cbHi) = ColourRange(lo, hi);
 
         var sb = new StringBuilder();
@@ -313,9 +342,15 @@ public sealed class FigurePlotter(PlotOptions options, Gnuplot? gnuplot = null)
 
     // ----- depth profiles -----
 
-    private Planned DepthProfile(ResultData result, ElectrodeData e, FieldSeries field, string stem, string kind, string ylabel, double sign, string title, List<string> messages)
+    private static void AddDrawn(List<Planned> plan, Planned? figure)
     {
-        var records = RecordChoice.Choose(result, field.TimeCount, Options.Times, endOnly: false, messages);
+        if (figure is not null) plan.Add(figure);
+    }
+
+    private Planned? DepthProfile(ResultData result, ElectrodeData e, FieldSeries field, string stem, string kind, string ylabel, double sign, string title, List<string> messages)
+    {
+        var records = Drawable(result, field, RecordChoice.Choose(result, field.TimeCount, Options.Times, endOnly: false, messages), messages);
+        if (records.Count == 0) return null;
         var job = NewJob(stem, 920, 560);
         var sb = Preamble(title);
         sb.AppendLine("set xlabel 'Depth from separator (µm)'");
@@ -337,9 +372,10 @@ public sealed class FigurePlotter(PlotOptions options, Gnuplot? gnuplot = null)
         return Finish(job, sb, kind, title, result.CaseName);
     }
 
-    private Planned ElectrolyteProfile(ResultData result, FieldSeries ce, double[] x, string stem, List<string> messages)
+    private Planned? ElectrolyteProfile(ResultData result, FieldSeries ce, double[] x, string stem, List<string> messages)
     {
-        var records = RecordChoice.Choose(result, ce.TimeCount, Options.Times, endOnly: false, messages);
+        var records = Drawable(result, ce, RecordChoice.Choose(result, ce.TimeCount, Options.Times, endOnly: false, messages), messages);
+        if (records.Count == 0) return null;
         string title = $"{result.CaseName}: electrolyte concentration";
         var job = NewJob(stem, 920, 560);
         var sb = Preamble(title);

@@ -6,7 +6,12 @@ using System.Text;
 namespace ElectrodeSim.Plotting;
 
 /// <summary>gnuplot is missing, failed, or wrote no figure.</summary>
-public sealed class GnuplotException(string message, Exception? inner = null) : Exception(message, inner);
+/// <param name="figureRejected">gnuplot ran but rejected this one figure (its script or data), as opposed to not running at all.</param>
+public sealed class GnuplotException(string message, Exception? inner = null, bool figureRejected = false) : Exception(message, inner)
+{
+    /// <summary>gnuplot ran but failed on this figure; other figures may still be drawn.</summary>
+    public bool FigureRejected { get; } = figureRejected;
+}
 
 /// <summary>One figure for gnuplot: a script body (after the terminal is set) and the data files it reads.</summary>
 public sealed class GnuplotJob
@@ -55,10 +60,10 @@ public sealed class Gnuplot(string executable = "gnuplot")
             File.WriteAllText(Path.Combine(work, "figure.gp"), Terminal(job, temporary) + job.Script, new UTF8Encoding(false));
             var (code, _, stderr) = Execute(["figure.gp"], work);
             if (code != 0)
-                throw new GnuplotException($"gnuplot failed on {Path.GetFileName(job.OutputPath)} (exit code {code}): {stderr.Trim()}");
+                throw new GnuplotException($"gnuplot failed on {Path.GetFileName(job.OutputPath)} (exit code {code}): {stderr.Trim()}", figureRejected: true);
             var produced = new FileInfo(Path.Combine(work, temporary));
             if (!produced.Exists || produced.Length == 0)
-                throw new GnuplotException($"gnuplot wrote no figure for {Path.GetFileName(job.OutputPath)}: {stderr.Trim()}");
+                throw new GnuplotException($"gnuplot wrote no figure for {Path.GetFileName(job.OutputPath)}: {stderr.Trim()}", figureRejected: true);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(job.OutputPath))!);
             File.Move(produced.FullName, job.OutputPath, overwrite: true);
             return stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

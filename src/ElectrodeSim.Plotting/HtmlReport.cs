@@ -26,17 +26,27 @@ public static partial class HtmlReport
         if (!Directory.Exists(resultDirectory)) throw new ResultFileException($"{resultDirectory}: no such directory");
         var messages = new List<string>();
         var files = Directory.GetFiles(resultDirectory, "*.h5").Order(StringComparer.Ordinal).ToList();
-        foreach (var partial in Directory.GetFiles(resultDirectory, "*.h5.partial").Order(StringComparer.Ordinal))
+        // Runs in progress: .NAME.h5.PID.RANDOM.partial, or NAME.h5.partial from earlier versions.
+        foreach (var partial in Directory.GetFiles(resultDirectory, "*.partial").Where(f => f.Contains(".h5", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
             messages.Add($"{Path.GetFileName(partial)} is a run in progress; it is not in the report");
         if (files.Count == 0) throw new ResultFileException($"{resultDirectory}: no result files (*.h5)");
 
         var runs = new List<ResultData>();
         var unreadable = new List<(string File, string Reason)>();
+        var skipped = new List<string>();
         foreach (var file in files)
         {
             try { runs.Add(ResultData.Load(file)); }
+            catch (ResultFileException e) when (e.NotAResult)
+            {
+                skipped.Add(Path.GetFileName(file));
+                messages.Add($"skipped {Path.GetFileName(file)}: {e.Message}");
+            }
             catch (ResultFileException e) { unreadable.Add((Path.GetFileName(file), e.Message)); messages.Add(e.Message); }
         }
+
+        if (runs.Count == 0 && unreadable.Count == 0)
+            throw new ResultFileException($"{resultDirectory}: no ElectrodeSim result files ({string.Join("; ", messages)})");
 
         var plotter = new FigurePlotter(new PlotOptions { Format = FigureFormat.Svg }, gnuplot);
         var work = Directory.CreateTempSubdirectory("electrodesim-report-").FullName;
@@ -48,7 +58,7 @@ public static partial class HtmlReport
 
             int figureCounter = 0;
             string Svg(Figure f) => InlineSvg(File.ReadAllText(f.Path), $"f{++figureCounter}-");
-            var html = Page(Path.GetFullPath(resultDirectory), runs, perRun, comparison, unreadable, Svg);
+            var html = Page(Path.GetFullPath(resultDirectory), runs, perRun, comparison, unreadable, skipped, Svg);
             string path = Path.GetFullPath(outputPath ?? Path.Combine(resultDirectory, DefaultFileName));
             File.WriteAllText(path, html, new UTF8Encoding(false));
             return new ReportOutcome(path, runs.Count, figureCounter, messages);
@@ -64,7 +74,7 @@ public static partial class HtmlReport
     private static string Anchor(ResultData r) => "run-" + Regex.Replace(r.Stem, "[^A-Za-z0-9_-]", "-");
 
     private static string Page(string folder, List<ResultData> runs, List<PlotOutcome> perRun, PlotOutcome comparison,
-                               List<(string File, string Reason)> unreadable, Func<Figure, string> svg)
+                               List<(string File, string Reason)> unreadable, List<string> skipped, Func<Figure, string> svg)
     {
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html>");
@@ -90,6 +100,14 @@ public static partial class HtmlReport
         {
             sb.AppendLine("<section class=\"unreadable\"><h2>Files that could not be read</h2><ul>");
             foreach (var (file, reason) in unreadable) sb.AppendLine($"<li><code>{E(file)}</code>: {E(reason)}</li>");
+            sb.AppendLine("</ul></section>");
+        }
+
+        if (skipped.Count > 0)
+        {
+            sb.AppendLine("<section class=\"skipped\"><h2>Other HDF5 files, not in the report</h2>");
+            sb.AppendLine("<p>These have no root attribute <code>program = ElectrodeSim</code>, so they are not ElectrodeSim results.</p><ul>");
+            foreach (var file in skipped) sb.AppendLine($"<li><code>{E(file)}</code></li>");
             sb.AppendLine("</ul></section>");
         }
 
@@ -198,9 +216,14 @@ public static partial class HtmlReport
 
         if (r.Protocol.Count > 0)
         {
-            sb.AppendLine("<h3>Protocol</h3>\n<table class=\"protocol\"><thead><tr><th>Step</th><th>Label</th><th>Start [s]</th><th>End [s]</th><th>Charge [C/m²]</th><th>Ended by</th></tr></thead><tbody>");
+            sb.AppendLine("<h3>Protocol</h3>\n<table class=\"protocol\"><thead><tr><th>Step</th><th>Label</th><th>Mode</th><th>Start [s]</th><th>End [s]</th><th>Duration [s]</th><th>Charge [C/m²]</th><th>Capacity [mAh/g]</th><th>Ended by</th></tr></thead><tbody>");
+            string N(double v, string format) => double.IsFinite(v) ? F(v, format) : "–";
             foreach (var p in r.Protocol)
-                sb.AppendLine($"<tr><td class=\"num\">{p.Index}</td><td>{E(p.Label)}</td><td class=\"num\">{F(p.StartTime, "F1")}</td><td class=\"num\">{F(p.EndTime, "F1")}</td><td class=\"num\">{F(p.Charge, "F1")}</td><td>{E(p.Reason)}</td></tr>");
+            {
+                string ended = p.End is { Length: > 0 } end ? $"{E(p.Reason)} <span class=\"end\">({E(end)})</span>" : E(p.Reason);
+                sb.AppendLine($"<tr><td class=\"num\">{p.Index}</td><td>{E(p.Label)}</td><td>{E(p.Mode ?? "–")}</td><td class=\"num\">{N(p.StartTime, "F1")}</td><td class=\"num\">{N(p.EndTime, "F1")}</td>" +
+                              $"<td class=\"num\">{N(p.Duration, "F1")}</td><td class=\"num\">{N(p.Charge, "F1")}</td><td class=\"num\">{N(p.Capacity, "F1")}</td><td>{ended}</td></tr>");
+            }
             sb.AppendLine("</tbody></table>");
         }
         if (!string.IsNullOrEmpty(r.CaseText))

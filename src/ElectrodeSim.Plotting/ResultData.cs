@@ -5,7 +5,12 @@ using ElectrodeSim.Native.Hdf5;
 namespace ElectrodeSim.Plotting;
 
 /// <summary>A result file that cannot be opened as an ElectrodeSim HDF5 result at all.</summary>
-public sealed class ResultFileException(string message, Exception? inner = null) : Exception(message, inner);
+/// <param name="notAResult">The file is HDF5 but not an ElectrodeSim result (no root attribute <c>program = ElectrodeSim</c>).</param>
+public sealed class ResultFileException(string message, Exception? inner = null, bool notAResult = false) : Exception(message, inner)
+{
+    /// <summary>The file is readable HDF5 written by something else; a folder report skips it.</summary>
+    public bool NotAResult { get; } = notAResult;
+}
 
 /// <summary>
 /// A field recorded over time, row-major: record <c>t</c> is the slice
@@ -42,8 +47,24 @@ public sealed class TimeSeries
     public int Count => Time.Length;
 }
 
-/// <summary>One protocol step as the run ended it (root attribute <c>protocol_outcome</c>).</summary>
-public sealed record ProtocolStepOutcome(int Index, string Label, double StartTime, double EndTime, double Charge, string Reason);
+/// <summary>
+/// One protocol step as the run ended it (dataset <c>/protocol/outcome</c>, or the root attribute
+/// <c>protocol_outcome</c> of older files, which has no mode, capacity or end kind).
+/// </summary>
+/// <param name="StartTime">[s]</param>
+/// <param name="EndTime">[s]</param>
+/// <param name="Charge">Charge passed in the step [C/m²].</param>
+public sealed record ProtocolStepOutcome(int Index, string Label, double StartTime, double EndTime, double Charge, string Reason)
+{
+    /// <summary>current, voltage or rest; null in older files.</summary>
+    public string? Mode { get; init; }
+    /// <summary>Charge passed in the step per active mass [mAh/g]; NaN when not recorded.</summary>
+    public double Capacity { get; init; } = double.NaN;
+    /// <summary>Why the step ended as an enum name (StopCondition, PhysicalLimit, …); null in older files.</summary>
+    public string? End { get; init; }
+    /// <summary>[s]</summary>
+    public double Duration => EndTime - StartTime;
+}
 
 /// <summary>
 /// The mesh and fields of one porous electrode. Depth is measured from the separator into the
@@ -152,6 +173,13 @@ public sealed class ResultData
         }
         using (file)
         {
+            // Without this check an HDF5 file from anything else is read as a result with
+            // everything missing, and counted as a run.
+            string? program = StringAttribute(file, "/", "program");
+            if (program != "ElectrodeSim")
+                throw new ResultFileException(
+                    $"{path}: is not an ElectrodeSim result (its root attribute program is {(program is null ? "missing" : $"'{program}'")}, not 'ElectrodeSim')",
+                    notAResult: true);
             var data = new ResultData(path);
             data.ReadHeader(file);
             data.ReadSeries(file);
@@ -211,7 +239,7 @@ public sealed class ResultData
         }
         else if (Status == "complete") Note("the file has no /solver report");
         Solver = solver;
-        Protocol = ParseProtocolOutcome(StringAttribute(file, "/", "protocol_outcome"));
+        Protocol = file.Exists("/protocol/outcome") ? ReadProtocolOutcome(file) : ParseProtocolOutcome(StringAttribute(file, "/", "protocol_outcome"));
     }
 
     private static string? TopLevelValue(string yaml, string key)
@@ -240,6 +268,34 @@ public sealed class ResultData
         }
         catch (JsonException) { }
         return result;
+    }
+
+    private IReadOnlyList<ProtocolStepOutcome> ReadProtocolOutcome(Hdf5File file)
+    {
+        Hdf5Table table;
+        try { table = file.ReadTable("/protocol/outcome"); }
+        catch (Hdf5Exception e)
+        {
+            Note($"/protocol/outcome could not be read ({e.Message})");
+            return ParseProtocolOutcome(StringAttribute(file, "/", "protocol_outcome"));
+        }
+        double[] Numbers(string name) => table.HasNumbers(name) ? table.Numbers(name) : Enumerable.Repeat(double.NaN, table.RowCount).ToArray();
+        string?[] Strings(string name) => table.HasStrings(name) ? table.Strings(name) : new string?[table.RowCount];
+        var index = Numbers("index");
+        var (label, mode, end, reason) = (Strings("label"), Strings("mode"), Strings("end"), Strings("reason"));
+        var (start, stop, charge, capacity) = (Numbers("start_s"), Numbers("end_s"), Numbers("charge_C_m2"), Numbers("capacity_mAh_g"));
+        var rows = new List<ProtocolStepOutcome>();
+        for (int r = 0; r < table.RowCount; r++)
+        {
+            if (!double.IsFinite(index[r])) continue;
+            rows.Add(new ProtocolStepOutcome((int)Math.Round(index[r]), label[r] ?? "", start[r], stop[r], charge[r], reason[r] ?? "")
+            {
+                Mode = mode[r],
+                End = end[r],
+                Capacity = capacity[r],
+            });
+        }
+        return rows;
     }
 
     private static IReadOnlyList<ProtocolStepOutcome> ParseProtocolOutcome(string? text)
@@ -288,16 +344,45 @@ public sealed class ResultData
         if (all.Any(a => a != null && a.Length != n))
             Note($"the time series have different lengths (an interrupted write); the first {n} records are used");
         if (n == 0) Note("the file holds no time records");
-        double[]? Cut(double[]? a) => a?.Length > n ? a[..n] : a;
+        // Records are placed by their time: from the first time that is not finite on, none can be.
+        if (time.Take(n).ToList().FindIndex(t => !double.IsFinite(t)) is var badTime and >= 0)
+        {
+            Note($"/time is not finite from record {badTime} on; only the {badTime} records before it are used");
+            n = badTime;
+        }
+        double[]? Cut(double[]? a, string path)
+        {
+            if (a is null) return null;
+            var kept = a.Length > n ? a[..n] : a;
+            Finite(kept, path);
+            return kept;
+        }
         Series = new TimeSeries
         {
-            Time = Cut(time)!,
-            Voltage = Cut(voltage),
-            CurrentDensity = Cut(current),
-            SpecificCapacity = Cut(capacity),
-            Charge = Cut(charge),
-            ProtocolStep = Cut(step)?.Select(v => (int)Math.Round(v)).ToArray(),
+            Time = Cut(time, "/time")!,
+            Voltage = Cut(voltage, "/voltage"),
+            CurrentDensity = Cut(current, "/current_density"),
+            SpecificCapacity = Cut(capacity, "/specific_capacity"),
+            Charge = Cut(charge, "/charge"),
+            ProtocolStep = Cut(step, "/protocol_step")?.Select(v => double.IsFinite(v) ? (int)Math.Round(v) : -1).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// Says how many values of a dataset are NaN or ±∞ and makes the infinite ones NaN, which the
+    /// figures leave out (a gap in a curve, a blank cell in a map).
+    /// </summary>
+    private void Finite(Span<double> values, string path)
+    {
+        int bad = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (double.IsFinite(values[i])) continue;
+            bad++;
+            values[i] = double.NaN;
+        }
+        if (bad > 0 && !(path == "/specific_capacity" && bad == values.Length && !IsHalfCell))
+            Note($"{path} holds {bad} of {values.Length} values that are not finite (NaN or ±∞); they are left out of the figures");
     }
 
     private void ReadMesh(Hdf5File file)
@@ -340,6 +425,8 @@ public sealed class ResultData
             return null;
         }
         var slice = dims.Skip(1).Select(d => (int)d).ToArray();
+        int sliceLength = slice.Aggregate(1, (p, d) => p * d);
+        Finite(values.AsSpan(0, Math.Min(values.Length, usable * sliceLength)), path);
         return new FieldSeries(path, values, usable, slice, Units(file, path), StringAttribute(file, path, "description") ?? "");
     }
 

@@ -15,11 +15,24 @@ public sealed record RunResult(RunSummary Summary, Solution Solution, P2DModel M
 public static class Simulator
 {
     /// <summary>Runs a built case; with <paramref name="outputPath"/> the result is streamed to that HDF5 file.</summary>
+    /// <exception cref="OutputTargetException">Another run is writing <paramref name="outputPath"/>, or its folder cannot be written (raised before solving).</exception>
     public static RunResult Run(SimulationSetup setup, string? outputPath = null, CancellationToken cancellation = default)
+    {
+        if (outputPath is null) return Run(setup, target: null, cancellation);
+        using var target = ResultTarget.Claim(outputPath);
+        return Run(setup, target, cancellation);
+    }
+
+    /// <summary>
+    /// Runs a built case into a result target the caller has claimed (and releases afterwards).
+    /// When <paramref name="cancellation"/> stops the run, the file is marked failed with
+    /// <paramref name="cancellationReason"/> (e.g. "interrupted (SIGINT)").
+    /// </summary>
+    public static RunResult Run(SimulationSetup setup, ResultTarget? target, CancellationToken cancellation, Func<string>? cancellationReason = null)
     {
         var model = new P2DModel(setup.Cell, setup.Mesh, setup.FaceAverage);          // mesh, finite-volume discretisation, DFN model
         var runner = new ProtocolRunner(model, setup.Solver);                            // BDF + Newton + KLU, events
-        ResultWriter? writer = outputPath is null ? null : new ResultWriter(outputPath, model, Metadata(setup), setup.Output.Fields, setup.Output.EveryNSteps);
+        ResultWriter? writer = target is null ? null : new ResultWriter(target, model, Metadata(setup), setup.Output.Fields, setup.Output.EveryNSteps);
         try
         {
             var solution = runner.Run(setup.Protocol, writer is null ? null : [writer], cancellation);
@@ -31,9 +44,14 @@ public static class Simulator
             writer?.Complete(solution, summary.ToAttributes());
             return new RunResult(summary, solution, model, writer?.FinalPath);
         }
+        catch (OperationCanceledException) when (cancellationReason is not null && cancellation.IsCancellationRequested)
+        {
+            writer?.Fail(cancellationReason());
+            throw;
+        }
         catch (Exception e)
         {
-            writer?.Fail($"{e.GetType().Name}: {e.Message}");
+            writer?.Fail($"{e.GetType().Name}: {Hdf5Messages.Short(e)}");
             throw;
         }
     }

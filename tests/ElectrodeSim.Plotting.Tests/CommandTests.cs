@@ -72,4 +72,26 @@ public class CommandTests
         Assert.Contains("voltage-capacity.png", written);
         Assert.Contains("voltage-time.png", written);
     }
+
+    [Fact]
+    public void Run_with_an_out_that_cannot_be_a_folder_exits_2_before_solving_and_names_no_file_that_does_not_exist()
+    {
+        string folder = ResultFiles.NewFolder("run-bad-out");
+        string inTheWay = Path.Combine(folder, "results");
+        File.WriteAllText(inTheWay, "a file where the folder should be");
+        var cases = new[] { new FileInfo(Path.Combine(ResultFiles.RepositoryRoot, "cases", "sio-c-l.yaml")) };
+        foreach (var output in new[] { inTheWay, Path.Combine(inTheWay, "below") })
+        {
+            var saved = Console.Error;
+            var error = new StringWriter();
+            Console.SetError(error);
+            int status;
+            try { status = RunCommand.Execute(Quiet(), cases, output); }
+            finally { Console.SetError(saved); }
+            Assert.Equal(RunCommand.BadInput, status);
+            Assert.StartsWith($"error: --out {output}: ", error.ToString());
+            Assert.DoesNotContain("failed.h5", error.ToString());
+        }
+        Assert.Equal(["results"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+    }
 }

@@ -56,8 +56,25 @@ public sealed unsafe class ExtendableDataset : IDisposable
     /// <param name="slice">Values of the slice in row-major order; length must equal the product of <see cref="SliceDims"/>.</param>
     public void Append(ReadOnlySpan<double> slice)
     {
-        if (slice.Length != sliceLength)
-            throw new ArgumentException($"Slice for {path} has {slice.Length} values, expected {sliceLength}.", nameof(slice));
+        fixed (double* values = slice)
+            AppendCore(values, slice.Length, NativeDouble);
+    }
+
+    /// <summary>
+    /// Appends one slice of integers, extending the first dimension by one; HDF5 converts them
+    /// to the dataset's element type.
+    /// </summary>
+    /// <param name="slice">Values of the slice in row-major order; length must equal the product of <see cref="SliceDims"/>.</param>
+    public void Append(ReadOnlySpan<int> slice)
+    {
+        fixed (int* values = slice)
+            AppendCore(values, slice.Length, NativeInt);
+    }
+
+    private void AppendCore(void* values, int length, long memoryType)
+    {
+        if (length != sliceLength)
+            throw new ArgumentException($"Slice for {path} has {length} values, expected {sliceLength}.", "slice");
         using (Enter())
         {
             ObjectDisposedException.ThrowIf(datasetId < 0, this);
@@ -66,14 +83,13 @@ public sealed unsafe class ExtendableDataset : IDisposable
             extent[0] = (ulong)Count + 1;
             start[0] = (ulong)Count;
             fixed (ulong* newExtent = extent, offset = start, block = count)
-            fixed (double* values = slice)
             {
                 Check(H5Dset_extent(datasetId, newExtent), "H5Dset_extent", path);
                 var fileSpace = Check(H5Dget_space(datasetId), "H5Dget_space", path);
                 try
                 {
                     Check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, offset, null, block, null), "H5Sselect_hyperslab", path);
-                    Check(H5Dwrite(datasetId, NativeDouble, memorySpaceId, fileSpace, H5P_DEFAULT, values), "H5Dwrite", path);
+                    Check(H5Dwrite(datasetId, memoryType, memorySpaceId, fileSpace, H5P_DEFAULT, values), "H5Dwrite", path);
                 }
                 finally
                 {

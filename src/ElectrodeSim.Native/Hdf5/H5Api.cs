@@ -21,7 +21,10 @@ internal static unsafe partial class H5Api
     internal const int H5S_SCALAR = 0;
     internal const int H5S_SELECT_SET = 0;
     internal const int H5I_GROUP = 2;
+    internal const int H5T_INTEGER = 0;
+    internal const int H5T_FLOAT = 1;
     internal const int H5T_STRING = 3;
+    internal const int H5T_COMPOUND = 6;
     internal const int H5T_CSET_UTF8 = 1;
     internal const int H5T_STR_SPACEPAD = 2;
     internal const int H5_INDEX_NAME = 0;
@@ -70,6 +73,7 @@ internal static unsafe partial class H5Api
     internal static long LinkCreateClass { get; private set; }
 
     private static bool initialized;
+    private static bool atexitDisabled;
 
     /// <summary>
     /// Opens the library and reads its global ids. An explicit call instead of a static
@@ -82,6 +86,14 @@ internal static unsafe partial class H5Api
         {
             if (initialized)
                 return;
+            // Without this HDF5 closes every id still open from an atexit handler. An id whose
+            // close failed (a flush on a full disk) stays registered after HDF5 has freed it, so
+            // that handler closed it a second time and the process died with SIGSEGV. Files are
+            // closed by Dispose; what a failed close leaves behind the kernel reclaims at exit.
+            // It fails only when called a second time (a retry after a failed H5open).
+            if (!atexitDisabled && H5dont_atexit() < 0)
+                throw new Hdf5Exception("H5dont_atexit failed: HDF5 was initialised before ElectrodeSim.Native.", "H5dont_atexit", "");
+            atexitDisabled = true;
             if (H5open() < 0)
                 throw new Hdf5Exception("H5open failed: the HDF5 library could not be initialised.", "H5open", "");
 
@@ -179,6 +191,7 @@ internal static unsafe partial class H5Api
     }
 
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5open();
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5dont_atexit();
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Eset_auto2(long stack, void* func, void* clientData);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Ewalk2(long stack, int direction, delegate* unmanaged[Cdecl]<uint, ErrorRecord*, void*, int> func, void* clientData);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Eclear2(long stack);
@@ -227,6 +240,8 @@ internal static unsafe partial class H5Api
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Dwrite(long dataset, long memoryType, long memorySpace, long fileSpace, long transferPlist, void* buffer);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Dread(long dataset, long memoryType, long memorySpace, long fileSpace, long transferPlist, void* buffer);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Dclose(long dataset);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Dget_type(long dataset);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Dvlen_reclaim(long type, long space, long transferPlist, void* buffer);
 
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Tcopy(long type);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Tset_size(long type, nuint size);
@@ -237,6 +252,12 @@ internal static unsafe partial class H5Api
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Tget_class(long type);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Tis_variable_str(long type);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Tclose(long type);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Tcreate(int typeClass, nuint size);
+    [LibraryImport(NativeLibraries.Hdf5, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5Tinsert(long compound, string name, nuint offset, long fieldType);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Tget_nmembers(long compound);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial byte* H5Tget_member_name(long compound, uint index);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Tget_member_class(long compound, uint index);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Tget_member_type(long compound, uint index);
 
     [LibraryImport(NativeLibraries.Hdf5, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Acreate2(long objectId, string name, long type, long space, long createPlist, long accessPlist);
     [LibraryImport(NativeLibraries.Hdf5, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Aopen(long objectId, string name, long accessPlist);

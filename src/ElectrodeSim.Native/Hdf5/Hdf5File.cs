@@ -14,7 +14,7 @@ namespace ElectrodeSim.Native.Hdf5;
 /// paths are resolved from the root. Dispose the file to close it; this also closes any
 /// <see cref="ExtendableDataset"/> still open on it.
 /// </remarks>
-public sealed unsafe class Hdf5File : IDisposable
+public sealed unsafe partial class Hdf5File : IDisposable
 {
     private long fileId;
     private readonly List<ExtendableDataset> openDatasets = [];
@@ -45,7 +45,15 @@ public sealed unsafe class Hdf5File : IDisposable
                 ? H5Fcreate(fullPath, flags, H5P_DEFAULT, H5P_DEFAULT)
                 : H5Fopen(fullPath, flags, H5P_DEFAULT);
             var file = new Hdf5File(fullPath, Check(id, function, fullPath));
-            CloseOnExec(file.FileId);
+            try
+            {
+                CloseOnExec(file.FileId, fullPath);
+            }
+            catch
+            {
+                H5Fclose(file.fileId);   // unwinding: the failure above is the one to report
+                throw;
+            }
             return file;
         }
     }
@@ -55,13 +63,16 @@ public sealed unsafe class Hdf5File : IDisposable
     /// program started while a file is open (gnuplot, a browser) would inherit the descriptor and
     /// keep the file locked after we close it.
     /// </summary>
-    private static void CloseOnExec(long fileId)
+    private static void CloseOnExec(long fileId, string path)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
         const int F_SETFD = 2, FD_CLOEXEC = 1;
-        if (H5Fget_vfd_handle(fileId, H5P_DEFAULT, out nint handle) < 0 || handle == 0) return;
+        Check(H5Fget_vfd_handle(fileId, H5P_DEFAULT, out nint handle), "H5Fget_vfd_handle", path);
+        if (handle == 0)
+            throw new Hdf5Exception($"H5Fget_vfd_handle gave no descriptor for {path}.", "H5Fget_vfd_handle", path);
         int fd = System.Runtime.InteropServices.Marshal.ReadInt32(handle); // the sec2 driver's handle is its int descriptor
-        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+            throw new IOException($"cannot mark {path} close-on-exec: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
     }
 
     /// <summary>Full path of the file on disk.</summary>
@@ -180,7 +191,8 @@ public sealed unsafe class Hdf5File : IDisposable
     /// <param name="sliceDims">Shape of one appended slice (e.g. a field snapshot); every extent must be at least 1.</param>
     /// <param name="chunkSlices">Slices per chunk along the unlimited dimension.</param>
     /// <param name="deflateLevel">gzip level 1–9, or 0 to store uncompressed.</param>
-    public ExtendableDataset CreateExtendable(string datasetPath, long[] sliceDims, long chunkSlices = 64, int deflateLevel = 4)
+    /// <param name="int32Values">Store 32-bit integers (e.g. indices) instead of doubles; either kind of slice can be appended.</param>
+    public ExtendableDataset CreateExtendable(string datasetPath, long[] sliceDims, long chunkSlices = 64, int deflateLevel = 4, bool int32Values = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(datasetPath);
         ArgumentNullException.ThrowIfNull(sliceDims);
@@ -219,7 +231,7 @@ public sealed unsafe class Hdf5File : IDisposable
                         var access = NewChunkCacheAccessPlist(chunk, datasetPath);
                         try
                         {
-                            var dataset = Check(H5Dcreate2(file, datasetPath, NativeDouble, space, linkCreate, datasetCreate, access), "H5Dcreate2", datasetPath);
+                            var dataset = Check(H5Dcreate2(file, datasetPath, int32Values ? NativeInt : NativeDouble, space, linkCreate, datasetCreate, access), "H5Dcreate2", datasetPath);
                             return Track(dataset, datasetPath, sliceDims, 0);
                         }
                         finally
@@ -601,18 +613,35 @@ public sealed unsafe class Hdf5File : IDisposable
             Check(H5Fflush(FileId, H5F_SCOPE_GLOBAL), "H5Fflush", Path);
     }
 
-    /// <summary>Closes open extendable datasets and then the file.</summary>
+    /// <summary>
+    /// Closes open extendable datasets and then the file. Every close is attempted once even when
+    /// an earlier one fails (a full disk makes each flush fail); the first failure is thrown after
+    /// all of them. A failed close is never retried: HDF5 may already have freed the object.
+    /// </summary>
     public void Dispose()
     {
         using (Enter())
         {
             if (fileId < 0)
                 return;
+            Hdf5Exception? first = null;
             foreach (var dataset in openDatasets.ToArray())
-                dataset.Dispose();
+            {
+                try
+                {
+                    dataset.Dispose();
+                }
+                catch (Hdf5Exception e)
+                {
+                    first ??= e;
+                }
+            }
             var id = fileId;
             fileId = -1;
-            Check(H5Fclose(id), "H5Fclose", Path);
+            if (H5Fclose(id) < 0)
+                first ??= Failure("H5Fclose", Path);
+            if (first is not null)
+                throw first;
         }
     }
 

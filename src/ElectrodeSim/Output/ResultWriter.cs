@@ -10,12 +10,15 @@ namespace ElectrodeSim.Output;
 public sealed record RunMetadata(string CaseName, string CaseText, string ProvenanceJson, string ParameterNotesJson);
 
 /// <summary>
-/// Streams a run into an HDF5 file with the layout of MODEL.md §6. The file is written under a
-/// temporary name (<c>NAME.h5.partial</c>) with <c>status = running</c>; <see cref="Complete"/>
-/// stamps <c>status = complete</c> and renames it to <c>NAME.h5</c>; <see cref="Fail"/> stamps
+/// Streams a run into an HDF5 file with the layout of MODEL.md §6. The file is written under the
+/// run's own temporary name (<see cref="ResultTarget.TemporaryPath"/>) with <c>status = running</c>
+/// while the run holds the target's lock; <see cref="Complete"/> stamps <c>status = complete</c>,
+/// closes the file and only then renames it to <c>NAME.h5</c>; <see cref="Fail"/> stamps
 /// <c>status = failed</c> with the reason and renames it to <c>NAME.failed.h5</c>, so no
-/// unfinished file ever looks complete. Time series and fields are extendable in time,
-/// chunked and deflate-compressed, and appended as the run goes.
+/// unfinished file ever looks complete. When the records themselves cannot be kept (a full disk,
+/// an I/O error), <see cref="Fail"/> removes them and leaves a small <c>NAME.failed.h5</c> with
+/// the reason instead. Time series and fields are extendable in time, chunked and
+/// deflate-compressed, and appended as the run goes.
 /// </summary>
 public sealed class ResultWriter : ISolutionObserver, IDisposable
 {
@@ -23,6 +26,9 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         typeof(ResultWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     private readonly P2DModel _model;
+    private readonly RunMetadata _metadata;
+    private readonly ResultTarget _target;
+    private readonly bool _ownsTarget;
     private readonly int _every;
     private readonly bool _fields;
     private readonly Hdf5File _file;
@@ -33,44 +39,76 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     private bool _lastWritten = true;
     private int _count;
     private bool _closed;
+    private bool _finished;
     private readonly double[] _buffer;
 
+    /// <summary>Claims <paramref name="finalPath"/> for this writer (see <see cref="ResultTarget.Claim"/>) and releases it when the file is finished.</summary>
+    /// <exception cref="OutputTargetException">Another run holds the target, or its folder cannot be written.</exception>
     public ResultWriter(string finalPath, P2DModel model, RunMetadata metadata, bool writeFields = true, int everyNSteps = 1)
+        : this(ResultTarget.Claim(finalPath), ownsTarget: true, model, metadata, writeFields, everyNSteps) { }
+
+    /// <summary>Writes into a target the caller has claimed and releases.</summary>
+    public ResultWriter(ResultTarget target, P2DModel model, RunMetadata metadata, bool writeFields = true, int everyNSteps = 1)
+        : this(target, ownsTarget: false, model, metadata, writeFields, everyNSteps) { }
+
+    private ResultWriter(ResultTarget target, bool ownsTarget, P2DModel model, RunMetadata metadata, bool writeFields, int everyNSteps)
     {
-        FinalPath = Path.GetFullPath(finalPath);
-        TemporaryPath = FinalPath + ".partial";
-        FailedPath = Path.Combine(Path.GetDirectoryName(FinalPath)!, Path.GetFileNameWithoutExtension(FinalPath) + ".failed.h5");
-        Directory.CreateDirectory(Path.GetDirectoryName(FinalPath)!);
-        foreach (var stale in new[] { TemporaryPath, FailedPath }) if (File.Exists(stale)) File.Delete(stale);
+        _target = target;
+        _ownsTarget = ownsTarget;
         _model = model;
+        _metadata = metadata;
         _every = Math.Max(1, everyNSteps);
         _fields = writeFields;
         _last = new double[model.Size];
-        _file = Hdf5File.Create(TemporaryPath);
         int maxCells = model.Mesh.CellCount * Math.Max(1, model.Mesh.Particles.Max(p => p.Shells));
         _buffer = new double[maxCells];
-        WriteHeader(metadata);
-        WriteMesh();
-        CreateSeries();
-        _file.Flush();
+        try
+        {
+            _file = Hdf5File.Create(TemporaryPath);
+        }
+        catch (Exception e) when (IsIoFailure(e))
+        {
+            _file = null!;
+            _closed = true;
+            _closeFailure = e;
+            Fail($"the result file could not be created: {Hdf5Messages.Short(e)}");
+            throw;
+        }
+        try
+        {
+            WriteHeader(metadata);
+            WriteMesh();
+            CreateSeries();
+            _file.Flush();
+        }
+        catch (Exception e) when (e is Hdf5Exception or IOException or UnauthorizedAccessException)
+        {
+            Fail($"the result file could not be started: {Hdf5Messages.Short(e)}");
+            throw;
+        }
     }
 
-    public string FinalPath { get; }
-    public string TemporaryPath { get; }
-    public string FailedPath { get; }
+    public string FinalPath => _target.FinalPath;
+    public string TemporaryPath => _target.TemporaryPath;
+    public string FailedPath => _target.FailedPath;
 
-    private void WriteHeader(RunMetadata metadata)
+    /// <summary>After <see cref="Fail"/>: why not even a failure marker could be written, or null.</summary>
+    public string? FailureMarkerProblem { get; private set; }
+
+    private void WriteHeader(RunMetadata metadata) => WriteHeader(_file, metadata, _model);
+
+    private static void WriteHeader(Hdf5File file, RunMetadata metadata, P2DModel model)
     {
-        _file.SetAttribute("/", "program", "ElectrodeSim");
-        _file.SetAttribute("/", "program_version", ProgramVersion);
-        _file.SetAttribute("/", "case_name", metadata.CaseName);
-        _file.SetAttribute("/", "case_text", metadata.CaseText);
-        _file.SetAttribute("/", "provenance", metadata.ProvenanceJson);
-        _file.SetAttribute("/", "parameter_notes", metadata.ParameterNotesJson);
-        _file.SetAttribute("/", "model", _model.Cell.IsHalfCell ? "P2D half cell (lithium foil | separator | electrode)" : "P2D full cell (negative | separator | positive)");
-        _file.SetAttribute("/", "created_utc", DateTime.UtcNow.ToString("O"));
-        _file.SetAttribute("/", "status", "running");
-        _file.SetAttribute("/", "conventions", "SI units; I > 0 lithiates the working electrode of a half cell (discharges a full cell); j > 0 delithiates the particle");
+        file.SetAttribute("/", "program", "ElectrodeSim");
+        file.SetAttribute("/", "program_version", ProgramVersion);
+        file.SetAttribute("/", "case_name", metadata.CaseName);
+        file.SetAttribute("/", "case_text", metadata.CaseText);
+        file.SetAttribute("/", "provenance", metadata.ProvenanceJson);
+        file.SetAttribute("/", "parameter_notes", metadata.ParameterNotesJson);
+        file.SetAttribute("/", "model", model.Cell.IsHalfCell ? "P2D half cell (lithium foil | separator | electrode)" : "P2D full cell (negative | separator | positive)");
+        file.SetAttribute("/", "created_utc", DateTime.UtcNow.ToString("O"));
+        file.SetAttribute("/", "status", "running");
+        file.SetAttribute("/", "conventions", "SI units; I > 0 lithiates the working electrode of a half cell (discharges a full cell); j > 0 delithiates the particle");
     }
 
     private void Dataset(string path, ReadOnlySpan<double> data, string units, string description, params long[] dims)
@@ -116,9 +154,9 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _file.SetAttribute("/", "max_concentration_mol_m3", w.MaxConcentration);
     }
 
-    private void Series(string path, long[] slice, string units, string description)
+    private void Series(string path, long[] slice, string units, string description, bool int32 = false)
     {
-        var ds = _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 4);
+        var ds = _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 4, int32Values: int32);
         _series[path] = ds;
         Describe(path, units, description);
     }
@@ -130,7 +168,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         Series("/current_density", [], "A/m^2", "applied current density; positive lithiates the working electrode (half cell) / discharges (full cell)");
         Series("/specific_capacity", [], "mAh/g", "charge passed per mass of working-electrode active material");
         Series("/charge", [], "C/m^2", "charge passed per unit cell area");
-        Series("/protocol_step", [], "1", "index of the protocol step each record belongs to");
+        Series("/protocol_step", [], "1", "index of the protocol step each record belongs to (row of /protocol/outcome)", int32: true);
         if (!_fields) return;
         _file.CreateGroup("/fields");
         int nx = _model.Mesh.CellCount;
@@ -170,7 +208,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _series["/current_density"].Append([y[L.Current]]);
         _series["/specific_capacity"].Append([charge / (3600.0 * _model.Cell.WorkingElectrode.ActiveMassPerArea)]);
         _series["/charge"].Append([charge]);
-        _series["/protocol_step"].Append([protocolStep]);
+        _series["/protocol_step"].Append(stackalloc int[] { protocolStep });
         if (!_fields) return;
         int nx = _model.Mesh.CellCount;
         for (int i = 0; i < nx; i++) _buffer[i] = y[L.ElectrolyteConcentration(i)];
@@ -198,9 +236,10 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         }
     }
 
-    /// <summary>Writes the summary and the solver report, marks the file complete and gives it its final name.</summary>
+    /// <summary>Writes the summary and the solver report, marks the file complete, closes it and gives it its final name.</summary>
     public void Complete(Solution solution, IReadOnlyDictionary<string, double> summary)
     {
+        if (_finished) throw new InvalidOperationException($"{FinalPath} is already finished");
         if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
         _file.CreateGroup("/solver");
         var s = solution.Statistics;
@@ -213,42 +252,166 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _file.SetAttribute("/solver", "wall_time_s", solution.WallTime.TotalSeconds);
         _file.SetAttribute("/solver", "unknowns", (long)_model.Size);
         _file.SetAttribute("/solver", "description", "variable-order variable-step BDF (1-5), Newton with analytic Jacobian, SuiteSparse KLU");
-        var outcomes = string.Join("\n", solution.Steps.Select(o => $"{o.Index}\t{o.Label}\t{o.StartTime:G10}\t{o.EndTime:G10}\t{o.Charge:G10}\t{o.Reason}"));
-        _file.SetAttribute("/", "protocol_outcome", "index\tlabel\tstart_s\tend_s\tcharge_C_m2\treason\n" + outcomes);
+        WriteProtocolOutcome(solution);
         foreach (var (key, value) in summary) _file.SetAttribute("/", key, value);
         _file.SetAttribute("/", "status", "complete");
-        Close();
+        CloseFile();
+        // Renamed only once closed: a file under the final name is always complete. An older
+        // NAME.failed.h5 would contradict the new result.
         File.Move(TemporaryPath, FinalPath, overwrite: true);
+        _finished = true;
+        DeleteIfExists(FailedPath);
+        if (_ownsTarget) _target.Dispose();
     }
 
-    /// <summary>Marks the file failed with the reason and renames it to NAME.failed.h5.</summary>
-    public void Fail(string reason)
+    /// <summary>Columns of <c>/protocol/outcome</c>: name, units, meaning.</summary>
+    public static readonly IReadOnlyList<(string Name, string Units, string Description)> OutcomeColumns =
+    [
+        ("index", "1", "protocol step index (0-based, as in /protocol_step)"),
+        ("label", "", "the step's label in the case"),
+        ("mode", "", "control mode: current, voltage or rest"),
+        ("start_s", "s", "time the step began"),
+        ("end_s", "s", "time the step ended"),
+        ("duration_s", "s", "end_s - start_s"),
+        ("charge_C_m2", "C/m^2", "charge passed in the step, positive lithiating the working electrode (half cell) / discharging (full cell)"),
+        ("capacity_mAh_g", "mAh/g", "charge passed in the step per mass of working-electrode active material"),
+        ("end", "", "why the step ended: Duration, StopCondition, StopConditionAtStart, PhysicalLimit or Unreachable"),
+        ("reason", "", "why the step ended, in words"),
+    ];
+
+    private void WriteProtocolOutcome(Solution solution)
     {
-        if (_closed) return;
+        var steps = solution.Steps;
+        _file.WriteTable("/protocol/outcome",
+        [
+            TableColumn.Of("index", steps.Select(o => o.Index).ToArray()),
+            TableColumn.Of("label", steps.Select(o => o.Label).ToArray()),
+            TableColumn.Of("mode", steps.Select(o => o.Mode.ToString().ToLowerInvariant()).ToArray()),
+            TableColumn.Of("start_s", steps.Select(o => o.StartTime).ToArray()),
+            TableColumn.Of("end_s", steps.Select(o => o.EndTime).ToArray()),
+            TableColumn.Of("duration_s", steps.Select(o => o.Duration).ToArray()),
+            TableColumn.Of("charge_C_m2", steps.Select(o => o.Charge).ToArray()),
+            TableColumn.Of("capacity_mAh_g", steps.Select(o => solution.SpecificCapacity(o.Charge)).ToArray()),
+            TableColumn.Of("end", steps.Select(o => o.End.ToString()).ToArray()),
+            TableColumn.Of("reason", steps.Select(o => o.Reason).ToArray()),
+        ]);
+        _file.SetAttribute("/protocol/outcome", "description", "how each protocol step ended, one row per step");
+        _file.SetAttribute("/protocol/outcome", "units", string.Join(", ", OutcomeColumns.Where(c => c.Units.Length > 0).Select(c => $"{c.Name} [{c.Units}]")) + "; the other columns are text");
+        foreach (var (name, units, description) in OutcomeColumns)
+        {
+            _file.SetAttribute("/protocol/outcome", "units_" + name, units.Length > 0 ? units : "(text)");
+            _file.SetAttribute("/protocol/outcome", "description_" + name, description);
+        }
+        // The tab-separated form of earlier versions, kept for readers that know only it.
+        var outcomes = string.Join("\n", steps.Select(o => $"{o.Index}\t{o.Label}\t{o.StartTime:G10}\t{o.EndTime:G10}\t{o.Charge:G10}\t{o.Reason}"));
+        _file.SetAttribute("/", "protocol_outcome", "index\tlabel\tstart_s\tend_s\tcharge_C_m2\treason\n" + outcomes);
+    }
+
+    /// <summary>
+    /// Marks the file failed with the reason and renames it to <c>NAME.failed.h5</c>. Never throws
+    /// for an I/O failure: when the file cannot be finished (the disk is full, it cannot be
+    /// written), its records are removed and a small <c>NAME.failed.h5</c> carrying the case and
+    /// the reason is written in its place; when not even that can be written, nothing is left and
+    /// <see cref="FailureMarkerProblem"/> says why.
+    /// </summary>
+    /// <returns>The failed file that now exists, or null.</returns>
+    public string? Fail(string reason)
+    {
+        if (_finished) return File.Exists(FailedPath) ? FailedPath : null;
+        _finished = true;
         try
         {
-            if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
-            _file.SetAttribute("/", "status", "failed");
-            _file.SetAttribute("/", "failure_reason", reason);
+            Exception? problem = null;
+            if (!_closed)
+            {
+                try
+                {
+                    if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
+                    _file.SetAttribute("/", "status", "failed");
+                    _file.SetAttribute("/", "failure_reason", reason);
+                }
+                catch (Exception e) when (IsIoFailure(e)) { problem = e; }
+                try { CloseFile(); }
+                catch (Exception e) when (IsIoFailure(e)) { problem ??= e; }
+            }
+            else problem = _closeFailure;
+
+            if (problem is null)
+            {
+                try
+                {
+                    // An older NAME.h5 would look like this run's result.
+                    DeleteIfExists(FinalPath);
+                    File.Move(TemporaryPath, FailedPath, overwrite: true);
+                    return FailedPath;
+                }
+                catch (Exception e) when (IsIoFailure(e)) { problem = e; }
+            }
+
+            // The records cannot be kept: free their space, then leave the reason in a new small file.
+            DeleteIfExists(TemporaryPath);
+            string cause = Hdf5Messages.Short(problem);
+            return WriteFailureMarker(reason.Contains(cause, StringComparison.Ordinal)
+                ? $"{reason}; the records could not be kept"
+                : $"{reason}; the records could not be kept: {cause}");
         }
         finally
         {
-            Close();
-            if (File.Exists(FinalPath)) File.Delete(FinalPath);
-            File.Move(TemporaryPath, FailedPath, overwrite: true);
+            if (_ownsTarget) _target.Dispose();
         }
     }
 
-    private void Close()
+    private string? WriteFailureMarker(string reason)
+    {
+        string marker = TemporaryPath + ".marker";
+        try
+        {
+            using (var file = Hdf5File.Create(marker))
+            {
+                WriteHeader(file, _metadata, _model);
+                file.SetAttribute("/", "status", "failed");
+                file.SetAttribute("/", "failure_reason", reason);
+            }
+            DeleteIfExists(FinalPath);
+            File.Move(marker, FailedPath, overwrite: true);
+            return FailedPath;
+        }
+        catch (Exception e) when (IsIoFailure(e))
+        {
+            DeleteIfExists(marker);
+            // A failed file from an earlier run would be taken for this one's.
+            DeleteIfExists(FailedPath);
+            FailureMarkerProblem = _target.FailureMarkerProblem = $"not even the failure marker could be written to {Path.GetDirectoryName(FailedPath)}: {Hdf5Messages.Short(e)}";
+            return null;
+        }
+    }
+
+    private static bool IsIoFailure(Exception e) => e is Hdf5Exception or IOException or UnauthorizedAccessException;
+
+    private static void DeleteIfExists(string path)
+    {
+        try { if (File.Exists(path)) File.Delete(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    private Exception? _closeFailure;
+
+    /// <summary>Closes every dataset and the file, once; a failure is kept for <see cref="Fail"/> and thrown.</summary>
+    private void CloseFile()
     {
         if (_closed) return;
-        foreach (var ds in _series.Values) ds.Dispose();
-        _file.Dispose();
         _closed = true;
+        _series.Clear();
+        try { _file.Dispose(); }
+        catch (Exception e) when (IsIoFailure(e))
+        {
+            _closeFailure = e;
+            throw;
+        }
     }
 
     public void Dispose()
     {
-        if (!_closed) Fail("the run was abandoned before it completed");
+        if (!_finished) Fail("the run was abandoned before it completed");
     }
 }

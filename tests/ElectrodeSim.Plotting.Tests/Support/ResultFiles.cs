@@ -119,6 +119,7 @@ internal static class ResultFiles
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var source = Hdf5File.OpenRead(Variant("m"));
         using var file = Hdf5File.Create(path);
+        file.SetAttribute("/", "program", "ElectrodeSim");
         file.SetAttribute("/", "case_name", "SiO@C-m cut short");
         file.SetAttribute("/", "status", "running");
         file.SetAttribute("/", "model", source.ReadStringAttribute("/", "model"));
@@ -157,6 +158,7 @@ internal static class ResultFiles
         string path = Path.Combine(Scratch, "full-cell", "full-cell.h5");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var file = Hdf5File.Create(path);
+        file.SetAttribute("/", "program", "ElectrodeSim");
         file.SetAttribute("/", "case_name", "made-up full cell");
         file.SetAttribute("/", "status", "complete");
         file.SetAttribute("/", "model", "P2D full cell (negative | separator | positive)");

@@ -31,7 +31,7 @@ public class ResultFileTests
         string path = Path.Combine(temp.Path, "sio-c-l.h5");
         var result = Simulator.Run(setup, path);
         Assert.Equal(path, result.OutputPath);
-        Assert.False(File.Exists(path + ".partial"));
+        Assert.Empty(Directory.GetFiles(temp.Path, "*.partial").Concat(Directory.GetFiles(temp.Path, "*.lock")));   // no temporary file, no lock
 
         using var file = Hdf5File.OpenRead(path);
         Assert.Equal("complete", file.ReadStringAttribute("/", "status"));
@@ -87,7 +87,9 @@ public class ResultFileTests
             "f=h5py.File(sys.argv[1],'r')\n" +
             "d=f['/fields/state_of_lithiation']\n" +
             "print(f.attrs['status'], d.shape[0], d.shape[1], d.shape[2], d.chunks is not None, d.maxshape[0] is None, d.attrs['units'], d.compression)\n" +
-            "print(repr(float(f['/specific_capacity'][-1])))\n";
+            "print(repr(float(f['/specific_capacity'][-1])))\n" +
+            "o=f['/protocol/outcome']\n" +
+            "print(f['/protocol_step'].dtype, o.dtype['index'], o.dtype['capacity_mAh_g'], ','.join(o.dtype.names))\n";
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(path);
         using var process = Process.Start(psi)!;
@@ -98,6 +100,7 @@ public class ResultFileTests
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal($"complete {result.Solution.Time.Count} 16 10 True True 1 gzip", lines[0]);
         Assert.Equal(result.Summary.Capacity, double.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), 9);
+        Assert.Equal("int32 int32 float64 index,label,mode,start_s,end_s,duration_s,charge_C_m2,capacity_mAh_g,end,reason", lines[2]);
     }
 
     [Fact]
@@ -117,7 +120,7 @@ public class ResultFileTests
             catch (Exception e) { writer.Fail(e.Message); throw; }
         });
         Assert.False(File.Exists(path));
-        Assert.False(File.Exists(path + ".partial"));
+        Assert.Empty(Directory.GetFiles(temp.Path, "*.partial").Concat(Directory.GetFiles(temp.Path, "*.lock")));   // no temporary file, no lock
         string failed = Path.Combine(temp.Path, "sio-c-l.failed.h5");
         using var file = Hdf5File.OpenRead(failed);
         Assert.Equal("failed", file.ReadStringAttribute("/", "status"));
