@@ -59,7 +59,8 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             var ended = StepEnd.Duration;
             int watches = step.Stops.Count + Limits.Count;
             var before = new double[watches];
-            for (int w = 0; w < watches; w++) before[w] = Distance(step, w, integrator.State);
+            var now = new double[watches];
+            Distances(step, integrator.State, before);
             // At the start a physical limit ends the step when the state is beyond it (a particle may start empty
             // and be lithiated): the control cannot be applied — its consistent state (e.g. the surface concentration
             // the current implies) is outside, so it is not recorded and the run goes on from the state before.
@@ -99,12 +100,12 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                 int hit = -1;
                 double tHit = double.PositiveInfinity;
                 // Of the stops and limits reached in this step, the one reached first ends it.
+                Distances(step, integrator.State, now);
                 for (int w = 0; w < watches; w++)
                 {
-                    double now = Distance(step, w, integrator.State);
-                    if (now > 0) continue;
+                    if (now[w] > 0) continue;
                     // A limit the step started on (a particle starting empty) ends it only when the state moves beyond it.
-                    if (before[w] <= 0 && now >= before[w]) continue;
+                    if (before[w] <= 0 && now[w] >= before[w]) continue;
                     double t = before[w] <= 0 ? t0 : Locate(integrator, checkpoint, step, w, t0, before[w], Math.Min(tHit, integrator.Time));
                     if (t < tHit) { tHit = t; hit = w; }
                 }
@@ -118,12 +119,12 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                     break;
                 }
                 Record(integrator.State, integrator.Time, s);
-                if (step.Stops.Count > 0 && Unreachable(step, checkpoint, integrator, startTime, before) is { } settled)
+                if (step.Stops.Count > 0 && Unreachable(step, checkpoint, integrator, startTime, before, now) is { } settled)
                 {
                     (reason, ended) = (settled, StepEnd.Unreachable);
                     break;
                 }
-                for (int w = 0; w < watches; w++) before[w] = Distance(step, w, integrator.State);
+                (before, now) = (now, before);
             }
             time = integrator.Time;
             state = limitAtStart >= 0 ? entry : integrator.State.ToArray();
@@ -228,6 +229,15 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         return distances[limit] - Tolerance(step, w);
     }
 
+    /// <summary>All watched distances of a step at state y, in the order of <see cref="Distance"/>.</summary>
+    private void Distances(ProtocolStep step, ReadOnlySpan<double> y, Span<double> into)
+    {
+        for (int w = 0; w < step.Stops.Count; w++) into[w] = Distance(step, w, y);
+        var limits = into[step.Stops.Count..];
+        Limits.Distances(model, y, limits);
+        for (int k = 0; k < limits.Length; k++) limits[k] -= Tolerance(step, step.Stops.Count + k);
+    }
+
     /// <summary>How close to zero watch <paramref name="w"/>'s distance must come for the crossing to count as located.</summary>
     private double Tolerance(ProtocolStep step, int w) => w < step.Stops.Count
         ? EventTolerance * Math.Max(1.0, Math.Abs(step.Stops[w].Threshold))
@@ -239,7 +249,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
     /// quantities still move, none would reach its threshold within a thousand times that time. Returns the
     /// reason, or null while a stop may still be reached.
     /// </summary>
-    private string? Unreachable(ProtocolStep step, BdfIntegrator.Checkpoint previous, BdfIntegrator integrator, double startTime, double[] before)
+    private string? Unreachable(ProtocolStep step, BdfIntegrator.Checkpoint previous, BdfIntegrator integrator, double startTime, double[] before, double[] now)
     {
         double h = integrator.Time - previous.Time, elapsed = integrator.Time - startTime;
         if (!(h >= 0.1 * elapsed)) return null;
@@ -250,8 +260,8 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             if (Math.Abs(y[i] - y0[i]) > 0.01 * options.RelativeTolerance * (Math.Abs(y[i]) + scale[i])) return null;
         for (int w = 0; w < step.Stops.Count; w++)
         {
-            double now = Distance(step, w, y), approach = (before[w] - now) / h;
-            if (approach > 0 && now / approach <= 1000 * elapsed) return null;
+            double approach = (before[w] - now[w]) / h;
+            if (approach > 0 && now[w] / approach <= 1000 * elapsed) return null;
         }
         string settled = string.Create(CultureInfo.InvariantCulture, $"V {model.Voltage(y):G6} V, |I| {Math.Abs(y[model.Layout.Current]):G3} A/m^2");
         return $"stop unreachable: the state settled ({settled}) after {elapsed:G4} s without reaching {string.Join(" or ", step.Stops)}";
