@@ -10,7 +10,12 @@ public static class CalibrateCommand
     {
         CalibrationSpec spec;
         try { spec = CalibrationSpec.Load(specFile.FullName); }
-        catch (Exception e) when (e is InvalidDataException or YamlDotNet.Core.YamlException or FileNotFoundException)
+        catch (CaseValidationException e)
+        {
+            RunCommand.ReportInvalid(e, "calibration spec");
+            return RunCommand.BadInput;
+        }
+        catch (FileNotFoundException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return RunCommand.BadInput;
