@@ -37,13 +37,21 @@ public static class InputLimits
     /// <summary>
     /// <paramref name="text"/> cut to its first <paramref name="max"/> characters, with the full length
     /// said: a 20 MB value must not be echoed back whole.
+    /// Control characters (a NUL, a line break inside a value) are written as <c>\u0000</c> so that one
+    /// message stays one line and prints as text.
     /// </summary>
     public static string Shorten(string text, int max = MaxValueShown)
     {
-        if (text.Length <= max) return text;
-        int cut = max;
-        if (char.IsHighSurrogate(text[cut - 1])) cut--;
-        return $"{text[..cut]}… ({text.Length.ToString("N0", CultureInfo.InvariantCulture)} characters)";
+        string kept = text;
+        if (text.Length > max)
+        {
+            int cut = max;
+            if (char.IsHighSurrogate(text[cut - 1])) cut--;
+            kept = text[..cut];
+        }
+        if (kept.Any(char.IsControl))
+            kept = string.Concat(kept.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+        return text.Length > max ? $"{kept}… ({text.Length.ToString("N0", CultureInfo.InvariantCulture)} characters)" : kept;
     }
 }
 
@@ -124,7 +132,7 @@ public static class InputFiles
             case FileKind.Regular: break;
             default: throw new InputFileException(path, Describe(kind), accepted);
         }
-        if (size > maxBytes) throw new InputFileException(path, $"a file of {InputLimits.Bytes(size)}", accepted);
+        if (size > maxBytes) throw new InputFileException(path, $"a file of {size.ToString("N0", CultureInfo.InvariantCulture)} bytes ({InputLimits.Bytes(size)})", accepted);
         try
         {
             using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);

@@ -70,7 +70,11 @@ internal sealed class YamlNodeIndex
                 parser.Consume<DocumentStart>();
                 index.Root = index.Read(parser, "", 0);
                 parser.Consume<DocumentEnd>();
-                if (parser.TryConsume<DocumentStart>(out var second)) index.SecondDocument = second.Start;
+                if (parser.TryConsume<DocumentStart>(out var second))
+                {
+                    index.SecondDocument = second.Start;
+                    index._events.RemoveRange(index._events.Count - 1, 1);
+                }
             }
         }
         catch (YamlException e)
