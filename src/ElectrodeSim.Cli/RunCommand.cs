@@ -75,6 +75,7 @@ public static class RunCommand
         SimulationSetup setup;
         try { setup = CaseBuilder.Build(CaseFile.Load(casePath)); }
         catch (CaseValidationException e) { ReportInvalid(e); return BadInput; }
+        catch (FileNotFoundException e) { Console.Error.WriteLine($"error: {e.Message}"); return BadInput; }
         for (int w = 0; w < 30; w++) Simulator.Run(setup);
         var times = new List<double>();
         RunResult? last = null;
@@ -95,6 +96,7 @@ public static class RunCommand
     {
         Console.Error.WriteLine($"error: {e.SourceName} is not a valid {what}:");
         foreach (var error in e.Errors) Console.Error.WriteLine($"  {Located(error)}");
+        ReportWarnings(e.SourceName, e.Warnings);
     }
 
     /// <summary>Findings that do not stop a case (stale provenance notes), as <c>warning: FILE: …</c> on stderr.</summary>

@@ -59,7 +59,13 @@ public sealed record CalibrationSpec
             try
             {
                 string text = InputFiles.ReadText(full, InputLimits.MaxCaseBytes);
-                _caseIndexes[name] = YamlNodeIndex.TryBuild(text, out var caseIndex, out _, out _) ? caseIndex : null;
+                if (YamlNodeIndex.TryBuild(text, out var caseIndex, out var syntax, out _)) _caseIndexes[name] = caseIndex;
+                else
+                {
+                    // The calibrator edits the case text as YAML; one that does not read cannot be calibrated.
+                    Fail(at, name, $"a case file that reads as YAML ({syntax!.Message.TrimEnd('.')}; electrodesim check {name} lists its problems)");
+                    _caseIndexes[name] = null;
+                }
             }
             catch (FileNotFoundException) { Fail(at, name, $"an existing case file (looked for {full})"); _caseIndexes[name] = null; }
             catch (InputFileException e) { Fail(at, name, $"{e.Accepted} (it is {e.Problem})"); _caseIndexes[name] = null; }

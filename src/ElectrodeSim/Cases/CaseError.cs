@@ -45,6 +45,8 @@ public sealed class CaseValidationException : Exception
     /// <summary>File name or other label of the case text.</summary>
     public string SourceName { get; }
     public IReadOnlyList<CaseError> Errors { get; }
+    /// <summary>Findings that would not have stopped the case on their own (stale provenance notes).</summary>
+    public IReadOnlyList<CaseError> Warnings { get; init; } = [];
 
     private static string Format(string sourceName, IReadOnlyList<CaseError> errors)
     {

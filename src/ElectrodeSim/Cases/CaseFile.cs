@@ -51,7 +51,8 @@ public static class CaseFile
         }
         catch (InputFileException e)
         {
-            throw new CaseValidationException(Path.GetFileName(fullPath), [CaseError.OfFile(FileLabel, e)], e);
+            // Named by the path as given: "/dev/zero", not "zero".
+            throw new CaseValidationException(InputLimits.Shorten(path, InputLimits.MaxPathShown), [CaseError.OfFile(FileLabel, e)], e);
         }
     }
 
@@ -86,9 +87,14 @@ public static class CaseFile
         }
         var document = definition == null ? null : new CaseDocument(definition, yamlText, sourceName, Path.GetFullPath(baseDirectory), index, set);
         if (errors.Count == 0) return document!;
+        IReadOnlyList<CaseError> warnings = [];
         if (document != null)
-            errors.AddRange(CaseValidator.FindErrors(document).Where(e => !errors.Any(reading => Follows(e, reading))));
-        throw new CaseValidationException(sourceName, errors.OrderBy(e => e.Line ?? int.MaxValue).ToList());
+        {
+            var (valueErrors, valueWarnings) = CaseValidator.FindAll(document);
+            errors.AddRange(valueErrors.Where(e => !errors.Any(reading => Follows(e, reading))));
+            warnings = valueWarnings;
+        }
+        throw new CaseValidationException(sourceName, errors.OrderBy(e => e.Line ?? int.MaxValue).ToList()) { Warnings = warnings };
     }
 
     /// <summary>

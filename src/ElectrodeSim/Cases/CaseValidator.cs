@@ -43,19 +43,19 @@ public static class CaseValidator
     {
         var checks = new Checks(document);
         var errors = checks.Run();
-        if (errors.Count > 0) throw new CaseValidationException(document.SourceName, errors);
+        if (errors.Count > 0) throw new CaseValidationException(document.SourceName, errors) { Warnings = checks.Warnings };
         return checks.Warnings;
     }
 
     /// <summary>Every problem in the case; empty when it can be built.</summary>
     public static IReadOnlyList<CaseError> FindErrors(CaseDocument document) => new Checks(document).Run();
 
-    /// <summary>The warnings of a case (see <see cref="Validate"/>), whether or not it has errors.</summary>
-    public static IReadOnlyList<CaseError> FindWarnings(CaseDocument document)
+    /// <summary>The errors (as <see cref="FindErrors"/>) and the warnings (see <see cref="Validate"/>) of a case.</summary>
+    public static (IReadOnlyList<CaseError> Errors, IReadOnlyList<CaseError> Warnings) FindAll(CaseDocument document)
     {
         var checks = new Checks(document);
-        checks.Run();
-        return checks.Warnings;
+        var errors = checks.Run();
+        return (errors, checks.Warnings);
     }
 
     private sealed class Checks(CaseDocument document)

@@ -224,7 +224,7 @@ public sealed class InputRobustnessTests : IClassFixture<CaseDirectory>
         bytes.Insert(offset, 0xE9); // 'é' in Latin-1
         File.WriteAllBytes(path, bytes.ToArray());
         var e = Assert.Throws<CaseValidationException>(() => CaseFile.Load(path));
-        Assert.Equal("latin1.yaml", e.SourceName);
+        Assert.Equal(path, e.SourceName);
         var error = Assert.Single(e.Errors);
         Assert.Equal(CaseFile.FileLabel, error.Path);
         Assert.Equal($"byte 0xE9 at byte offset {offset}", error.Value);
@@ -371,6 +371,20 @@ public sealed class InputRobustnessTests : IClassFixture<CaseDirectory>
         Assert.Contains("two-problems.yaml is not a valid case:", error);
         Assert.Contains("electrode.bruggeman: 9 is not in [0, 5]", error);
         Assert.Contains("meshes: 'meshes' is not a key of the case", error);
+        var (runCode, runError) = Cli(["run", "--no-output", broken]);
+        Assert.Equal(2, runCode);
+        Assert.Equal(error, runError);
+    }
+
+    [Fact]
+    public void Check_prints_a_stale_provenance_note_as_a_warning_and_exits_0()
+    {
+        string stale = Write("stale-note.yaml", CaseText.Valid.Replace(
+            "    electrode.active_density_kg_m3: \"rebuilt: SiO density\"",
+            "    electrode.active_density_kg_m3: \"rebuilt: SiO density\"\n    electrode.ocp.table: \"measured\""));
+        var (code, error) = Cli(["check", stale]);
+        Assert.Equal(0, code);
+        Assert.StartsWith("warning: stale-note.yaml: provenance.notes: 'electrode.ocp.table' is not a key path present in this case", error);
     }
 
     /// <summary>Runs the command-line tool built next to the tests; returns its exit code and standard error.</summary>
