@@ -36,7 +36,6 @@ internal sealed class YamlNodeIndex
     private readonly List<ParsingEvent> _events = [];
     private readonly Dictionary<string, YamlNodeEntry> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, YamlNodeEntry> _keys = new(StringComparer.Ordinal);
-    private readonly List<(YamlNodeEntry Duplicate, YamlNodeEntry First)> _duplicates = [];
     private string _lastPath = "";
     private Mark _lastMark = Mark.Empty;
 
@@ -46,8 +45,6 @@ internal sealed class YamlNodeIndex
     public YamlNodeEntry? Root { get; private set; }
     /// <summary>Start of a second document, if the text holds more than one.</summary>
     public Mark? SecondDocument { get; private set; }
-    /// <summary>Keys that appear twice in one mapping, with their first occurrence.</summary>
-    public IReadOnlyList<(YamlNodeEntry Duplicate, YamlNodeEntry First)> Duplicates => _duplicates;
     /// <summary>Every key path and sequence item path in the text, in reading order.</summary>
     public IEnumerable<string> Paths => _entries.Where(e => e.Path.Length > 0).Select(e => e.Path).Distinct();
 
@@ -112,7 +109,6 @@ internal sealed class YamlNodeIndex
                 break;
             case MappingStart m:
             {
-                var seen = new Dictionary<string, YamlNodeEntry>(StringComparer.Ordinal);
                 MappingEnd? end;
                 while (!parser.TryConsume<MappingEnd>(out end))
                 {
@@ -126,8 +122,6 @@ internal sealed class YamlNodeIndex
                         key = complex with { IsKey = true };
                     }
                     Add(key);
-                    if (seen.TryGetValue(key.Text ?? "?", out var first)) _duplicates.Add((key, first));
-                    else seen[key.Text ?? "?"] = key;
                     _lastPath = key.Path;
                     _lastMark = key.Start;
                     Read(parser, key.Path, depth + 1);

@@ -85,7 +85,7 @@ public sealed class OcpTableException(string file, int? row, int? line, int? col
     public string Accepted { get; } = accepted;
 
     /// <summary>Where in the table, without the file: <c>row 3 (line 5), column 2 (U)</c>.</summary>
-    public string Location => Locate(row, line, column);
+    public string Location => Locate(Row, Line, Column);
 
     private static string Locate(int? row, int? line, int? column)
     {
