@@ -197,7 +197,11 @@ public sealed record OcpSection
 {
     /// <summary>Name of a closed-form U(θ): see <see cref="OcpFunctions.Names"/>.</summary>
     public string? Function { get; init; }
-    /// <summary>Path of a CSV with θ [1], U [V] columns and strictly increasing θ, relative to the case file.</summary>
+    /// <summary>
+    /// Path of a θ,U table relative to the case file: a regular UTF-8 file of at most 16 MiB
+    /// (<see cref="InputLimits.MaxTableBytes"/>), CSV with '#' comments and an optional header, θ [1] in [0, 1]
+    /// strictly increasing and U [V] in the first two columns, finite, at least two rows (<see cref="ElectrodeSim.Materials.OcpTable"/>).
+    /// </summary>
     public string? Table { get; init; }
     /// <summary>Parameters of <c>sio_stand_in</c> (and only of it).</summary>
     public SiOStandInSection? Parameters { get; init; }

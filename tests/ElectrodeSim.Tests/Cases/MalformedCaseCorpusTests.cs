@@ -30,8 +30,11 @@ public sealed class MalformedCaseCorpusTests : IClassFixture<CaseDirectory>
         _output = output;
     }
 
-    /// <summary>One malformed input: a text to parse or bytes to load from a file, and whether it must be rejected.</summary>
-    private sealed record Mutant(string Kind, string Description, string? Text, byte[]? Bytes, bool MustReject);
+    /// <summary>
+    /// One malformed input: a text to parse or bytes to load from a file, whether it must be rejected and,
+    /// if so, the key its errors must name (one of them must have it in its path).
+    /// </summary>
+    private sealed record Mutant(string Kind, string Description, string? Text, byte[]? Bytes, bool MustReject, string? Key = null);
 
     private static readonly Regex KeyLine = new(@"^(?<indent>\s*)(?<dash>- )?(?<key>[A-Za-z_][A-Za-z0-9_.]*):(?<rest>.*)$", RegexOptions.CultureInvariant);
 
@@ -108,19 +111,19 @@ public sealed class MalformedCaseCorpusTests : IClassFixture<CaseDirectory>
                     {
                         var line = Pick(numbers);
                         string word = Pick(words);
-                        yield return new(kind, $"{label}: {line.Key}: {word}", Replace(lines, line, word), null, true);
+                        yield return new(kind, $"{label}: {line.Key}: {word}", Replace(lines, line, word), null, true, line.Key);
                         break;
                     }
                     case "mapping for a value":
                     {
                         var line = Pick(scalars);
-                        yield return new(kind, $"{label}: {line.Key}", Replace(lines, line, "{value: 1}"), null, true);
+                        yield return new(kind, $"{label}: {line.Key}", Replace(lines, line, "{value: 1}"), null, true, line.Key);
                         break;
                     }
                     case "sequence for a value":
                     {
                         var line = Pick(scalars);
-                        yield return new(kind, $"{label}: {line.Key}", Replace(lines, line, "[1, 2]"), null, true);
+                        yield return new(kind, $"{label}: {line.Key}", Replace(lines, line, "[1, 2]"), null, true, line.Key);
                         break;
                     }
                     case "out of range":
@@ -136,7 +139,7 @@ public sealed class MalformedCaseCorpusTests : IClassFixture<CaseDirectory>
                         string value = Pick(nonFinite);
                         // solver.max_step_s: .inf is documented as "no limit".
                         bool must = !(line.Key == "max_step_s" && !value.StartsWith('-') && !value.Contains("na", StringComparison.OrdinalIgnoreCase));
-                        yield return new(kind, $"{label}: {line.Key}: {value}", Replace(lines, line, value), null, must);
+                        yield return new(kind, $"{label}: {line.Key}: {value}", Replace(lines, line, value), null, must, line.Key);
                         break;
                     }
                     case "junk bytes":
@@ -157,21 +160,21 @@ public sealed class MalformedCaseCorpusTests : IClassFixture<CaseDirectory>
                         string nested = random.Next(2) == 0
                             ? new string('[', depth) + new string(']', depth)
                             : string.Concat(Enumerable.Repeat("{a: ", depth)) + "1" + new string('}', depth);
-                        yield return new(kind, $"{label}: {line.Key} at depth {depth}", Replace(lines, line, nested), null, true);
+                        yield return new(kind, $"{label}: {line.Key} at depth {depth}", Replace(lines, line, nested), null, true, line.Key);
                         break;
                     }
                     case "unknown key":
                     {
                         var line = Pick(plainKeys);
                         string extra = $"{line.Indent}zz_unknown_{n}: 1";
-                        yield return new(kind, $"{label}: beside {line.Key}", Insert(lines, line.Index + 1, extra), null, true);
+                        yield return new(kind, $"{label}: beside {line.Key}", Insert(lines, line.Index + 1, extra), null, true, $"zz_unknown_{n}");
                         break;
                     }
                     case "huge value":
                     {
                         var line = Pick(numbers);
                         int length = 10_000 + random.Next(100_000);
-                        yield return new(kind, $"{label}: {line.Key} of {length} characters", Replace(lines, line, "9" + new string('x', length)), null, true);
+                        yield return new(kind, $"{label}: {line.Key} of {length} characters", Replace(lines, line, "9" + new string('x', length)), null, true, line.Key);
                         break;
                     }
                     case "truncation":
@@ -183,7 +186,7 @@ public sealed class MalformedCaseCorpusTests : IClassFixture<CaseDirectory>
                     case "repeated key":
                     {
                         var line = Pick(plainKeys);
-                        yield return new(kind, $"{label}: {line.Key}", Insert(lines, line.Index + 1, lines[line.Index]), null, true);
+                        yield return new(kind, $"{label}: {line.Key}", Insert(lines, line.Index + 1, lines[line.Index]), null, true, line.Key);
                         break;
                     }
                     case "bad table path":
@@ -192,7 +195,7 @@ public sealed class MalformedCaseCorpusTests : IClassFixture<CaseDirectory>
                         string table = Pick(tablePaths);
                         var copy = (string[])lines.Clone();
                         copy[function.Index] = $"{function.Indent}table: {table}";
-                        yield return new(kind, $"{label}: {table}", string.Join('\n', copy), null, true);
+                        yield return new(kind, $"{label}: {table}", string.Join('\n', copy), null, true, "electrode.ocp");
                         break;
                     }
                     case "character noise":
@@ -275,6 +278,8 @@ public sealed class MalformedCaseCorpusTests : IClassFixture<CaseDirectory>
                         if (error.ToString().Length > 2_000)
                             failures.Add($"{mutant.Description}: an error of {error.ToString().Length} characters");
                     }
+                    if (mutant.Key is { } key && !rejection.Errors.Any(e => e.Path.Contains(key, StringComparison.Ordinal)))
+                        failures.Add($"{mutant.Description}: no error names {key}: {InputLimits.Shorten(rejection.Message, 300)}");
                     if (rejection.Message.Contains("Exception", StringComparison.Ordinal))
                         failures.Add($"{mutant.Description}: the message names an exception: {InputLimits.Shorten(rejection.Message, 300)}");
                     break;
