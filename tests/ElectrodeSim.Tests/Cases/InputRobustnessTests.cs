@@ -258,6 +258,10 @@ public sealed class InputRobustnessTests : IClassFixture<CaseDirectory>
         string path = Path.Combine(_directory.Path, "bom.yaml");
         File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(CaseText.Valid)]);
         Assert.Equal("SiO@C-l test", CaseFile.Load(path).Definition.Name);
+        // The offset of a bad byte counts the mark: it is an offset into the file.
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "name: caf"u8, 0xE9, .. "\n"u8]);
+        var error = Assert.Single(Assert.Throws<CaseValidationException>(() => CaseFile.Load(path)).Errors);
+        Assert.Equal("byte 0xE9 at byte offset 12", error.Value);
     }
 
     // ---- 6. long values are shortened ----
