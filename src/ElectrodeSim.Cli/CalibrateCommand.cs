@@ -10,11 +10,26 @@ public static class CalibrateCommand
     {
         CalibrationSpec spec;
         try { spec = CalibrationSpec.Load(specFile.FullName); }
-        catch (Exception e) when (e is InvalidDataException or YamlDotNet.Core.YamlException or FileNotFoundException)
+        catch (CaseValidationException e)
+        {
+            RunCommand.ReportInvalid(e, "calibration spec");
+            return RunCommand.BadInput;
+        }
+        catch (FileNotFoundException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return RunCommand.BadInput;
         }
+        // A case that is invalid as written is bad input, not a trial value gone wrong: check them all first.
+        int status = RunCommand.Ok;
+        foreach (var name in spec.Cases)
+        {
+            string path = Path.Combine(specFile.DirectoryName!, name);
+            try { RunCommand.ReportWarnings(name, CaseBuilder.Build(CaseFile.Load(path)).Warnings); }
+            catch (CaseValidationException e) { RunCommand.ReportInvalid(e); status = RunCommand.BadInput; }
+            catch (FileNotFoundException e) { Console.Error.WriteLine($"error: {e.Message}"); status = RunCommand.BadInput; }
+        }
+        if (status != RunCommand.Ok) return status;
         var calibrator = new Calibrator(spec, specFile.DirectoryName!) { Log = verbose ? Console.Out.WriteLine : null };
         console.WriteLine($"calibrating {spec.Parameters.Count} parameter(s) to {spec.Targets.Count} target(s) over {spec.Cases.Count} case(s)...");
         CalibrationResult result;

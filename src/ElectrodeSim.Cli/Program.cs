@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using ElectrodeSim;
 using ElectrodeSim.Cases;
 using ElectrodeSim.Cli;
@@ -19,6 +20,7 @@ var caseArgument = new Argument<FileInfo[]>("case") { Description = "One or more
 var outOption = new Option<DirectoryInfo>("--out", "-o") { Description = "Directory for the result files (CASE.h5); created if missing", DefaultValueFactory = _ => new DirectoryInfo("results") };
 var noOutputOption = new Option<bool>("--no-output") { Description = "Solve only; write no HDF5 file" };
 var plotAfterRunOption = new Option<bool>("--plot") { Description = "Draw each result's figures (PNG) next to it, and the overlaid voltage curves when several cases run" };
+caseArgument.Validators.Add(RejectOptionLikeTokens);
 var run = new Command("run", "Validate and run case files; print a one-line summary per case and write RESULT.h5 to --out.\n" +
                              "A run that fails leaves CASE.failed.h5 with the reason; a run in progress holds CASE.h5.lock and writes .CASE.h5.PID.RANDOM.partial.\n" +
                              "Ctrl-C (SIGINT) or SIGTERM stops the run at its next step (exit 130 / 143).")
@@ -36,12 +38,14 @@ root.Subcommands.Add(check);
 // bench
 var benchRepeats = new Option<int>("--repeat", "-n") { Description = "Timed repetitions after warm-up", DefaultValueFactory = _ => 20 };
 var benchCase = new Argument<FileInfo>("case") { Description = "Case file to time (default cases/sio-c-l.yaml)", Arity = ArgumentArity.ZeroOrOne };
+benchCase.Validators.Add(RejectOptionLikeTokens);
 var bench = new Command("bench", "Time one run of a case (no output file) after warm-up, single thread; prints min/median wall time and the unknown count.") { benchCase, benchRepeats };
 bench.SetAction(parse => RunCommand.Bench(console, parse.GetValue(benchCase)?.FullName ?? "cases/sio-c-l.yaml", parse.GetValue(benchRepeats)));
 root.Subcommands.Add(bench);
 
 // calibrate
 var specArgument = new Argument<FileInfo>("spec") { Description = "Calibration spec (YAML), e.g. cases/calibration/sio-c.yaml" };
+specArgument.Validators.Add(RejectOptionLikeTokens);
 var writeOption = new Option<bool>("--write") { Description = "Write the calibrated values into the case files (only the value tokens change)" };
 var verboseOption = new Option<bool>("--verbose", "-v") { Description = "Print every trial point" };
 var calibrate = new Command("calibrate", "Fit case parameters to target results (capacities, voltage gaps) by bounded Levenberg-Marquardt, as the spec file says.")
@@ -58,4 +62,35 @@ root.Subcommands.Add(ReportCommand.Create(console));
 // validate
 root.Subcommands.Add(ValidateCommand.Create(console));
 
-return root.Parse(args).Invoke();
+// A usage error (unknown option, missing argument) is bad input: exit 2 with the errors and the command's usage line,
+// before anything runs.
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0) return UsageError(parse);
+return parse.Invoke();
+
+static int UsageError(ParseResult parse)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    var command = parse.CommandResult.Command;
+    string name = command is RootCommand ? "electrodesim" : $"electrodesim {command.Name}";
+    var words = new List<string> { name };
+    if (command.Subcommands.Count > 0) words.Add("<command>");
+    foreach (var argument in command.Arguments.Where(a => !a.Hidden))
+    {
+        string label = $"<{argument.Name}>" + (argument.Arity.MaximumNumberOfValues > 1 ? "..." : "");
+        words.Add(argument.Arity.MinimumNumberOfValues == 0 ? $"[{label}]" : label);
+    }
+    words.Add("[options]");
+    Console.Error.WriteLine("usage: " + string.Join(" ", words));
+    Console.Error.WriteLine($"Run '{name} --help' for the options.");
+    return RunCommand.BadInput;
+}
+
+// An argument takes any token, so an option the command does not have would be read as a file name
+// ("case file not found: --set"); name it as the unknown option it is.
+static void RejectOptionLikeTokens(ArgumentResult result)
+{
+    foreach (var token in result.Tokens)
+        if (token.Value.Length > 1 && token.Value[0] == '-')
+            result.AddError($"unknown option '{InputLimits.Shorten(token.Value)}' (a file whose name starts with '-' is written ./{InputLimits.Shorten(token.Value)})");
+}

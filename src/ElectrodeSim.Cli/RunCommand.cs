@@ -17,7 +17,12 @@ public static class RunCommand
         int status = Ok;
         foreach (var file in cases)
         {
-            try { setups.Add((file, CaseBuilder.Build(CaseFile.Load(file.FullName)))); }
+            try
+            {
+                var setup = CaseBuilder.Build(CaseFile.Load(file.FullName));
+                ReportWarnings(file.Name, setup.Warnings);
+                setups.Add((file, setup));
+            }
             catch (CaseValidationException e) { ReportInvalid(e); status = BadInput; }
             catch (FileNotFoundException e) { Console.Error.WriteLine($"error: {e.Message}"); status = BadInput; }
         }
@@ -114,7 +119,9 @@ public static class RunCommand
             try
             {
                 var setup = CaseBuilder.Build(CaseFile.Load(file.FullName));
-                console.WriteLine($"{file.Name}: valid ({setup.Name}, {setup.Protocol.Steps.Count} protocol step(s))");
+                ReportWarnings(file.Name, setup.Warnings);
+                console.WriteLine($"{file.Name}: valid ({setup.Name}, {setup.Protocol.Steps.Count} protocol step(s)" +
+                                  (setup.Warnings.Count > 0 ? $", {setup.Warnings.Count} warning(s))" : ")"));
             }
             catch (CaseValidationException e) { ReportInvalid(e); status = BadInput; }
             catch (FileNotFoundException e) { Console.Error.WriteLine($"error: {e.Message}"); status = BadInput; }
@@ -127,6 +134,7 @@ public static class RunCommand
         SimulationSetup setup;
         try { setup = CaseBuilder.Build(CaseFile.Load(casePath)); }
         catch (CaseValidationException e) { ReportInvalid(e); return BadInput; }
+        catch (FileNotFoundException e) { Console.Error.WriteLine($"error: {e.Message}"); return BadInput; }
         for (int w = 0; w < 30; w++) Simulator.Run(setup);
         var times = new List<double>();
         RunResult? last = null;
@@ -142,9 +150,24 @@ public static class RunCommand
         return Ok;
     }
 
-    private static void ReportInvalid(CaseValidationException e)
+    /// <summary>Every problem of an input file, one per line, on stderr.</summary>
+    internal static void ReportInvalid(CaseValidationException e, string what = "case")
     {
-        Console.Error.WriteLine($"error: {e.SourceName} is not a valid case:");
-        foreach (var error in e.Errors) Console.Error.WriteLine(error.Line is { } line ? $"  {error} (line {line}, column {error.Column})" : $"  {error}");
+        Console.Error.WriteLine($"error: {e.SourceName} is not a valid {what}:");
+        foreach (var error in e.Errors) Console.Error.WriteLine($"  {Located(error)}");
+        ReportWarnings(e.SourceName, e.Warnings);
     }
+
+    /// <summary>Findings that do not stop a case (stale provenance notes), as <c>warning: FILE: …</c> on stderr.</summary>
+    internal static void ReportWarnings(string source, IReadOnlyList<CaseError> warnings)
+    {
+        foreach (var warning in warnings) Console.Error.WriteLine($"warning: {source}: {Located(warning)}");
+    }
+
+    private static string Located(CaseError error) => error switch
+    {
+        { Line: { } line, Column: { } column } => $"{error} (line {line}, column {column})",
+        { Line: { } line } => $"{error} (line {line})",
+        _ => error.ToString(),
+    };
 }

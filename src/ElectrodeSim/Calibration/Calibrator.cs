@@ -18,7 +18,7 @@ public sealed record CalibrationResult(
 /// </summary>
 public sealed class Calibrator(CalibrationSpec spec, string specDirectory)
 {
-    private readonly Dictionary<string, string> _texts = spec.Cases.ToDictionary(c => c, c => File.ReadAllText(Path.Combine(specDirectory, c)));
+    private readonly Dictionary<string, string> _texts = spec.Cases.ToDictionary(c => c, c => InputFiles.ReadText(Path.Combine(specDirectory, c), InputLimits.MaxCaseBytes));
     private int _evaluations;
 
     public Action<string>? Log { get; init; }

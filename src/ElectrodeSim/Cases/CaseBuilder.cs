@@ -42,7 +42,7 @@ public static class CaseBuilder
     /// <summary>Validates (throwing <see cref="CaseValidationException"/> with every problem) and builds.</summary>
     public static SimulationSetup Build(CaseDocument document)
     {
-        CaseValidator.Validate(document);
+        var warnings = CaseValidator.Validate(document);
         var c = document.Definition;
         bool full = c.Cell!.Type == CaseValidator.FullCell;
         IReadOnlyList<ElectrodeParameters> electrodes = full
@@ -99,8 +99,9 @@ public static class CaseBuilder
                 EveryNSteps = c.Output?.EveryNSteps ?? 1,
             },
             CaseText = document.Text,
-            ProvenanceJson = ProvenanceJson(c.Provenance, document.ParameterSet),
+            ProvenanceJson = ProvenanceJson(c.Provenance, document.ParameterSet, warnings),
             ParameterNotes = new Dictionary<string, string>(c.Provenance?.Notes ?? [], StringComparer.Ordinal),
+            Warnings = warnings,
         };
     }
 
@@ -177,11 +178,12 @@ public static class CaseBuilder
         return settings;
     }
 
-    /// <summary>The provenance section as JSON, with the parameter set (name, version) it was laid over.</summary>
-    private static string ProvenanceJson(ProvenanceSection? provenance, ParameterSet? set)
+    /// <summary>The provenance section as JSON, with the parameter set (name, version) it was laid over and the validator's warnings.</summary>
+    private static string ProvenanceJson(ProvenanceSection? provenance, ParameterSet? set, IReadOnlyList<CaseError> warnings)
     {
         var node = JsonSerializer.SerializeToNode(provenance ?? new ProvenanceSection(), ProvenanceJsonOptions)!.AsObject();
         if (set != null) node["parameter_set"] = set.Label;
+        if (warnings.Count > 0) node["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)JsonValue.Create(w.ToString())).ToArray());
         return node.ToJsonString(ProvenanceJsonOptions);
     }
 

@@ -63,7 +63,7 @@ public sealed record ProvenanceSection
     public string? Version { get; init; }
     /// <summary>
     /// Key path → note, e.g. <c>electrode.kinetics.exchange_current_prefactor_A_m2: "calibrated: …"</c>.
-    /// Every key must be a key path present in the case file.
+    /// A note for a key path the case does not set is a warning (the note is kept); an empty note is an error.
     /// </summary>
     public Dictionary<string, string>? Notes { get; init; }
 }
@@ -197,7 +197,11 @@ public sealed record OcpSection
 {
     /// <summary>Name of a closed-form U(θ): see <see cref="OcpFunctions.Names"/>.</summary>
     public string? Function { get; init; }
-    /// <summary>Path of a CSV with θ [1], U [V] columns and strictly increasing θ, relative to the case file.</summary>
+    /// <summary>
+    /// Path of a θ,U table relative to the case file: a regular UTF-8 file of at most 16 MiB
+    /// (<see cref="InputLimits.MaxTableBytes"/>), CSV with '#' comments and an optional header, θ [1] in [0, 1]
+    /// strictly increasing and U [V] in the first two columns, finite, at least two rows (<see cref="ElectrodeSim.Materials.OcpTable"/>).
+    /// </summary>
     public string? Table { get; init; }
     /// <summary>Parameters of <c>sio_stand_in</c> (and only of it).</summary>
     public SiOStandInSection? Parameters { get; init; }
@@ -242,7 +246,11 @@ public sealed record ProtocolStepSection
     /// <summary>Held cell voltage [V] (mode voltage).</summary>
     [YamlMember(Alias = "voltage_V", ApplyNamingConventions = false)]
     public double? VoltageV { get; init; }
-    /// <summary>Longest duration of the step [s], &gt; 0; default unlimited (then a stop condition is required).</summary>
+    /// <summary>
+    /// Longest duration of the step [s], in (0, 1e8] (<see cref="CaseValidator.MaxStepDuration"/>, about 3 years).
+    /// Optional: without it the step has no time limit of its own and ends only at one of its stop
+    /// conditions, so a step needs at least one of the two.
+    /// </summary>
     public double? MaxDurationS { get; init; }
     /// <summary>Conditions that end the step early.</summary>
     public StopSection? Stop { get; init; }

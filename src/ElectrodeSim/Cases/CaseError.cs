@@ -3,10 +3,18 @@ namespace ElectrodeSim.Cases;
 /// <summary>
 /// One problem in a case file: the key path, the value as written and what is accepted, read
 /// as <c>electrode.thickness_um: -3 is not &gt; 0</c>, or <c>electrode.kinetics: missing (…)</c>
-/// for a key that is required but absent.
+/// for a key that is required but absent. A long path or value is kept shortened
+/// (<see cref="InputLimits.Shorten"/>): the message says how long it was instead of echoing it.
 /// </summary>
 public sealed record CaseError(string Path, string Value, string Accepted)
 {
+    /// <summary>The key path (<c>protocol[0].stop.voltage_below_V</c>), <c>(document)</c> or <c>(file)</c>.</summary>
+    public string Path { get; init; } = InputLimits.Shorten(Path, InputLimits.MaxPathShown);
+    /// <summary>The value as written (each value cut to <see cref="InputLimits.MaxValueShown"/> characters where it is quoted, the whole to <see cref="InputLimits.MaxMessageValue"/>).</summary>
+    public string Value { get; init; } = InputLimits.Shorten(Value, InputLimits.MaxMessageValue);
+    /// <summary>What is accepted (a range with its unit, a list of names, a kind of value).</summary>
+    public string Accepted { get; init; } = InputLimits.Shorten(Accepted, 4 * InputLimits.MaxPathShown);
+
     /// <summary>True when the key is absent; <see cref="Accepted"/> then says what is needed.</summary>
     public bool IsMissing { get; init; }
     /// <summary>Line of the offending node in the case text (1-based), or of the nearest enclosing key for a missing one.</summary>
@@ -16,6 +24,9 @@ public sealed record CaseError(string Path, string Value, string Accepted)
 
     /// <summary>A required key (or one of a set of alternatives) that is absent.</summary>
     public static CaseError Missing(string path, string what) => new(path, "", what) { IsMissing = true };
+
+    /// <summary>A file (a case, a table, a spec) that cannot be read, for the path key <c>(file)</c> or the key that names it.</summary>
+    public static CaseError OfFile(string path, InputFileException e) => new(path, e.Problem, e.Accepted) { Line = e.Line };
 
     public override string ToString() => IsMissing ? $"{Path}: missing ({Accepted})" : $"{Path}: {Value} is not {Accepted}";
 }
@@ -34,10 +45,12 @@ public sealed class CaseValidationException : Exception
     /// <summary>File name or other label of the case text.</summary>
     public string SourceName { get; }
     public IReadOnlyList<CaseError> Errors { get; }
+    /// <summary>Findings that would not have stopped the case on their own (stale provenance notes).</summary>
+    public IReadOnlyList<CaseError> Warnings { get; init; } = [];
 
     private static string Format(string sourceName, IReadOnlyList<CaseError> errors)
     {
-        static string Line(CaseError e) => e.Line is { } line ? $"{e} (line {line}, column {e.Column})" : e.ToString();
+        static string Line(CaseError e) => e.Line is { } line ? (e.Column is { } column ? $"{e} (line {line}, column {column})" : $"{e} (line {line})") : e.ToString();
         return errors.Count == 1
             ? $"{sourceName}: {Line(errors[0])}"
             : $"{sourceName}: {errors.Count} problems{Environment.NewLine}" + string.Join(Environment.NewLine, errors.Select(e => "  " + Line(e)));

@@ -19,62 +19,130 @@ public static class CaseFile
         .WithDuplicateKeyChecking()
         .Build();
 
+    /// <summary>Label of errors that concern the file as a whole (its type, size or encoding), not a key.</summary>
+    public const string FileLabel = "(file)";
+
     /// <summary>
     /// Reads and parses a case file; relative paths in it are resolved against its directory.
-    /// A file that does not exist raises <see cref="FileNotFoundException"/>, not a validation error.
+    /// A file that does not exist raises <see cref="FileNotFoundException"/>, not a validation error;
+    /// one that is not a regular file of at most <see cref="InputLimits.MaxCaseBytes"/> of UTF-8 text,
+    /// or a path that is not a path, raises <see cref="CaseValidationException"/> for <c>(file)</c>.
     /// </summary>
-    public static CaseDocument Load(string path)
+    public static CaseDocument Load(string path) =>
+        Parse(ReadInputText(path, InputLimits.MaxCaseBytes, "case file", out string full), Path.GetFileName(full), Path.GetDirectoryName(full)!);
+
+    /// <summary>
+    /// The text of an input file read with the limits of <see cref="InputFiles"/>; problems are reported as
+    /// <see cref="CaseValidationException"/> for <c>(file)</c> (a missing file as <see cref="FileNotFoundException"/>
+    /// saying "<paramref name="what"/> not found").
+    /// </summary>
+    internal static string ReadInputText(string path, long maxBytes, string what, out string fullPath)
     {
-        string full = Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"case file not found: {full}", full);
-        return Parse(File.ReadAllText(full), Path.GetFileName(full), Path.GetDirectoryName(full)!);
+        if (InputFiles.PathProblem(path) is { } problem)
+            throw new CaseValidationException(InputLimits.Shorten(path ?? "", InputLimits.MaxPathShown), [new CaseError(FileLabel, problem, $"the path of a {what}")]);
+        fullPath = Path.GetFullPath(path);
+        try
+        {
+            return InputFiles.ReadText(fullPath, maxBytes);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new FileNotFoundException($"{what} not found: {fullPath}", fullPath);
+        }
+        catch (InputFileException e)
+        {
+            // Named by the path as given: "/dev/zero", not "zero".
+            throw new CaseValidationException(InputLimits.Shorten(path, InputLimits.MaxPathShown), [CaseError.OfFile(FileLabel, e)], e);
+        }
     }
 
-    /// <summary>Parses case text. <paramref name="sourceName"/> labels errors; <paramref name="baseDirectory"/> anchors relative paths.</summary>
+    /// <summary>
+    /// Parses case text. <paramref name="sourceName"/> labels errors; <paramref name="baseDirectory"/> anchors relative paths.
+    /// Every problem is reported at once: unknown keys, values of the wrong kind and repeated keys are
+    /// found against the schema first, and the values that could be read are then validated
+    /// (<see cref="CaseValidator"/>) so that the one exception lists all of them. A text that passes is
+    /// returned unvalidated (<see cref="CaseBuilder.Build"/> validates it).
+    /// </summary>
     public static CaseDocument Parse(string yamlText, string sourceName, string baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(yamlText);
-        if (!YamlNodeIndex.TryBuild(yamlText, out var index, out var syntaxError, out var lastPath))
+        var errors = new List<CaseError>();
+        var definition = Read<CaseDefinition>(yamlText, sourceName, "a case", RequiredSections, errors, out var index, out var check);
+
+        // A parameter set supplies every key the case does not write: the case text (without the nodes
+        // that did not fit the schema) is laid over the set's and read again.
+        ParameterSet? set = null;
+        if (definition?.ParameterSet is { } reference && (set = ResolveParameterSet(reference, index, errors)) != null)
+        {
+            try
+            {
+                string text = errors.Count == 0 ? yamlText : check.ReadableText();
+                definition = Deserializer.Deserialize<CaseDefinition>(ParameterSets.Overlay(set, text));
+            }
+            catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
+            {
+                errors.Add(new CaseError(Document, "a case that cannot be laid over " + set.Label, $"readable ({Reason(e)})"));
+                definition = null;
+            }
+        }
+        var document = definition == null ? null : new CaseDocument(definition, yamlText, sourceName, Path.GetFullPath(baseDirectory), index, set);
+        if (errors.Count == 0) return document!;
+        IReadOnlyList<CaseError> warnings = [];
+        if (document != null)
+        {
+            var (valueErrors, valueWarnings) = CaseValidator.FindAll(document);
+            errors.AddRange(valueErrors.Where(e => !errors.Any(reading => Follows(e, reading))));
+            warnings = valueWarnings;
+        }
+        throw new CaseValidationException(sourceName, errors.OrderBy(e => e.Line ?? int.MaxValue).ToList()) { Warnings = warnings };
+    }
+
+    /// <summary>
+    /// Reads YAML text into a <typeparamref name="T"/> record, adding every reading problem to <paramref name="errors"/>
+    /// and returning what could be read (null when nothing could). A text that is not YAML, is empty or
+    /// is not a mapping cannot be read at all and throws <see cref="CaseValidationException"/> at once.
+    /// Shared by case files and the other inputs read the same way (calibration specs).
+    /// </summary>
+    internal static T? Read<T>(string yamlText, string sourceName, string what, string requiredKeys, List<CaseError> errors, out YamlNodeIndex index, out SchemaCheck check)
+        where T : class
+    {
+        if (!YamlNodeIndex.TryBuild(yamlText, out index, out var syntaxError, out var lastPath))
             throw new CaseValidationException(sourceName, [SyntaxError(yamlText, syntaxError!, lastPath)], syntaxError);
-
         if (index.IsEmpty)
-            throw new CaseValidationException(sourceName, [new CaseError(Document, "an empty file", "a case: a mapping with " + RequiredSections)]);
+            throw new CaseValidationException(sourceName, [new CaseError(Document, "an empty file", $"{what}: a mapping with {requiredKeys}")]);
         if (index.Root!.Kind != YamlNodeKind.Mapping)
-            throw new CaseValidationException(sourceName, [At(new CaseError(Document, index.Root.Display, "a mapping with " + RequiredSections), index.Root.Start)]);
+            throw new CaseValidationException(sourceName, [At(new CaseError(Document, index.Root.Display, "a mapping with " + requiredKeys), index.Root.Start)]);
 
-        var structural = new List<CaseError>();
         if (index.SecondDocument is { } second)
-            structural.Add(At(new CaseError(Document, "a second document (---)", "allowed: one case per file"), second));
-        foreach (var (duplicate, first) in index.Duplicates)
-            structural.Add(At(new CaseError(duplicate.Path, "a repeated key", $"allowed: it is already given on line {first.Start.Line}"), duplicate.Start));
-        if (structural.Count > 0) throw new CaseValidationException(sourceName, structural);
-
-        CaseDefinition definition;
+            errors.Add(At(new CaseError(Document, "a second document (---)", "allowed: one per file"), second));
+        check = SchemaCheck.Run(index, typeof(T), Deserializer);
+        errors.AddRange(check.Errors);
         try
         {
-            definition = Deserializer.Deserialize<CaseDefinition>(yamlText);
+            return Deserializer.Deserialize<T>(check.Readable());
         }
         catch (YamlException e)
         {
-            throw new CaseValidationException(sourceName, [Translate(e, index)], e);
+            errors.Add(Translate(e, index));
+            return null;
         }
-
-        // A parameter set supplies every key the case does not write: the case text is laid over the
-        // set's and read again. Both texts have been read on their own, so the overlay reads too.
-        ParameterSet? set = null;
-        if (definition.ParameterSet is { } reference)
-        {
-            set = ResolveParameterSet(reference, index, sourceName);
-            definition = Deserializer.Deserialize<CaseDefinition>(ParameterSets.Overlay(set, yamlText));
-        }
-        return new CaseDocument(definition, yamlText, sourceName, Path.GetFullPath(baseDirectory), index, set);
     }
+
+    /// <summary>
+    /// Whether a value check's error <paramref name="e"/> only follows from a reading error: it concerns the
+    /// key that could not be read, a key inside it, or (a missing key) the section that lost it.
+    /// </summary>
+    private static bool Follows(CaseError e, CaseError reading) =>
+        e.Path == reading.Path || IsUnder(e.Path, reading.Path) || (e.IsMissing && IsUnder(reading.Path, e.Path));
+
+    private static bool IsUnder(string path, string ancestor) =>
+        path.Length > ancestor.Length && path.StartsWith(ancestor, StringComparison.Ordinal) && path[ancestor.Length] is '.' or '[';
 
     /// <summary>Reads the text of a case or parameter set into records without validating values.</summary>
     internal static CaseDefinition Deserialize(string yamlText) => Deserializer.Deserialize<CaseDefinition>(yamlText);
 
-    /// <summary>The set a case names as <c>NAME</c> or <c>NAME@VERSION</c>; a name or version that does not exist stops the reading.</summary>
-    private static ParameterSet ResolveParameterSet(string reference, YamlNodeIndex index, string sourceName)
+    /// <summary>The set a case names as <c>NAME</c> or <c>NAME@VERSION</c>; a name or version that does not exist is an error (and null).</summary>
+    private static ParameterSet? ResolveParameterSet(string reference, YamlNodeIndex index, List<CaseError> errors)
     {
         const string path = "parameter_set";
         int at = reference.IndexOf('@');
@@ -86,24 +154,31 @@ public static class CaseFile
         if (set == null)
         {
             string hint = Closest(name, ParameterSets.Names) is { } near ? $" (did you mean {near}?)" : "";
-            throw new CaseValidationException(sourceName, [Located(new CaseError(path, reference, $"one of {string.Join(", ", ParameterSets.Names)}{hint}"))]);
+            errors.Add(Located(new CaseError(path, reference, $"one of {string.Join(", ", ParameterSets.Names)}{hint}")));
+            return null;
         }
         if (version != null && version != set.Version)
-            throw new CaseValidationException(sourceName, [Located(new CaseError(path, reference, $"an available version: {set.Label}"))]);
+        {
+            errors.Add(Located(new CaseError(path, reference, $"an available version: {set.Label}")));
+            return null;
+        }
         return set;
     }
 
-    private static string RequiredSections => "name, cell, electrolyte, separator, electrode and protocol";
+    private const string RequiredSections = "name, cell, electrolyte, separator, electrode and protocol";
 
     private static CaseError At(CaseError error, Mark mark) => error with { Line = (int)mark.Line, Column = (int)mark.Column };
 
     private static CaseError SyntaxError(string text, YamlException e, string lastPath)
     {
+        if (e is NestingTooDeepException deep)
+            return At(new CaseError(deep.Path.Length == 0 ? Document : deep.Path, $"a value nested more than {InputLimits.MaxNestingDepth} levels deep",
+                $"allowed: at most {InputLimits.MaxNestingDepth} levels of nested mappings and sequences (a case needs about 6)"), e.Start);
         var lines = text.Split('\n');
         int line = (int)Math.Clamp(e.Start.Line, 1, lines.Length);
         while (line > 1 && string.IsNullOrWhiteSpace(lines[line - 1])) line--;
         string path = PathOfLine(lines, line) ?? (lastPath.Length > 0 ? lastPath : Document);
-        return At(new CaseError(path, $"'{lines[line - 1].Trim()}'", $"valid YAML ({e.Message.TrimEnd('.')})"), e.Start);
+        return At(new CaseError(path, $"'{InputLimits.Shorten(lines[line - 1].Trim())}'", $"valid YAML ({e.Message.TrimEnd('.')})"), e.Start);
     }
 
     /// <summary>A block-mapping key at the start of a line, with its indentation and any sequence dash: <c>"    - label:"</c>.</summary>
@@ -156,7 +231,7 @@ public static class CaseFile
         return At(new CaseError(node.Path, node.Display, accepted), node.Start);
     }
 
-    private static string Reason(YamlException e) => (e.InnerException?.Message ?? e.Message).TrimEnd('.');
+    private static string Reason(Exception e) => (e.InnerException?.Message ?? e.Message).TrimEnd('.');
 
     /// <summary>The accepted key nearest to a misspelt one (case-insensitive edit distance at most a third of its length), or null.</summary>
     internal static string? Closest(string word, IEnumerable<string> candidates)

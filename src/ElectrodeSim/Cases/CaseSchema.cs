@@ -93,10 +93,12 @@ public static class CaseSchema
         return t.Name;
     }
 
-    /// <summary>Whether a type is one of the case section records (a YAML mapping with fixed keys).</summary>
+    /// <summary>
+    /// Whether a type is a record read from a YAML mapping with fixed keys: a case section, or a record of
+    /// another input read the same way (a calibration spec and its entries).
+    /// </summary>
     public static bool IsSection(Type type) =>
-        type == typeof(CaseDefinition)
-        || (type.IsClass && type.Namespace == typeof(CaseDefinition).Namespace && type.Name.EndsWith("Section", StringComparison.Ordinal));
+        type.IsClass && type != typeof(string) && !type.IsGenericType && type.Assembly == typeof(CaseDefinition).Assembly;
 
     /// <summary>Whether values of this type are YAML mappings (a section or a dictionary).</summary>
     public static bool IsMapping(Type type) => IsSection(type) || DictionaryValueType(type) != null;

@@ -26,23 +26,45 @@ public static class CaseValidator
     public static IReadOnlyList<string> FaceAverages { get; } = ["harmonic", "arithmetic"];
     /// <summary>Upper bound of activation energies [J/mol]: 200 kJ/mol, far above any Li-ion process; larger values are unit slips.</summary>
     public const double MaxActivationEnergy = 200_000;
+    /// <summary>
+    /// Longest step [s]: 1e8 s, about 3.2 years, far beyond any test protocol; a larger value (1e300, .inf)
+    /// is a slip, not a duration. A step without <c>max_duration_s</c> has no time limit of its own and ends at its stop condition.
+    /// </summary>
+    public const double MaxStepDuration = 1e8;
+    private const string MaxStepDurationAccepted = "in (0, 1e8] s (a finite duration of at most about 3 years; leave it out to end the step only at its stop condition)";
     /// <summary>Accepted range of mesh cell counts.</summary>
     public const int MinCells = 1, MaxCells = 2000;
 
-    /// <summary>Throws <see cref="CaseValidationException"/> listing every problem, if there is any.</summary>
-    public static void Validate(CaseDocument document)
+    /// <summary>
+    /// Throws <see cref="CaseValidationException"/> listing every problem, if there is any; otherwise returns the
+    /// warnings: findings that do not stop the case (a provenance note for a key the case does not set).
+    /// </summary>
+    public static IReadOnlyList<CaseError> Validate(CaseDocument document)
     {
-        var errors = FindErrors(document);
-        if (errors.Count > 0) throw new CaseValidationException(document.SourceName, errors);
+        var checks = new Checks(document);
+        var errors = checks.Run();
+        if (errors.Count > 0) throw new CaseValidationException(document.SourceName, errors) { Warnings = checks.Warnings };
+        return checks.Warnings;
     }
 
     /// <summary>Every problem in the case; empty when it can be built.</summary>
     public static IReadOnlyList<CaseError> FindErrors(CaseDocument document) => new Checks(document).Run();
 
+    /// <summary>The errors (as <see cref="FindErrors"/>) and the warnings (see <see cref="Validate"/>) of a case.</summary>
+    public static (IReadOnlyList<CaseError> Errors, IReadOnlyList<CaseError> Warnings) FindAll(CaseDocument document)
+    {
+        var checks = new Checks(document);
+        var errors = checks.Run();
+        return (errors, checks.Warnings);
+    }
+
     private sealed class Checks(CaseDocument document)
     {
         private readonly List<CaseError> _errors = [];
+        private readonly List<CaseError> _warnings = [];
         private readonly CaseDefinition _case = document.Definition;
+
+        public IReadOnlyList<CaseError> Warnings => _warnings;
 
         public IReadOnlyList<CaseError> Run()
         {
@@ -244,18 +266,21 @@ public static class CaseValidator
             if (function && !OcpFunctions.Names.Contains(ocp.Function))
                 Fail(path + ".function", ocp.Function!, "one of " + string.Join(", ", OcpFunctions.Names));
 
+            IOpenCircuitPotential? curve = null;
             if (table)
             {
-                string full = document.ResolvePath(ocp.Table!);
-                if (!File.Exists(full))
-                    Fail(path + ".table", ocp.Table!, $"an existing file (looked for {full})");
-                else
+                try { curve = OcpFunctions.ReadTable(ocp.Table!, document); }
+                catch (FileNotFoundException e)
                 {
-                    try { TabulatedOcp.FromCsv(full); }
-                    catch (Exception ex) when (ex is ArgumentException or FormatException or IOException)
-                    {
-                        Fail(path + ".table", ocp.Table!, $"a θ,U table with at least two rows and strictly increasing θ ({ex.Message.TrimEnd('.')})");
-                    }
+                    Fail(path + ".table", ocp.Table!, $"an existing file (looked for {e.FileName})");
+                }
+                catch (InputFileException e)
+                {
+                    Fail(path + ".table", ocp.Table!, $"{e.Accepted} (it is {e.Problem})");
+                }
+                catch (OcpTableException e)
+                {
+                    Fail(path + ".table", ocp.Table!, $"a θ,U table ({e.Message})");
                 }
             }
 
@@ -264,6 +289,7 @@ public static class CaseValidator
                 Fail(path + ".parameters", "a mapping", $"accepted with {(table ? "a table" : "function: " + ocp.Function)}: only function: {OcpFunctions.SiOStandIn} takes parameters");
 
             if (_errors.Count > before) return null;
+            if (curve != null) return curve;
             try { return OcpFunctions.Create(ocp, document); }
             catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or KeyNotFoundException)
             {
@@ -339,8 +365,8 @@ public static class CaseValidator
                 else if (mode != null && step.VoltageV is { } v)
                     Fail(p + ".voltage_V", Text(p + ".voltage_V", v), $"accepted in a {mode} step: only mode voltage takes voltage_V");
 
-                if (step.MaxDurationS is { } duration && !(duration > 0))
-                    Fail(p + ".max_duration_s", Text(p + ".max_duration_s", duration), "> 0");
+                if (step.MaxDurationS is { } duration && !(duration > 0 && duration <= MaxStepDuration))
+                    Fail(p + ".max_duration_s", Text(p + ".max_duration_s", duration), MaxStepDurationAccepted);
 
                 var stop = step.Stop;
                 Finite(stop?.VoltageBelowV, p + ".stop.voltage_below_V");
@@ -353,7 +379,7 @@ public static class CaseValidator
                     Fail(p + ".stop.voltage_below_V", Text(p + ".stop.voltage_below_V", below),
                         $"< stop.voltage_above_V ({Text(p + ".stop.voltage_above_V", above)}): the step would end at once");
 
-                bool ends = (step.MaxDurationS is { } d && double.IsFinite(d))
+                bool ends = step.MaxDurationS != null
                     || stop?.VoltageBelowV != null || stop?.VoltageAboveV != null || stop?.CurrentBelowAM2 != null;
                 if (!ends)
                     Missing(p, "a finite max_duration_s or a stop condition (stop.voltage_below_V, stop.voltage_above_V, stop.current_below_A_m2): the step would never end");
@@ -430,10 +456,11 @@ public static class CaseValidator
             foreach (var (key, note) in notes)
             {
                 string locate = "provenance.notes." + key;
+                // A note that outlived its key (the case switched to ocp.table, say) misleads but does not stop the run.
                 if (!present.Contains(key))
                 {
                     string hint = CaseFile.Closest(key, present) is { } near ? $"; did you mean {near}?" : "";
-                    Fail("provenance.notes", $"'{key}'", $"a key path present in this case (such as electrode.thickness_um or protocol[0].current_density_mA_cm2){hint}", locate, keyNode: true);
+                    Warn("provenance.notes", $"'{key}'", $"a key path present in this case (the note refers to no value of the case{hint})", locate);
                 }
                 if (string.IsNullOrWhiteSpace(note))
                     Fail(locate, "an empty note", "a note such as \"rebuilt: …\" or \"calibrated: …\"");
@@ -449,6 +476,12 @@ public static class CaseValidator
             // A value the case inherits from its parameter set says so: the user looks for it in the set, not the file.
             if (document.IsFromParameterSet(at)) value += $" (from parameter set {document.ParameterSet!.Label})";
             _errors.Add(new CaseError(path, value, accepted) { Line = (int?)node?.Start.Line, Column = (int?)node?.Start.Column });
+        }
+
+        private void Warn(string path, string value, string accepted, string locate)
+        {
+            var node = document.Index.KeyAt(locate) ?? document.Index.NearestPresent(locate);
+            _warnings.Add(new CaseError(path, value, accepted) { Line = (int?)node?.Start.Line, Column = (int?)node?.Start.Column });
         }
 
         private void Missing(string path, string what)
@@ -530,7 +563,7 @@ public static class CaseValidator
         private static string Unit(string unit) => unit.Length == 0 ? "" : " " + unit;
 
         /// <summary>The value as the user wrote it, else formatted.</summary>
-        private string Text(string path, double value) => document.TextAt(path) ?? Format(value);
+        private string Text(string path, double value) => document.TextAt(path) is { } text ? InputLimits.Shorten(text) : Format(value);
 
         private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
     }

@@ -27,12 +27,25 @@ public static class OcpFunctions
     public const double DefaultStandInEndPotential = 0.01;
 
     /// <summary>
+    /// The θ,U table at <paramref name="table"/> (relative to the case file), read as a regular file of at most
+    /// <see cref="InputLimits.MaxTableBytes"/>. Throws <see cref="FileNotFoundException"/>, <see cref="InputFileException"/>
+    /// (not a path, not a regular file, too large, not UTF-8) or <see cref="OcpTableException"/> (a bad row or cell).
+    /// </summary>
+    public static TabulatedOcp ReadTable(string table, CaseDocument document)
+    {
+        if (InputFiles.PathProblem(table) is { } problem) throw new InputFileException(table, problem, "the path of a θ,U table (CSV)");
+        string full = document.ResolvePath(table);
+        string text = InputFiles.ReadText(full, InputLimits.MaxTableBytes);
+        return OcpTable.Parse(text, Path.GetFileName(full), Path.GetFileNameWithoutExtension(full));
+    }
+
+    /// <summary>
     /// The curve an OCP section describes. Assumes the section has passed
     /// <see cref="CaseValidator"/>: exactly one of function / table, stand-in parameters present.
     /// </summary>
     public static IOpenCircuitPotential Create(OcpSection ocp, CaseDocument document)
     {
-        if (ocp.Table is { } table) return TabulatedOcp.FromCsv(document.ResolvePath(table));
+        if (ocp.Table is { } table) return ReadTable(table, document);
         return ocp.Function switch
         {
             SiOStandIn => new SiOStandInOcp(

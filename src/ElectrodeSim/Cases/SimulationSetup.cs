@@ -32,4 +32,6 @@ public sealed record SimulationSetup
     public required string ProvenanceJson { get; init; }
     /// <summary>Key path → note on how the value was obtained ("rebuilt: …", "calibrated: …").</summary>
     public required IReadOnlyDictionary<string, string> ParameterNotes { get; init; }
+    /// <summary>What the validator found that does not stop the case (stale provenance notes); also in <see cref="ProvenanceJson"/> as <c>warnings</c>.</summary>
+    public IReadOnlyList<CaseError> Warnings { get; init; } = [];
 }

@@ -8,10 +8,11 @@ internal enum YamlNodeKind { Scalar, Mapping, Sequence, Alias }
 /// <summary>One node of the case text: its key path, where it starts and ends, and its text if it is a scalar.</summary>
 internal sealed record YamlNodeEntry(string Path, YamlNodeKind Kind, bool IsKey, int Depth, Mark Start, Mark End, string? Text)
 {
+
     /// <summary>How the node reads in an error message: the scalar as written, else its kind.</summary>
     public string Display => Kind switch
     {
-        YamlNodeKind.Scalar => Text ?? "",
+        YamlNodeKind.Scalar => InputLimits.Shorten(Text ?? ""),
         YamlNodeKind.Mapping => "a mapping",
         YamlNodeKind.Sequence => "a sequence",
         _ => "an alias",
@@ -23,14 +24,18 @@ internal sealed record YamlNodeEntry(string Path, YamlNodeKind Kind, bool IsKey,
 /// from one pass over the parser's events. Deserialiser errors carry only a position; this
 /// index turns the position back into the key path the user wrote. Walking events rather
 /// than a loaded <c>YamlStream</c> has one advantage: when the text is not valid YAML, the
-/// last key read before the parser stopped tells the user where to look.
+/// last key read before the parser stopped tells the user where to look. The events are kept
+/// (<see cref="Events"/>) so that the text can be checked against a schema and deserialised
+/// without the nodes that do not fit it.
+/// The walk is recursive, so nesting is bounded (<see cref="InputLimits.MaxNestingDepth"/>) before
+/// anything else reads the text: YamlDotNet's deserialiser and representation model recurse too.
 /// </summary>
 internal sealed class YamlNodeIndex
 {
     private readonly List<YamlNodeEntry> _entries = [];
+    private readonly List<ParsingEvent> _events = [];
     private readonly Dictionary<string, YamlNodeEntry> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, YamlNodeEntry> _keys = new(StringComparer.Ordinal);
-    private readonly List<(YamlNodeEntry Duplicate, YamlNodeEntry First)> _duplicates = [];
     private string _lastPath = "";
     private Mark _lastMark = Mark.Empty;
 
@@ -40,10 +45,11 @@ internal sealed class YamlNodeIndex
     public YamlNodeEntry? Root { get; private set; }
     /// <summary>Start of a second document, if the text holds more than one.</summary>
     public Mark? SecondDocument { get; private set; }
-    /// <summary>Keys that appear twice in one mapping, with their first occurrence.</summary>
-    public IReadOnlyList<(YamlNodeEntry Duplicate, YamlNodeEntry First)> Duplicates => _duplicates;
     /// <summary>Every key path and sequence item path in the text, in reading order.</summary>
     public IEnumerable<string> Paths => _entries.Where(e => e.Path.Length > 0).Select(e => e.Path).Distinct();
+
+    /// <summary>The parser events of the first document, from <c>StreamStart</c> to its <c>DocumentEnd</c>.</summary>
+    public IReadOnlyList<ParsingEvent> Events => _events;
 
     public bool IsEmpty => Root == null || (Root.Kind == YamlNodeKind.Scalar && string.IsNullOrWhiteSpace(Root.Text));
 
@@ -52,7 +58,7 @@ internal sealed class YamlNodeIndex
     {
         index = new YamlNodeIndex();
         syntaxError = null;
-        var parser = new Parser(new StringReader(text));
+        var parser = new RecordingParser(new Parser(new StringReader(text)), index._events);
         try
         {
             parser.Consume<StreamStart>();
@@ -61,12 +67,21 @@ internal sealed class YamlNodeIndex
                 parser.Consume<DocumentStart>();
                 index.Root = index.Read(parser, "", 0);
                 parser.Consume<DocumentEnd>();
-                if (parser.TryConsume<DocumentStart>(out var second)) index.SecondDocument = second.Start;
+                if (parser.TryConsume<DocumentStart>(out var second))
+                {
+                    index.SecondDocument = second.Start;
+                    index._events.RemoveRange(index._events.Count - 1, 1);
+                }
             }
         }
         catch (YamlException e)
         {
             syntaxError = e;
+        }
+        catch (InsufficientExecutionStackException e)
+        {
+            // Never reached while the depth bound holds; kept so a lowered stack cannot crash the process.
+            syntaxError = new NestingTooDeepException(index._lastPath, index._lastMark, e);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
         {
@@ -81,6 +96,8 @@ internal sealed class YamlNodeIndex
 
     private YamlNodeEntry Read(IParser parser, string path, int depth)
     {
+        if (depth > InputLimits.MaxNestingDepth)
+            throw new NestingTooDeepException(path, parser.Current?.Start ?? _lastMark);
         YamlNodeEntry entry;
         switch (parser.Consume<ParsingEvent>())
         {
@@ -92,7 +109,6 @@ internal sealed class YamlNodeIndex
                 break;
             case MappingStart m:
             {
-                var seen = new Dictionary<string, YamlNodeEntry>(StringComparer.Ordinal);
                 MappingEnd? end;
                 while (!parser.TryConsume<MappingEnd>(out end))
                 {
@@ -106,8 +122,6 @@ internal sealed class YamlNodeIndex
                         key = complex with { IsKey = true };
                     }
                     Add(key);
-                    if (seen.TryGetValue(key.Text ?? "?", out var first)) _duplicates.Add((key, first));
-                    else seen[key.Text ?? "?"] = key;
                     _lastPath = key.Path;
                     _lastMark = key.Start;
                     Read(parser, key.Path, depth + 1);
@@ -136,6 +150,18 @@ internal sealed class YamlNodeIndex
         return entry;
     }
 
+    /// <summary>Records every event the walk consumes.</summary>
+    private sealed class RecordingParser(IParser inner, List<ParsingEvent> events) : IParser
+    {
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            if (inner.Current is { } consumed) events.Add(consumed);
+            return inner.MoveNext();
+        }
+    }
+
     private void Add(YamlNodeEntry entry)
     {
         _entries.Add(entry);
@@ -143,7 +169,7 @@ internal sealed class YamlNodeIndex
         map.TryAdd(entry.Path, entry);
     }
 
-    private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
+    internal static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
     /// <summary>The value node at a key path, or null if the text has no such key.</summary>
     public YamlNodeEntry? ValueAt(string path) => _values.GetValueOrDefault(path);
@@ -177,4 +203,12 @@ internal sealed class YamlNodeIndex
         int cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
         return cut <= 0 ? "" : path[..cut];
     }
+}
+
+/// <summary>YAML nested deeper than <see cref="InputLimits.MaxNestingDepth"/> levels; reported like a syntax error at the node where the limit was passed.</summary>
+internal sealed class NestingTooDeepException(string path, Mark at, Exception? inner = null)
+    : YamlException(at, at, $"nested deeper than {InputLimits.MaxNestingDepth} levels", inner)
+{
+    /// <summary>Key path of the node that passed the limit.</summary>
+    public string Path { get; } = path;
 }

@@ -25,6 +25,10 @@ public sealed class TabulatedOcp : IOpenCircuitPotential
     {
         if (theta.Count != potential.Count || theta.Count < 2)
             throw new ArgumentException($"OCP table '{name}' needs at least two (theta, U) pairs of equal count");
+        // PCHIP throws ArithmeticException on a non-finite value; say which one instead.
+        for (int i = 0; i < theta.Count; i++)
+            if (!double.IsFinite(theta[i]) || !double.IsFinite(potential[i]))
+                throw new ArgumentException($"OCP table '{name}': row {i + 1} ({theta[i]}, {potential[i]}) is not finite");
         for (int i = 1; i < theta.Count; i++)
             if (!(theta[i] > theta[i - 1]))
                 throw new ArgumentException($"OCP table '{name}': theta must increase strictly (row {i}: {theta[i]} after {theta[i - 1]})");
@@ -54,27 +58,123 @@ public sealed class TabulatedOcp : IOpenCircuitPotential
         return _spline.Interpolate(theta);
     }
 
-    /// <summary>Reads a CSV with '#' comment lines, an optional header, and θ, U in the first two columns.</summary>
-    public static TabulatedOcp FromCsv(string path, string? name = null)
+    /// <summary>
+    /// Reads a θ,U table (see <see cref="OcpTable.Parse"/>) from a file; the file is read whole, so callers
+    /// that take paths from users read it with their own limits and call <see cref="OcpTable.Parse"/>.
+    /// </summary>
+    public static TabulatedOcp FromCsv(string path, string? name = null) =>
+        OcpTable.Parse(File.ReadAllText(path), System.IO.Path.GetFileName(path), name ?? System.IO.Path.GetFileNameWithoutExtension(path));
+}
+
+/// <summary>
+/// One bad cell (or the shape) of a θ,U table: the file, the data row and its line, the column, the
+/// value as written and what is accepted, read as
+/// <c>ocp.csv, row 3 (line 5), column 2 (U): NaN is not a finite number</c>.
+/// </summary>
+public sealed class OcpTableException(string file, int? row, int? line, int? column, string value, string accepted)
+    : FormatException(Format(file, row, line, column, value, accepted))
+{
+    public string File { get; } = file;
+    /// <summary>1-based data row (comments, blank lines and the header not counted), or null for the table as a whole.</summary>
+    public int? Row { get; } = row;
+    /// <summary>1-based line of the file.</summary>
+    public int? Line { get; } = line;
+    /// <summary>1-based column: 1 is θ, 2 is U.</summary>
+    public int? Column { get; } = column;
+    public string Value { get; } = value;
+    public string Accepted { get; } = accepted;
+
+    /// <summary>Where in the table, without the file: <c>row 3 (line 5), column 2 (U)</c>.</summary>
+    public string Location => Locate(Row, Line, Column);
+
+    private static string Locate(int? row, int? line, int? column)
+    {
+        var parts = new List<string>();
+        if (row is { } r) parts.Add(line is { } l ? $"row {r} (line {l})" : $"row {r}");
+        else if (line is { } l) parts.Add($"line {l}");
+        if (column is { } c) parts.Add($"column {c} ({(c == 1 ? "θ" : c == 2 ? "U" : "extra")})");
+        return string.Join(", ", parts);
+    }
+
+    private static string Format(string file, int? row, int? line, int? column, string value, string accepted)
+    {
+        string at = Locate(row, line, column);
+        return $"{file}{(at.Length > 0 ? ", " + at : "")}: {value} is not {accepted}";
+    }
+}
+
+/// <summary>
+/// The θ,U table format of <c>electrode.ocp.table</c>: CSV (comma, semicolon or tab separated, as
+/// detected) with '#' comment lines, an optional header row, and per row θ [1] in [0, 1] and U [V]
+/// in the first two columns, both finite; θ increases strictly; at least two rows. The first comment
+/// line, if any, is the table's source.
+/// </summary>
+public static class OcpTable
+{
+    private static readonly CsvHelper.CsvReaderOptions Options = CsvHelper.CsvReaderOptions.Default with
+    {
+        HasHeader = false,
+        CommentPrefix = '#',
+        TrackLineNumbers = true,
+        AllowLineBreaksInQuotes = false,
+        IncludeValuesInExceptions = false,
+    };
+
+    /// <summary>Parses table text; <paramref name="file"/> names it in errors (<see cref="OcpTableException"/>).</summary>
+    public static TabulatedOcp Parse(string text, string file, string name)
     {
         var theta = new List<double>();
         var u = new List<double>();
-        var comments = new List<string>();
-        foreach (var raw in File.ReadLines(path))
+        int? previousLine = null;
+        try
         {
-            var line = raw.Trim();
-            if (line.Length == 0) continue;
-            if (line.StartsWith('#')) { comments.Add(line.TrimStart('#').Trim()); continue; }
-            var parts = line.Split(',', ';', '\t');
-            if (parts.Length < 2) continue;
-            if (!double.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out double x)) continue; // header
-            if (!double.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out double y))
-                throw new FormatException($"{path}: '{parts[1]}' is not a number");
-            theta.Add(x);
-            u.Add(y);
+            using var csv = CsvHelper.CsvReader.FromText(text, Options);
+            bool first = true;
+            while (csv.Read())
+            {
+                int line = (int)csv.LineNumber;
+                string Field(int k) => k < csv.FieldCount ? csv.GetString(k).Trim() : "";
+                string x = Field(0);
+                if (first && !IsNumber(x)) { first = false; continue; } // header
+                first = false;
+                int row = theta.Count + 1;
+                if (csv.FieldCount < 2)
+                    throw new OcpTableException(file, row, line, null, $"'{Shorten(csv.FieldCount == 0 ? "" : csv.GetString(0))}' (one field)", "a row of θ and U separated by ',', ';' or a tab");
+                double t = Number(file, row, line, 1, x);
+                double v = Number(file, row, line, 2, Field(1));
+                if (!(t >= 0 && t <= 1))
+                    throw new OcpTableException(file, row, line, 1, x, "in [0, 1] (θ is a state of lithiation, c_s / c_s,max)");
+                if (theta.Count > 0 && !(t > theta[^1]))
+                    throw new OcpTableException(file, row, line, 1, x,
+                        t == theta[^1] ? $"a new θ (row {row - 1}, line {previousLine}, has it already; θ must increase strictly)"
+                                       : $"> {theta[^1].ToString("R", System.Globalization.CultureInfo.InvariantCulture)} of row {row - 1} (line {previousLine}): θ must increase strictly");
+                theta.Add(t);
+                u.Add(v);
+                previousLine = line;
+            }
         }
-        return new TabulatedOcp(name ?? System.IO.Path.GetFileNameWithoutExtension(path), comments.Count > 0 ? comments[0] : path, theta, u);
+        catch (CsvHelper.CsvFormatException e)
+        {
+            throw new OcpTableException(file, null, e.LineNumber > 0 ? (int)e.LineNumber : null, null, "malformed CSV", $"readable CSV ({e.Message.TrimEnd('.')})");
+        }
+        if (theta.Count < 2)
+            throw new OcpTableException(file, null, null, null, theta.Count == 1 ? "one data row" : "no data rows", "at least two rows of θ, U");
+        string source = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith('#'))?.TrimStart('#').Trim() is { Length: > 0 } comment ? comment : file;
+        return new TabulatedOcp(name, source, theta, u);
     }
+
+    private static bool IsNumber(string text) => double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+
+    private static double Number(string file, int row, int line, int column, string text)
+    {
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value))
+            throw new OcpTableException(file, row, line, column, text.Length == 0 ? "an empty field" : $"'{Shorten(text)}'", "a number");
+        if (!double.IsFinite(value))
+            throw new OcpTableException(file, row, line, column, Shorten(text), "a finite number");
+        return value;
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : $"{text[..60]}… ({text.Length} characters)";
 }
 
 /// <summary>A U(θ) given by a closed-form expression, with its derivative.</summary>
