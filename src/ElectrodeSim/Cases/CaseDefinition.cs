@@ -248,8 +248,8 @@ public sealed record ProtocolStepSection
     public double? VoltageV { get; init; }
     /// <summary>
     /// Longest duration of the step [s], in (0, 1e8] (<see cref="CaseValidator.MaxStepDuration"/>, about 3 years).
-    /// Optional: without it the step has no time limit of its own and ends only at one of its stop
-    /// conditions, so a step needs at least one of the two.
+    /// Optional: without it the step ends at one of its stop conditions (so a step needs at least one of the
+    /// two), at a physical limit, as "stop unreachable" once its state has settled short of them, or at 1e8 s.
     /// </summary>
     public double? MaxDurationS { get; init; }
     /// <summary>Conditions that end the step early.</summary>

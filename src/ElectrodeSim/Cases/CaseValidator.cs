@@ -1,4 +1,5 @@
 using System.Globalization;
+using ElectrodeSim.Simulation;
 using ElectrodeSim.Materials;
 
 namespace ElectrodeSim.Cases;
@@ -27,11 +28,12 @@ public static class CaseValidator
     /// <summary>Upper bound of activation energies [J/mol]: 200 kJ/mol, far above any Li-ion process; larger values are unit slips.</summary>
     public const double MaxActivationEnergy = 200_000;
     /// <summary>
-    /// Longest step [s]: 1e8 s, about 3.2 years, far beyond any test protocol; a larger value (1e300, .inf)
-    /// is a slip, not a duration. A step without <c>max_duration_s</c> has no time limit of its own and ends at its stop condition.
+    /// Longest step [s]: <see cref="ProtocolStep.LongestDuration"/>, 1e8 s, about 3.2 years, far beyond any test
+    /// protocol; a larger value (1e300, .inf) is a slip, not a duration. A step without <c>max_duration_s</c> ends at
+    /// its stop condition, a physical limit, once its state has settled short of an unreachable stop, or at 1e8 s.
     /// </summary>
-    public const double MaxStepDuration = 1e8;
-    private const string MaxStepDurationAccepted = "in (0, 1e8] s (a finite duration of at most about 3 years; leave it out to end the step only at its stop condition)";
+    public const double MaxStepDuration = ProtocolStep.LongestDuration;
+    private const string MaxStepDurationAccepted = "in (0, 1e8] s (a finite duration of at most about 3 years; without it a step ends at its stop condition, a physical limit or 1e8 s)";
     /// <summary>Accepted range of mesh cell counts.</summary>
     public const int MinCells = 1, MaxCells = 2000;
 
