@@ -157,6 +157,41 @@ public class SparsityPatternTests
     }
 
     [Fact]
+    public void Every_added_entry_of_a_large_random_pattern_has_its_own_slot_and_absent_entries_have_none()
+    {
+        const int n = 20_000;
+        var random = new Random(7);
+        var added = new HashSet<(int, int)>();
+        var b = new SparsityPatternBuilder(n);
+        b.AddDiagonal();
+        for (int i = 0; i < n; i++) added.Add((i, i));
+        for (int k = 0; k < 5 * n; k++)
+        {
+            int row = random.Next(n), col = random.Next(n);
+            b.Add(row, col);
+            if (k % 3 == 0) b.Add(row, col); // duplicates collapse
+            added.Add((row, col));
+        }
+        var p = b.Build();
+        Assert.Equal(added.Count, p.NonZeroCount);
+        var slots = new bool[p.NonZeroCount];
+        foreach (var (row, col) in added)
+        {
+            int slot = p.SlotOf(row, col);
+            Assert.False(slots[slot], $"slot {slot} given twice");
+            slots[slot] = true;
+            Assert.Equal(row, p.RowIndices[slot]);
+            Assert.Equal(col, p.EntryColumns[slot]);
+        }
+        for (int k = 0; k < 1000; k++)
+        {
+            int row = random.Next(n), col = random.Next(n);
+            Assert.Equal(added.Contains((row, col)), p.Contains(row, col));
+        }
+        Assert.False(p.Contains(0, n));
+    }
+
+    [Fact]
     public void KLU_solver_solves_a_system_assembled_on_the_pattern()
     {
         var b = new SparsityPatternBuilder(3);
