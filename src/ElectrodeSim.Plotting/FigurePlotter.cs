@@ -446,9 +446,20 @@ public sealed class FigurePlotter(PlotOptions options)
                 {
                     XAxisKey = x.Key, ColumnCoordinates = cx, RowCoordinates = cr, Data = cells, ContourLevels = levels,
                     Color = OxyColor.FromAColor(190, OxyColors.Black), StrokeThickness = 0.9, LineStyle = LineStyle.Solid,
-                    LabelFormatString = Digits(levels), FontSize = 10, TextColor = OxyColors.Black,
-                    LabelBackground = OxyColor.FromAColor(170, OxyColors.White),
+                    // OxyPlot labels only contours of more than ten screen points, and places them at
+                    // the middle of the point list; the labels are set below instead, one per level.
+                    FontSize = 0, LabelBackground = OxyColors.Undefined,
                 });
+                string format = Digits(levels);
+                foreach (var level in levels)
+                    if (LabelPoint(cx, cr, cells, level) is { } at)
+                        model.Annotations.Add(new TextAnnotation
+                        {
+                            XAxisKey = x.Key, Text = level.ToString(format, CultureInfo.InvariantCulture), TextPosition = at,
+                            FontSize = 10, TextColor = OxyColors.Black, Background = OxyColor.FromAColor(190, OxyColors.White),
+                            Stroke = OxyColors.Undefined, StrokeThickness = 0, Padding = new OxyThickness(1),
+                            TextHorizontalAlignment = HorizontalAlignment.Center, TextVerticalAlignment = VerticalAlignment.Middle,
+                        });
             }
         }
         return new Planned(model, width, height, new Figure(FigurePath(stem), kind, title, caseName));
@@ -502,14 +513,77 @@ public sealed class FigurePlotter(PlotOptions options)
         return "0." + new string('0', Math.Max(1, digits));
     }
 
-    /// <summary>Cell-centre coordinates [µm] and values [x, r] of one record, for contours.</summary>
+    /// <summary>
+    /// Coordinates [µm] and values [x, r] of one record for the contour lines: the cell-centre values
+    /// interpolated bilinearly onto a grid about 80 points a side, so that contours are smooth curves
+    /// (not chords across whole cells) long enough to carry a label.
+    /// </summary>
     private static (double[] X, double[] R, double[,] Values) Centres(ElectrodeData e, ReadOnlySpan<double> sol)
     {
         int nx = e.Depth.Length, nr = e.Radius!.Length;
-        var values = new double[nx, nr];
-        for (int i = 0; i < nx; i++)
-            for (int k = 0; k < nr; k++) values[i, k] = sol[i * nr + k];
-        return (e.Depth.Select(v => v * Micro).ToArray(), e.Radius.Select(v => v * Micro).ToArray(), values);
+        var cx = e.Depth.Select(v => v * Micro).ToArray();
+        var cr = e.Radius.Select(v => v * Micro).ToArray();
+        var fx = Refined(cx, 80);
+        var fr = Refined(cr, 80);
+        var values = new double[fx.Length, fr.Length];
+        for (int i = 0; i < fx.Length; i++)
+        {
+            var (i0, wx) = Bracket(cx, fx[i]);
+            for (int k = 0; k < fr.Length; k++)
+            {
+                var (k0, wr) = Bracket(cr, fr[k]);
+                int i1 = Math.Min(i0 + 1, nx - 1), k1 = Math.Min(k0 + 1, nr - 1);
+                values[i, k] = (1 - wx) * ((1 - wr) * sol[i0 * nr + k0] + wr * sol[i0 * nr + k1])
+                             + wx * ((1 - wr) * sol[i1 * nr + k0] + wr * sol[i1 * nr + k1]);
+            }
+        }
+        return (fx, fr, values);
+    }
+
+    /// <summary>
+    /// Where a contour label goes: of the points where the level crosses a grid line along x, the one
+    /// nearest the middle of the panel (in fractions of its width and height); null if none.
+    /// </summary>
+    private static DataPoint? LabelPoint(double[] x, double[] r, double[,] v, double level)
+    {
+        double xm = 0.5 * (x[0] + x[^1]), rm = 0.5 * (r[0] + r[^1]);
+        double xs = Math.Max(x[^1] - x[0], 1e-12), rs = Math.Max(r[^1] - r[0], 1e-12);
+        DataPoint? best = null;
+        double bestDistance = double.MaxValue;
+        void Consider(double px, double pr)
+        {
+            double d = Math.Pow((px - xm) / xs, 2) + Math.Pow((pr - rm) / rs, 2);
+            if (d < bestDistance) (bestDistance, best) = (d, new DataPoint(px, pr));
+        }
+        for (int i = 0; i < x.Length; i++)
+            for (int k = 0; k < r.Length; k++)
+            {
+                if (i + 1 < x.Length && (v[i, k] - level) * (v[i + 1, k] - level) < 0)
+                    Consider(x[i] + (x[i + 1] - x[i]) * (level - v[i, k]) / (v[i + 1, k] - v[i, k]), r[k]);
+                if (k + 1 < r.Length && (v[i, k] - level) * (v[i, k + 1] - level) < 0)
+                    Consider(x[i], r[k] + (r[k + 1] - r[k]) * (level - v[i, k]) / (v[i, k + 1] - v[i, k]));
+            }
+        return best;
+    }
+
+    /// <summary>About <paramref name="points"/> points from the first to the last centre, the centres among them.</summary>
+    private static double[] Refined(double[] c, int points)
+    {
+        if (c.Length < 2) return c;
+        int per = Math.Max(1, (int)Math.Ceiling((points - 1.0) / (c.Length - 1)));
+        var r = new List<double>();
+        for (int i = 0; i < c.Length - 1; i++)
+            for (int k = 0; k < per; k++) r.Add(c[i] + (c[i + 1] - c[i]) * k / per);
+        r.Add(c[^1]);
+        return r.ToArray();
+    }
+
+    /// <summary>The interval of <paramref name="c"/> holding <paramref name="v"/> and the weight of its upper end.</summary>
+    private static (int Index, double Weight) Bracket(double[] c, double v)
+    {
+        if (c.Length < 2) return (0, 0);
+        int i = Math.Clamp(Array.BinarySearch(c, v) is int b && b >= 0 ? b : ~b - 1, 0, c.Length - 2);
+        return (i, Math.Clamp((v - c[i]) / (c[i + 1] - c[i]), 0, 1));
     }
 
     /// <summary>
