@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Installs what ElectrodeSim needs on a Debian machine (idempotent): the native HDF5 and
-# SuiteSparse KLU libraries, h5dump and h5py for reading results back, gnuplot for plots,
-# chromium (headless) for the test that renders the HTML report.
-# The .NET 10 SDK must already be on PATH.
+# Installs what ElectrodeSim needs on a Debian machine (idempotent: packages already installed are
+# not asked for again, and with nothing missing apt is not run at all).
+#   tools/setup.sh           what a run needs (tools/run.sh): the native HDF5 library with its
+#                            high-level part (dimension scales), SuiteSparse KLU, and the figure font
+#                            (fonts-go; `run --plot` draws figures in process, with no other package)
+#   tools/setup.sh --tests   that, plus what only the tests need (tools/test.sh): h5dump and h5py
+#                            for reading results back, chromium (headless) for the report test
+# Further arguments are more Debian packages to install. The .NET 10 SDK must already be on PATH.
 set -euo pipefail
-packages=(libhdf5-103-1 hdf5-tools python3-h5py libklu1 gnuplot-nox chromium)
+packages=(libhdf5-103-1 libhdf5-hl-100 libklu1 fonts-go)
+test_packages=(hdf5-tools python3-h5py chromium)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=("${test_packages[@]}")
+  shift
+fi
 packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do

@@ -13,7 +13,7 @@ public static class PlotCommand
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Directory for the figures; created if missing (default: the first result's directory)" };
         var format = new Option<string>("--format", "-f") { Description = "png, svg or pdf", DefaultValueFactory = _ => "png" };
         var times = new Option<string>("--times", "-t") { Description = "Times in s for the field figures, comma-separated, e.g. 100,500,900; each is snapped to the nearest record (default: the map at the end of lithiation, profiles at 10, 25, 50, 75, 100 % of it)" };
-        var command = new Command("plot", "Draw the figures of result files with gnuplot: voltage against specific capacity and time (several results overlaid),\n" +
+        var command = new Command("plot", "Draw the figures of result files (OxyPlot, in process): voltage against specific capacity and time (several results overlaid),\n" +
                                           "the state of lithiation over electrode depth × particle radius, and depth profiles of the mean particle state of lithiation,\n" +
                                           "the interfacial current density and the electrolyte concentration. A file with missing fields gets the figures its data supports.")
         {
@@ -69,10 +69,12 @@ public static class PlotCommand
         try
         {
             Directory.CreateDirectory(directory);
-            foreach (var result in results) outcome.Add(plotter.PlotResult(result, directory));
-            if (results.Count > 1) outcome.Add(plotter.PlotComparison(results, directory));
+            // One style per case and one set of profile times across all the figures of the call.
+            var set = PlotSet.Of(results, options, outcome.Messages);
+            foreach (var result in results) outcome.Add(plotter.PlotResult(result, directory, set));
+            if (results.Count > 1) outcome.Add(plotter.PlotComparison(results, directory, set));
         }
-        catch (GnuplotException e)
+        catch (FigureException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return RunCommand.RunFailed;

@@ -29,7 +29,7 @@ public static class ReportCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return RunCommand.BadInput;
         }
-        catch (GnuplotException e)
+        catch (FigureException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return RunCommand.RunFailed;

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using OxyPlot;
 
 namespace ElectrodeSim.Plotting;
 
@@ -16,22 +15,16 @@ public static class Colours
         "#22a884", "#44bf70", "#7ad151", "#bddf26", "#fde725",
     ];
 
-    /// <summary>Okabe and Ito (2008) colour-blind-safe set, black last.</summary>
+    /// <summary>Okabe and Ito (2008) colour-blind-safe set, black last; the light yellow is left out (it does not show on white).</summary>
     private static readonly string[] Qualitative =
     [
-        "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442", "#000000",
+        "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000",
     ];
 
-    /// <summary>A gnuplot <c>set palette defined</c> command for viridis.</summary>
-    public static string ViridisPalette()
-    {
-        var sb = new StringBuilder("set palette defined (");
-        for (int i = 0; i < Viridis.Length; i++)
-            sb.Append(CultureInfo.InvariantCulture, $"{(i > 0 ? ", " : "")}{i / (double)(Viridis.Length - 1):0.###} '{Viridis[i]}'");
-        return sb.Append(")\n").ToString();
-    }
+    /// <summary>Viridis interpolated to <paramref name="n"/> colours, for colour axes.</summary>
+    public static OxyPalette ViridisPalette(int n = 256) => OxyPalette.Interpolate(n, Viridis.Select(Parse).ToArray());
 
-    /// <summary>Viridis at <paramref name="s"/> in [0, 1], linearly interpolated.</summary>
+    /// <summary>Viridis at <paramref name="s"/> in [0, 1], linearly interpolated, as <c>#rrggbb</c>.</summary>
     public static string ViridisAt(double s)
     {
         s = Math.Clamp(s, 0, 1) * (Viridis.Length - 1);
@@ -49,8 +42,10 @@ public static class Colours
     public static string[] Sequence(int n) =>
         Enumerable.Range(0, n).Select(k => ViridisAt(n == 1 ? 0 : 0.85 * k / (n - 1))).ToArray();
 
-    /// <summary>Colour of the k-th run in an overlay.</summary>
+    /// <summary>Colour of the k-th case of a plot call (cases in sorted order, see <see cref="CaseStyles"/>).</summary>
     public static string Run(int k) => Qualitative[k % Qualitative.Length];
+
+    public static OxyColor Parse(string hex) => OxyColor.FromRgb((byte)Rgb(hex)[0], (byte)Rgb(hex)[1], (byte)Rgb(hex)[2]);
 
     private static int[] Rgb(string hex) =>
         [Convert.ToInt32(hex[1..3], 16), Convert.ToInt32(hex[3..5], 16), Convert.ToInt32(hex[5..7], 16)];

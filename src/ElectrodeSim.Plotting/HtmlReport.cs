@@ -20,8 +20,8 @@ public static partial class HtmlReport
 
     /// <summary>Writes the report of the <c>*.h5</c> files in <paramref name="resultDirectory"/> (default <c>DIR/report.html</c>).</summary>
     /// <exception cref="ResultFileException">The folder does not exist or holds no result file.</exception>
-    /// <exception cref="GnuplotException">gnuplot is missing or failed.</exception>
-    public static ReportOutcome Write(string resultDirectory, string? outputPath = null, Gnuplot? gnuplot = null)
+    /// <exception cref="FigureException">A figure could not be drawn.</exception>
+    public static ReportOutcome Write(string resultDirectory, string? outputPath = null)
     {
         if (!Directory.Exists(resultDirectory)) throw new ResultFileException($"{resultDirectory}: no such directory");
         var messages = new List<string>();
@@ -48,17 +48,19 @@ public static partial class HtmlReport
         if (runs.Count == 0 && unreadable.Count == 0)
             throw new ResultFileException($"{resultDirectory}: no ElectrodeSim result files ({string.Join("; ", messages)})");
 
-        var plotter = new FigurePlotter(new PlotOptions { Format = FigureFormat.Svg }, gnuplot);
+        var plotter = new FigurePlotter(new PlotOptions { Format = FigureFormat.Svg });
+        // One style per case and one set of profile times for the whole page, as in `plot`.
+        var set = PlotSet.Of(runs, plotter.Options, messages);
         var work = Directory.CreateTempSubdirectory("electrodesim-report-").FullName;
         try
         {
-            var perRun = runs.Select(r => plotter.PlotResult(r, work)).ToList();
-            var comparison = runs.Count > 1 ? plotter.PlotComparison(runs, work) : new PlotOutcome();
+            var perRun = runs.Select(r => plotter.PlotResult(r, work, set)).ToList();
+            var comparison = runs.Count > 1 ? plotter.PlotComparison(runs, work, set) : new PlotOutcome();
             messages.AddRange(perRun.SelectMany(o => o.Messages).Concat(comparison.Messages).Distinct());
 
             int figureCounter = 0;
             string Svg(Figure f) => InlineSvg(File.ReadAllText(f.Path), $"f{++figureCounter}-");
-            var html = Page(Path.GetFullPath(resultDirectory), runs, perRun, comparison, unreadable, skipped, Svg);
+            var html = Page(Path.GetFullPath(resultDirectory), runs, perRun, comparison, unreadable, skipped, Svg, set.Styles);
             string path = Path.GetFullPath(outputPath ?? Path.Combine(resultDirectory, DefaultFileName));
             File.WriteAllText(path, html, new UTF8Encoding(false));
             return new ReportOutcome(path, runs.Count, figureCounter, messages);
@@ -74,7 +76,7 @@ public static partial class HtmlReport
     private static string Anchor(ResultData r) => "run-" + Regex.Replace(r.Stem, "[^A-Za-z0-9_-]", "-");
 
     private static string Page(string folder, List<ResultData> runs, List<PlotOutcome> perRun, PlotOutcome comparison,
-                               List<(string File, string Reason)> unreadable, List<string> skipped, Func<Figure, string> svg)
+                               List<(string File, string Reason)> unreadable, List<string> skipped, Func<Figure, string> svg, CaseStyles styles)
     {
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html>");
@@ -91,7 +93,7 @@ public static partial class HtmlReport
         {
             sb.AppendLine("<nav><ul>");
             foreach (var r in runs)
-                sb.AppendLine($"<li><a href=\"#{Anchor(r)}\">{E(r.CaseName)}</a> <span class=\"status {E(r.Status)}\">{E(r.Status)}</span></li>");
+                sb.AppendLine($"<li>{Swatch(styles, r)}<a href=\"#{Anchor(r)}\">{E(r.CaseName)}</a> <span class=\"status {E(r.Status)}\">{E(r.Status)}</span></li>");
             sb.AppendLine("</ul></nav>");
         }
         sb.AppendLine("</header>\n<main>");
@@ -114,12 +116,12 @@ public static partial class HtmlReport
         if (runs.Count > 1)
         {
             sb.AppendLine("<section id=\"comparison\">\n<h2>Side by side</h2>");
-            sb.AppendLine(ComparisonTable(runs));
+            sb.AppendLine(ComparisonTable(runs, styles));
             Figures(sb, comparison.Figures, svg);
             sb.AppendLine("</section>");
         }
 
-        for (int k = 0; k < runs.Count; k++) RunSection(sb, runs[k], perRun[k], svg);
+        for (int k = 0; k < runs.Count; k++) RunSection(sb, runs[k], perRun[k], svg, styles);
 
         sb.AppendLine("</main>");
         sb.AppendLine("<footer>Sign conventions: I &gt; 0 lithiates the working electrode of a half cell; j &gt; 0 delithiates a particle " +
@@ -130,7 +132,11 @@ public static partial class HtmlReport
 
     private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 
-    private static string SummaryValue(ResultData r, string key) => r.Summary.TryGetValue(key, out var v) && double.IsFinite(v) ? key switch
+    /// <summary>The case's colour in every figure of the page, as a small swatch before its name.</summary>
+    private static string Swatch(CaseStyles styles, ResultData r) =>
+        $"<span class=\"swatch\" style=\"background:{styles[r.CaseName].Hex}\" title=\"colour of {E(r.CaseName)} in the figures\"></span>";
+
+    private static string SummaryValue(ResultData r, string key) => r.Summary.TryGetValue(key, out var stored) && double.IsFinite(stored) && ResultData.DisplayValue(key, stored) is var v ? key switch
     {
         "summary_capacity_mAh_g" => F(v, "F1"),
         "summary_capacity_Ah_m2" => F(v, "F3"),
@@ -143,10 +149,10 @@ public static partial class HtmlReport
     private static string SolverValue(ResultData r, string key) =>
         r.Solver.TryGetValue(key, out var v) ? (key == "wall_time_s" ? F(v, "F3") : F(v, "N0")) : "–";
 
-    private static string ComparisonTable(List<ResultData> runs)
+    private static string ComparisonTable(List<ResultData> runs, CaseStyles styles)
     {
         var sb = new StringBuilder("<table class=\"comparison\">\n<thead><tr><th scope=\"col\"></th>");
-        foreach (var r in runs) sb.Append($"<th scope=\"col\"><a href=\"#{Anchor(r)}\">{E(r.CaseName)}</a></th>");
+        foreach (var r in runs) sb.Append($"<th scope=\"col\">{Swatch(styles, r)}<a href=\"#{Anchor(r)}\">{E(r.CaseName)}</a></th>");
         sb.AppendLine("</tr></thead>\n<tbody>");
         void Row(string label, Func<ResultData, string> value, bool numeric = true)
         {
@@ -156,6 +162,7 @@ public static partial class HtmlReport
         }
         Row("File", r => $"<code>{E(Path.GetFileName(r.Path))}</code>", numeric: false);
         Row("Status", r => $"<span class=\"status {E(r.Status)}\">{E(r.Status)}</span>", numeric: false);
+        Row("Parameters", r => E(ParameterSource(r)), numeric: false);
         foreach (var (key, label) in ResultData.SummaryKeys.Where(k => runs.Any(r => r.Summary.ContainsKey(k.Key))))
             Row(label, r => SummaryValue(r, key));
         foreach (var (key, label) in ResultData.SolverKeys.Where(k => k.Key != "wall_time_s" && runs.Any(r => r.Solver.ContainsKey(k.Key))))
@@ -164,10 +171,24 @@ public static partial class HtmlReport
         return sb.ToString();
     }
 
-    private static void RunSection(StringBuilder sb, ResultData r, PlotOutcome figures, Func<Figure, string> svg)
+    /// <summary>
+    /// Where a run's parameters come from, as its case says (the root attribute <c>provenance</c>):
+    /// a named parameter set (<c>parameter_set</c>) the case was laid over, or the case's own values,
+    /// with the source it cites, if any.
+    /// </summary>
+    internal static string ParameterSource(ResultData r)
+    {
+        var p = r.Provenance;
+        string? set = p.GetValueOrDefault("parameter_set");
+        string? source = p.GetValueOrDefault("source");
+        string own = set is { Length: > 0 } ? $"parameter set {set}" : "the case's own values (no parameter_set)";
+        return source is { Length: > 0 } ? $"{own}; source cited: {source}" : $"{own}; no source cited";
+    }
+
+    private static void RunSection(StringBuilder sb, ResultData r, PlotOutcome figures, Func<Figure, string> svg, CaseStyles styles)
     {
         sb.AppendLine($"<section class=\"run\" id=\"{Anchor(r)}\">");
-        sb.AppendLine($"<h2>{E(r.CaseName)} <span class=\"status {E(r.Status)}\">{E(r.Status)}</span></h2>");
+        sb.AppendLine($"<h2>{Swatch(styles, r)}{E(r.CaseName)} <span class=\"status {E(r.Status)}\">{E(r.Status)}</span></h2>");
         if (!string.IsNullOrEmpty(r.CaseDescription)) sb.AppendLine($"<p class=\"description\">{E(r.CaseDescription)}</p>");
 
         sb.AppendLine("<h3>Case summary</h3>\n<table class=\"summary\"><tbody>");
@@ -180,7 +201,8 @@ public static partial class HtmlReport
             Row(label, SummaryValue(r, key));
         if (r.Series is { Count: > 0 } s)
             Row("Records", $"{s.Count} over {F(s.Time[^1] - s.Time[0], "F1")} s");
-        Row("Parameter set", r.Provenance.GetValueOrDefault("source"));
+        Row("Parameters", ParameterSource(r));
+        Row("Source title", r.Provenance.GetValueOrDefault("title"));
         Row("DOI", r.Provenance.GetValueOrDefault("doi"));
         Row("Written", r.CreatedUtc);
         Row("Program version", r.ProgramVersion);
@@ -240,20 +262,26 @@ public static partial class HtmlReport
     }
 
     /// <summary>
-    /// gnuplot's SVG made fit to sit inline among others: no XML prolog or doctype, every id
-    /// prefixed (each file defines the same point symbols and canvas ids), and sized by its
-    /// view box so that it scales with the page.
+    /// An SVG figure made fit to sit inline among others: no XML prolog or doctype, every id
+    /// prefixed (clip paths of different figures would otherwise share ids), and sized by its view
+    /// box (made from its width and height when it has none) so that it scales with the page.
     /// </summary>
     internal static string InlineSvg(string svg, string prefix)
     {
         int start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        if (start < 0) throw new GnuplotException("gnuplot's SVG output has no <svg> element");
+        if (start < 0) throw new FigureException("the SVG figure has no <svg> element");
         svg = svg[start..];
         svg = IdAttribute().Replace(svg, m => $"id={m.Groups[1].Value}{prefix}{m.Groups[2].Value}{m.Groups[1].Value}");
         svg = LocalReference().Replace(svg, m => $"{m.Groups[1].Value}={m.Groups[2].Value}#{prefix}");
         svg = svg.Replace("url(#", $"url(#{prefix}");
         int end = svg.IndexOf('>');
-        string head = SizeAttribute().Replace(svg[..end], "");
+        string head = svg[..end];
+        if (!head.Contains("viewBox", StringComparison.Ordinal))
+        {
+            string Size(string name) => SizeAttribute().Matches(head).FirstOrDefault(m => m.Groups[1].Value == name)?.Groups[3].Value ?? "0";
+            head += $" viewBox=\"0 0 {Size("width")} {Size("height")}\"";
+        }
+        head = SizeAttribute().Replace(head, "");
         return head + " class=\"plot\" role=\"img\"" + svg[end..];
     }
 
@@ -263,14 +291,14 @@ public static partial class HtmlReport
     [GeneratedRegex("""\b(xlink:href|href)=(['"])#""")]
     private static partial Regex LocalReference();
 
-    [GeneratedRegex("""\s(width|height)=(['"])[^'"]*\2""")]
+    [GeneratedRegex("""\s(width|height)=(['"])([^'"]*)\2""")]
     private static partial Regex SizeAttribute();
 
     private const string Style = """
 
         :root { color-scheme: light; }
         body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; margin: 0; color: #1a1a1a; background: #fafafa; line-height: 1.45; }
-        header, main, footer { max-width: 1200px; margin: 0 auto; padding: 0 24px; }
+        header, main, footer { max-width: 1560px; margin: 0 auto; padding: 0 24px; }
         header { padding-top: 24px; }
         h1 { font-size: 1.8em; margin: 0 0 4px; }
         h2 { font-size: 1.4em; border-bottom: 2px solid #2a788e; padding-bottom: 4px; margin-top: 36px; }
@@ -290,11 +318,13 @@ public static partial class HtmlReport
         .status.failed { background: #f7d4d0; color: #8a1f12; }
         .status.running { background: #fbeec2; color: #6b4e00; }
         .notes { background: #fff8e1; border-left: 4px solid #e6a700; padding: 4px 16px; }
-        .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
+        .figures { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }
+        @media (max-width: 1000px) { .figures { grid-template-columns: 1fr; } }
+        .swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 2px; margin-right: 0.4em; vertical-align: -0.08em; }
         figure { margin: 0; background: #fff; border: 1px solid #e0e0e0; padding: 8px; }
         figure.sol-maps { grid-column: 1 / -1; }
         svg.plot { display: block; width: 100%; height: auto; }
-        figure.sol-maps svg.plot { max-width: 1200px; margin: 0 auto; }
+        figure.sol-maps svg.plot { max-width: 1500px; margin: 0 auto; }
         figcaption { font-size: 0.9em; color: #444; text-align: center; margin-top: 4px; }
         footer { color: #666; font-size: 0.85em; padding-bottom: 32px; margin-top: 32px; }
 

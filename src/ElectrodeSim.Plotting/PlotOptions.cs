@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ElectrodeSim.Plotting;
 
-/// <summary>Figure file formats, each one gnuplot cairo/svg terminal.</summary>
+/// <summary>Figure file formats: PNG and PDF drawn by SkiaSharp, SVG by OxyPlot.</summary>
 public enum FigureFormat { Png, Svg, Pdf }
 
 public static class FigureFormats

@@ -98,17 +98,23 @@ public sealed class ElectrodeData
 /// </summary>
 public sealed class ResultData
 {
-    /// <summary>Root attributes written by <c>RunSummary.ToAttributes</c>, with labels for tables.</summary>
+    /// <summary>
+    /// Root attributes written by <c>RunSummary.ToAttributes</c>, with labels for tables in the units
+    /// researchers read (the areal capacity is stored in Ah/m² and shown in mAh/cm², see <see cref="DisplayValue"/>).
+    /// </summary>
     public static readonly IReadOnlyList<(string Key, string Label)> SummaryKeys =
     [
         ("summary_capacity_mAh_g", "Specific capacity [mAh/g]"),
-        ("summary_capacity_Ah_m2", "Areal capacity [Ah/m²]"),
+        ("summary_capacity_Ah_m2", "Areal capacity [mAh/cm²]"),
         ("summary_average_voltage_V", "Average voltage [V]"),
         ("summary_final_mean_state_of_lithiation", "Final mean state of lithiation"),
         ("summary_separator_side_interfacial_current_density_A_m2", "j at the separator side, end [A/m²] (< 0 lithiates)"),
         ("summary_collector_side_interfacial_current_density_A_m2", "j at the collector side, end [A/m²] (< 0 lithiates)"),
         ("summary_wall_time_s", "Wall time [s]"),
     ];
+
+    /// <summary>A summary attribute in the unit of its <see cref="SummaryKeys"/> label: 1 Ah/m² = 0.1 mAh/cm².</summary>
+    public static double DisplayValue(string key, double stored) => key == "summary_capacity_Ah_m2" ? 0.1 * stored : stored;
 
     /// <summary>Attributes of <c>/solver</c>, with labels for tables.</summary>
     public static readonly IReadOnlyList<(string Key, string Label)> SolverKeys =

@@ -19,7 +19,8 @@ public class CommandTests
         var files = new[] { "l", "m", "h" }.Select(ResultFiles.Variant).ToList();
         Assert.Equal(RunCommand.Ok, PlotCommand.Execute(Quiet(), files, folder, "svg", "200,600"));
         var written = Directory.GetFiles(folder).Select(Path.GetFileName).ToHashSet();
-        Assert.Equal(3 * 6 + 3, written.Count);
+        // Six figures per run; the overlays: two voltage figures, the maps side by side, three depth profiles.
+        Assert.Equal(3 * 6 + 6, written.Count);
         Assert.Contains("sio-c-h-sol-map.svg", written);
         Assert.Contains("voltage-capacity.svg", written);
         Assert.Contains("sol-maps.svg", written);

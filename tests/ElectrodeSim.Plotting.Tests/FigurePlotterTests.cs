@@ -2,7 +2,7 @@ using ElectrodeSim.Plotting.Tests.Support;
 
 namespace ElectrodeSim.Plotting.Tests;
 
-/// <summary>Figures drawn by gnuplot: present, non-trivial, labelled; missing data said, never drawn empty.</summary>
+/// <summary>Figures drawn by OxyPlot: present, non-trivial, labelled; missing data said, never drawn empty.</summary>
 public class FigurePlotterTests
 {
     private static readonly string[] HalfCellKinds =
@@ -41,7 +41,9 @@ public class FigurePlotterTests
         Assert.Contains("Specific capacity (mAh g", figures["voltage-capacity"]);
         Assert.Contains("Voltage (V vs Li/Li", figures["voltage-capacity"]);
         Assert.Contains("Time (", figures["voltage-time"]);
-        Assert.Contains("Depth from separator (µm)", figures["sol-map"]);
+        Assert.Contains("Distance from the separator | electrode interface (µm)", figures["sol-map"]);
+        Assert.Contains("Distance from the separator | electrode interface (µm)", figures["mean-sol"]);
+        Assert.Contains("Distance from the separator | electrode interface (µm), separator &lt; 0", figures["electrolyte-concentration"]);
         Assert.Contains("Particle radius r (µm)", figures["sol-map"]);
         Assert.Contains("State of lithiation c", figures["sol-map"]);
         Assert.Contains("end of lithiation", figures["sol-map"]);
@@ -53,14 +55,33 @@ public class FigurePlotterTests
     }
 
     [Fact]
-    public void Pdf_figures_are_pdf_documents()
+    public void Svg_figures_are_well_formed_xml_documents_in_the_figure_font()
+    {
+        var outcome = Plot(ResultFiles.Variant("l"), FigureFormat.Svg);
+        Assert.Equal(HalfCellKinds, outcome.Figures.Select(f => f.Kind));
+        foreach (var f in outcome.Figures)
+        {
+            var svg = System.Xml.Linq.XDocument.Load(f.Path).Root!;
+            Assert.Equal("svg", svg.Name.LocalName);
+            Assert.Equal("http://www.w3.org/2000/svg", svg.Name.NamespaceName);
+            var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").ToList();
+            Assert.NotEmpty(texts);
+            Assert.All(texts, t => Assert.StartsWith(FigureStyle.Font + ",", (string?)t.Attribute("font-family")));
+        }
+    }
+
+    [Fact]
+    public void Pdf_figures_are_pdf_documents_with_a_page()
     {
         var outcome = Plot(ResultFiles.Variant("m"), FigureFormat.Pdf);
         Assert.Equal(HalfCellKinds.Length, outcome.Figures.Count);
         foreach (var f in outcome.Figures)
         {
             Assert.EndsWith(".pdf", f.Path);
-            Assert.StartsWith("%PDF", File.ReadAllText(f.Path)[..8]);
+            var text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(f.Path));
+            Assert.StartsWith("%PDF-", text);
+            Assert.Contains("%%EOF", text[^64..]);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, @"/Type\s*/Page\b"));
             Assert.True(new FileInfo(f.Path).Length > 5_000);
         }
     }
@@ -70,7 +91,7 @@ public class FigurePlotterTests
     {
         var results = new[] { "l", "m", "h" }.Select(v => ResultData.Load(ResultFiles.Variant(v))).ToList();
         var outcome = new FigurePlotter(new PlotOptions { Format = FigureFormat.Svg }).PlotComparison(results, ResultFiles.NewFolder("overlay"));
-        Assert.Equal(["voltage-capacity", "voltage-time", "sol-maps"], outcome.Figures.Select(f => f.Kind));
+        Assert.Equal(["voltage-capacity", "voltage-time", "sol-maps", "mean-sol", "interfacial-current", "electrolyte-concentration"], outcome.Figures.Select(f => f.Kind));
         foreach (var f in outcome.Figures)
         {
             var svg = File.ReadAllText(f.Path);
@@ -80,6 +101,93 @@ public class FigurePlotterTests
         }
         var png = new FigurePlotter(new PlotOptions()).PlotComparison(results, ResultFiles.NewFolder("overlay-png"));
         Assert.All(png.Figures, f => AssertNonTrivialPng(f.Path));
+    }
+
+    private static List<ResultData> Variants(params string[] v) => v.Select(x => ResultData.Load(ResultFiles.Variant(x))).ToList();
+
+    [Fact]
+    public void Each_case_keeps_its_colour_in_its_own_figures_and_every_overlay_whatever_the_order_of_the_files()
+    {
+        var forward = Variants("l", "m", "h");
+        var backward = Enumerable.Reverse(forward).ToList();
+        var reference = CaseStyles.Of(forward);
+        Assert.Equal(3, forward.Select(r => reference[r.CaseName].Hex).Distinct().Count());
+        foreach (var order in new[] { forward, backward })
+        {
+            var plotter = new FigurePlotter(new PlotOptions());
+            var set = PlotSet.Of(order, plotter.Options);
+            string folder = ResultFiles.NewFolder("colours");
+            var perRun = order.ToDictionary(r => r.CaseName, r => plotter.PlotResult(r, folder, set));
+            var comparison = plotter.PlotComparison(order, folder, set);
+            foreach (var r in order)
+            {
+                string hex = reference[r.CaseName].Hex;
+                foreach (var kind in new[] { "voltage-capacity", "voltage-time" })
+                    Assert.Equal(hex, Png.Read(perRun[r.CaseName].Figures.Single(f => f.Kind == kind).Path).DominantColour());
+                foreach (var kind in new[] { "voltage-capacity", "voltage-time", "mean-sol", "interfacial-current", "electrolyte-concentration" })
+                {
+                    int pixels = Png.Read(comparison.Figures.Single(f => f.Kind == kind).Path).PixelsOf(hex);
+                    Assert.True(pixels > 40, $"{kind}: only {pixels} pixels of {r.CaseName}'s colour {hex}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Depth_profiles_of_the_runs_of_one_call_are_drawn_at_the_same_times_up_to_the_shortest_lithiation()
+    {
+        var runs = Variants("l", "m", "h");
+        var plotter = new FigurePlotter(new PlotOptions { Format = FigureFormat.Svg });
+        var set = PlotSet.Of(runs, plotter.Options);
+        Assert.Equal(5, set.Times.Count);
+        double shortest = runs.Min(r => RecordChoice.EndOfLithiation(r, r.Series!.Count).Time);
+        Assert.Equal(shortest, set.Times[^1].Time, 9);
+        string folder = ResultFiles.NewFolder("same-times");
+        foreach (var r in runs)
+        {
+            var svg = File.ReadAllText(plotter.PlotResult(r, folder, set).Figures.Single(f => f.Kind == "mean-sol").Path);
+            foreach (var t in set.Times) Assert.Contains(">" + t.Label[4..] + "<", svg);
+        }
+        var overlay = File.ReadAllText(plotter.PlotComparison(runs, folder, set).Figures.Single(f => f.Kind == "mean-sol").Path);
+        foreach (var t in set.Times) Assert.Contains(">" + t.Label + "<", overlay);
+    }
+
+    [Fact]
+    public void A_map_that_is_flat_on_the_shared_colour_scale_gets_a_scale_of_its_own()
+    {
+        var runs = Variants("l", "m", "h");
+        var spans = runs.ToDictionary(r => r.CaseName, r =>
+        {
+            var sol = r.Electrodes[0].StateOfLithiation!;
+            var values = sol.At(RecordChoice.EndOfLithiation(r, sol.TimeCount).Index).ToArray();
+            return (Lo: values.Min(), Hi: values.Max());
+        });
+        double shared = spans.Values.Max(s => s.Hi) - spans.Values.Min(s => s.Lo);
+        var svg = File.ReadAllText(new FigurePlotter(new PlotOptions { Format = FigureFormat.Svg })
+            .PlotComparison(runs, ResultFiles.NewFolder("flat")).Figures.Single(f => f.Kind == "sol-maps").Path);
+        foreach (var (name, s) in spans)
+        {
+            bool flat = s.Hi - s.Lo < FigurePlotter.FlatFraction * shared;
+            Assert.Equal(flat, svg.Contains($"State of lithiation, {name} (own scale)"));
+        }
+        // One run alone is drawn on its own range: no second scale.
+        var single = File.ReadAllText(Plot(ResultFiles.Variant("h"), FigureFormat.Svg).Figures.Single(f => f.Kind == "sol-map").Path);
+        Assert.DoesNotContain("own scale", single);
+    }
+
+    [Fact]
+    public void No_figure_code_script_or_document_mentions_the_old_external_plotter()
+    {
+        string old = "gnu" + "plot";
+        var root = ResultFiles.RepositoryRoot;
+        // src/ElectrodeSim.Native is left out: its HDF5 comment names the old plotter as an example of a
+        // child process, and that assembly belongs to the HDF5 work, not to the figures.
+        var files = new[] { "src", "tools", "tests", "cases" }.SelectMany(d => Directory.EnumerateFiles(Path.Combine(root, d), "*", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+            .Where(f => !f.StartsWith(Path.Combine(root, "src", "ElectrodeSim.Native"), StringComparison.Ordinal))
+            .Append(Path.Combine(root, "README.md"));
+        var mentions = files.Where(f => File.ReadAllText(f).Contains(old, StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Empty(mentions);
     }
 
     [Fact]
@@ -167,25 +275,18 @@ public class FigurePlotterTests
         Assert.Contains("Cell voltage (V)", voltage);
         Assert.Contains("Capacity (mAh cm", voltage);
         var electrolyte = File.ReadAllText(outcome.Figures[^1].Path);
-        Assert.Contains("negative current collector", electrolyte);
+        Assert.Contains("Distance from the negative electrode | separator interface", electrolyte);
         Assert.Contains(">positive<", electrolyte);
     }
 
     [Fact]
-    public void A_missing_gnuplot_is_reported_with_the_package_to_install()
+    public void A_figure_that_cannot_be_written_is_an_error_and_leaves_no_file()
     {
-        var plotter = new FigurePlotter(new PlotOptions(), new Gnuplot("gnuplot-not-installed-here"));
-        var e = Assert.Throws<GnuplotException>(() => plotter.PlotResult(ResultData.Load(ResultFiles.Variant("l")), ResultFiles.NewFolder("no-gnuplot")));
-        Assert.Contains("gnuplot-nox", e.Message);
-    }
-
-    [Fact]
-    public void A_gnuplot_error_is_reported_with_its_message_and_leaves_no_figure()
-    {
-        string output = Path.Combine(ResultFiles.NewFolder("gnuplot-error"), "broken.png");
-        var job = new GnuplotJob { OutputPath = output, Format = FigureFormat.Png, Width = 400, Height = 300, Script = "plot 'missing.dat' using 1:2 with lines\n" };
-        var e = Assert.Throws<GnuplotException>(() => new Gnuplot().Render(job));
-        Assert.Contains("missing.dat", e.Message);
-        Assert.False(File.Exists(output));
+        string folder = ResultFiles.NewFolder("unwritable");
+        string blocked = Path.Combine(folder, "blocked");
+        File.WriteAllText(blocked, "a file where the figure folder should be");
+        var e = Assert.ThrowsAny<IOException>(() => new FigurePlotter(new PlotOptions()).PlotResult(ResultData.Load(ResultFiles.Variant("l")), blocked));
+        Assert.Contains("blocked", e.Message);
+        Assert.Equal([blocked], Directory.GetFiles(folder));
     }
 }

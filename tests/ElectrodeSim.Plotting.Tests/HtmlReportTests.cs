@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using ElectrodeSim.Plotting.Tests.Support;
 
@@ -20,16 +21,59 @@ public class HtmlReportTests
         Assert.Equal(3, Count(html, "<section class=\"run\""));
         Assert.Equal(3, Count(html, "<h3>Case summary</h3>"));
         Assert.Equal(3, Count(html, "<table class=\"solver\">"));
-        // Six figures per run and three overlays (voltage against capacity and time, the maps side by side).
-        Assert.Equal(3 * 6 + 3, Count(html, "<svg"));
+        // Six figures per run and six overlays (voltage against capacity and time, three depth profiles, the maps side by side).
+        Assert.Equal(3 * 6 + 6, Count(html, "<svg"));
         Assert.Equal(Count(html, "<svg"), Count(html, "</svg>"));
         foreach (var name in new[] { "SiO@C-l", "SiO@C-m", "SiO@C-h" }) Assert.Contains(name, html);
         Assert.Contains("737.2", html);
         Assert.DoesNotContain("<?xml", html);
-        // Ids are unique although gnuplot gives every SVG the same ones.
+        // Ids are unique although every SVG figure numbers its clip paths from 1.
         var ids = Regex.Matches(html, """\bid=["']([^"']+)["']""").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
     }
+
+    [Fact]
+    public void The_report_gives_capacities_in_mAh_per_g_and_mAh_per_cm2_and_the_parameter_source_the_case_names()
+    {
+        var html = File.ReadAllText(VariantsReport.Value);
+        Assert.Contains(WebUtility.HtmlEncode("Areal capacity [mAh/cm²]"), html);
+        Assert.DoesNotContain(WebUtility.HtmlEncode("Ah/m²"), html);
+        Assert.DoesNotContain("Ah/m²", html);
+        var run = ResultData.Load(ResultFiles.Variant("l"));
+        double stored = run.Summary["summary_capacity_Ah_m2"];
+        Assert.Contains($"<td class=\"num\">{(0.1 * stored).ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}</td>", html);
+        // The SiO@C cases cite the paper but lay their values over no parameter set.
+        Assert.False(run.Provenance.ContainsKey("parameter_set"));
+        Assert.DoesNotContain("Parameter set</th><td>Zhang", html);
+        Assert.Contains("the case&#39;s own values (no parameter_set); source cited: Zhang et al.", html);
+    }
+
+    [Fact]
+    public void Each_case_has_the_colour_of_its_swatch_in_every_figure_of_the_report()
+    {
+        var html = File.ReadAllText(VariantsReport.Value);
+        var styles = CaseStyles.Of(new[] { "l", "m", "h" }.Select(v => ResultData.Load(ResultFiles.Variant(v))));
+        foreach (var name in new[] { "SiO@C-l", "SiO@C-m", "SiO@C-h" })
+        {
+            var style = styles[name];
+            Assert.Contains($"background:{style.Hex}\" title=\"colour of {name}", html);
+            // The run's own voltage figure draws its one curve in that colour and in no other case's.
+            int start = html.IndexOf($"<h2><span class=\"swatch\" style=\"background:{style.Hex}\"", StringComparison.Ordinal);
+            Assert.True(start > 0, $"no section for {name}");
+            int end = html.IndexOf("</figure>", start, StringComparison.Ordinal);
+            string voltage = html[start..end];
+            Assert.Contains(SvgColour(style.Hex), voltage);
+            foreach (var other in new[] { "SiO@C-l", "SiO@C-m", "SiO@C-h" }.Where(o => o != name))
+                Assert.DoesNotContain(SvgColour(styles[other].Hex), voltage);
+        }
+        // The overlays draw every case.
+        int side = html.IndexOf("<section id=\"comparison\">", StringComparison.Ordinal);
+        string comparison = html[side..html.IndexOf("</section>", side, StringComparison.Ordinal)];
+        foreach (var name in new[] { "SiO@C-l", "SiO@C-m", "SiO@C-h" }) Assert.Contains(SvgColour(styles[name].Hex), comparison);
+    }
+
+    private static string SvgColour(string hex) =>
+        $"stroke:rgb({Convert.ToInt32(hex[1..3], 16)},{Convert.ToInt32(hex[3..5], 16)},{Convert.ToInt32(hex[5..7], 16)})";
 
     [Fact]
     public void The_report_needs_no_network_no_script_no_external_style_font_or_image()
@@ -60,7 +104,7 @@ public class HtmlReportTests
         Assert.True(png.ColouredPixels() > 50_000, $"only {png.ColouredPixels()} coloured pixels: the figures did not render");
 
         var rendered = await dom;
-        Assert.Equal(3 * 6 + 3, Count(rendered, "<svg"));
+        Assert.Equal(3 * 6 + 6, Count(rendered, "<svg"));
         Assert.Contains("<table class=\"comparison\">", rendered);
         Assert.Equal(3, Count(rendered, "<table class=\"solver\">"));
         Assert.Contains("Side by side", rendered);

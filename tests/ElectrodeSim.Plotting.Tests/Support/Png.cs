@@ -130,4 +130,27 @@ internal sealed class Png
         }
         return n;
     }
+
+    /// <summary>The most common clearly saturated colour (see <see cref="ColouredPixels"/>) as <c>#rrggbb</c>: the curve of a one-curve figure.</summary>
+    public string DominantColour()
+    {
+        var counts = new Dictionary<int, int>();
+        for (int p = 0; p < Width * Height; p++)
+        {
+            int r = Rgb[3 * p], g = Rgb[3 * p + 1], b = Rgb[3 * p + 2];
+            if (Math.Max(r, Math.Max(g, b)) - Math.Min(r, Math.Min(g, b)) < 60) continue;
+            int key = (r << 16) | (g << 8) | b;
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+        return counts.Count == 0 ? "none" : $"#{counts.MaxBy(c => c.Value).Key:x6}";
+    }
+
+    /// <summary>Pixels of exactly the colour <c>#rrggbb</c>.</summary>
+    public int PixelsOf(string hex)
+    {
+        int key = Convert.ToInt32(hex[1..], 16), n = 0;
+        for (int p = 0; p < Width * Height; p++)
+            if (((Rgb[3 * p] << 16) | (Rgb[3 * p + 1] << 8) | Rgb[3 * p + 2]) == key) n++;
+        return n;
+    }
 }
