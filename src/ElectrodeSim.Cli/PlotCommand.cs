@@ -64,6 +64,7 @@ public static class PlotCommand
 
     private static int Plot(IAnsiConsole console, List<ResultData> results, string directory, PlotOptions options)
     {
+        ResultData.LabelDuplicateNames(results);
         var plotter = new FigurePlotter(options);
         var outcome = new PlotOutcome();
         try

@@ -23,8 +23,9 @@ public sealed class PlotSet
 
     /// <summary>
     /// Cases styled in sorted order; profile times: the requested ones, or for one run its default
-    /// records (<see cref="RecordChoice.Choose"/>), or for several runs 10, 25, 50, 75 and 100 % of
-    /// the shortest lithiation among them, so that every run has fields at every time.
+    /// records (<see cref="RecordChoice.Choose"/>: the end of every step of a multi-step protocol), or for
+    /// several runs 10, 25, 50, 75 and 100 % of the shortest lithiation among them (of the shortest whole
+    /// record when any run has several steps), so that every run has fields at every time.
     /// </summary>
     public static PlotSet Of(IReadOnlyList<ResultData> results, PlotOptions options, List<string>? messages = null)
     {
@@ -41,10 +42,13 @@ public sealed class PlotSet
         }
         if (recorded.Count == 0) return new PlotSet { Styles = styles, Times = [] };
         double start = recorded.Max(r => r.Series!.Time[0]);
-        var shortest = recorded.Select(r => (Run: r, End: RecordChoice.EndOfLithiation(r, r.Series!.Count))).MinBy(e => e.End.Time);
-        double end = shortest.End.Time;
+        // A run of several protocol steps is compared over its whole record (the whole protocol), a one-step run up
+        // to its end of lithiation; the shortest of these spans is the one every run has fields for.
+        bool whole = recorded.Any(r => r.Series!.ProtocolStep is { } step && step.Distinct().Skip(1).Any());
+        var shortest = recorded.Select(r => (Run: r, End: whole ? r.Series!.Time[^1] : RecordChoice.EndOfLithiation(r, r.Series!.Count).Time)).MinBy(e => e.End);
+        double end = shortest.End;
         var times = DefaultFractions.Select(f => start + f * (end - start)).Distinct().Select(t => new ProfileTime(t, Label(t))).ToList();
-        times[^1] = times[^1] with { Label = $"{Label(end)} (end of lithiation, {shortest.Run.CaseName})" };
+        times[^1] = times[^1] with { Label = $"{Label(end)} (end of {(whole ? "record" : "lithiation")}, {shortest.Run.CaseName})" };
         return new PlotSet { Styles = styles, Times = times };
     }
 

@@ -44,6 +44,7 @@ public static partial class HtmlReport
             }
             catch (ResultFileException e) { unreadable.Add((Path.GetFileName(file), e.Message)); messages.Add(e.Message); }
         }
+        ResultData.LabelDuplicateNames(runs);
 
         if (runs.Count == 0 && unreadable.Count == 0)
             throw new ResultFileException($"{resultDirectory}: no ElectrodeSim result files ({string.Join("; ", messages)})");

@@ -166,6 +166,16 @@ public sealed class ResultData
     public IReadOnlyList<string> Notes => _notes;
 
     /// <summary>Reads a result file; throws <see cref="ResultFileException"/> only if it cannot be opened as HDF5.</summary>
+    /// <summary>
+    /// Gives results that share a case name (two runs of one case, e.g. different protocols) the name
+    /// "NAME (file stem)", so that legends, tables and the per-case colours keep them apart.
+    /// </summary>
+    public static void LabelDuplicateNames(IReadOnlyList<ResultData> results)
+    {
+        foreach (var group in results.GroupBy(r => r.CaseName, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            foreach (var r in group) r.CaseName = $"{r.CaseName} ({r.Stem})";
+    }
+
     public static ResultData Load(string path)
     {
         if (!File.Exists(path)) throw new ResultFileException($"{path}: no such file");
