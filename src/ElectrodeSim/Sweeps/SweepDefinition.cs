@@ -151,7 +151,7 @@ public sealed class SweepDefinition
         if (root.Children.TryGetValue(new YamlScalarNode("samples"), out var samplesNode) && Samples(samplesNode, errors) is { } samples)
             dimensions.Add(samples);
 
-        if (dimensions.Count == 0)
+        if (dimensions.Count == 0 && errors.Count == 0)
             errors.Add(CaseError.Missing("axes", "at least one of axes, zip or samples"));
         var keys = dimensions.SelectMany(d => d[0].Select(i => i.Key)).ToList();
         foreach (var repeated in keys.GroupBy(k => k).Where(g => g.Count() > 1))
