@@ -57,6 +57,7 @@ public static class CaseOverrides
     {
         var list = overrides.ToList();
         if (list.Count == 0) return yamlText;
+        if (InPlace(yamlText, list) is { } edited) return edited;
         // The index bounds nesting before the representation model (which recurses) reads the text; a text that is
         // not YAML is reported by the reader as it would be without overrides.
         if (!YamlNodeIndex.TryBuild(yamlText, out var index, out _, out _) || index.IsEmpty || index.Root!.Kind != YamlNodeKind.Mapping)
@@ -110,9 +111,60 @@ public static class CaseOverrides
         return Parse(text, overrides, source, Path.GetDirectoryName(full)!, out _);
     }
 
-    /// <summary>SHA-256 (hex) of a fully resolved case text: the fingerprint sweeps use to recognise a case.</summary>
-    public static string Fingerprint(string resolvedText) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(resolvedText.Replace("\r\n", "\n"))));
+    /// <summary>
+    /// SHA-256 (hex) of a fully resolved case text: the fingerprint sweeps use to recognise a case. It is taken over
+    /// the YAML content (structure and values, not comments or layout), so editing a comment of the base case does
+    /// not make its cases new; a text that is not YAML is hashed as it is.
+    /// </summary>
+    public static string Fingerprint(string resolvedText)
+    {
+        if (!YamlNodeIndex.TryBuild(resolvedText, out var index, out _, out _))
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(resolvedText)));
+        var content = new StringBuilder();
+        foreach (var e in index.Events)
+        {
+            content.Append(e.GetType().Name).Append('\u0001');
+            if (e is YamlDotNet.Core.Events.Scalar scalar) content.Append(scalar.Value).Append('\u0002');
+            if (e is YamlDotNet.Core.Events.AnchorAlias alias) content.Append(alias.Value).Append('\u0002');
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content.ToString())));
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, YamlNodeIndex> Indexes = new();
+
+    /// <summary>
+    /// The text with each value token replaced where it stands — comments and layout kept — when every override names a
+    /// one-line plain scalar already in the text and its new value is a plain word or number; otherwise null (the node
+    /// tree is rewritten instead). The index of a text is kept, as a sweep applies thousands of overrides to one base.
+    /// </summary>
+    private static string? InPlace(string text, List<CaseOverride> overrides)
+    {
+        if (text.Length > 1_000_000 || overrides.Any(o => !PlainValue.IsMatch(o.Value))) return null;
+        if (!Indexes.TryGetValue(text, out var index))
+        {
+            if (!YamlNodeIndex.TryBuild(text, out index, out _, out _) || index.Root?.Kind != YamlNodeKind.Mapping) return null;
+            if (Indexes.Count < 64) Indexes.TryAdd(text, index);
+        }
+        var edits = new Dictionary<int, (int End, string Value)>();
+        foreach (var o in overrides)
+        {
+            if (index.ValueAt(o.Path) is not { Kind: YamlNodeKind.Scalar } node || node.Start.Line != node.End.Line) return null;
+            int start = (int)node.Start.Index, end = (int)node.End.Index;
+            if (end <= start || end > text.Length || text[start..end] != node.Text) return null;   // quoted, or not where it seems
+            edits[start] = (end, o.Value);
+        }
+        var result = new StringBuilder(text.Length + 64);
+        int at = 0;
+        foreach (var (start, (end, value)) in edits.OrderBy(e => e.Key))
+        {
+            result.Append(text, at, start - at).Append(value);
+            at = end;
+        }
+        return result.Append(text, at, text.Length - at).ToString();
+    }
+
+    /// <summary>A value that reads the same as a plain scalar wherever it is put: a number or a word.</summary>
+    private static readonly Regex PlainValue = new(@"^[A-Za-z0-9_+\-.]+$", RegexOptions.CultureInvariant);
 
     private static CaseError? Set(YamlMappingNode root, CaseOverride o)
     {

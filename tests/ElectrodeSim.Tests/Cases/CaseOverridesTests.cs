@@ -74,5 +74,6 @@ public class CaseOverridesTests
         Assert.Equal(CaseOverrides.Fingerprint(same), CaseOverrides.Fingerprint(commented));
         Assert.NotEqual(CaseOverrides.Fingerprint(same), CaseOverrides.Fingerprint(changed));
         Assert.Equal(64, CaseOverrides.Fingerprint(same).Length);
+        Assert.Contains("# another comment", commented);   // values replaced in place keep the file's comments
     }
 }
