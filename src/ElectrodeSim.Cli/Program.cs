@@ -13,10 +13,14 @@ var root = new RootCommand(
     "Call it through the launcher tools/electrodesim (it builds on first use). Examples:\n" +
     "  tools/electrodesim run cases/sio-c-l.yaml --out results     # one case -> results/sio-c-l.h5\n" +
     "  tools/electrodesim check my-case.yaml                       # validate only\n" +
+    "  tools/electrodesim run cases/sio-c-l.yaml --set mesh.electrode_cells=8   # one key overridden\n" +
+    "  tools/electrodesim sweep cases/coating-quality/current-density.yaml      # many cases, one summary\n" +
+    "  tools/electrodesim compare cases/sio-c-l.yaml cases/sio-c-h.yaml         # side by side\n" +
     "  tools/electrodesim run --help                               # options of one command");
 
 // run
-var caseArgument = new Argument<FileInfo[]>("case") { Description = "One or more YAML case files, e.g. cases/sio-c-l.yaml", Arity = ArgumentArity.OneOrMore };
+var caseArgument = new Argument<FileInfo[]>("case") { Description = "One or more YAML case files or folders of them (every *.yaml), e.g. cases/sio-c-l.yaml", Arity = ArgumentArity.OneOrMore };
+var setOption = new Option<string[]>("--set", "-s") { Description = "Override a case key, typed and validated like the file: --set mesh.electrode_cells=8 --set protocol[0].current_density_mA_cm2=2.5 (repeatable)", AllowMultipleArgumentsPerToken = false };
 var outOption = new Option<DirectoryInfo>("--out", "-o") { Description = "Directory for the result files (CASE.h5); created if missing", DefaultValueFactory = _ => new DirectoryInfo("results") };
 var noOutputOption = new Option<bool>("--no-output") { Description = "Solve only; write no HDF5 file" };
 var plotAfterRunOption = new Option<bool>("--plot") { Description = "Draw each result's figures (PNG) next to it, and the overlaid voltage curves when several cases run" };
@@ -25,9 +29,10 @@ var run = new Command("run", "Validate and run case files; print a one-line summ
                              "A run that fails leaves CASE.failed.h5 with the reason; a run in progress holds CASE.h5.lock and writes .CASE.h5.PID.RANDOM.partial.\n" +
                              "Ctrl-C (SIGINT) or SIGTERM stops the run at its next step (exit 130 / 143).")
 {
-    caseArgument, outOption, noOutputOption, plotAfterRunOption,
+    caseArgument, outOption, noOutputOption, plotAfterRunOption, setOption,
 };
-run.SetAction(parse => RunCommand.Execute(console, parse.GetValue(caseArgument)!, parse.GetValue(noOutputOption) ? null : parse.GetValue(outOption)!.FullName, parse.GetValue(plotAfterRunOption)));
+run.SetAction(parse => RunCommand.Execute(console, parse.GetValue(caseArgument)!, parse.GetValue(noOutputOption) ? null : parse.GetValue(outOption)!.FullName,
+    parse.GetValue(plotAfterRunOption), parse.GetValue(setOption) ?? []));
 root.Subcommands.Add(run);
 
 // check
@@ -61,6 +66,10 @@ root.Subcommands.Add(ReportCommand.Create(console));
 
 // validate
 root.Subcommands.Add(ValidateCommand.Create(console));
+
+// sweep, compare
+root.Subcommands.Add(SweepCommand.Create(console, RejectOptionLikeTokens));
+root.Subcommands.Add(CompareCommand.Create(console, RejectOptionLikeTokens));
 
 // A usage error (unknown option, missing argument) is bad input: exit 2 with the errors and the command's usage line,
 // before anything runs.

@@ -10,18 +10,41 @@ public static class RunCommand
 {
     public const int Ok = 0, RunFailed = 1, BadInput = 2;
 
-    public static int Execute(IAnsiConsole console, FileInfo[] cases, string? outputDirectory, bool plot = false)
+    public static int Execute(IAnsiConsole console, FileInfo[] cases, string? outputDirectory, bool plot = false, IReadOnlyList<string>? assignments = null)
     {
+        var overrides = new List<CaseOverride>();
+        try
+        {
+            foreach (var a in assignments ?? []) overrides.Add(CaseOverride.Parse(a));
+        }
+        catch (CaseValidationException e) { Console.Error.WriteLine($"error: {e.Errors[0]}"); return BadInput; }
+
+        // A folder stands for every case file in it (*.yaml, in name order).
+        var files = new List<FileInfo>();
+        foreach (var entry in cases)
+        {
+            if (!Directory.Exists(entry.FullName)) { files.Add(entry); continue; }
+            var inFolder = Directory.EnumerateFiles(entry.FullName, "*.yaml").Order(StringComparer.Ordinal).Select(f => new FileInfo(f)).ToList();
+            if (inFolder.Count == 0) { Console.Error.WriteLine($"error: {entry.FullName}: a folder with no *.yaml case files"); return BadInput; }
+            files.AddRange(inFolder);
+        }
+
         // Validate everything first: a typo in the third case should not surface after two long runs.
         var setups = new List<(FileInfo File, SimulationSetup Setup)>();
         int status = Ok;
-        foreach (var file in cases)
+        foreach (var file in files)
         {
             try
             {
-                var setup = CaseBuilder.Build(CaseFile.Load(file.FullName));
+                var setup = CaseBuilder.Build(CaseOverrides.Load(file.FullName, overrides));
                 ReportWarnings(file.Name, setup.Warnings);
                 setups.Add((file, setup));
+            }
+            catch (CaseValidationException e) when (overrides.Count > 0)
+            {
+                // Lines would point into the rewritten text, not the file.
+                ReportInvalid(new CaseValidationException(e.SourceName, e.Errors.Select(x => x with { Line = null, Column = null }).ToList()));
+                status = BadInput;
             }
             catch (CaseValidationException e) { ReportInvalid(e); status = BadInput; }
             catch (FileNotFoundException e) { Console.Error.WriteLine($"error: {e.Message}"); status = BadInput; }

@@ -25,6 +25,14 @@ public sealed record RunSummary(
         for (int k = first; k <= last && k >= 0; k++) charge += solution.Steps[k].Charge;
         var y = last >= 0 ? solution.StepEndStates[last] : solution.FinalState;
         var layer = model.Mesh.ElectrodeLayers.Last();
+        double lowest = double.PositiveInfinity, highest = double.NegativeInfinity;
+        double maxConcentration = model.Cell.Electrodes[layer.ElectrodeIndex].MaxConcentration;
+        for (int i = layer.FirstCell; i < layer.FirstCell + layer.CellCount; i++)
+        {
+            double sol = model.MeanParticleConcentration(y, i) / maxConcentration;
+            lowest = Math.Min(lowest, sol);
+            highest = Math.Max(highest, sol);
+        }
         return new RunSummary(
             caseName,
             Math.Abs(solution.SpecificCapacity(charge)),
@@ -40,6 +48,8 @@ public sealed record RunSummary(
             HeadlineSteps = (first, last),
             StepOutcomes = solution.Steps,
             ActiveMassPerArea = solution.ActiveMassPerArea,
+            FinalMinimumStateOfLithiation = lowest,
+            FinalMaximumStateOfLithiation = highest,
         };
     }
 
@@ -72,8 +82,29 @@ public sealed record RunSummary(
     /// <summary>[kg/m²]</summary>
     public double ActiveMassPerArea { get; init; } = double.NaN;
 
+    /// <summary>
+    /// Lowest and highest particle-mean state of lithiation over the x cells of the working electrode at the end of the
+    /// half-cycle [1]; their difference is the spread across the thickness.
+    /// </summary>
+    public double FinalMinimumStateOfLithiation { get; init; } = double.NaN;
+    /// <inheritdoc cref="FinalMinimumStateOfLithiation"/>
+    public double FinalMaximumStateOfLithiation { get; init; } = double.NaN;
+    /// <summary>Spread of the particle-mean state of lithiation across the electrode thickness at the end of the half-cycle [1].</summary>
+    public double FinalStateOfLithiationSpread => FinalMaximumStateOfLithiation - FinalMinimumStateOfLithiation;
+
+    /// <summary>
+    /// Specific energy of the half-cycle, ∫V dQ per active mass [mWh/g]. <see cref="AverageVoltage"/> is charge-weighted
+    /// (∫V dQ / ∫dQ), so the energy is that average times <see cref="Capacity"/>.
+    /// </summary>
+    public double SpecificEnergy => Capacity * AverageVoltage;
+
     public IReadOnlyDictionary<string, double> ToAttributes() => new Dictionary<string, double>
     {
+        ["summary_specific_energy_mWh_g"] = SpecificEnergy,
+        ["summary_final_min_state_of_lithiation"] = FinalMinimumStateOfLithiation,
+        ["summary_final_max_state_of_lithiation"] = FinalMaximumStateOfLithiation,
+        ["summary_collector_side_interfacial_current_density_A_m2"] = CollectorSideInterfacialCurrent,
+        ["summary_solver_steps"] = Steps,
         ["summary_capacity_mAh_g"] = Capacity,
         ["summary_capacity_Ah_m2"] = ArealCapacity,
         ["summary_average_voltage_V"] = AverageVoltage,

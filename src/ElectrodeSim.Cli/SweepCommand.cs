@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ElectrodeSim.Cases;
+using ElectrodeSim.Output;
+using ElectrodeSim.Sweeps;
+using Spectre.Console;
+
+namespace ElectrodeSim.Cli;
+
+/// <summary><c>electrodesim sweep SWEEP.yaml [--parallel N] [--out DIR]</c></summary>
+public static class SweepCommand
+{
+    public static Command Create(IAnsiConsole console, Action<System.CommandLine.Parsing.ArgumentResult> rejectOptionLikeTokens)
+    {
+        var file = new Argument<FileInfo>("sweep") { Description = "Sweep file (YAML): a base case plus axes, zip groups or samples, e.g. cases/coating-quality/current-density.yaml" };
+        file.Validators.Add(rejectOptionLikeTokens);
+        var parallel = new Option<int>("--parallel", "-j") { Description = "Cases run at once, in this process (default: the machine's cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for case-NNNN.h5, manifest.json and summary.csv/.md/.h5 (default: results/SWEEP-NAME)" };
+        var command = new Command("sweep",
+            "Generate every case of a sweep, validate them all, then run them in parallel: one result file per case (case-0007.h5)\n" +
+            "and a summary (summary.csv, summary.md, summary.h5) with one row per case. Started again on the same --out, cases that\n" +
+            "are complete with the same fully resolved case text (manifest.json holds their SHA-256) are not run again.\n" +
+            "Exit 0 when every case completed, 1 when some failed, 2 for an invalid sweep or case, 130/143 when interrupted.")
+        {
+            file, parallel, output,
+        };
+        command.SetAction(parse => Execute(console, parse.GetValue(file)!.FullName, parse.GetValue(parallel), parse.GetValue(output)?.FullName));
+        return command;
+    }
+
+    public static int Execute(IAnsiConsole console, string sweepPath, int parallel, string? outputDirectory)
+    {
+        if (parallel < 1)
+        {
+            Console.Error.WriteLine($"error: --parallel {parallel}: must be at least 1");
+            return RunCommand.BadInput;
+        }
+        SweepPlan plan;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            plan = SweepPlan.Build(SweepDefinition.Load(sweepPath));
+        }
+        catch (CaseValidationException e) { RunCommand.ReportInvalid(e, "sweep"); return RunCommand.BadInput; }
+        catch (FileNotFoundException e) { Console.Error.WriteLine($"error: {e.Message}"); return RunCommand.BadInput; }
+        catch (SweepValidationException e)
+        {
+            if (e.Cases.Count == 0) { Console.Error.WriteLine($"error: {Path.GetFileName(sweepPath)}: {e.Total} or more cases; at most 1000000"); return RunCommand.BadInput; }
+            Console.Error.WriteLine($"error: {Path.GetFileName(sweepPath)}: {e.Cases.Count} of {e.Total} generated cases are not valid; nothing was run:");
+            foreach (var c in e.Cases.Take(50))
+            {
+                Console.Error.WriteLine($"  case {c.Index} ({string.Join(", ", c.Inputs.Select(i => $"{i.Key}={i.Value}"))}):");
+                foreach (var error in c.Error.Errors) Console.Error.WriteLine($"    {error}");
+            }
+            if (e.Cases.Count > 50) Console.Error.WriteLine($"  … and {e.Cases.Count - 50} more");
+            return RunCommand.BadInput;
+        }
+        string directory = outputDirectory ?? Path.Combine("results", plan.Definition.Name);
+        int threads = Math.Min(parallel, Math.Max(1, plan.Cases.Count));
+        console.WriteLine($"{plan.Definition.SourceName}: {plan.Cases.Count} cases valid ({clock.Elapsed.TotalSeconds:F2} s); {threads} at a time into {Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(directory))}");
+
+        using var interruption = RunInterruption.Listen();
+        var runner = new SweepRunner(plan, directory, threads);
+        IReadOnlyList<SweepRow> rows;
+        try
+        {
+            if (Terminal.Plain) rows = runner.Run(new PlainProgress(plan.Cases.Count), interruption.Token, interruption.Reason);
+            else rows = RunWithBar(console, runner, plan, interruption);
+        }
+        catch (OutputTargetException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return RunCommand.BadInput;
+        }
+
+        var written = SweepSummary.Write(plan.Definition, rows, runner.OutputDirectory);
+        int complete = rows.Count(r => r.Status == SweepRow.Complete), failed = rows.Count(r => r.Status == SweepRow.Failed), notRun = rows.Count - complete - failed;
+        console.WriteLine($"{complete} complete, {failed} failed{(notRun > 0 ? $", {notRun} not run" : "")} of {rows.Count}; wall time {clock.Elapsed.TotalSeconds:F2} s");
+        foreach (var r in rows.Where(r => r.Status == SweepRow.Failed).Take(20)) Console.Error.WriteLine($"  {r.Name} failed: {r.Reason}");
+        foreach (var path in written) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
+        if (interruption.Signal is not null) return interruption.ExitCode;
+        return failed > 0 ? RunCommand.RunFailed : RunCommand.Ok;
+    }
+
+    private static IReadOnlyList<SweepRow> RunWithBar(IAnsiConsole console, SweepRunner runner, SweepPlan plan, RunInterruption interruption)
+    {
+        var counts = new LiveCounts();
+        IReadOnlyList<SweepRow> rows = [];
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("starting", maxValue: plan.Cases.Count);
+                var work = Task.Run(() => rows = runner.Run(counts, interruption.Token, interruption.Reason));
+                var clock = Stopwatch.StartNew();
+                while (!work.Wait(100))
+                    Update(task, counts, clock);
+                Update(task, counts, clock);
+                work.GetAwaiter().GetResult();
+            });
+        return rows;
+
+        static void Update(ProgressTask task, LiveCounts counts, Stopwatch clock)
+        {
+            int done = Volatile.Read(ref counts.Done), failed = Volatile.Read(ref counts.Failed), running = Volatile.Read(ref counts.Running);
+            double rate = (done + failed - counts.Skipped) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+            task.Description = string.Create(CultureInfo.InvariantCulture, $"done {done}  failed {failed}  running {running}  {rate:F1} cases/s");
+            task.Value = done + failed;
+        }
+    }
+
+    private sealed class LiveCounts : ISweepProgress
+    {
+        public int Done, Failed, Running, Skipped;
+        public void Started(SweepCase c) => Interlocked.Increment(ref Running);
+        public void Finished(SweepCase c, SweepRow row, bool skipped)
+        {
+            if (skipped) Interlocked.Increment(ref Skipped); else Interlocked.Decrement(ref Running);
+            Interlocked.Increment(ref row.Status == SweepRow.Complete ? ref Done : ref Failed);
+        }
+    }
+
+    /// <summary>Redirected output: one <c>[k/N]</c> line per finished case.</summary>
+    private sealed class PlainProgress(int total) : ISweepProgress
+    {
+        private int _finished;
+        public void Started(SweepCase c) { }
+        public void Finished(SweepCase c, SweepRow row, bool skipped)
+        {
+            int k = Interlocked.Increment(ref _finished);
+            var m = row.Metrics;
+            string what = row.Status != SweepRow.Complete ? $"failed: {row.Reason}"
+                : string.Create(CultureInfo.InvariantCulture, $"complete{(skipped ? " (earlier run)" : "")}: {m.Capacity:F1} mAh/g, {m.AverageVoltage:F4} V, {m.WallTime:F3} s");
+            Console.Out.WriteLine($"[{k}/{total}] {c.Name} {what}");
+        }
+    }
+}

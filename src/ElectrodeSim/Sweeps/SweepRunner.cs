@@ -1,0 +1,232 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ElectrodeSim.Native.Files;
+using ElectrodeSim.Output;
+
+namespace ElectrodeSim.Sweeps;
+
+/// <summary>One row of the sweep summary.</summary>
+public sealed record SweepRow(int Index, string Name, IReadOnlyList<SweepInput> Inputs, string Status, string Reason, CaseMetrics Metrics, string ResultFile)
+{
+    public const string Complete = "complete", Failed = "failed", NotRun = "not run";
+}
+
+/// <summary>What a sweep reports while it runs (called from worker threads).</summary>
+public interface ISweepProgress
+{
+    void Started(SweepCase c);
+    /// <param name="skipped">True for a case found complete from an earlier run (same fingerprint, <c>status = complete</c>).</param>
+    void Finished(SweepCase c, SweepRow row, bool skipped);
+}
+
+/// <summary>The manifest entry of one case: what was run, how it ended and how often a run of this fingerprint finished.</summary>
+public sealed class ManifestEntry
+{
+    public int Index { get; set; }
+    public string Fingerprint { get; set; } = "";
+    public string Status { get; set; } = SweepRow.NotRun;
+    public string? Reason { get; set; }
+    public string Result { get; set; } = "";
+    /// <summary>Runs of this fingerprint that finished (complete or failed); a run killed midway is not counted.</summary>
+    public int Runs { get; set; }
+    public string? FinishedUtc { get; set; }
+}
+
+/// <summary>The sweep's record in its output folder (<c>manifest.json</c>), replaced atomically.</summary>
+public sealed class SweepManifest
+{
+    public const string FileName = "manifest.json";
+    public string Sweep { get; set; } = "";
+    public int CaseCount { get; set; }
+    public List<ManifestEntry> Cases { get; set; } = [];
+
+    internal static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static SweepManifest? TryRead(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        if (!File.Exists(path)) return null;
+        try { return JsonSerializer.Deserialize<SweepManifest>(File.ReadAllText(path), Options); }
+        catch (JsonException) { return null; }   // unreadable: every case is checked against its result file instead
+    }
+}
+
+/// <summary>
+/// Runs the cases of a <see cref="SweepPlan"/> in parallel inside this process, each with its own model, through
+/// <see cref="Simulator.Run(Cases.SimulationSetup, ResultTarget?, CancellationToken, Func{string}?)"/> into
+/// <c>DIR/case-NNNN.h5</c>. Resumable: a case whose result file is complete and holds the same fully resolved case
+/// text (fingerprint) is not run again but read back, whatever the manifest says, so a kill at any moment — even
+/// between a result's rename and the manifest's update — loses no case and runs none twice. A failing case is recorded
+/// with its reason and does not stop the others.
+/// </summary>
+public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int parallelism)
+{
+    private readonly object _sync = new();
+    private SweepManifest _manifest = new();
+    private int _dirty;
+    private readonly SemaphoreSlim _wake = new(0);
+
+    public string OutputDirectory { get; } = Path.GetFullPath(outputDirectory);
+
+    /// <summary>Runs every case not already complete; returns one row per case, in index order.</summary>
+    /// <exception cref="OutputTargetException">Another sweep holds the folder, or it cannot be written.</exception>
+    public IReadOnlyList<SweepRow> Run(ISweepProgress? progress, CancellationToken cancellation, Func<string>? cancellationReason = null)
+    {
+        Directory.CreateDirectory(OutputDirectory);
+        using var folderLock = ExclusiveFileLock.TryAcquire(Path.Combine(OutputDirectory, "sweep.lock"),
+            $"pid: {Environment.ProcessId}\nhost: {Environment.MachineName}\nsweep: {plan.Definition.SourceName}\n", out var holder)
+            ?? throw new OutputTargetException($"{OutputDirectory} is used by another sweep ({ResultTarget.Describe(holder)})");
+
+        // With the folder's lock held no other sweep writes here: temporary manifests are left by a killed run.
+        foreach (var stale in Directory.EnumerateFiles(OutputDirectory, $".{SweepManifest.FileName}.*.tmp")) File.Delete(stale);
+        var previous = SweepManifest.TryRead(OutputDirectory);
+        var old = previous?.Cases.ToDictionary(e => e.Index) ?? [];
+        _manifest = new SweepManifest
+        {
+            Sweep = plan.Definition.SourceName,
+            CaseCount = plan.Cases.Count,
+            Cases = plan.Cases.Select(c => old.TryGetValue(c.Index, out var e) && e.Fingerprint == c.Fingerprint
+                ? e : new ManifestEntry { Index = c.Index, Fingerprint = c.Fingerprint, Result = c.Name + ".h5" }).ToList(),
+        };
+        WriteManifest();
+
+        var rows = new SweepRow?[plan.Cases.Count];
+        var writer = Task.Run(ManifestWriterLoop);
+        try
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellation };
+            var order = Partitioner.Create(plan.Cases, EnumerablePartitionerOptions.NoBuffering);
+            try
+            {
+                Parallel.ForEach(order, options, c => rows[c.Index] = RunCase(c, progress, cancellation, cancellationReason));
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { }
+        }
+        finally
+        {
+            Volatile.Write(ref _stop, 1);
+            _wake.Release();
+            writer.Wait();
+            WriteManifest();
+        }
+        return plan.Cases.Select(c => rows[c.Index] ?? new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.NotRun, "interrupted before it started", CaseMetrics.Missing, "")).ToList();
+    }
+
+    private int _stop;
+
+    private SweepRow RunCase(SweepCase c, ISweepProgress? progress, CancellationToken cancellation, Func<string>? cancellationReason)
+    {
+        string path = Path.Combine(OutputDirectory, c.Name + ".h5");
+        var entry = _manifest.Cases[c.Index];
+        if (CompletedEarlier(c, path) is { } metrics)
+        {
+            var done = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Complete, "", metrics, Path.GetFileName(path));
+            lock (_sync)
+            {
+                // A run that finished after the last manifest update (killed in between) is recorded now.
+                if (entry.Status != SweepRow.Complete) { entry.Status = SweepRow.Complete; entry.Reason = null; entry.Runs = Math.Max(entry.Runs, 1); entry.Result = done.ResultFile; MarkDirty(); }
+            }
+            progress?.Finished(c, done, skipped: true);
+            return done;
+        }
+
+        progress?.Started(c);
+        SweepRow row;
+        try
+        {
+            using var target = ResultTarget.Claim(path, null);
+            try
+            {
+                var result = Simulator.Run(c.Setup, target, cancellation, cancellationReason);
+                row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Complete, "", CaseMetrics.From(result.Summary), Path.GetFileName(path));
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { throw; }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Failed, Hdf5Messages.Short(e), CaseMetrics.Missing,
+                    File.Exists(target.FailedPath) ? Path.GetFileName(target.FailedPath) : "");
+            }
+        }
+        catch (OutputTargetException e)
+        {
+            row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Failed, e.Message, CaseMetrics.Missing, "");
+        }
+        lock (_sync)
+        {
+            entry.Status = row.Status;
+            entry.Reason = row.Status == SweepRow.Failed ? row.Reason : null;
+            entry.Result = row.ResultFile;
+            entry.Runs++;
+            entry.FinishedUtc = DateTime.UtcNow.ToString("O");
+            MarkDirty();
+        }
+        progress?.Finished(c, row, skipped: false);
+        return row;
+    }
+
+    /// <summary>The metrics of an earlier complete run of exactly this case, or null.</summary>
+    private static CaseMetrics? CompletedEarlier(SweepCase c, string path)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var info = CaseMetrics.Read(path);
+            return info.Status == SweepRow.Complete && Cases.CaseOverrides.Fingerprint(info.CaseText) == c.Fingerprint ? info.Metrics : null;
+        }
+        catch (Exception e) when (e is Native.Hdf5.Hdf5Exception or IOException) { return null; }
+    }
+
+    private void MarkDirty()
+    {
+        Volatile.Write(ref _dirty, 1);
+        _wake.Release();
+    }
+
+    /// <summary>
+    /// Writes the manifest after each finished case; cases that finish while a write is under way are in the next one.
+    /// One writer keeps a thousand quick cases from spending their time rewriting the file.
+    /// </summary>
+    private void ManifestWriterLoop()
+    {
+        while (true)
+        {
+            _wake.Wait();
+            if (Interlocked.Exchange(ref _dirty, 0) == 1) WriteManifest();
+            if (Volatile.Read(ref _stop) == 1) return;
+        }
+    }
+
+    private void WriteManifest()
+    {
+        string json;
+        lock (_sync) json = JsonSerializer.Serialize(_manifest, SweepManifest.Options);
+        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, SweepManifest.FileName), json);
+    }
+}
+
+/// <summary>Replaces a file by writing a temporary sibling and renaming it over the target.</summary>
+public static class AtomicFile
+{
+    public static void WriteAllText(string path, string text) => Write(path, temporary => File.WriteAllText(temporary, text));
+
+    public static void Write(string path, Action<string> writeTemporary)
+    {
+        string temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..8]}.tmp");
+        try
+        {
+            writeTemporary(temporary);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+}
