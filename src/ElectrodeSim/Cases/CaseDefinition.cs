@@ -160,10 +160,30 @@ public sealed record ElectrodeSection
     public double? SolidDiffusivityActivationEnergyJMol { get; init; }
     /// <summary>A named concentration-dependent D_s(θ, T) [m²/s] with its own temperature dependence: see <see cref="ElectrodeSim.Materials.SolidDiffusivities.Names"/>.</summary>
     public string? SolidDiffusivityFunction { get; init; }
+    /// <summary>
+    /// Coating quality as one number (MODEL.md §5): sets every key the SiO@C-l/-m/-h cases differ in
+    /// (<c>solid_diffusivity_m2_s</c>, <c>kinetics.activation_energy_J_mol</c>, <c>kinetics.film_resistance_ohm_m2</c>)
+    /// from the alkali solubility through <see cref="ElectrodeSim.Materials.CoatingQualityMaps.Zhang2024SiOC"/>;
+    /// a key given explicitly overrides the mapping.
+    /// </summary>
+    public CoatingSection? Coating { get; init; }
     /// <summary>Butler–Volmer kinetics of the particle surface.</summary>
     public KineticsSection? Kinetics { get; init; }
     /// <summary>Equilibrium potential U(θ).</summary>
     public OcpSection? Ocp { get; init; }
+}
+
+/// <summary>
+/// The carbon coating's quality, mapped to the per-variant quantities by piecewise-linear interpolation
+/// through the paper's measured variants (<see cref="ElectrodeSim.Materials.CoatingQualityMap"/>): ln D_s, Ea and
+/// R_film linear in α between α = 4.8 / 21.7 / 47.5 % (SiO@C-l / -m / -h); outside them the first or last segment
+/// is continued linearly, clamped to Ea ≥ 0 and R_film ≥ 0 (<see cref="ElectrodeSim.Materials.CoatingQualityMap.ExtrapolationRule"/>),
+/// with a warning.
+/// </summary>
+public sealed record CoatingSection
+{
+    /// <summary>Alkali solubility α of the coated particles [%], in [0, 100] (paper Fig. 1c; lower: a denser carbon network).</summary>
+    public double? AlkaliSolubilityPercent { get; init; }
 }
 
 /// <summary>
