@@ -62,6 +62,9 @@ root.Subcommands.Add(ReportCommand.Create(console));
 // validate
 root.Subcommands.Add(ValidateCommand.Create(console));
 
+// keys
+root.Subcommands.Add(KeysCommand.Create());
+
 // A usage error (unknown option, missing argument) is bad input: exit 2 with the errors and the command's usage line,
 // before anything runs.
 var parse = root.Parse(args);
