@@ -403,7 +403,7 @@ public sealed record MeshSection
 /// <summary>Time integration (variable-order BDF) and discretisation scheme choices.</summary>
 public sealed record SolverSection
 {
-    /// <summary>Relative tolerance of the local error test [1], in (0, 0.1); default 1e-4.</summary>
+    /// <summary>Relative tolerance of the local error test [1], in (0, 0.1); default 1e-3 (BdfOptions).</summary>
     [Key("Relative tolerance of the local error test", Unit = "1", Range = "in (0, 0.1)", Default = "1e-3")]
     public double? RelativeTolerance { get; init; }
     /// <summary>Highest BDF order, 1..5; default 5.</summary>
