@@ -42,7 +42,9 @@ public static class CalibrateCommand
         Console.Out.WriteLine($"Levenberg-Marquardt: {result.ExitReason} after {result.Iterations} iterations, {result.Evaluations} model evaluations");
         Console.Out.WriteLine("calibrated values:");
         foreach (var (p, v) in result.Values)
-            Console.Out.WriteLine($"  {p.Key} = {v:G6}   (range [{p.Lower:G4}, {p.Upper:G4}]; cases: {string.Join(", ", p.Cases.Select(Path.GetFileName))})");
+            Console.Out.WriteLine(p.Coefficients == null
+                ? $"  {p.Key} = {v:G6}   (range [{p.Lower:G4}, {p.Upper:G4}]; cases: {string.Join(", ", p.Cases.Select(Path.GetFileName))})"
+                : $"  {p.Key} = coefficient x {v:G6}   (range [{p.Lower:G4}, {p.Upper:G4}]; {string.Join(", ", p.Cases.Select(c => $"{Path.GetFileName(c)}: {p.ValueIn(c, v):G6}"))})");
         Console.Out.WriteLine("targets:");
         foreach (var (t, m) in result.Targets)
             Console.Out.WriteLine($"  {t.Kind} {string.Join(" - ", t.Cases.Select(Path.GetFileNameWithoutExtension))}: model {m:G6}, target {t.Value:G6}, residual {m - t.Value:E2} ({(m - t.Value) / t.Value * 100:E2} %)");

@@ -71,6 +71,9 @@ root.Subcommands.Add(ValidateCommand.Create(console));
 root.Subcommands.Add(SweepCommand.Create(console, RejectOptionLikeTokens));
 root.Subcommands.Add(CompareCommand.Create(console, RejectOptionLikeTokens));
 
+// keys
+root.Subcommands.Add(KeysCommand.Create());
+
 // A usage error (unknown option, missing argument) is bad input: exit 2 with the errors and the command's usage line,
 // before anything runs.
 var parse = root.Parse(args);

@@ -84,6 +84,13 @@ public sealed record CalibrationSpec
                     Fail(at + ".initial", Text(at + ".initial", p.Initial), $"in [lower {Text(at + ".lower", p.Lower)}, upper {Text(at + ".upper", p.Upper)}]");
             }
             if (p.Cases.Count == 0) Fail(at + ".cases", "an empty list", "the cases (of cases) that share this key", missing: index.ValueAt(at + ".cases") == null);
+            if (p.Coefficients is { } coefficients)
+            {
+                if (coefficients.Count != p.Cases.Count)
+                    Fail(at + ".coefficients", $"{coefficients.Count} coefficient(s)", $"one per entry of {at}.cases ({p.Cases.Count})");
+                for (int j = 0; j < coefficients.Count; j++)
+                    if (!double.IsFinite(coefficients[j])) Fail($"{at}.coefficients[{j}]", Text($"{at}.coefficients[{j}]", coefficients[j]), "a finite number");
+            }
             for (int j = 0; j < p.Cases.Count; j++)
             {
                 string c = p.Cases[j];
@@ -134,11 +141,21 @@ public sealed record CalibrationSpec
     }
 }
 
-/// <summary>One case key varied by the calibration, shared by the listed cases, kept within [lower, upper].</summary>
+/// <summary>
+/// One case key varied by the calibration, shared by the listed cases, kept within [lower, upper]. With
+/// <see cref="Coefficients"/> the lever p is a coefficient of a linear relation across the cases: case j gets
+/// <c>coefficients[j] × p</c> (e.g. R_film = k (α − 4.8 %) with p = k and coefficients α_j − 4.8).
+/// </summary>
 public sealed record CalibrationParameter
 {
     public string Key { get; init; } = "";
     public List<string> Cases { get; init; } = new();
+    /// <summary>One finite factor per entry of <see cref="Cases"/>; the value written into case j is <c>coefficients[j] × p</c>. Absent: every case gets p.</summary>
+    public List<double>? Coefficients { get; init; }
+
+    /// <summary>The value of the key in <paramref name="caseName"/> at lever value <paramref name="value"/>.</summary>
+    public double ValueIn(string caseName, double value) =>
+        Coefficients == null ? value : Coefficients[Cases.IndexOf(caseName)] * value;
     public double Initial { get; init; }
     public double Lower { get; init; }
     public double Upper { get; init; }

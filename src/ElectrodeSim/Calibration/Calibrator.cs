@@ -33,7 +33,7 @@ public sealed class Calibrator(CalibrationSpec spec, string specDirectory)
         {
             var overrides = new Dictionary<string, double>();
             for (int k = 0; k < spec.Parameters.Count; k++)
-                if (spec.Parameters[k].Cases.Contains(c)) overrides[spec.Parameters[k].Key] = values[k];
+                if (spec.Parameters[k].Cases.Contains(c)) overrides[spec.Parameters[k].Key] = spec.Parameters[k].ValueIn(c, values[k]);
             result[c] = CaseOverrides.Apply(_texts[c], overrides);
         }
         return result;

@@ -99,8 +99,8 @@ public static class CaseBuilder
                 EveryNSteps = c.Output?.EveryNSteps ?? 1,
             },
             CaseText = document.Text,
-            ProvenanceJson = ProvenanceJson(c.Provenance, document.ParameterSet, warnings),
-            ParameterNotes = new Dictionary<string, string>(c.Provenance?.Notes ?? [], StringComparer.Ordinal),
+            ProvenanceJson = ProvenanceJson(c.Provenance, document.ParameterSet, document.Coatings, warnings),
+            ParameterNotes = ParameterNotes(c.Provenance, document.Coatings),
             Warnings = warnings,
         };
     }
@@ -178,11 +178,58 @@ public static class CaseBuilder
         return settings;
     }
 
-    /// <summary>The provenance section as JSON, with the parameter set (name, version) it was laid over and the validator's warnings.</summary>
-    private static string ProvenanceJson(ProvenanceSection? provenance, ParameterSet? set, IReadOnlyList<CaseError> warnings)
+    /// <summary>The case's notes; a key a coating map set gets the mapping's note (a note written for another α would mislead).</summary>
+    private static Dictionary<string, string> ParameterNotes(ProvenanceSection? provenance, IReadOnlyList<AppliedCoating> coatings)
+    {
+        var notes = new Dictionary<string, string>(provenance?.Notes ?? [], StringComparer.Ordinal);
+        foreach (var coating in coatings)
+            foreach (var key in coating.Mapped.Keys) notes[key] = CoatingMapping.Note(coating);
+        return notes;
+    }
+
+    /// <summary>
+    /// The provenance section as JSON, with the parameter set (name, version) it was laid over, what each coating map
+    /// set (<c>coating_map</c>: the map and its points with sources, α, the rule outside the points, the values it
+    /// produced and the keys that overrode it) and the validator's warnings.
+    /// </summary>
+    private static string ProvenanceJson(ProvenanceSection? provenance, ParameterSet? set, IReadOnlyList<AppliedCoating> coatings, IReadOnlyList<CaseError> warnings)
     {
         var node = JsonSerializer.SerializeToNode(provenance ?? new ProvenanceSection(), ProvenanceJsonOptions)!.AsObject();
         if (set != null) node["parameter_set"] = set.Label;
+        if (coatings.Count > 0)
+            node["coating_map"] = new JsonArray(coatings.Select(coating => (JsonNode?)new JsonObject
+            {
+                ["electrode"] = coating.ElectrodePath,
+                ["alkali_solubility_percent"] = coating.AlkaliSolubilityPercent,
+                ["map"] = coating.Map.Name,
+                ["source"] = coating.Map.Source,
+                ["interpolation"] = "piecewise-linear in alpha through the measured points: ln D_s, Ea and R_film linear",
+                ["extrapolation"] = CoatingQualityMap.ExtrapolationRule,
+                ["extrapolated"] = coating.Values.Extrapolated,
+                ["values"] = new JsonObject
+                {
+                    ["solid_diffusivity_m2_s"] = coating.Values.SolidDiffusivity,
+                    ["activation_energy_J_mol"] = coating.Values.ActivationEnergy,
+                    ["film_resistance_ohm_m2"] = coating.Values.FilmResistance,
+                },
+                ["set"] = new JsonArray(coating.Mapped.Keys.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()),
+                ["overridden_by_explicit_keys"] = new JsonArray(coating.Explicit.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()),
+                ["points"] = new JsonArray(coating.Map.Points.Select(p => (JsonNode?)new JsonObject
+                {
+                    ["variant"] = p.Variant,
+                    ["alkali_solubility_percent"] = p.AlkaliSolubilityPercent,
+                    ["solid_diffusivity_m2_s"] = p.SolidDiffusivity,
+                    ["activation_energy_J_mol"] = p.ActivationEnergy,
+                    ["film_resistance_ohm_m2"] = p.FilmResistance,
+                    ["sources"] = new JsonObject
+                    {
+                        ["alkali_solubility_percent"] = p.AlkaliSolubilitySource,
+                        ["solid_diffusivity_m2_s"] = p.SolidDiffusivitySource,
+                        ["activation_energy_J_mol"] = p.ActivationEnergySource,
+                        ["film_resistance_ohm_m2"] = p.FilmResistanceSource,
+                    },
+                }).ToArray()),
+            }).ToArray());
         if (warnings.Count > 0) node["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)JsonValue.Create(w.ToString())).ToArray());
         return node.ToJsonString(ProvenanceJsonOptions);
     }

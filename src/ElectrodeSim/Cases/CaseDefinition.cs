@@ -14,8 +14,10 @@ namespace ElectrodeSim.Cases;
 public sealed record CaseDefinition
 {
     /// <summary>Case name (required), e.g. <c>SiO@C-l</c>.</summary>
+    [Key("Case name", Required = KeyAttribute.Always)]
     public string? Name { get; init; }
     /// <summary>Free text.</summary>
+    [Key("Free text describing the case")]
     public string? Description { get; init; }
     /// <summary>
     /// Name of a parameter set (<see cref="ParameterSets.Names"/>, e.g. <c>Marquis2019</c>; <c>NAME@VERSION</c>
@@ -23,30 +25,43 @@ public sealed record CaseDefinition
     /// set's value at the same key path, and giving one of a pair of alternative keys (such as
     /// <c>effective_conductivity_S_m</c> for <c>solid_conductivity_S_m</c>) replaces the set's choice.
     /// </summary>
+    [Key("A compiled-in parameter set whose keys are this case's defaults (NAME or NAME@VERSION); every key written here overrides the set's", ChoicesFrom = typeof(ParameterSets), Versioned = true)]
     public string? ParameterSet { get; init; }
     /// <summary>Where the parameter set comes from; copied into the output file.</summary>
+    [Key("Where the parameters come from: title, source, DOI, version and per-key notes; copied into the result file")]
     public ProvenanceSection? Provenance { get; init; }
     /// <summary>Cell type and operating temperature.</summary>
+    [Key("Cell type and operating temperature", Required = "yes, unless from parameter_set")]
     public CellSection? Cell { get; init; }
     /// <summary>Counter electrode of a half cell; every key optional.</summary>
+    [Key("Lithium-metal counter electrode of a half cell (Xu et al. 2019 kinetics)")]
     public LithiumFoilSection? LithiumFoil { get; init; }
     /// <summary>Electrolyte correlation and concentrations.</summary>
+    [Key("Electrolyte correlation and concentrations", Required = "yes, unless from parameter_set")]
     public ElectrolyteSection? Electrolyte { get; init; }
     /// <summary>Porous separator.</summary>
+    [Key("Porous separator", Required = "yes, unless from parameter_set")]
     public SeparatorSection? Separator { get; init; }
     /// <summary>The working electrode of a half cell.</summary>
+    [Key("The working electrode of a half cell", Required = "half cell")]
     public ElectrodeSection? Electrode { get; init; }
     /// <summary>The negative electrode of a full cell (at x = 0, grounded collector).</summary>
+    [Key("The negative electrode of a full cell (at x = 0, grounded collector); same keys as electrode", Required = "full cell")]
     public ElectrodeSection? NegativeElectrode { get; init; }
     /// <summary>The positive electrode of a full cell (the cell voltage is its collector's potential).</summary>
+    [Key("The positive electrode of a full cell (the cell voltage is its collector's potential); same keys as electrode", Required = "full cell")]
     public ElectrodeSection? PositiveElectrode { get; init; }
     /// <summary>Steps run in order (required, non-empty).</summary>
+    [Key("Steps run in order (a non-empty sequence)", Required = "yes, unless from parameter_set")]
     public List<ProtocolStepSection>? Protocol { get; init; }
     /// <summary>Cell counts; defaults from <see cref="ElectrodeSim.Mesh.MeshSettings"/>.</summary>
+    [Key("Finite-volume cell counts")]
     public MeshSection? Mesh { get; init; }
     /// <summary>Time-integration settings; defaults from <see cref="ElectrodeSim.Numerics.TimeIntegration.BdfOptions"/>.</summary>
+    [Key("Time integration (variable-order BDF) and discretisation choices")]
     public SolverSection? Solver { get; init; }
     /// <summary>What is written to the output file.</summary>
+    [Key("What is written to the result file")]
     public OutputSection? Output { get; init; }
 }
 
@@ -54,17 +69,22 @@ public sealed record CaseDefinition
 public sealed record ProvenanceSection
 {
     /// <summary>Title of the parameter set or source paper.</summary>
+    [Key("Title of the parameter set or source paper")]
     public string? Title { get; init; }
     /// <summary>Citation of the source.</summary>
+    [Key("Citation of the source")]
     public string? Source { get; init; }
     /// <summary>DOI of the source, e.g. <c>10.1007/s40820-023-01267-9</c>.</summary>
+    [Key("DOI of the source, e.g. 10.1007/s40820-023-01267-3")]
     public string? Doi { get; init; }
     /// <summary>Version of the parameter set (text), raised whenever a value changes.</summary>
+    [Key("Version of the parameter set, raised whenever a value changes")]
     public string? Version { get; init; }
     /// <summary>
     /// Key path → note, e.g. <c>electrode.kinetics.exchange_current_prefactor_A_m2: "calibrated: …"</c>.
     /// A note for a key path the case does not set is a warning (the note is kept); an empty note is an error.
     /// </summary>
+    [Key("Key path -> note on how the value was obtained (\"rebuilt: ...\", \"calibrated: ...\"); a note for a key the case does not set is a warning")]
     public Dictionary<string, string>? Notes { get; init; }
 }
 
@@ -75,12 +95,15 @@ public sealed record CellSection
     /// Cell type: <c>half</c> (the working electrode <c>electrode</c> against lithium foil) or <c>full</c>
     /// (<c>negative_electrode</c> | separator | <c>positive_electrode</c>, negative collector grounded).
     /// </summary>
+    [Key("half: the working electrode against lithium foil; full: negative | separator | positive, negative collector grounded", Required = "yes, unless from parameter_set", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.CellTypes))]
     public string? Type { get; init; }
     /// <summary>Cell temperature [K], in (200, 400).</summary>
     [YamlMember(Alias = "temperature_K", ApplyNamingConventions = false)]
+    [Key("Cell temperature", Unit = "K", Range = "in (200, 400)", Required = "yes, unless from parameter_set")]
     public double? TemperatureK { get; init; }
     /// <summary>Current density of 1C [A/m²] for <c>c_rate</c> steps; default the working (half cell) or positive (full cell) electrode's theoretical capacity per hour, ε_s c_max F L / 3600.</summary>
     [YamlMember(Alias = "one_c_current_density_A_m2", ApplyNamingConventions = false)]
+    [Key("Current density of 1C for c_rate steps", Unit = "A/m²", Range = "> 0", Default = "the working (half cell) or positive (full cell) electrode's theoretical capacity per hour, ε_s c_max F L / 3600")]
     public double? OneCCurrentDensityAM2 { get; init; }
 }
 
@@ -88,10 +111,13 @@ public sealed record CellSection
 public sealed record LithiumFoilSection
 {
     /// <summary>Rate coefficient k [m/s]; default 3.5e-8.</summary>
+    [Key("Rate coefficient k of j0_Li = k F c_Li^0.7 c_e^0.3", Unit = "m/s", Range = "> 0", Default = "3.5e-8")]
     public double? RateCoefficientMS { get; init; }
     /// <summary>Lithium-metal concentration c_Li = 1 / molar volume [mol/m³]; default 1/1.3e-5.</summary>
+    [Key("Lithium-metal concentration c_Li = 1 / molar volume", Unit = "mol/m³", Range = "> 0", Default = "1/1.3e-5 (76923)")]
     public double? LithiumConcentrationMolM3 { get; init; }
     /// <summary>Anodic transfer coefficient of the foil reaction [1], in (0, 1); default 0.5.</summary>
+    [Key("Anodic transfer coefficient of the foil reaction", Unit = "1", Range = "in (0, 1)", Default = "0.5")]
     public double? TransferCoefficient { get; init; }
 }
 
@@ -99,12 +125,16 @@ public sealed record LithiumFoilSection
 public sealed record ElectrolyteSection
 {
     /// <summary>Name of a correlation in <see cref="ElectrodeSim.Materials.Electrolytes.Names"/>, e.g. <c>Valoen2005</c>.</summary>
+    [Key("Named transport correlation of the electrolyte", Required = "yes, unless from parameter_set", ChoicesFrom = typeof(ElectrodeSim.Materials.Electrolytes))]
     public string? Correlation { get; init; }
     /// <summary>Initial salt concentration [mol/m³], &gt; 0.</summary>
+    [Key("Initial salt concentration", Unit = "mol/m³", Range = "> 0", Required = "yes, unless from parameter_set")]
     public double? InitialConcentrationMolM3 { get; init; }
     /// <summary>Reference concentration of the exchange current density [mol/m³], &gt; 0; default 1000.</summary>
+    [Key("Reference concentration of the exchange current density", Unit = "mol/m³", Range = "> 0", Default = "1000")]
     public double? ReferenceConcentrationMolM3 { get; init; }
     /// <summary>Cation transference number t+ [1], in (0, 1); default the correlation's own.</summary>
+    [Key("Cation transference number t+", Unit = "1", Range = "in (0, 1)", Default = "the correlation's own")]
     public double? TransferenceNumber { get; init; }
 }
 
@@ -112,10 +142,13 @@ public sealed record ElectrolyteSection
 public sealed record SeparatorSection
 {
     /// <summary>Thickness [µm], &gt; 0.</summary>
+    [Key("Separator thickness", Unit = "µm", Range = "> 0", Required = "yes, unless from parameter_set")]
     public double? ThicknessUm { get; init; }
     /// <summary>Electrolyte volume fraction [1], in (0, 1] (1: a free electrolyte layer).</summary>
+    [Key("Electrolyte volume fraction (1: a free electrolyte layer)", Unit = "1", Range = "in (0, 1]", Required = "yes, unless from parameter_set")]
     public double? Porosity { get; init; }
     /// <summary>Bruggeman exponent of electrolyte transport [1], in [0, 5]; default 1.5.</summary>
+    [Key("Bruggeman exponent of electrolyte transport", Unit = "1", Range = "in [0, 5]", Default = "1.5")]
     public double? Bruggeman { get; init; }
 }
 
@@ -123,47 +156,88 @@ public sealed record SeparatorSection
 public sealed record ElectrodeSection
 {
     /// <summary>Electrode name; default the case name.</summary>
+    [Key("Electrode name", Default = "the case name (half cell), negative/positive electrode (full cell)")]
     public string? Name { get; init; }
     /// <summary>Thickness [µm], &gt; 0.</summary>
+    [Key("Electrode thickness", Unit = "µm", Range = "> 0", Required = "yes, unless from parameter_set")]
     public double? ThicknessUm { get; init; }
     /// <summary>Electrolyte volume fraction ε_e [1], in (0, 1); ε_e + ε_s ≤ 1 (1: no carbon or binder, as in Chen2020).</summary>
+    [Key("Electrolyte volume fraction ε_e; ε_e + ε_s <= 1 (the rest is carbon and binder)", Unit = "1", Range = "in (0, 1)", Required = "yes, unless from parameter_set")]
     public double? Porosity { get; init; }
     /// <summary>Active-material volume fraction ε_s [1], in (0, 1).</summary>
+    [Key("Active-material volume fraction ε_s", Unit = "1", Range = "in (0, 1)", Required = "yes, unless from parameter_set")]
     public double? ActiveVolumeFraction { get; init; }
     /// <summary>Particle radius [µm], &gt; 0.</summary>
+    [Key("Particle radius", Unit = "µm", Range = "> 0", Required = "yes, unless from parameter_set")]
     public double? ParticleRadiusUm { get; init; }
     /// <summary>Bruggeman exponent of electrolyte transport [1], in [0, 5]; default 1.5.</summary>
+    [Key("Bruggeman exponent of electrolyte transport", Unit = "1", Range = "in [0, 5]", Default = "1.5")]
     public double? Bruggeman { get; init; }
     /// <summary>Intrinsic electronic conductivity of the solid σ_s [S/m], &gt; 0; σ_eff = σ_s ε_s^solid_bruggeman. Exactly one of this and <c>effective_conductivity_S_m</c>.</summary>
     [YamlMember(Alias = "solid_conductivity_S_m", ApplyNamingConventions = false)]
+    [Key("Intrinsic electronic conductivity σ_s; σ_eff = σ_s ε_s^solid_bruggeman", Unit = "S/m", Range = "> 0", Required = "exactly one of solid_conductivity_S_m, effective_conductivity_S_m")]
     public double? SolidConductivitySM { get; init; }
     /// <summary>Effective electronic conductivity σ_eff [S/m], &gt; 0, used as given.</summary>
     [YamlMember(Alias = "effective_conductivity_S_m", ApplyNamingConventions = false)]
+    [Key("Effective electronic conductivity σ_eff, used as given", Unit = "S/m", Range = "> 0", Required = "exactly one of solid_conductivity_S_m, effective_conductivity_S_m")]
     public double? EffectiveConductivitySM { get; init; }
     /// <summary>Bruggeman exponent of the solid conductivity [1], in [0, 5]; default 1.5.</summary>
+    [Key("Bruggeman exponent of the solid conductivity", Unit = "1", Range = "in [0, 5]", Default = "1.5")]
     public double? SolidBruggeman { get; init; }
     /// <summary>Density of the active material [kg/m³], &gt; 0; required in a half cell (for mAh/g), optional in a full cell (specific capacity is then not reported).</summary>
+    [Key("Density of the active material (for mAh/g and A/g)", Unit = "kg/m³", Range = "> 0", Required = "half cell; full cell with max_capacity_mAh_g")]
     public double? ActiveDensityKgM3 { get; init; }
     /// <summary>Theoretical specific capacity Q [mAh/g], &gt; 0; c_max = 3600 Q ρ / F. Exactly one of this and <c>max_concentration_mol_m3</c>.</summary>
     [YamlMember(Alias = "max_capacity_mAh_g", ApplyNamingConventions = false)]
+    [Key("Theoretical specific capacity Q; c_max = 3600 Q ρ / F", Unit = "mAh/g", Range = "> 0", Required = "exactly one of max_capacity_mAh_g, max_concentration_mol_m3")]
     public double? MaxCapacityMAhG { get; init; }
     /// <summary>Maximum lithium concentration c_s,max [mol/m³], &gt; 0.</summary>
+    [Key("Maximum lithium concentration c_s,max", Unit = "mol/m³", Range = "> 0", Required = "exactly one of max_capacity_mAh_g, max_concentration_mol_m3")]
     public double? MaxConcentrationMolM3 { get; init; }
     /// <summary>Uniform initial state of lithiation θ0 = c_s / c_s,max [1], in (0, 1). Exactly one of this and <c>initial_concentration_mol_m3</c>.</summary>
+    [Key("Uniform initial state of lithiation θ0 = c_s / c_s,max", Unit = "1", Range = "in (0, 1)", Required = "exactly one of initial_state_of_lithiation, initial_concentration_mol_m3")]
     public double? InitialStateOfLithiation { get; init; }
     /// <summary>Uniform initial lithium concentration c_s,0 [mol/m³], in (0, c_s,max).</summary>
+    [Key("Uniform initial lithium concentration c_s,0, below c_s,max", Unit = "mol/m³", Range = "> 0", Required = "exactly one of initial_state_of_lithiation, initial_concentration_mol_m3")]
     public double? InitialConcentrationMolM3 { get; init; }
     /// <summary>Solid diffusivity at 298.15 K [m²/s], &gt; 0. Exactly one of this and <c>solid_diffusivity_function</c>.</summary>
+    [Key("Solid diffusivity at 298.15 K", Unit = "m²/s", Range = "> 0", Required = "exactly one of solid_diffusivity_m2_s, solid_diffusivity_function (or set by coating)")]
     public double? SolidDiffusivityM2S { get; init; }
     /// <summary>Activation energy of the solid diffusivity [J/mol], in [0, 200 000); default 0. Only with <c>solid_diffusivity_m2_s</c>.</summary>
     [YamlMember(Alias = "solid_diffusivity_activation_energy_J_mol", ApplyNamingConventions = false)]
+    [Key("Activation energy of the solid diffusivity (only with solid_diffusivity_m2_s)", Unit = "J/mol", Range = "in [0, 200000)", Default = "0")]
     public double? SolidDiffusivityActivationEnergyJMol { get; init; }
     /// <summary>A named concentration-dependent D_s(θ, T) [m²/s] with its own temperature dependence: see <see cref="ElectrodeSim.Materials.SolidDiffusivities.Names"/>.</summary>
+    [Key("A named concentration-dependent D_s(θ, T) with its own temperature dependence", Required = "exactly one of solid_diffusivity_m2_s, solid_diffusivity_function", ChoicesFrom = typeof(ElectrodeSim.Materials.SolidDiffusivities))]
     public string? SolidDiffusivityFunction { get; init; }
+    /// <summary>
+    /// Coating quality as one number (MODEL.md §5): sets every key the SiO@C-l/-m/-h cases differ in
+    /// (<c>solid_diffusivity_m2_s</c>, <c>kinetics.activation_energy_J_mol</c>, <c>kinetics.film_resistance_ohm_m2</c>)
+    /// from the alkali solubility through <see cref="ElectrodeSim.Materials.CoatingQualityMaps.Zhang2024SiOC"/>;
+    /// a key given explicitly overrides the mapping.
+    /// </summary>
+    [Key("Coating quality as one number: sets solid_diffusivity_m2_s, kinetics.activation_energy_J_mol and kinetics.film_resistance_ohm_m2 from the alkali solubility (SiO@C map of Zhang et al. 2024); an explicit key overrides it")]
+    public CoatingSection? Coating { get; init; }
     /// <summary>Butler–Volmer kinetics of the particle surface.</summary>
+    [Key("Butler-Volmer kinetics of the particle surface, j0_ref(T) = j0' exp(-Ea / R T)", Required = "yes, unless from parameter_set")]
     public KineticsSection? Kinetics { get; init; }
     /// <summary>Equilibrium potential U(θ).</summary>
+    [Key("Equilibrium potential U(θ): a named function or a θ,U table", Required = "yes, unless from parameter_set")]
     public OcpSection? Ocp { get; init; }
+}
+
+/// <summary>
+/// The carbon coating's quality, mapped to the per-variant quantities by piecewise-linear interpolation
+/// through the paper's measured variants (<see cref="ElectrodeSim.Materials.CoatingQualityMap"/>): ln D_s, Ea and
+/// R_film linear in α between α = 4.8 / 21.7 / 47.5 % (SiO@C-l / -m / -h); outside them the first or last segment
+/// is continued linearly, clamped to Ea ≥ 0 and R_film ≥ 0 (<see cref="ElectrodeSim.Materials.CoatingQualityMap.ExtrapolationRule"/>),
+/// with a warning.
+/// </summary>
+public sealed record CoatingSection
+{
+    /// <summary>Alkali solubility α of the coated particles [%], in [0, 100] (paper Fig. 1c; lower: a denser carbon network).</summary>
+    [Key("Alkali solubility α of the coated particles (lower: a denser carbon network); piecewise-linear through 4.8 / 21.7 / 47.5 % (SiO@C-l/m/h), outside them the end segment continued linearly, clamped to Ea >= 0 and R_film >= 0, with a warning", Unit = "%", Range = "in [0, 100]", Required = KeyAttribute.Always)]
+    public double? AlkaliSolubilityPercent { get; init; }
 }
 
 /// <summary>
@@ -175,20 +249,27 @@ public sealed record KineticsSection
 {
     /// <summary>Exchange-current prefactor j0' [A/m²], &gt; 0. Exactly one of this and <c>rate_constant</c>.</summary>
     [YamlMember(Alias = "exchange_current_prefactor_A_m2", ApplyNamingConventions = false)]
+    [Key("Exchange-current prefactor j0' of j0_ref(T) = j0' exp(-Ea / R T)", Unit = "A/m²", Range = "> 0", Required = "exactly one of exchange_current_prefactor_A_m2, rate_constant")]
     public double? ExchangeCurrentPrefactorAM2 { get; init; }
     /// <summary>Rate constant k [(A/m²)(m³/mol)^(2α_a+α_c)], &gt; 0 ((A/m²)(m³/mol)^1.5 for α_a = α_c = ½).</summary>
+    [Key("Mass-action rate constant k of j0 = k c_e^α_a c_s^α_c (c_max - c_s)^α_a exp(Ea/R (1/T_ref - 1/T))", Unit = "(A/m²)(m³/mol)^(2α_a+α_c)", Range = "> 0", Required = "exactly one of exchange_current_prefactor_A_m2, rate_constant")]
     public double? RateConstant { get; init; }
     /// <summary>Reference temperature T_ref of <c>rate_constant</c> [K], in (200, 400); default 298.15.</summary>
     [YamlMember(Alias = "reference_temperature_K", ApplyNamingConventions = false)]
+    [Key("Reference temperature T_ref of rate_constant (only with it)", Unit = "K", Range = "in (200, 400)", Default = "298.15")]
     public double? ReferenceTemperatureK { get; init; }
     /// <summary>Activation energy Ea of the interfacial reaction [J/mol], in [0, 200 000).</summary>
     [YamlMember(Alias = "activation_energy_J_mol", ApplyNamingConventions = false)]
+    [Key("Activation energy Ea of the interfacial reaction (0 for none)", Unit = "J/mol", Range = "in [0, 200000)", Required = "yes, unless from parameter_set or set by coating")]
     public double? ActivationEnergyJMol { get; init; }
     /// <summary>Anodic transfer coefficient α_a [1], in (0, 1); default 0.5.</summary>
+    [Key("Anodic transfer coefficient α_a", Unit = "1", Range = "in (0, 1)", Default = "0.5")]
     public double? AnodicTransferCoefficient { get; init; }
     /// <summary>Cathodic transfer coefficient α_c [1], in (0, 1); default 0.5.</summary>
+    [Key("Cathodic transfer coefficient α_c", Unit = "1", Range = "in (0, 1)", Default = "0.5")]
     public double? CathodicTransferCoefficient { get; init; }
     /// <summary>Film resistance per unit particle surface R_film [Ω·m²], ≥ 0; default 0.</summary>
+    [Key("Film resistance per unit particle surface", Unit = "Ω·m²", Range = ">= 0", Default = "0 (or set by coating)")]
     public double? FilmResistanceOhmM2 { get; init; }
 }
 
@@ -196,14 +277,17 @@ public sealed record KineticsSection
 public sealed record OcpSection
 {
     /// <summary>Name of a closed-form U(θ): see <see cref="OcpFunctions.Names"/>.</summary>
+    [Key("Name of a closed-form U(θ)", Required = "exactly one of function, table", ChoicesFrom = typeof(OcpFunctions))]
     public string? Function { get; init; }
     /// <summary>
     /// Path of a θ,U table relative to the case file: a regular UTF-8 file of at most 16 MiB
     /// (<see cref="InputLimits.MaxTableBytes"/>), CSV with '#' comments and an optional header, θ [1] in [0, 1]
     /// strictly increasing and U [V] in the first two columns, finite, at least two rows (<see cref="ElectrodeSim.Materials.OcpTable"/>).
     /// </summary>
+    [Key("Path of a θ,U CSV table relative to the case file (θ strictly increasing in [0, 1], U in V; at most 16 MiB)", Required = "exactly one of function, table")]
     public string? Table { get; init; }
     /// <summary>Parameters of <c>sio_stand_in</c> (and only of it).</summary>
+    [Key("Parameters of sio_stand_in (and only of it)", Required = "with function: sio_stand_in")]
     public SiOStandInSection? Parameters { get; init; }
 }
 
@@ -212,16 +296,21 @@ public sealed record SiOStandInSection
 {
     /// <summary>U(1) [V vs Li/Li+], in [0, 0.5]; default 0.01 (the curve is normalised to its 0.01 V end, MODEL.md §5).</summary>
     [YamlMember(Alias = "end_potential_V", ApplyNamingConventions = false)]
+    [Key("U(1), the end the curve is normalised to", Unit = "V", Range = "in [0, 0.5]", Default = "0.01")]
     public double? EndPotentialV { get; init; }
     /// <summary>Slope of the low plateau, volts per unit θ [V], in [0, 5].</summary>
     [YamlMember(Alias = "plateau_slope_V", ApplyNamingConventions = false)]
+    [Key("Slope of the low plateau, volts per unit θ", Unit = "V", Range = "in [0, 5]", Required = "yes, unless from parameter_set")]
     public double? PlateauSlopeV { get; init; }
     /// <summary>Height of the logistic step [V], in [0, 5].</summary>
     [YamlMember(Alias = "step_height_V", ApplyNamingConventions = false)]
+    [Key("Height of the logistic step", Unit = "V", Range = "in [0, 5]", Required = "yes, unless from parameter_set")]
     public double? StepHeightV { get; init; }
     /// <summary>θ at the centre of the step [1], in (0, 1).</summary>
+    [Key("θ at the centre of the step", Unit = "1", Range = "in (0, 1)", Required = "yes, unless from parameter_set")]
     public double? StepCentre { get; init; }
     /// <summary>Width of the step in θ [1], &gt; 0.</summary>
+    [Key("Width of the step in θ", Unit = "1", Range = "> 0", Required = "yes, unless from parameter_set")]
     public double? StepWidth { get; init; }
 }
 
@@ -229,30 +318,39 @@ public sealed record SiOStandInSection
 public sealed record ProtocolStepSection
 {
     /// <summary>Step label; default <c>step N</c>.</summary>
+    [Key("Step label", Default = "step N")]
     public string? Label { get; init; }
     /// <summary><c>current</c>, <c>voltage</c> or <c>rest</c>.</summary>
+    [Key("What the step controls: current, voltage or rest", Required = KeyAttribute.Always, ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.Modes))]
     public string? Mode { get; init; }
     /// <summary>Applied current density [A/m²] (mode current).</summary>
     [YamlMember(Alias = "current_density_A_m2", ApplyNamingConventions = false)]
+    [Key("Applied current density, positive for lithiation (half cell) or discharge (full cell)", Unit = "A/m²", Range = "finite, non-zero", Required = "mode current: exactly one of the four current keys")]
     public double? CurrentDensityAM2 { get; init; }
     /// <summary>Applied current density [mA/cm²] (mode current); 1 mA/cm² = 10 A/m².</summary>
     [YamlMember(Alias = "current_density_mA_cm2", ApplyNamingConventions = false)]
+    [Key("Applied current density (1 mA/cm² = 10 A/m²)", Unit = "mA/cm²", Range = "finite, non-zero", Required = "mode current: exactly one of the four current keys")]
     public double? CurrentDensityMACm2 { get; init; }
     /// <summary>Applied current per mass of active material [A/g] (mode current).</summary>
     [YamlMember(Alias = "specific_current_A_g", ApplyNamingConventions = false)]
+    [Key("Applied current per mass of active material (needs active_density_kg_m3)", Unit = "A/g", Range = "finite, non-zero", Required = "mode current: exactly one of the four current keys")]
     public double? SpecificCurrentAG { get; init; }
     /// <summary>Applied current in multiples of 1C [1/h] (mode current); see <c>cell.one_c_current_density_A_m2</c>.</summary>
+    [Key("Applied current in multiples of 1C (see cell.one_c_current_density_A_m2)", Unit = "1/h", Range = "finite, non-zero", Required = "mode current: exactly one of the four current keys")]
     public double? CRate { get; init; }
     /// <summary>Held cell voltage [V] (mode voltage).</summary>
     [YamlMember(Alias = "voltage_V", ApplyNamingConventions = false)]
+    [Key("Held cell voltage", Unit = "V", Range = "finite", Required = "mode voltage")]
     public double? VoltageV { get; init; }
     /// <summary>
     /// Longest duration of the step [s], in (0, 1e8] (<see cref="CaseValidator.MaxStepDuration"/>, about 3 years).
     /// Optional: without it the step ends at one of its stop conditions (so a step needs at least one of the
     /// two), at a physical limit, as "stop unreachable" once its state has settled short of them, or at 1e8 s.
     /// </summary>
+    [Key("Longest duration of the step (about 3 years at most)", Unit = "s", Range = "in (0, 1e8]", Default = "until a stop condition, a physical limit, an unreachable stop or 1e8 s", Required = "max_duration_s or a stop condition")]
     public double? MaxDurationS { get; init; }
     /// <summary>Conditions that end the step early.</summary>
+    [Key("Conditions that end the step early; the first one met ends it")]
     public StopSection? Stop { get; init; }
 }
 
@@ -261,12 +359,15 @@ public sealed record StopSection
 {
     /// <summary>End when the cell voltage falls to this value [V].</summary>
     [YamlMember(Alias = "voltage_below_V", ApplyNamingConventions = false)]
+    [Key("End when the cell voltage falls to this value (< voltage_above_V)", Unit = "V", Range = "finite")]
     public double? VoltageBelowV { get; init; }
     /// <summary>End when the cell voltage rises to this value [V].</summary>
     [YamlMember(Alias = "voltage_above_V", ApplyNamingConventions = false)]
+    [Key("End when the cell voltage rises to this value", Unit = "V", Range = "finite")]
     public double? VoltageAboveV { get; init; }
     /// <summary>End when the current-density magnitude falls to this value [A/m²], &gt; 0 (voltage steps).</summary>
     [YamlMember(Alias = "current_below_A_m2", ApplyNamingConventions = false)]
+    [Key("End when the current-density magnitude falls to this value (voltage steps only)", Unit = "A/m²", Range = "> 0")]
     public double? CurrentBelowAM2 { get; init; }
 }
 
@@ -274,37 +375,51 @@ public sealed record StopSection
 public sealed record MeshSection
 {
     /// <summary>Finite volumes across the separator [1].</summary>
+    [Key("Finite volumes across the separator", Unit = "1", Range = "in [1, 2000]", Default = "8")]
     public int? SeparatorCells { get; init; }
     /// <summary>Finite volumes across each electrode [1].</summary>
+    [Key("Finite volumes across each electrode", Unit = "1", Range = "in [1, 2000]", Default = "16")]
     public int? ElectrodeCells { get; init; }
     /// <summary>Radial shells per particle [1].</summary>
+    [Key("Radial shells per particle", Unit = "1", Range = "in [1, 2000]", Default = "10")]
     public int? ParticleShells { get; init; }
     /// <summary>Finite volumes across the negative electrode of a full cell [1]; default <c>electrode_cells</c>.</summary>
+    [Key("Finite volumes across the negative electrode (full cell only)", Unit = "1", Range = "in [1, 2000]", Default = "electrode_cells")]
     public int? NegativeElectrodeCells { get; init; }
     /// <summary>Finite volumes across the positive electrode of a full cell [1]; default <c>electrode_cells</c>.</summary>
+    [Key("Finite volumes across the positive electrode (full cell only)", Unit = "1", Range = "in [1, 2000]", Default = "electrode_cells")]
     public int? PositiveElectrodeCells { get; init; }
     /// <summary>Radial shells of the negative electrode's particles [1]; default <c>particle_shells</c>.</summary>
+    [Key("Radial shells of the negative electrode's particles (full cell only)", Unit = "1", Range = "in [1, 2000]", Default = "particle_shells")]
     public int? NegativeParticleShells { get; init; }
     /// <summary>Radial shells of the positive electrode's particles [1]; default <c>particle_shells</c>.</summary>
+    [Key("Radial shells of the positive electrode's particles (full cell only)", Unit = "1", Range = "in [1, 2000]", Default = "particle_shells")]
     public int? PositiveParticleShells { get; init; }
     /// <summary>Grading β of the particle shells toward the surface [1], in [0, 1): the outer shell is (1 − β) times the uniform width; default 0 (uniform).</summary>
+    [Key("Grading β of the particle shells toward the surface: the outer shell is (1 - β) times the uniform width", Unit = "1", Range = "in [0, 1)", Default = "0 (uniform)")]
     public double? ParticleSurfaceRefinement { get; init; }
 }
 
 /// <summary>Time integration (variable-order BDF) and discretisation scheme choices.</summary>
 public sealed record SolverSection
 {
-    /// <summary>Relative tolerance of the local error test [1], in (0, 0.1); default 1e-4.</summary>
+    /// <summary>Relative tolerance of the local error test [1], in (0, 0.1); default 1e-3 (BdfOptions).</summary>
+    [Key("Relative tolerance of the local error test", Unit = "1", Range = "in (0, 0.1)", Default = "1e-3")]
     public double? RelativeTolerance { get; init; }
     /// <summary>Highest BDF order, 1..5; default 5.</summary>
+    [Key("Highest BDF order", Unit = "1", Range = "in [1, 5]", Default = "5")]
     public int? MaxOrder { get; init; }
     /// <summary>First step [s], ≥ 0; 0 (default) chooses one from the tolerance.</summary>
+    [Key("First time step; 0 chooses one from the tolerance", Unit = "s", Range = ">= 0", Default = "0")]
     public double? InitialStepS { get; init; }
     /// <summary>Largest step [s], &gt; 0; default unlimited.</summary>
+    [Key("Largest time step (.inf for no limit)", Unit = "s", Range = "> 0", Default = "unlimited")]
     public double? MaxStepS { get; init; }
     /// <summary>Fixed step [s], ≥ 0; positive switches error control off (convergence studies); default 0.</summary>
+    [Key("Fixed time step; positive switches error control off (convergence studies)", Unit = "s", Range = ">= 0", Default = "0")]
     public double? FixedStepS { get; init; }
     /// <summary>Face average of transport coefficients: <c>harmonic</c> (default) or <c>arithmetic</c>.</summary>
+    [Key("Face average of transport coefficients", Default = "harmonic", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.FaceAverages))]
     public string? FaceAverage { get; init; }
 }
 
@@ -312,7 +427,9 @@ public sealed record SolverSection
 public sealed record OutputSection
 {
     /// <summary>Write the spatial fields (true, default) or only the time series.</summary>
+    [Key("Write the spatial fields (true) or only the time series", Default = "true")]
     public bool? Fields { get; init; }
     /// <summary>Write every n-th accepted time step [1], ≥ 1; default 1.</summary>
+    [Key("Write every n-th accepted time step", Unit = "1", Range = ">= 1", Default = "1")]
     public int? EveryNSteps { get; init; }
 }

@@ -6,8 +6,10 @@ namespace ElectrodeSim.Cases;
 /// </summary>
 public sealed class CaseDocument
 {
-    internal CaseDocument(CaseDefinition definition, string text, string sourceName, string baseDirectory, YamlNodeIndex index, ParameterSet? parameterSet = null)
+    internal CaseDocument(CaseDefinition definition, string text, string sourceName, string baseDirectory, YamlNodeIndex index, ParameterSet? parameterSet = null,
+        IReadOnlyList<AppliedCoating>? coatings = null)
     {
+        Coatings = coatings ?? [];
         Definition = definition;
         Text = text;
         SourceName = sourceName;
@@ -16,7 +18,10 @@ public sealed class CaseDocument
         ParameterSet = parameterSet;
     }
 
-    /// <summary>The case as records, in the file's units, with the parameter set's values where the case gives none.</summary>
+    /// <summary>What each electrode's <c>coating</c> set (<see cref="CoatingMapping"/>); empty without one.</summary>
+    public IReadOnlyList<AppliedCoating> Coatings { get; }
+
+    /// <summary>The case as records, in the file's units, with the parameter set's values where the case gives none and the coating map's where neither does.</summary>
     public CaseDefinition Definition { get; }
     /// <summary>The parameter set the case is laid over, or null.</summary>
     public ParameterSet? ParameterSet { get; }
@@ -30,10 +35,11 @@ public sealed class CaseDocument
     internal YamlNodeIndex Index { get; }
 
     /// <summary>
-    /// Every key path and sequence item present in the text or in its parameter set
+    /// Every key path and sequence item present in the text, in its parameter set or set by a coating map
     /// (<c>electrode.kinetics</c>, <c>protocol[0].stop.voltage_below_V</c>).
     /// </summary>
-    public IEnumerable<string> KeyPaths => ParameterSet == null ? Index.Paths : Index.Paths.Union(ParameterSet.KeyPaths);
+    public IEnumerable<string> KeyPaths =>
+        (ParameterSet == null ? Index.Paths : Index.Paths.Union(ParameterSet.KeyPaths)).Union(Coatings.SelectMany(c => c.Mapped.Keys));
 
     /// <summary>The scalar at a key path as written in the file, else in its parameter set (<c>4.12e-13</c>, not its parsed double), or null.</summary>
     public string? TextAt(string path) =>

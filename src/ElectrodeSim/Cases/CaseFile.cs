@@ -85,7 +85,10 @@ public static class CaseFile
                 definition = null;
             }
         }
-        var document = definition == null ? null : new CaseDocument(definition, yamlText, sourceName, Path.GetFullPath(baseDirectory), index, set);
+        // The coating map fills what neither the case nor its set gives (an explicit key overrides it).
+        IReadOnlyList<AppliedCoating> coatings = [];
+        if (definition != null) definition = CoatingMapping.Apply(definition, out coatings);
+        var document = definition == null ? null : new CaseDocument(definition, yamlText, sourceName, Path.GetFullPath(baseDirectory), index, set, coatings);
         if (errors.Count == 0) return document!;
         IReadOnlyList<CaseError> warnings = [];
         if (document != null)

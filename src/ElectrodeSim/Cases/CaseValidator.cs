@@ -223,6 +223,7 @@ public static class CaseValidator
                 Positive(e.SolidDiffusivityM2S, P("solid_diffusivity_m2_s"));
             ActivationEnergy(e.SolidDiffusivityActivationEnergyJMol, P("solid_diffusivity_activation_energy_J_mol"));
 
+            CheckCoating(at, e.Coating);
             CheckKinetics(at, e.Kinetics);
             var ocp = CheckOcp(at, e.Ocp);
             if (theta0 is not { } t0 || ocp == null) return null;
@@ -230,6 +231,22 @@ public static class CaseValidator
                 ? $"θ0 = {Text(P("initial_state_of_lithiation"), t0)}"
                 : $"θ0 = {Text(P("initial_concentration_mol_m3"), e.InitialConcentrationMolM3!.Value)}/{Format(cmax!.Value)} = {t0.ToString("0.####", CultureInfo.InvariantCulture)}";
             return new InitialPotential(ocp.Evaluate(t0, out _), state);
+        }
+
+        private void CheckCoating(string at, CoatingSection? coating)
+        {
+            if (coating == null) return;
+            string path = at + ".coating.alkali_solubility_percent";
+            if (!Require(coating.AlkaliSolubilityPercent, path, $"alkali solubility [%], in [{Format(CoatingQualityMap.MinAlkaliSolubility)}, {Format(CoatingQualityMap.MaxAlkaliSolubility)}]")) return;
+            Closed(coating.AlkaliSolubilityPercent, path, CoatingQualityMap.MinAlkaliSolubility, CoatingQualityMap.MaxAlkaliSolubility, "%");
+            if (document.Coatings.FirstOrDefault(c => c.ElectrodePath == at) is not { } applied) return;
+            var map = applied.Map;
+            if (applied.Values.Extrapolated)
+                Warn(path, Text(path, applied.AlkaliSolubilityPercent),
+                    $"within the measured points of {map.Name}, [{Format(map.MeasuredMin)}, {Format(map.MeasuredMax)}] % ({CoatingQualityMap.ExtrapolationRule})", path);
+            if (applied.Mapped.Count == 0)
+                Warn(path, Text(path, applied.AlkaliSolubilityPercent),
+                    $"used: {string.Join(", ", applied.Explicit)} {(applied.Explicit.Count == 1 ? "is" : "are")} given explicitly and override the coating map (remove them to let alkali_solubility_percent set them)", path);
         }
 
         private void CheckKinetics(string at, KineticsSection? k)
