@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using ElectrodeSim.Cases;
 using ElectrodeSim.Model;
@@ -64,6 +65,9 @@ public static class Simulator
         return Run(setup, output, cancellation);
     }
 
+    // The notes are read in HDFView and h5dump, so "->" stays "->" rather than "\u003E" (the file is not HTML).
+    private static readonly JsonSerializerOptions NotesJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static RunMetadata Metadata(SimulationSetup setup) =>
-        new(setup.Name, setup.CaseText, setup.ProvenanceJson, JsonSerializer.Serialize(setup.ParameterNotes));
+        new(setup.Name, setup.CaseText, setup.ProvenanceJson, JsonSerializer.Serialize(setup.ParameterNotes, NotesJson));
 }

@@ -148,22 +148,34 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             Dataset(group + "x_electrode", mesh.Centres.AsSpan(layer.FirstCell, layer.CellCount), "m", "cell centres of the electrode cells (the x axis of electrode fields)", layer.CellCount);
             Dataset(group + "r", particle.Centres, "m", "particle shell centres (pseudo-dimension)", particle.Shells);
             Dataset(group + "r_faces", particle.Faces, "m", "particle shell faces", particle.Shells + 1);
+            _file.SetDimensionScale(group + "x_electrode", "x_electrode");
+            _file.SetDimensionScale(group + "r", "r");
         }
+        _file.SetDimensionScale("/mesh/x", "x");
+        _file.AttachDimensionScale("/mesh/region", 0, "/mesh/x");
         var w = _model.Cell.WorkingElectrode;
         _file.SetAttribute("/", "active_mass_per_area_kg_m2", w.ActiveMassPerArea);
         _file.SetAttribute("/", "max_concentration_mol_m3", w.MaxConcentration);
     }
 
-    private void Series(string path, long[] slice, string units, string description, bool int32 = false)
+    /// <summary>
+    /// A dataset extendable in time whose dimension 0 has the scale <c>/time</c> and whose further
+    /// dimensions have the mesh coordinates <paramref name="axes"/> as scales.
+    /// </summary>
+    private void Series(string path, long[] slice, string units, string description, bool int32 = false, params string[] axes)
     {
         var ds = _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 4, int32Values: int32);
         _series[path] = ds;
         Describe(path, units, description);
+        if (path == "/time") return;
+        _file.AttachDimensionScale(path, 0, "/time");
+        for (int d = 0; d < axes.Length; d++) _file.AttachDimensionScale(path, d + 1, axes[d]);
     }
 
     private void CreateSeries()
     {
         Series("/time", [], "s", "time since the start of the run");
+        _file.SetDimensionScale("/time", "time");
         Series("/voltage", [], "V", "cell voltage, working electrode vs lithium foil (half cell) or positive vs negative collector (full cell)");
         Series("/current_density", [], "A/m^2", "applied current density; positive lithiates the working electrode (half cell) / discharges (full cell)");
         Series("/specific_capacity", [], "mAh/g", "charge passed per mass of working-electrode active material");
@@ -172,18 +184,22 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         if (!_fields) return;
         _file.CreateGroup("/fields");
         int nx = _model.Mesh.CellCount;
-        Series("/fields/electrolyte_concentration", [nx], "mol/m^3", "electrolyte salt concentration c_e (time × x)");
-        Series("/fields/electrolyte_potential", [nx], "V", "electrolyte potential phi_e vs the lithium reference (time × x)");
+        Series("/fields/electrolyte_concentration", [nx], "mol/m^3", "electrolyte salt concentration c_e (time × x)", axes: ["/mesh/x"]);
+        Series("/fields/electrolyte_potential", [nx], "V", "electrolyte potential phi_e vs the lithium reference (time × x)", axes: ["/mesh/x"]);
         foreach (var (e, prefix, layer) in ElectrodeGroups())
         {
             int nr = _model.Mesh.Particles[e].Shells;
             string g = "/fields/" + prefix;
+            string x = "/mesh/" + prefix + "x_electrode", r = "/mesh/" + prefix + "r";
             if (prefix.Length > 0) _file.CreateGroup(g.TrimEnd('/'));
-            Series(g + "state_of_lithiation", [layer.CellCount, nr], "1", "state of lithiation c_s / c_s,max in the particles (time × x_electrode × r)");
-            Series(g + "surface_state_of_lithiation", [layer.CellCount], "1", "state of lithiation at the particle surface (time × x_electrode)");
-            Series(g + "mean_state_of_lithiation", [layer.CellCount], "1", "volume-averaged state of lithiation of each particle (time × x_electrode)");
-            Series(g + "interfacial_current_density", [layer.CellCount], "A/m^2", "interfacial current density j at the particle surface, positive for delithiation (time × x_electrode)");
-            Series(g + "solid_potential", [layer.CellCount], "V", "solid-phase potential phi_s (time × x_electrode)");
+            Series(g + "state_of_lithiation", [layer.CellCount, nr], "1", "state of lithiation c_s / c_s,max in the particles (time × x_electrode × r)", axes: [x, r]);
+            Series(g + "solid_concentration", [layer.CellCount, nr], "mol/m^3", "lithium concentration c_s in the particles (time × x_electrode × r)", axes: [x, r]);
+            Series(g + "surface_state_of_lithiation", [layer.CellCount], "1", "state of lithiation at the particle surface (time × x_electrode)", axes: [x]);
+            Series(g + "mean_state_of_lithiation", [layer.CellCount], "1", "volume-averaged state of lithiation of each particle (time × x_electrode)", axes: [x]);
+            Series(g + "interfacial_current_density", [layer.CellCount], "A/m^2", "interfacial current density j at the particle surface, positive for delithiation (time × x_electrode)", axes: [x]);
+            Series(g + "solid_potential", [layer.CellCount], "V", "solid-phase potential phi_s (time × x_electrode)", axes: [x]);
+            Series(g + "equilibrium_potential", [layer.CellCount], "V", "equilibrium (open-circuit) potential U(theta_surf) of the particle surface vs Li/Li+ (time × x_electrode)", axes: [x]);
+            Series(g + "overpotential", [layer.CellCount], "V", "reaction overpotential eta = phi_s - phi_e - U(theta_surf) - R_film j, positive for delithiation (time × x_electrode)", axes: [x]);
         }
     }
 
@@ -225,6 +241,10 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 for (int k = 0; k < nr; k++)
                     _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)] / electrode.MaxConcentration;
             _series[g + "state_of_lithiation"].Append(_buffer.AsSpan(0, n * nr));
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < nr; k++)
+                    _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)];
+            _series[g + "solid_concentration"].Append(_buffer.AsSpan(0, n * nr));
             for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceStateOfLithiation(y, layer.FirstCell + i);
             _series[g + "surface_state_of_lithiation"].Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = _model.MeanParticleConcentration(y, layer.FirstCell + i) / electrode.MaxConcentration;
@@ -233,6 +253,10 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             _series[g + "interfacial_current_density"].Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = y[L.SolidPotential(layer.FirstCell + i)];
             _series[g + "solid_potential"].Append(_buffer.AsSpan(0, n));
+            for (int i = 0; i < n; i++) _buffer[i] = _model.EquilibriumPotential(y, layer.FirstCell + i);
+            _series[g + "equilibrium_potential"].Append(_buffer.AsSpan(0, n));
+            for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceOverpotential(y, layer.FirstCell + i);
+            _series[g + "overpotential"].Append(_buffer.AsSpan(0, n));
         }
     }
 
