@@ -4,7 +4,7 @@
 # chromium (headless) for the test that renders the HTML report.
 # The .NET 10 SDK must already be on PATH.
 set -euo pipefail
-packages=(libhdf5-103-1 libhdf5-hl-100 hdf5-tools python3-h5py python3-meshio python3-xdmf libklu1 gnuplot-nox chromium)
+packages=(libhdf5-103-1 libhdf5-hl-100 hdf5-tools python3-h5py python3-meshio libklu1 gnuplot-nox chromium)
 packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do

@@ -41,6 +41,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     private bool _closed;
     private bool _finished;
     private readonly double[] _buffer;
+    private readonly List<double> _recordedTimes = new();
 
     /// <summary>Claims <paramref name="finalPath"/> for this writer (see <see cref="ResultTarget.Claim"/>) and releases it when the file is finished.</summary>
     /// <exception cref="OutputTargetException">Another run holds the target, or its folder cannot be written.</exception>
@@ -91,6 +92,33 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     public string FinalPath => _target.FinalPath;
     public string TemporaryPath => _target.TemporaryPath;
     public string FailedPath => _target.FailedPath;
+
+    /// <summary>The XDMF sidecar of the complete file (<c>NAME.xmf</c>), written when the run has fields.</summary>
+    public string SidecarPath => XdmfSidecar.PathFor(FinalPath);
+
+    /// <summary>The XDMF sidecar of the failed file (<c>NAME.failed.xmf</c>).</summary>
+    public string FailedSidecarPath => XdmfSidecar.PathFor(FailedPath);
+
+    // Beside the temporary HDF5 name and like it removed by ResultTarget when its run died.
+    private string TemporarySidecarPath => TemporaryPath[..^".partial".Length] + ".xmf.partial";
+
+    /// <summary>The meshes of the XDMF sidecar: each electrode's x × r plane and x line, and the electrolyte's x line.</summary>
+    private List<XdmfMesh> SidecarMeshes()
+    {
+        var mesh = _model.Mesh;
+        var meshes = new List<XdmfMesh>();
+        foreach (var (e, prefix, layer) in ElectrodeGroups())
+        {
+            string name = prefix.Length == 0 ? "electrode" : prefix.TrimEnd('/') + " electrode";
+            string g = "/fields/" + prefix;
+            var x = mesh.Centres.AsSpan(layer.FirstCell, layer.CellCount).ToArray();
+            meshes.Add(new XdmfMesh(name + " particles (x, r)", x, mesh.Particles[e].Centres, [g + "state_of_lithiation", g + "solid_concentration"]));
+            meshes.Add(new XdmfMesh(name + " (x)", x, null,
+                [g + "surface_state_of_lithiation", g + "mean_state_of_lithiation", g + "interfacial_current_density", g + "solid_potential", g + "equilibrium_potential", g + "overpotential"]));
+        }
+        meshes.Add(new XdmfMesh("electrolyte (x)", mesh.Centres, null, ["/fields/electrolyte_concentration", "/fields/electrolyte_potential"]));
+        return meshes;
+    }
 
     /// <summary>After <see cref="Fail"/>: why not even a failure marker could be written, or null.</summary>
     public string? FailureMarkerProblem { get; private set; }
@@ -226,6 +254,14 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _series["/charge"].Append([charge]);
         _series["/protocol_step"].Append(stackalloc int[] { protocolStep });
         if (!_fields) return;
+        AppendFields(y);
+        // Only a record whose every field was appended: the sidecar selects it from each of them.
+        _recordedTimes.Add(time);
+    }
+
+    private void AppendFields(ReadOnlySpan<double> y)
+    {
+        var L = _model.Layout;
         int nx = _model.Mesh.CellCount;
         for (int i = 0; i < nx; i++) _buffer[i] = y[L.ElectrolyteConcentration(i)];
         _series["/fields/electrolyte_concentration"].Append(_buffer.AsSpan(0, nx));
@@ -279,12 +315,18 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         WriteProtocolOutcome(solution);
         foreach (var (key, value) in summary) _file.SetAttribute("/", key, value);
         _file.SetAttribute("/", "status", "complete");
+        // Written before the file is closed so that a sidecar that cannot be written fails the run
+        // like any other write; it appears under its name just after the file it describes.
+        if (_fields) XdmfSidecar.Write(TemporarySidecarPath, Path.GetFileName(FinalPath), _recordedTimes, SidecarMeshes());
         CloseFile();
         // Renamed only once closed: a file under the final name is always complete. An older
         // NAME.failed.h5 would contradict the new result.
         File.Move(TemporaryPath, FinalPath, overwrite: true);
         _finished = true;
+        if (_fields) File.Move(TemporarySidecarPath, SidecarPath, overwrite: true);
+        else DeleteIfExists(SidecarPath);
         DeleteIfExists(FailedPath);
+        DeleteIfExists(FailedSidecarPath);
         if (_ownsTarget) _target.Dispose();
     }
 
@@ -366,7 +408,9 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 {
                     // An older NAME.h5 would look like this run's result.
                     DeleteIfExists(FinalPath);
+                    DeleteIfExists(SidecarPath);
                     File.Move(TemporaryPath, FailedPath, overwrite: true);
+                    WriteFailedSidecar();
                     return FailedPath;
                 }
                 catch (Exception e) when (IsIoFailure(e)) { problem = e; }
@@ -381,7 +425,28 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         }
         finally
         {
+            DeleteIfExists(TemporarySidecarPath);
             if (_ownsTarget) _target.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The sidecar of a failed file that kept its records, so ParaView shows how far the run got.
+    /// Best effort: the failed file is what matters, and its reason is already in it.
+    /// </summary>
+    private void WriteFailedSidecar()
+    {
+        DeleteIfExists(FailedSidecarPath);
+        if (!_fields) return;
+        try
+        {
+            // Only the records that reached the file: a failed append leaves no time behind.
+            XdmfSidecar.Write(TemporarySidecarPath, Path.GetFileName(FailedPath), _recordedTimes, SidecarMeshes());
+            File.Move(TemporarySidecarPath, FailedSidecarPath, overwrite: true);
+        }
+        catch (Exception e) when (IsIoFailure(e))
+        {
+            DeleteIfExists(TemporarySidecarPath);
         }
     }
 
@@ -397,6 +462,8 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 file.SetAttribute("/", "failure_reason", reason);
             }
             DeleteIfExists(FinalPath);
+            DeleteIfExists(SidecarPath);
+            DeleteIfExists(FailedSidecarPath);
             File.Move(marker, FailedPath, overwrite: true);
             return FailedPath;
         }
@@ -405,6 +472,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             DeleteIfExists(marker);
             // A failed file from an earlier run would be taken for this one's.
             DeleteIfExists(FailedPath);
+            DeleteIfExists(FailedSidecarPath);
             FailureMarkerProblem = _target.FailureMarkerProblem = $"not even the failure marker could be written to {Path.GetDirectoryName(FailedPath)}: {Hdf5Messages.Short(e)}";
             return null;
         }
