@@ -58,4 +58,7 @@ root.Subcommands.Add(ReportCommand.Create(console));
 // validate
 root.Subcommands.Add(ValidateCommand.Create(console));
 
+// export
+root.Subcommands.Add(ExportCommand.Create());
+
 return root.Parse(args).Invoke();
