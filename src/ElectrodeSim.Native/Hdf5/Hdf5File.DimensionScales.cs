@@ -59,14 +59,7 @@ public sealed unsafe partial class Hdf5File
     {
         ArgumentOutOfRangeException.ThrowIfNegative(dimension);
         using (Enter())
-            return WithDataset(datasetPath, dataset =>
-            {
-                // H5DSget_num_scales fails, rather than returning 0, on a dataset that has never had a scale attached.
-                int count = H5DSget_num_scales(dataset, (uint)dimension);
-                if (count >= 0) return count;
-                H5Eclear2(H5E_DEFAULT);
-                return 0;
-            });
+            return WithDataset(datasetPath, dataset => Check(H5DSget_num_scales(dataset, (uint)dimension), "H5DSget_num_scales", datasetPath));
     }
 
     /// <summary>The label of dimension <paramref name="dimension"/> of a dataset; empty when it has none.</summary>
