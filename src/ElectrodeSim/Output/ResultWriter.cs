@@ -315,10 +315,11 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         WriteProtocolOutcome(solution);
         foreach (var (key, value) in summary) _file.SetAttribute("/", key, value);
         _file.SetAttribute("/", "status", "complete");
-        // Written before the file is closed so that a sidecar that cannot be written fails the run
-        // like any other write; it appears under its name just after the file it describes.
-        if (_fields) XdmfSidecar.Write(TemporarySidecarPath, Path.GetFileName(FinalPath), _recordedTimes, SidecarMeshes());
         CloseFile();
+        // Written before the file takes its name, so that a sidecar that cannot be written fails the
+        // run like any other write (the closed file then becomes NAME.failed.h5); it appears under its
+        // name just after the file it describes.
+        if (_fields) XdmfSidecar.Write(TemporarySidecarPath, Path.GetFileName(FinalPath), _recordedTimes, SidecarMeshes());
         // Renamed only once closed: a file under the final name is always complete. An older
         // NAME.failed.h5 would contradict the new result.
         File.Move(TemporaryPath, FinalPath, overwrite: true);

@@ -63,8 +63,16 @@ public static class XdmfSidecar
     {
         // No byte-order mark: some XDMF readers take it for content before the XML declaration.
         var settings = new System.Xml.XmlWriterSettings { Encoding = new System.Text.UTF8Encoding(false), Indent = true };
-        using var writer = System.Xml.XmlWriter.Create(path, settings);
-        Build(hdf5FileName, times, meshes).Save(writer);
+        try
+        {
+            using var writer = System.Xml.XmlWriter.Create(path, settings);
+            Build(hdf5FileName, times, meshes).Save(writer);
+        }
+        // A file-size limit (EFBIG) surfaces from FileStream as an ArgumentOutOfRangeException.
+        catch (Exception e) when (e is IOException or ArgumentOutOfRangeException or UnauthorizedAccessException)
+        {
+            throw new IOException($"the XDMF sidecar of {hdf5FileName} could not be written: {e.Message}", e);
+        }
     }
 
     private static long[] Shape(XdmfMesh mesh) => mesh.R is null ? [mesh.X.Count] : [mesh.X.Count, mesh.R.Count];
