@@ -9,7 +9,7 @@
 # Further arguments are more Debian packages to install. The .NET 10 SDK must already be on PATH.
 set -euo pipefail
 packages=(libhdf5-103-1 libhdf5-hl-100 libklu1 fonts-go)
-test_packages=(hdf5-tools python3-h5py chromium)
+test_packages=(hdf5-tools python3-h5py python3-meshio chromium)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
   shift

@@ -74,6 +74,9 @@ root.Subcommands.Add(CompareCommand.Create(console, RejectOptionLikeTokens));
 // keys
 root.Subcommands.Add(KeysCommand.Create());
 
+// export
+root.Subcommands.Add(ExportCommand.Create());
+
 // A usage error (unknown option, missing argument) is bad input: exit 2 with the errors and the command's usage line,
 // before anything runs.
 var parse = root.Parse(args);

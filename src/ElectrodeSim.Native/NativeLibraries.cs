@@ -5,21 +5,27 @@ using System.Runtime.InteropServices;
 namespace ElectrodeSim.Native;
 
 /// <summary>
-/// Maps the logical library names used by the P/Invoke declarations ("hdf5", "klu") to the
+/// Maps the logical library names used by the P/Invoke declarations ("hdf5", "hdf5_hl", "klu") to the
 /// sonames shipped by distributions, so the same binary works with Debian's versioned files.
 /// </summary>
 internal static class NativeLibraries
 {
     internal const string Hdf5 = "hdf5";
+    internal const string Hdf5HighLevel = "hdf5_hl";
     internal const string Klu = "klu";
 
     internal static readonly string[] Hdf5Candidates =
         ["libhdf5_serial.so.103", "libhdf5.so.103", "libhdf5.so", "hdf5.dll"];
+    // The high-level library (H5DS dimension scales) must be the build that matches the core one.
+    internal static readonly string[] Hdf5HighLevelCandidates =
+        ["libhdf5_serial_hl.so.100", "libhdf5_hl.so.100", "libhdf5_hl.so", "hdf5_hl.dll"];
     internal static readonly string[] KluCandidates =
         ["libklu.so.1", "libklu.so.2", "libklu.so", "klu.dll"];
 
     private static readonly Lazy<IntPtr> Hdf5Handle =
         new(() => Load(Hdf5, Hdf5Candidates, "libhdf5-103-1"));
+    private static readonly Lazy<IntPtr> Hdf5HighLevelHandle =
+        new(() => Load(Hdf5HighLevel, Hdf5HighLevelCandidates, "libhdf5-hl-100"));
     private static readonly Lazy<IntPtr> KluHandle =
         new(() => Load(Klu, KluCandidates, "libklu1"));
 
@@ -38,6 +44,7 @@ internal static class NativeLibraries
         libraryName switch
         {
             Hdf5 => Hdf5Handle.Value,
+            Hdf5HighLevel => Hdf5HighLevelHandle.Value,
             Klu => KluHandle.Value,
             _ => IntPtr.Zero,
         };

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using ElectrodeSim.Calibration;
 using ElectrodeSim.Cases;
 using ElectrodeSim.Model;
 using ElectrodeSim.Output;
@@ -56,6 +58,23 @@ public static class Simulator
         }
     }
 
+    /// <summary>
+    /// Loads and validates a case file, with the given keys set to new values first
+    /// (<c>["electrode.solid_diffusivity_m2_s"] = 1e-13</c>): the changed text is checked like any
+    /// case and is what a result file records as its case. Only keys the file has can be changed
+    /// (<see cref="CaseOverrides"/>); for anything else, modify the returned record with <c>with</c>.
+    /// </summary>
+    /// <exception cref="CaseValidationException">The case, as changed, is not valid; the message names each key, value and accepted range.</exception>
+    /// <exception cref="KeyNotFoundException">A key to change is not in the file.</exception>
+    public static SimulationSetup LoadCase(string casePath, IReadOnlyDictionary<string, double>? changes = null)
+    {
+        string full = Path.GetFullPath(casePath);
+        if (changes is null || changes.Count == 0) return CaseBuilder.Build(CaseFile.Load(full));
+        if (!File.Exists(full)) throw new FileNotFoundException($"case file not found: {full}", full);
+        string text = CaseOverrides.Apply(File.ReadAllText(full), changes);
+        return CaseBuilder.Build(CaseFile.Parse(text, Path.GetFileName(full), Path.GetDirectoryName(full)!));
+    }
+
     /// <summary>Loads, validates and runs a case file.</summary>
     public static RunResult RunCaseFile(string casePath, string? outputDirectory = null, CancellationToken cancellation = default)
     {
@@ -64,6 +83,9 @@ public static class Simulator
         return Run(setup, output, cancellation);
     }
 
+    // The notes are read in HDFView and h5dump, so "->" stays "->" rather than "\u003E" (the file is not HTML).
+    private static readonly JsonSerializerOptions NotesJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static RunMetadata Metadata(SimulationSetup setup) =>
-        new(setup.Name, setup.CaseText, setup.ProvenanceJson, JsonSerializer.Serialize(setup.ParameterNotes));
+        new(setup.Name, setup.CaseText, setup.ProvenanceJson, JsonSerializer.Serialize(setup.ParameterNotes, NotesJson));
 }

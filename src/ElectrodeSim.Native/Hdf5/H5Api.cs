@@ -268,4 +268,13 @@ internal static unsafe partial class H5Api
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Aget_type(long attribute);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Aget_space(long attribute);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Aclose(long attribute);
+
+    // Dimension scales (HDF5 high-level library, libhdf5_hl).
+    [LibraryImport(NativeLibraries.Hdf5HighLevel, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5DSset_scale(long dataset, string dimensionName);
+    [LibraryImport(NativeLibraries.Hdf5HighLevel)] internal static partial int H5DSattach_scale(long dataset, long scale, uint dimension);
+    [LibraryImport(NativeLibraries.Hdf5HighLevel, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5DSset_label(long dataset, uint dimension, string label);
+    [LibraryImport(NativeLibraries.Hdf5HighLevel)] internal static partial nint H5DSget_label(long dataset, uint dimension, byte* label, nuint size);
+    [LibraryImport(NativeLibraries.Hdf5HighLevel)] internal static partial int H5DSis_attached(long dataset, long scale, uint dimension);
+    [LibraryImport(NativeLibraries.Hdf5HighLevel)] internal static partial int H5DSis_scale(long dataset);
+    [LibraryImport(NativeLibraries.Hdf5HighLevel)] internal static partial int H5DSget_num_scales(long dataset, uint dimension);
 }

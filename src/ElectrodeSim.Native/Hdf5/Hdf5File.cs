@@ -60,7 +60,7 @@ public sealed unsafe partial class Hdf5File : IDisposable
 
     /// <summary>
     /// Marks the file descriptor close-on-exec. HDF5 opens (and locks) files without it, so a
-    /// program started while a file is open (gnuplot, a browser) would inherit the descriptor and
+    /// program started while a file is open (a browser, a plotting or viewing tool) would inherit the descriptor and
     /// keep the file locked after we close it.
     /// </summary>
     private static void CloseOnExec(long fileId, string path)

@@ -288,6 +288,18 @@ public sealed class P2DModel : IDaeSystem
 
     public double SurfaceStateOfLithiation(ReadOnlySpan<double> y, int cell) =>
         ButlerVolmerKinetics.SurfaceStateOfLithiation(Context, y, cell, out _, out _);
+
+    /// <summary>Equilibrium potential U(θ_surf) [V vs Li/Li⁺] of the particle surface in electrode cell <paramref name="cell"/>.</summary>
+    public double EquilibriumPotential(ReadOnlySpan<double> y, int cell) =>
+        Cell.Electrodes[Layout.ElectrodeOf(cell)].OpenCircuitPotential.Evaluate(SurfaceStateOfLithiation(y, cell), out _);
+
+    /// <summary>
+    /// Reaction overpotential η = φ_s − φ_e − U(θ_surf) − R_film j [V] in electrode cell <paramref name="cell"/>, the η of
+    /// <see cref="ButlerVolmerKinetics"/>: positive where the particle delithiates.
+    /// </summary>
+    public double SurfaceOverpotential(ReadOnlySpan<double> y, int cell) =>
+        y[Layout.SolidPotential(cell)] - y[Layout.ElectrolytePotential(cell)] - EquilibriumPotential(y, cell)
+        - Cell.Electrodes[Layout.ElectrodeOf(cell)].FilmResistance * y[Layout.InterfacialCurrent(cell)];
 }
 
 /// <summary>An extreme value of a bounded quantity and where it is: electrode, x cell, shell (−1: the particle surface).</summary>

@@ -41,6 +41,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     private bool _closed;
     private bool _finished;
     private readonly double[] _buffer;
+    private readonly List<double> _recordedTimes = new();
 
     /// <summary>Claims <paramref name="finalPath"/> for this writer (see <see cref="ResultTarget.Claim"/>) and releases it when the file is finished.</summary>
     /// <exception cref="OutputTargetException">Another run holds the target, or its folder cannot be written.</exception>
@@ -91,6 +92,33 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     public string FinalPath => _target.FinalPath;
     public string TemporaryPath => _target.TemporaryPath;
     public string FailedPath => _target.FailedPath;
+
+    /// <summary>The XDMF sidecar of the complete file (<c>NAME.xmf</c>), written when the run has fields.</summary>
+    public string SidecarPath => XdmfSidecar.PathFor(FinalPath);
+
+    /// <summary>The XDMF sidecar of the failed file (<c>NAME.failed.xmf</c>).</summary>
+    public string FailedSidecarPath => XdmfSidecar.PathFor(FailedPath);
+
+    // Beside the temporary HDF5 name and like it removed by ResultTarget when its run died.
+    private string TemporarySidecarPath => TemporaryPath[..^".partial".Length] + ".xmf.partial";
+
+    /// <summary>The meshes of the XDMF sidecar: each electrode's x × r plane and x line, and the electrolyte's x line.</summary>
+    private List<XdmfMesh> SidecarMeshes()
+    {
+        var mesh = _model.Mesh;
+        var meshes = new List<XdmfMesh>();
+        foreach (var (e, prefix, layer) in ElectrodeGroups())
+        {
+            string name = prefix.Length == 0 ? "electrode" : prefix.TrimEnd('/') + " electrode";
+            string g = "/fields/" + prefix;
+            var x = mesh.Centres.AsSpan(layer.FirstCell, layer.CellCount).ToArray();
+            meshes.Add(new XdmfMesh(name + " particles (x, r)", x, mesh.Particles[e].Centres, [g + "state_of_lithiation", g + "solid_concentration"]));
+            meshes.Add(new XdmfMesh(name + " (x)", x, null,
+                [g + "surface_state_of_lithiation", g + "mean_state_of_lithiation", g + "interfacial_current_density", g + "solid_potential", g + "equilibrium_potential", g + "overpotential"]));
+        }
+        meshes.Add(new XdmfMesh("electrolyte (x)", mesh.Centres, null, ["/fields/electrolyte_concentration", "/fields/electrolyte_potential"]));
+        return meshes;
+    }
 
     /// <summary>After <see cref="Fail"/>: why not even a failure marker could be written, or null.</summary>
     public string? FailureMarkerProblem { get; private set; }
@@ -148,22 +176,34 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             Dataset(group + "x_electrode", mesh.Centres.AsSpan(layer.FirstCell, layer.CellCount), "m", "cell centres of the electrode cells (the x axis of electrode fields)", layer.CellCount);
             Dataset(group + "r", particle.Centres, "m", "particle shell centres (pseudo-dimension)", particle.Shells);
             Dataset(group + "r_faces", particle.Faces, "m", "particle shell faces", particle.Shells + 1);
+            _file.SetDimensionScale(group + "x_electrode", "x_electrode");
+            _file.SetDimensionScale(group + "r", "r");
         }
+        _file.SetDimensionScale("/mesh/x", "x");
+        _file.AttachDimensionScale("/mesh/region", 0, "/mesh/x");
         var w = _model.Cell.WorkingElectrode;
         _file.SetAttribute("/", "active_mass_per_area_kg_m2", w.ActiveMassPerArea);
         _file.SetAttribute("/", "max_concentration_mol_m3", w.MaxConcentration);
     }
 
-    private void Series(string path, long[] slice, string units, string description, bool int32 = false)
+    /// <summary>
+    /// A dataset extendable in time whose dimension 0 has the scale <c>/time</c> and whose further
+    /// dimensions have the mesh coordinates <paramref name="axes"/> as scales.
+    /// </summary>
+    private void Series(string path, long[] slice, string units, string description, bool int32 = false, params string[] axes)
     {
         var ds = _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 4, int32Values: int32);
         _series[path] = ds;
         Describe(path, units, description);
+        if (path == "/time") return;
+        _file.AttachDimensionScale(path, 0, "/time");
+        for (int d = 0; d < axes.Length; d++) _file.AttachDimensionScale(path, d + 1, axes[d]);
     }
 
     private void CreateSeries()
     {
         Series("/time", [], "s", "time since the start of the run");
+        _file.SetDimensionScale("/time", "time");
         Series("/voltage", [], "V", "cell voltage, working electrode vs lithium foil (half cell) or positive vs negative collector (full cell)");
         Series("/current_density", [], "A/m^2", "applied current density; positive lithiates the working electrode (half cell) / discharges (full cell)");
         Series("/specific_capacity", [], "mAh/g", "charge passed per mass of working-electrode active material");
@@ -172,18 +212,22 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         if (!_fields) return;
         _file.CreateGroup("/fields");
         int nx = _model.Mesh.CellCount;
-        Series("/fields/electrolyte_concentration", [nx], "mol/m^3", "electrolyte salt concentration c_e (time × x)");
-        Series("/fields/electrolyte_potential", [nx], "V", "electrolyte potential phi_e vs the lithium reference (time × x)");
+        Series("/fields/electrolyte_concentration", [nx], "mol/m^3", "electrolyte salt concentration c_e (time × x)", axes: ["/mesh/x"]);
+        Series("/fields/electrolyte_potential", [nx], "V", "electrolyte potential phi_e vs the lithium reference (time × x)", axes: ["/mesh/x"]);
         foreach (var (e, prefix, layer) in ElectrodeGroups())
         {
             int nr = _model.Mesh.Particles[e].Shells;
             string g = "/fields/" + prefix;
+            string x = "/mesh/" + prefix + "x_electrode", r = "/mesh/" + prefix + "r";
             if (prefix.Length > 0) _file.CreateGroup(g.TrimEnd('/'));
-            Series(g + "state_of_lithiation", [layer.CellCount, nr], "1", "state of lithiation c_s / c_s,max in the particles (time × x_electrode × r)");
-            Series(g + "surface_state_of_lithiation", [layer.CellCount], "1", "state of lithiation at the particle surface (time × x_electrode)");
-            Series(g + "mean_state_of_lithiation", [layer.CellCount], "1", "volume-averaged state of lithiation of each particle (time × x_electrode)");
-            Series(g + "interfacial_current_density", [layer.CellCount], "A/m^2", "interfacial current density j at the particle surface, positive for delithiation (time × x_electrode)");
-            Series(g + "solid_potential", [layer.CellCount], "V", "solid-phase potential phi_s (time × x_electrode)");
+            Series(g + "state_of_lithiation", [layer.CellCount, nr], "1", "state of lithiation c_s / c_s,max in the particles (time × x_electrode × r)", axes: [x, r]);
+            Series(g + "solid_concentration", [layer.CellCount, nr], "mol/m^3", "lithium concentration c_s in the particles (time × x_electrode × r)", axes: [x, r]);
+            Series(g + "surface_state_of_lithiation", [layer.CellCount], "1", "state of lithiation at the particle surface (time × x_electrode)", axes: [x]);
+            Series(g + "mean_state_of_lithiation", [layer.CellCount], "1", "volume-averaged state of lithiation of each particle (time × x_electrode)", axes: [x]);
+            Series(g + "interfacial_current_density", [layer.CellCount], "A/m^2", "interfacial current density j at the particle surface, positive for delithiation (time × x_electrode)", axes: [x]);
+            Series(g + "solid_potential", [layer.CellCount], "V", "solid-phase potential phi_s (time × x_electrode)", axes: [x]);
+            Series(g + "equilibrium_potential", [layer.CellCount], "V", "equilibrium (open-circuit) potential U(theta_surf) of the particle surface vs Li/Li+ (time × x_electrode)", axes: [x]);
+            Series(g + "overpotential", [layer.CellCount], "V", "reaction overpotential eta = phi_s - phi_e - U(theta_surf) - R_film j, positive for delithiation (time × x_electrode)", axes: [x]);
         }
     }
 
@@ -210,6 +254,14 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _series["/charge"].Append([charge]);
         _series["/protocol_step"].Append(stackalloc int[] { protocolStep });
         if (!_fields) return;
+        AppendFields(y);
+        // Only a record whose every field was appended: the sidecar selects it from each of them.
+        _recordedTimes.Add(time);
+    }
+
+    private void AppendFields(ReadOnlySpan<double> y)
+    {
+        var L = _model.Layout;
         int nx = _model.Mesh.CellCount;
         for (int i = 0; i < nx; i++) _buffer[i] = y[L.ElectrolyteConcentration(i)];
         _series["/fields/electrolyte_concentration"].Append(_buffer.AsSpan(0, nx));
@@ -225,6 +277,10 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 for (int k = 0; k < nr; k++)
                     _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)] / electrode.MaxConcentration;
             _series[g + "state_of_lithiation"].Append(_buffer.AsSpan(0, n * nr));
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < nr; k++)
+                    _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)];
+            _series[g + "solid_concentration"].Append(_buffer.AsSpan(0, n * nr));
             for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceStateOfLithiation(y, layer.FirstCell + i);
             _series[g + "surface_state_of_lithiation"].Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = _model.MeanParticleConcentration(y, layer.FirstCell + i) / electrode.MaxConcentration;
@@ -233,6 +289,10 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             _series[g + "interfacial_current_density"].Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = y[L.SolidPotential(layer.FirstCell + i)];
             _series[g + "solid_potential"].Append(_buffer.AsSpan(0, n));
+            for (int i = 0; i < n; i++) _buffer[i] = _model.EquilibriumPotential(y, layer.FirstCell + i);
+            _series[g + "equilibrium_potential"].Append(_buffer.AsSpan(0, n));
+            for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceOverpotential(y, layer.FirstCell + i);
+            _series[g + "overpotential"].Append(_buffer.AsSpan(0, n));
         }
     }
 
@@ -256,11 +316,18 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         foreach (var (key, value) in summary) _file.SetAttribute("/", key, value);
         _file.SetAttribute("/", "status", "complete");
         CloseFile();
+        // Written before the file takes its name, so that a sidecar that cannot be written fails the
+        // run like any other write (the closed file then becomes NAME.failed.h5); it appears under its
+        // name just after the file it describes.
+        if (_fields) XdmfSidecar.Write(TemporarySidecarPath, Path.GetFileName(FinalPath), _recordedTimes, SidecarMeshes());
         // Renamed only once closed: a file under the final name is always complete. An older
         // NAME.failed.h5 would contradict the new result.
         File.Move(TemporaryPath, FinalPath, overwrite: true);
         _finished = true;
+        if (_fields) File.Move(TemporarySidecarPath, SidecarPath, overwrite: true);
+        else DeleteIfExists(SidecarPath);
         DeleteIfExists(FailedPath);
+        DeleteIfExists(FailedSidecarPath);
         if (_ownsTarget) _target.Dispose();
     }
 
@@ -342,7 +409,9 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 {
                     // An older NAME.h5 would look like this run's result.
                     DeleteIfExists(FinalPath);
+                    DeleteIfExists(SidecarPath);
                     File.Move(TemporaryPath, FailedPath, overwrite: true);
+                    WriteFailedSidecar();
                     return FailedPath;
                 }
                 catch (Exception e) when (IsIoFailure(e)) { problem = e; }
@@ -357,7 +426,28 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         }
         finally
         {
+            DeleteIfExists(TemporarySidecarPath);
             if (_ownsTarget) _target.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The sidecar of a failed file that kept its records, so ParaView shows how far the run got.
+    /// Best effort: the failed file is what matters, and its reason is already in it.
+    /// </summary>
+    private void WriteFailedSidecar()
+    {
+        DeleteIfExists(FailedSidecarPath);
+        if (!_fields) return;
+        try
+        {
+            // Only the records that reached the file: a failed append leaves no time behind.
+            XdmfSidecar.Write(TemporarySidecarPath, Path.GetFileName(FailedPath), _recordedTimes, SidecarMeshes());
+            File.Move(TemporarySidecarPath, FailedSidecarPath, overwrite: true);
+        }
+        catch (Exception e) when (IsIoFailure(e))
+        {
+            DeleteIfExists(TemporarySidecarPath);
         }
     }
 
@@ -373,6 +463,8 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 file.SetAttribute("/", "failure_reason", reason);
             }
             DeleteIfExists(FinalPath);
+            DeleteIfExists(SidecarPath);
+            DeleteIfExists(FailedSidecarPath);
             File.Move(marker, FailedPath, overwrite: true);
             return FailedPath;
         }
@@ -381,6 +473,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             DeleteIfExists(marker);
             // A failed file from an earlier run would be taken for this one's.
             DeleteIfExists(FailedPath);
+            DeleteIfExists(FailedSidecarPath);
             FailureMarkerProblem = _target.FailureMarkerProblem = $"not even the failure marker could be written to {Path.GetDirectoryName(FailedPath)}: {Hdf5Messages.Short(e)}";
             return null;
         }

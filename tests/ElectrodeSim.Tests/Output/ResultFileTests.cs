@@ -89,7 +89,8 @@ public class ResultFileTests
             "print(f.attrs['status'], d.shape[0], d.shape[1], d.shape[2], d.chunks is not None, d.maxshape[0] is None, d.attrs['units'], d.compression)\n" +
             "print(repr(float(f['/specific_capacity'][-1])))\n" +
             "o=f['/protocol/outcome']\n" +
-            "print(f['/protocol_step'].dtype, o.dtype['index'], o.dtype['capacity_mAh_g'], ','.join(o.dtype.names))\n";
+            "print(f['/protocol_step'].dtype, o.dtype['index'], o.dtype['capacity_mAh_g'], ','.join(o.dtype.names))\n" +
+            "print(' '.join(s.name for i in range(d.ndim) for s in d.dims[i].values()), f['/fields/electrolyte_potential'].dims[1][0].name, f['/voltage'].dims[0][0].name)\n";
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(path);
         using var process = Process.Start(psi)!;
@@ -101,6 +102,96 @@ public class ResultFileTests
         Assert.Equal($"complete {result.Solution.Time.Count} 16 10 True True 1 gzip", lines[0]);
         Assert.Equal(result.Summary.Capacity, double.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), 9);
         Assert.Equal("int32 int32 float64 index,label,mode,start_s,end_s,duration_s,charge_C_m2,capacity_mAh_g,end,reason", lines[2]);
+        Assert.Equal("/time /mesh/x_electrode /mesh/r /mesh/x /time", lines[3]);
+    }
+
+    [Fact]
+    public void Every_time_series_and_field_has_time_as_the_scale_of_dimension_0_and_the_mesh_coordinates_after_it()
+    {
+        using var temp = new Repository.TemporaryDirectory();
+        string path = Path.Combine(temp.Path, "l.h5");
+        Simulator.Run(Repository.LoadCase("sio-c-l.yaml"), path);
+        using var file = Hdf5File.OpenRead(path);
+        foreach (var scale in new[] { "/time", "/mesh/x", "/mesh/x_electrode", "/mesh/r" })
+            Assert.True(file.IsDimensionScale(scale), $"{scale} is not a dimension scale");
+        var expected = new Dictionary<string, string[]>
+        {
+            ["/fields/state_of_lithiation"] = ["/mesh/x_electrode", "/mesh/r"],
+            ["/fields/solid_concentration"] = ["/mesh/x_electrode", "/mesh/r"],
+            ["/fields/electrolyte_concentration"] = ["/mesh/x"],
+            ["/fields/electrolyte_potential"] = ["/mesh/x"],
+        };
+        var timeSeries = Datasets(file, "/").Where(d => d != "/time" && !d.StartsWith("/mesh/") && !d.StartsWith("/protocol/")).ToList();
+        Assert.Contains("/protocol_step", timeSeries);
+        Assert.Contains("/fields/overpotential", timeSeries);
+        foreach (var dataset in timeSeries)
+        {
+            Assert.True(file.IsDimensionScaleAttached(dataset, 0, "/time"), $"{dataset}: /time is not the scale of dimension 0");
+            Assert.Equal("time", file.DimensionLabel(dataset, 0));
+            var axes = expected.GetValueOrDefault(dataset) ?? (file.GetDims(dataset).Length == 2 ? ["/mesh/x_electrode"] : []);
+            Assert.Equal(axes.Length + 1, file.GetDims(dataset).Length);
+            for (int d = 0; d < axes.Length; d++)
+            {
+                Assert.True(file.IsDimensionScaleAttached(dataset, d + 1, axes[d]), $"{dataset}: {axes[d]} is not the scale of dimension {d + 1}");
+                Assert.Equal(1, file.DimensionScaleCount(dataset, d + 1));
+            }
+        }
+    }
+
+    [Fact]
+    public void Overpotential_equilibrium_potential_and_solid_concentration_agree_with_the_kinetics_and_the_state()
+    {
+        using var temp = new Repository.TemporaryDirectory();
+        string path = Path.Combine(temp.Path, "l.h5");
+        var setup = Repository.LoadCase("sio-c-l.yaml");
+        var result = Simulator.Run(setup, path);
+        var model = result.Model;
+        var electrode = setup.Cell.WorkingElectrode;
+        using var file = Hdf5File.OpenRead(path);
+        Assert.Equal("V", file.ReadStringAttribute("/fields/overpotential", "units"));
+        Assert.Equal("V", file.ReadStringAttribute("/fields/equilibrium_potential", "units"));
+        Assert.Equal("mol/m^3", file.ReadStringAttribute("/fields/solid_concentration", "units"));
+
+        var sol = file.ReadArray("/fields/state_of_lithiation", out _);
+        var cs = file.ReadArray("/fields/solid_concentration", out var csDims);
+        Assert.Equal(file.GetDims("/fields/state_of_lithiation"), csDims);
+        for (int k = 0; k < cs.Length; k++) Assert.Equal(sol[k] * electrode.MaxConcentration, cs[k], 1e-9 * electrode.MaxConcentration);
+
+        // Per record and electrode cell: U is the curve at the surface state, and η is what carries j through
+        // Butler–Volmer (the inverse the model uses for its start guesses, less the film drop).
+        long[] dims = file.GetDims("/fields/overpotential");
+        int nt = (int)dims[0], n = (int)dims[1];
+        var eta = file.ReadArray("/fields/overpotential", out _);
+        var u = file.ReadArray("/fields/equilibrium_potential", out _);
+        var surface = file.ReadArray("/fields/surface_state_of_lithiation", out _);
+        var j = file.ReadArray("/fields/interfacial_current_density", out _);
+        var ce = file.ReadArray("/fields/electrolyte_concentration", out var ceDims);
+        int first = model.Mesh.ElectrodeLayers.Single().FirstCell;
+        double largest = 0;
+        for (int t = 0; t < nt; t++)
+            for (int i = 0; i < n; i++)
+            {
+                int a = t * n + i;
+                Assert.Equal(electrode.OpenCircuitPotential.Evaluate(surface[a], out _), u[a], 1e-12);
+                double expected = model.Overpotential(0, j[a], surface[a], ce[t * ceDims[1] + first + i]) - electrode.FilmResistance * j[a];
+                Assert.Equal(expected, eta[a], 1e-6);
+                largest = Math.Max(largest, Math.Abs(eta[a]));
+            }
+        Assert.True(largest > 1e-4, $"the largest overpotential is {largest} V: the check above would pass on zeros");
+    }
+
+    [Fact]
+    public void Json_attributes_keep_their_characters_unescaped()
+    {
+        using var temp = new Repository.TemporaryDirectory();
+        string path = Path.Combine(temp.Path, "l.h5");
+        Simulator.Run(Repository.LoadCase("sio-c-l.yaml"), path);
+        using var file = Hdf5File.OpenRead(path);
+        string notes = file.ReadStringAttribute("/", "parameter_notes");
+        Assert.Contains("16.7 um -> 1.8 mg/cm2", notes);     // from the case's provenance.notes, verbatim
+        Assert.DoesNotContain("\\u00", notes);
+        Assert.DoesNotContain("\\u00", file.ReadStringAttribute("/", "provenance"));
+        Assert.Contains("->", System.Text.Json.JsonDocument.Parse(notes).RootElement.GetProperty("electrode.active_volume_fraction").GetString());
     }
 
     [Fact]
