@@ -60,19 +60,15 @@ public static class Simulator
 
     /// <summary>
     /// Loads and validates a case file, with the given keys set to new values first
-    /// (<c>["electrode.solid_diffusivity_m2_s"] = 1e-13</c>): the changed text is checked like any
-    /// case and is what a result file records as its case. Only keys the file has can be changed
-    /// (<see cref="CaseOverrides"/>); for anything else, modify the returned record with <c>with</c>.
+    /// (<c>["electrode.solid_diffusivity_m2_s"] = 1e-13</c>), exactly as <c>run --set</c> does
+    /// (<see cref="Cases.CaseOverrides"/>): the changed text is checked like any case and is what a result file records
+    /// as its case; a key the file leaves out is added. For anything else, modify the returned record with <c>with</c>.
     /// </summary>
     /// <exception cref="CaseValidationException">The case, as changed, is not valid; the message names each key, value and accepted range.</exception>
-    /// <exception cref="KeyNotFoundException">A key to change is not in the file.</exception>
     public static SimulationSetup LoadCase(string casePath, IReadOnlyDictionary<string, double>? changes = null)
     {
-        string full = Path.GetFullPath(casePath);
-        if (changes is null || changes.Count == 0) return CaseBuilder.Build(CaseFile.Load(full));
-        if (!File.Exists(full)) throw new FileNotFoundException($"case file not found: {full}", full);
-        string text = CaseOverrides.Apply(File.ReadAllText(full), changes);
-        return CaseBuilder.Build(CaseFile.Parse(text, Path.GetFileName(full), Path.GetDirectoryName(full)!));
+        var overrides = (changes ?? new Dictionary<string, double>()).Select(c => new CaseOverride(c.Key, CaseOverride.Format(c.Value))).ToList();
+        return CaseBuilder.Build(Cases.CaseOverrides.Load(casePath, overrides));
     }
 
     /// <summary>Loads, validates and runs a case file.</summary>

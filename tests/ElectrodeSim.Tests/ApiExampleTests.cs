@@ -17,7 +17,8 @@ public partial class ApiExampleTests
         Assert.Equal(4.12e-14, changed.Cell.WorkingElectrode.SolidDiffusivity, 1e-20);
         Assert.Contains("solid_diffusivity_m2_s: 4.12E-14", changed.CaseText);
         Assert.Equal(baseline.Cell.WorkingElectrode.Thickness, changed.Cell.WorkingElectrode.Thickness);
-        Assert.Throws<KeyNotFoundException>(() => Simulator.LoadCase(path, new Dictionary<string, double> { ["electrode.no_such_key"] = 1 }));
+        var unknown = Assert.Throws<ElectrodeSim.Cases.CaseValidationException>(() => Simulator.LoadCase(path, new Dictionary<string, double> { ["electrode.no_such_key"] = 1 }));
+        Assert.Contains(unknown.Errors, e => e.Path == "electrode.no_such_key");
         Assert.Throws<ElectrodeSim.Cases.CaseValidationException>(() => Simulator.LoadCase(path, new Dictionary<string, double> { ["electrode.thickness_um"] = -3 }));
     }
 
