@@ -34,7 +34,10 @@ public sealed class Calibrator(CalibrationSpec spec, string specDirectory)
             var overrides = new Dictionary<string, double>();
             for (int k = 0; k < spec.Parameters.Count; k++)
                 if (spec.Parameters[k].Cases.Contains(c)) overrides[spec.Parameters[k].Key] = spec.Parameters[k].ValueIn(c, values[k]);
-            result[c] = CaseOverrides.Apply(_texts[c], overrides);
+            // Value tokens only, so that `calibrate --write` keeps every comment and note of the case files.
+            var assignments = overrides.Select(o => new Cases.CaseOverride(o.Key, Cases.CaseOverride.Format(o.Value))).ToList();
+            result[c] = Cases.CaseOverrides.ApplyInPlace(_texts[c], assignments)
+                ?? throw new ArgumentException($"{c}: the calibrated keys ({string.Join(", ", overrides.Keys)}) must each be a one-line plain value in the case file");
         }
         return result;
     }

@@ -137,6 +137,8 @@ public static class CaseOverrides
     /// one-line plain scalar already in the text and its new value is a plain word or number; otherwise null (the node
     /// tree is rewritten instead). The index of a text is kept, as a sweep applies thousands of overrides to one base.
     /// </summary>
+    public static string? ApplyInPlace(string text, IReadOnlyList<CaseOverride> overrides) => InPlace(text, overrides.ToList());
+
     private static string? InPlace(string text, List<CaseOverride> overrides)
     {
         if (text.Length > 1_000_000 || overrides.Any(o => !PlainValue.IsMatch(o.Value))) return null;
