@@ -53,6 +53,19 @@ public class CoatingQualityTests
         Assert.Equal(capacity, mappedCapacity, 1e-9);
     }
 
+    [Theory]
+    [InlineData("l", 4.8)]
+    [InlineData("m", 21.7)]
+    [InlineData("h", 47.5)]
+    public void The_checked_in_alpha_base_case_at_a_measured_alkali_solubility_has_that_variants_electrode(string variant, double alpha)
+    {
+        var expected = Repository.LoadCase($"sio-c-{variant}.yaml").Cell.WorkingElectrode;
+        var document = CaseOverrides.Load(Repository.Case(Path.Combine("coating-quality", "sio-c-alpha.yaml")),
+            [new CaseOverride("electrode.coating.alkali_solubility_percent", CaseOverride.Format(alpha))]);
+        var mapped = CaseBuilder.Build(document).Cell.WorkingElectrode;
+        Assert.Equal(WithoutCurve(expected) with { Name = "" }, WithoutCurve(mapped) with { Name = "" });
+    }
+
     [Fact]
     public void Between_measured_points_ln_D_s_Ea_and_R_film_are_linear_in_alkali_solubility()
     {
