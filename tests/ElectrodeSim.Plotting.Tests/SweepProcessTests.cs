@@ -64,7 +64,8 @@ public class SweepProcessTests
         Assert.True(code == 0, stdout + stderr);
         Assert.Equal(created.Count, stdout.Split('\n').Count(l => l.Contains("(earlier run)")));
         foreach (var (file, stamp) in created) Assert.Equal(stamp, CreatedUtc(file));
-        Assert.Empty(Directory.GetFiles(killed).Where(f => f.EndsWith(".partial") || f.EndsWith(".h5.lock") || f.EndsWith(".tmp")));
+        var leftovers = Directory.GetFiles(killed).Where(f => f.EndsWith(".partial") || f.EndsWith(".h5.lock") || f.EndsWith(".tmp")).Select(Path.GetFileName).ToList();
+        Assert.True(leftovers.Count == 0, "left behind: " + string.Join(", ", leftovers));
 
         using (var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(killed, "manifest.json"))))
         {

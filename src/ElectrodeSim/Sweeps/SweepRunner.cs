@@ -127,6 +127,10 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
         var entry = _manifest.Cases[c.Index];
         if (CompletedEarlier(c, path) is { } metrics)
         {
+            // A run killed between the result's rename and the release of its lock leaves the lock (and perhaps a
+            // temporary file): claiming the finished target once takes them over and removes them.
+            try { using (ResultTarget.Claim(path)) { } }
+            catch (OutputTargetException) { }
             var done = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Complete, "", metrics, Path.GetFileName(path));
             lock (_sync)
             {
