@@ -242,16 +242,7 @@ public class CaseKeysTests
 
     private static (int Code, string Output) Cli(params string[] args)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "ElectrodeSim.Cli.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(60_000), "the tool did not exit within 60 s");
-        _ = stderr.Result;
-        return (process.ExitCode, stdout);
+        var r = Support.Cli.Run(args);
+        return (r.Code, r.Stdout);
     }
 }

@@ -401,20 +401,10 @@ public sealed class InputRobustnessTests : IClassFixture<CaseDirectory>
         Assert.StartsWith("warning: stale-note.yaml: provenance.notes: 'electrode.ocp.table' is not a key path present in this case", error);
     }
 
-    /// <summary>Runs the command-line tool built next to the tests; returns its exit code and standard error.</summary>
     private static (int Code, string Error) Cli(string[] args)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "ElectrodeSim.Cli.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(60_000), "the tool did not exit within 60 s");
-        _ = stdout.Result;
-        return (process.ExitCode, stderr);
+        var r = Support.Cli.Run(args);
+        return (r.Code, r.Stderr);
     }
 
     // ---- 9. calibration specs ----
