@@ -33,7 +33,7 @@ public static class Simulator
     public static RunResult Run(SimulationSetup setup, ResultTarget? target, CancellationToken cancellation, Func<string>? cancellationReason = null)
     {
         var model = new P2DModel(setup.Cell, setup.Mesh, setup.FaceAverage);          // mesh, finite-volume discretisation, DFN model
-        var runner = new ProtocolRunner(model, setup.Solver);                            // BDF + Newton + KLU, events
+        var runner = new ProtocolRunner(model, setup.Solver) { Schedule = setup.Output.Schedule }; // BDF + Newton + KLU, events, output times
         ResultWriter? writer = target is null ? null : new ResultWriter(target, model, Metadata(setup), setup.Output.Fields, setup.Output.EveryNSteps);
         try
         {

@@ -138,6 +138,41 @@ public class BdfIntegratorTests
     }
 }
 
+public class DenseOutputTests
+{
+    [Fact]
+    public void Dense_output_between_steps_is_as_accurate_as_the_steps_and_far_better_than_straight_lines()
+    {
+        var system = new CosineDae();
+        using var linear = new KluLinearSolver(system.JacobianPattern);
+        var bdf = new BdfIntegrator(system, linear, new BdfOptions { RelativeTolerance = 1e-6 });
+        bdf.Initialise(0, [0.0, 1.0]);
+        var y = new double[2];
+        double worstDense = 0, worstLinear = 0, worstAtSteps = 0;
+        while (bdf.Time < 6.0)
+        {
+            double y0 = bdf.State[0];
+            bdf.Step(6.0);
+            double t0 = bdf.PreviousTime, t1 = bdf.Time, y1 = bdf.State[0];
+            worstAtSteps = Math.Max(worstAtSteps, Math.Abs(y1 - Math.Sin(t1)));
+            for (int q = 1; q < 4; q++)
+            {
+                double t = t0 + q / 4.0 * (t1 - t0);
+                bdf.Interpolate(t, y);
+                worstDense = Math.Max(worstDense, Math.Abs(y[0] - Math.Sin(t)));
+                worstLinear = Math.Max(worstLinear, Math.Abs(y0 + (y1 - y0) * (t - t0) / (t1 - t0) - Math.Sin(t)));
+            }
+        }
+        // Between the points the polynomial of the step is within a few times the error at the points themselves,
+        // while chords through the same points are off by their sagitta, orders of magnitude more.
+        Assert.InRange(worstDense, 0, 3 * worstAtSteps + 1e-6);
+        Assert.True(worstLinear > 30 * worstDense, $"linear {worstLinear:G3} vs dense {worstDense:G3}");
+        bdf.Interpolate(bdf.Time, y);
+        Assert.Equal(bdf.State[0], y[0], 14);
+        Assert.Throws<ArgumentOutOfRangeException>(() => bdf.Interpolate(bdf.Time + 1, y));
+    }
+}
+
 public class SparsityPatternTests
 {
     [Fact]

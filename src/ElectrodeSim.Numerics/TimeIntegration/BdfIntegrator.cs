@@ -38,6 +38,7 @@ public sealed class BdfIntegrator
     private readonly int _capacity;
 
     private int _order = 1;
+    private int _lastStepOrder = 1;
     private int _stepsAtOrder;
     private double _step;
     private int _firstSteps;
@@ -155,12 +156,40 @@ public sealed class BdfIntegrator
         while (Time < tTarget) Step(tTarget);
     }
 
+    /// <summary>
+    /// Dense output over the last accepted step: the state at <paramref name="t"/> in [t_n, t_{n+1}] from the
+    /// polynomial the step's BDF formula of order k was built on — the one through the new point and the k
+    /// before it (Lagrange form) — so it is as accurate as the step and continuous with the accepted points.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="t"/> is outside the last step.</exception>
+    public void Interpolate(double t, Span<double> y)
+    {
+        if (_times.Count < 2 || !(t >= _times[1] && t <= _times[0]))
+            throw new ArgumentOutOfRangeException(nameof(t), t, _times.Count < 2
+                ? "no step has been taken since the start"
+                : $"dense output covers the last step only, [{_times[1]:G9}, {_times[0]:G9}] s");
+        int m = Math.Min(_lastStepOrder, _times.Count - 1) + 1;
+        y.Clear();
+        for (int j = 0; j < m; j++)
+        {
+            double weight = 1.0;
+            for (int l = 0; l < m; l++)
+                if (l != j) weight *= (t - _times[l]) / (_times[j] - _times[l]);
+            if (weight == 0) continue;
+            var state = _states[j];
+            for (int i = 0; i < _n; i++) y[i] += weight * state[i];
+        }
+    }
+
+    /// <summary>Time of the accepted point before the newest (the start of the last step) [s]; NaN before the first step.</summary>
+    public double PreviousTime => _times.Count > 1 ? _times[1] : double.NaN;
+
     /// <summary>A saved integrator state that <see cref="Restore"/> returns to.</summary>
     public sealed class Checkpoint
     {
         internal double[] Times = [];
         internal double[][] States = [];
-        internal int Count, Order, StepsAtOrder, FirstSteps, Steps;
+        internal int Count, Order, LastStepOrder, StepsAtOrder, FirstSteps, Steps;
         internal double Step;
         /// <summary>The state at the checkpoint's time.</summary>
         public ReadOnlySpan<double> Newest => States[0];
@@ -186,7 +215,7 @@ public sealed class BdfIntegrator
             c.Times[i] = _times[i];
             Array.Copy(_states[i], c.States[i], _n);
         }
-        (c.Order, c.StepsAtOrder, c.FirstSteps, c.Step, c.Steps) = (_order, _stepsAtOrder, _firstSteps, _step, Statistics.Steps);
+        (c.Order, c.LastStepOrder, c.StepsAtOrder, c.FirstSteps, c.Step, c.Steps) = (_order, _lastStepOrder, _stepsAtOrder, _firstSteps, _step, Statistics.Steps);
         return c;
     }
 
@@ -203,7 +232,7 @@ public sealed class BdfIntegrator
             _states.Add(y);
             _times.Add(c.Times[i]);
         }
-        (_order, _stepsAtOrder, _firstSteps, _step) = (c.Order, c.StepsAtOrder, c.FirstSteps, c.Step);
+        (_order, _lastStepOrder, _stepsAtOrder, _firstSteps, _step) = (c.Order, c.LastStepOrder, c.StepsAtOrder, c.FirstSteps, c.Step);
         Statistics.Steps = c.Steps;
     }
 
@@ -220,6 +249,7 @@ public sealed class BdfIntegrator
             _times.RemoveAt(_times.Count - 1);
         }
         double h = tNew - _times[1];
+        _lastStepOrder = k;
         Statistics.Steps++;
         Statistics.MaxOrderUsed = Math.Max(Statistics.MaxOrderUsed, k);
         Statistics.SmallestStep = Math.Min(Statistics.SmallestStep, h);

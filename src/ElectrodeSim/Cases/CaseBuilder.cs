@@ -97,6 +97,7 @@ public static class CaseBuilder
             {
                 Fields = c.Output?.Fields ?? true,
                 EveryNSteps = c.Output?.EveryNSteps ?? 1,
+                Schedule = c.Output is { } o && (o.EveryS != null || o.TimesS != null) ? new OutputSchedule(o.EveryS, o.TimesS) : null,
             },
             CaseText = document.Text,
             ProvenanceJson = ProvenanceJson(c.Provenance, document.ParameterSet, document.Coatings, warnings),

@@ -432,4 +432,10 @@ public sealed record OutputSection
     /// <summary>Write every n-th accepted time step [1], ≥ 1; default 1.</summary>
     [Key("Write every n-th accepted time step", Unit = "1", Range = ">= 1", Default = "1")]
     public int? EveryNSteps { get; init; }
+    /// <summary>Write the state every this many seconds of run time [s] (interpolated between solver steps), with every step's start and end.</summary>
+    [Key("Write the state every this many seconds of run time (from the start of the run), interpolated between solver steps with the integrator's own polynomial; each protocol step's start and end are written too. Instead of every solver step", Unit = "s", Range = "> 0, with at most 1e6 records in a run; not with every_n_steps > 1")]
+    public double? EveryS { get; init; }
+    /// <summary>Run times at which to write the state [s] (interpolated between solver steps), with every step's start and end.</summary>
+    [Key("Run times (from the start of the run) at which to write the state, interpolated between solver steps; each protocol step's start and end are written too. Instead of every solver step; may be combined with every_s", Unit = "s", Range = ">= 0, increasing; not with every_n_steps > 1")]
+    public List<double>? TimesS { get; init; }
 }

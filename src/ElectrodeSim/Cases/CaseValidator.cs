@@ -465,6 +465,20 @@ public static class CaseValidator
         {
             if (_case.Output?.EveryNSteps is { } n && n < 1)
                 Fail("output.every_n_steps", Text("output.every_n_steps", n), "an integer >= 1");
+            if (_case.Output is not { } output) return;
+            bool scheduled = output.EveryS != null || output.TimesS != null;
+            if (output.EveryS is { } every && !(every > 0 && every < double.PositiveInfinity))
+                Fail("output.every_s", Text("output.every_s", every), "a time [s] > 0");
+            if (output.TimesS is { } times)
+                for (int k = 0; k < times.Count; k++)
+                {
+                    string at = $"output.times_s[{k}]";
+                    if (!(times[k] >= 0 && times[k] < double.PositiveInfinity)) { Fail(at, Text(at, times[k]), "a run time [s] >= 0"); break; }
+                    if (k > 0 && !(times[k] > times[k - 1])) { Fail(at, Text(at, times[k]), $"a run time [s] after the one before it ({Format(times[k - 1])} s): the times increase"); break; }
+                }
+            if (scheduled && output.EveryNSteps is > 1)
+                Fail("output.every_n_steps", Text("output.every_n_steps", output.EveryNSteps.Value),
+                    "1 (or left out) when output.every_s or output.times_s choose the written times: they replace writing solver steps");
         }
 
         private void CheckProvenance()

@@ -12,6 +12,8 @@ public sealed record OutputSettings
     public bool Fields { get; init; } = true;
     /// <summary>Write every n-th accepted time step [1], ≥ 1.</summary>
     public int EveryNSteps { get; init; } = 1;
+    /// <summary>Write the state at these run times instead of at every solver step (null: every solver step).</summary>
+    public Simulation.OutputSchedule? Schedule { get; init; }
 }
 
 /// <summary>A case turned into the model's inputs, in SI units, with the text and provenance it came from.</summary>

@@ -21,6 +21,12 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
     /// <summary>The bounds every step ends at (MODEL.md §5).</summary>
     public PhysicalLimits Limits { get; init; } = new();
 
+    /// <summary>
+    /// When set, observers get the state at these run times (dense output between solver steps) and at every
+    /// protocol step's start and end, instead of at every solver step. The solution's time series keep every step.
+    /// </summary>
+    public OutputSchedule? Schedule { get; init; }
+
     public Solution Run(Protocol protocol, IEnumerable<ISolutionObserver>? observers = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
@@ -32,14 +38,40 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         double time = 0;
         BdfIntegrator.Checkpoint? checkpoint = null;
 
-        void Record(ReadOnlySpan<double> y, double t, int step)
+        var schedule = Schedule;
+        double sunkTime = double.NegativeInfinity;
+        int sunkStep = -1, scheduledRecords = 0;
+        var interpolated = schedule is null ? [] : new double[model.Size];
+
+        void Sink(ReadOnlySpan<double> y, double t, int step)
+        {
+            if (t == sunkTime && step == sunkStep) return;
+            (sunkTime, sunkStep) = (t, step);
+            foreach (var sink in sinks) sink.Record(t, y, step);
+        }
+
+        void Record(ReadOnlySpan<double> y, double t, int step, bool stepBoundary = false)
         {
             solution.Time.Add(t);
             solution.Voltage.Add(model.Voltage(y));
             solution.CurrentDensity.Add(y[model.Layout.Current]);
             solution.Charge.Add(y[model.Layout.Charge]);
             solution.ProtocolStep.Add(step);
-            foreach (var sink in sinks) sink.Record(t, y, step);
+            if (schedule is null || stepBoundary) Sink(y, t, step);
+        }
+
+        // The scheduled times inside the integrator's last step, from its dense output.
+        void Scheduled(int step)
+        {
+            if (schedule is null) return;
+            foreach (double t in schedule.Between(Math.Max(integrator.PreviousTime, sunkTime), integrator.Time))
+            {
+                if (++scheduledRecords > OutputSchedule.MaxRecords)
+                    throw new SimulationFailedException(string.Create(CultureInfo.InvariantCulture,
+                        $"the output schedule asks for more than {OutputSchedule.MaxRecords} records by t = {t:G6} s: raise output.every_s or list fewer output.times_s"));
+                integrator.Interpolate(t, interpolated);
+                Sink(interpolated, t, step);
+            }
         }
 
         for (int s = 0; s < protocol.Steps.Count; s++)
@@ -71,7 +103,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                 (reason, ended) = ($"{Limits.Describe(model, limitAtStart - step.Stops.Count, integrator.State)} at start{AtStartHint(limitAtStart - step.Stops.Count)}", StepEnd.PhysicalLimit);
             else
             {
-                Record(integrator.State, time, s);
+                Record(integrator.State, time, s, stepBoundary: true);
                 if (stopAtStart >= 0) (reason, ended) = ($"{step.Stops[stopAtStart]} at start", StepEnd.StopConditionAtStart);
             }
             bool endedAtStart = limitAtStart >= 0 || stopAtStart >= 0;
@@ -111,13 +143,21 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                 }
                 if (hit >= 0)
                 {
-                    if (integrator.Time != tHit) { integrator.Restore(checkpoint); integrator.AdvanceTo(tHit); }
+                    if (schedule is not null)
+                    {
+                        // Re-step from the checkpoint to the event (the same steps the location took) so that every
+                        // scheduled time before it comes from the dense output of the step that covers it.
+                        integrator.Restore(checkpoint);
+                        while (integrator.Time < tHit) { integrator.Step(tHit); Scheduled(s); }
+                    }
+                    else if (integrator.Time != tHit) { integrator.Restore(checkpoint); integrator.AdvanceTo(tHit); }
                     (reason, ended) = hit < step.Stops.Count
                         ? (step.Stops[hit].ToString(), StepEnd.StopCondition)
                         : (Limits.Describe(model, hit - step.Stops.Count, integrator.State), StepEnd.PhysicalLimit);
                     if (integrator.Time > t0) Record(integrator.State, integrator.Time, s);
                     break;
                 }
+                Scheduled(s);
                 Record(integrator.State, integrator.Time, s);
                 if (step.Stops.Count > 0 && Unreachable(step, checkpoint, integrator, startTime, before, now) is { } settled)
                 {
@@ -127,6 +167,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                 (before, now) = (now, before);
             }
             time = integrator.Time;
+            if (schedule is not null && limitAtStart < 0) Sink(integrator.State, time, s);
             state = limitAtStart >= 0 ? entry : integrator.State.ToArray();
             solution.StepEndStates.Add(state.ToArray());
             solution.Steps.Add(new StepOutcome(s, step.Label, step.Mode, startTime, time, ended, reason, state[model.Layout.Charge] - startCharge));
