@@ -246,13 +246,37 @@ public static class CaseBuilder
         };
     }
 
+    /// <summary>
+    /// The protocol with its repeat groups written out: repetition k of a group's step is labelled "LABEL #k"; each
+    /// carries the group's stop conditions after its own and the index of the first step after the group, where a
+    /// group stop sends the run.
+    /// </summary>
     private static Protocol BuildProtocol(CaseDefinition c, CellParameters cell)
     {
         var working = cell.WorkingElectrode;
         var steps = new List<ProtocolStep>();
         for (int i = 0; i < c.Protocol!.Count; i++)
         {
-            var s = c.Protocol[i];
+            var item = c.Protocol[i];
+            if (item.Repeat is not { } repeat)
+            {
+                steps.Add(Step(item, item.Label ?? $"step {steps.Count + 1}", null, -1));
+                continue;
+            }
+            int end = steps.Count + repeat * item.Steps!.Count;
+            for (int k = 1; k <= repeat; k++)
+                for (int j = 0; j < item.Steps.Count; j++)
+                {
+                    var inner = item.Steps[j];
+                    string label = $"{inner.Label ?? $"step {j + 1}"} #{k}";
+                    if (item.Label != null) label = $"{item.Label}: {label}";
+                    steps.Add(Step(inner, label, item.Stop, end));
+                }
+        }
+        return new Protocol(steps);
+
+        ProtocolStep Step(ProtocolStepSection s, string label, StopSection? groupStop, int groupEnd)
+        {
             var mode = s.Mode switch
             {
                 "current" => ControlMode.Current,
@@ -269,16 +293,20 @@ public static class CaseBuilder
             if (s.Stop?.VoltageBelowV is { } below) stops.Add(new StopCondition(StopQuantity.Voltage, true, below));
             if (s.Stop?.VoltageAboveV is { } above) stops.Add(new StopCondition(StopQuantity.Voltage, false, above));
             if (s.Stop?.CurrentBelowAM2 is { } current) stops.Add(new StopCondition(StopQuantity.CurrentMagnitude, true, current));
-            steps.Add(new ProtocolStep
+            int own = stops.Count;
+            if (groupStop?.VoltageBelowV is { } groupBelow) stops.Add(new StopCondition(StopQuantity.Voltage, true, groupBelow));
+            if (groupStop?.VoltageAboveV is { } groupAbove) stops.Add(new StopCondition(StopQuantity.Voltage, false, groupAbove));
+            return new ProtocolStep
             {
-                Label = s.Label ?? $"step {i + 1}",
+                Label = label,
                 Mode = mode,
                 Value = value,
                 MaxDuration = s.MaxDurationS ?? double.PositiveInfinity,
                 Stops = stops,
-            });
+                GroupStopsFrom = own,
+                GroupEnd = groupEnd,
+            };
         }
-        return new Protocol(steps);
     }
 
     /// <summary>The step's current density [A/m²], positive for lithiation, from whichever of the four current keys it has.</summary>

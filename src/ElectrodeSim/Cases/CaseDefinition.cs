@@ -321,8 +321,14 @@ public sealed record ProtocolStepSection
     [Key("Step label", Default = "step N")]
     public string? Label { get; init; }
     /// <summary><c>current</c>, <c>voltage</c> or <c>rest</c>.</summary>
-    [Key("What the step controls: current, voltage or rest", Required = KeyAttribute.Always, ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.Modes))]
+    [Key("What the step controls: current, voltage or rest", Required = "every step but a repeat group (a step with repeat and steps)", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.Modes))]
     public string? Mode { get; init; }
+    /// <summary>Makes this item a repeat group: its <see cref="Steps"/> run this many times [1].</summary>
+    [Key("Makes the item a repeat group: its steps run this many times in order (GITT pulse + rest, cycles); the group's stop conditions apply to each of its steps, and when one of them ends a step the group ends", Unit = "1", Range = $"in [1, 100000]; at most 100000 steps in the whole protocol", Required = "with steps")]
+    public int? Repeat { get; init; }
+    /// <summary>The steps of a repeat group, run <see cref="Repeat"/> times; no groups inside.</summary>
+    [Key("The steps of a repeat group, each a protocol step (no groups inside a group)", Required = "with repeat")]
+    public List<ProtocolStepSection>? Steps { get; init; }
     /// <summary>Applied current density [A/m²] (mode current).</summary>
     [YamlMember(Alias = "current_density_A_m2", ApplyNamingConventions = false)]
     [Key("Applied current density, positive for lithiation (half cell) or discharge (full cell)", Unit = "A/m²", Range = "finite, non-zero", Required = "mode current: exactly one of the four current keys")]

@@ -32,8 +32,11 @@ public static class CaseKeys
     public static IReadOnlyList<CaseKey> All()
     {
         var keys = new List<CaseKey>();
+        var open = new HashSet<Type>();
         void Walk(Type t, string prefix)
         {
+            // A section that holds itself (a repeat group's steps are protocol steps) is listed once, not again inside.
+            if (!open.Add(t)) return;
             foreach (var (name, p) in CaseSchema.KeysOf(t))
             {
                 string path = prefix.Length == 0 ? name : prefix + "." + name;
@@ -44,6 +47,7 @@ public static class CaseKeys
                 if (CaseSchema.IsSection(type)) Walk(type, path);
                 else if (CaseSchema.ItemType(type) is { } item && CaseSchema.IsSection(item)) Walk(item, path + "[]");
             }
+            open.Remove(t);
         }
         Walk(typeof(CaseDefinition), "");
         return keys;

@@ -41,8 +41,11 @@ public static class CaseSchema
     public static IReadOnlyList<string> AllKeyPaths()
     {
         var paths = new List<string>();
+        var open = new HashSet<Type>();
         void Walk(Type t, string prefix)
         {
+            // A section that holds itself (a repeat group's steps) is walked once.
+            if (!open.Add(t)) return;
             foreach (var (key, p) in KeysOf(t))
             {
                 string path = prefix.Length == 0 ? key : prefix + "." + key;
@@ -51,6 +54,7 @@ public static class CaseSchema
                 if (IsSection(type)) Walk(type, path);
                 else if (ItemType(type) is { } item && IsSection(item)) Walk(item, path + "[]");
             }
+            open.Remove(t);
         }
         Walk(typeof(CaseDefinition), "");
         return paths;

@@ -338,11 +338,53 @@ public static class CaseValidator
             if (steps.Count == 0) { Fail("protocol", "an empty sequence", "a non-empty sequence of steps"); return; }
             // The cut-off check compares with U(θ0); that is the electrode's state only until the first step that passes charge.
             bool atInitialState = true;
+            long expanded = 0;
             for (int i = 0; i < steps.Count; i++)
             {
                 string p = $"protocol[{i}]";
-                var step = steps[i];
-                if (step == null) { Missing(p, "a step: a mapping with mode current, voltage or rest"); atInitialState = false; continue; }
+                var item = steps[i];
+                if (item?.Repeat == null && item?.Steps == null) { CheckStep(p, item, null, ocv, ref atInitialState); expanded++; continue; }
+                var group = item!;
+                foreach (var (key, given) in new (string, bool)[]
+                {
+                    ("mode", group.Mode != null), ("current_density_A_m2", group.CurrentDensityAM2 != null), ("current_density_mA_cm2", group.CurrentDensityMACm2 != null),
+                    ("specific_current_A_g", group.SpecificCurrentAG != null), ("c_rate", group.CRate != null), ("voltage_V", group.VoltageV != null),
+                    ("max_duration_s", group.MaxDurationS != null), ("stop.current_below_A_m2", group.Stop?.CurrentBelowAM2 != null),
+                })
+                    if (given) Fail($"{p}.{key}", document.TextAt($"{p}.{key}") ?? "a value",
+                        key.StartsWith("stop.", StringComparison.Ordinal)
+                            ? "accepted on a repeat group (its stop conditions are voltage_below_V and voltage_above_V, which end the group; give current_below_A_m2 to a voltage step under steps:)"
+                            : "accepted on a repeat group (a group has label, repeat, stop and steps; give it to the steps under steps:)");
+                if (group.Repeat is not { } repeat) { Missing(p + ".repeat", "how many times the group's steps run, an integer in [1, 100000]"); continue; }
+                if (repeat is < 1 or > MaxProtocolSteps) { Fail(p + ".repeat", Text(p + ".repeat", repeat), $"an integer in [1, {MaxProtocolSteps}]"); continue; }
+                if (group.Steps is not { Count: > 0 } inner) { Missing(p + ".steps", "the group's steps: a non-empty sequence of steps"); continue; }
+                Finite(group.Stop?.VoltageBelowV, p + ".stop.voltage_below_V");
+                Finite(group.Stop?.VoltageAboveV, p + ".stop.voltage_above_V");
+                for (int k = 0; k < inner.Count; k++)
+                {
+                    string q = $"{p}.steps[{k}]";
+                    if (inner[k] is { } nested && (nested.Repeat != null || nested.Steps != null))
+                    {
+                        Fail(nested.Repeat != null ? q + ".repeat" : q + ".steps", "a repeat group inside a repeat group",
+                            "accepted: groups do not nest (write the inner repetitions out, or repeat the outer group)");
+                        continue;
+                    }
+                    CheckStep(q, inner[k], group.Stop, ocv, ref atInitialState);
+                }
+                expanded += (long)repeat * inner.Count;
+            }
+            if (expanded > MaxProtocolSteps)
+                Fail("protocol", $"{expanded} steps once the repeat groups are written out", $"at most {MaxProtocolSteps} steps");
+        }
+
+        /// <summary>The most steps a protocol may have once its repeat groups are written out.</summary>
+        public const int MaxProtocolSteps = 100_000;
+
+        /// <summary>One protocol step at key path <paramref name="p"/>; <paramref name="groupStop"/> is its repeat group's stop section, if any.</summary>
+        private void CheckStep(string p, ProtocolStepSection? step, StopSection? groupStop, InitialOpenCircuitVoltage? ocv, ref bool atInitialState)
+        {
+            {
+                if (step == null) { Missing(p, "a step: a mapping with mode current, voltage or rest"); atInitialState = false; return; }
                 string? mode = step.Mode;
                 if (mode == null) Missing(p + ".mode", string.Join(", ", Modes));
                 else if (!Modes.Contains(mode)) { Fail(p + ".mode", mode, "one of " + string.Join(", ", Modes)); mode = null; }
@@ -399,7 +441,8 @@ public static class CaseValidator
                         $"< stop.voltage_above_V ({Text(p + ".stop.voltage_above_V", above)}): the step would end at once");
 
                 bool ends = step.MaxDurationS != null
-                    || stop?.VoltageBelowV != null || stop?.VoltageAboveV != null || stop?.CurrentBelowAM2 != null;
+                    || stop?.VoltageBelowV != null || stop?.VoltageAboveV != null || stop?.CurrentBelowAM2 != null
+                    || groupStop?.VoltageBelowV != null || groupStop?.VoltageAboveV != null;
                 if (!ends)
                     Missing(p, "a finite max_duration_s or a stop condition (stop.voltage_below_V, stop.voltage_above_V, stop.current_below_A_m2): the step would never end");
 

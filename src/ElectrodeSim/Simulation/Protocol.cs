@@ -27,6 +27,13 @@ public sealed record ProtocolStep
     /// <summary>Longest duration of the step [s]; infinity means <see cref="LongestDuration"/>.</summary>
     public double MaxDuration { get; init; } = double.PositiveInfinity;
     public IReadOnlyList<StopCondition> Stops { get; init; } = [];
+    /// <summary>
+    /// Stops from this index on are its repeat group's: when one of them ends the step, the run goes on at
+    /// <see cref="GroupEnd"/>, past the group's remaining steps. Int32.MaxValue (default): none.
+    /// </summary>
+    public int GroupStopsFrom { get; init; } = int.MaxValue;
+    /// <summary>Index of the first step after this step's repeat group; −1 when the step is in none.</summary>
+    public int GroupEnd { get; init; } = -1;
 }
 
 /// <summary>The steps of a run, executed in order.</summary>

@@ -77,6 +77,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         for (int s = 0; s < protocol.Steps.Count; s++)
         {
             var step = protocol.Steps[s];
+            int endedBy = -1; // the stop condition that ended the step, if one did
             // Error weights of I: the set current, or the working electrode's 1C current when I is free (hold) or zero (rest).
             model.SetCurrentScale(step.Mode == ControlMode.Current ? step.Value : model.Cell.WorkingElectrode.OneCCurrentDensity);
             var entry = state.ToArray();
@@ -104,7 +105,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             else
             {
                 Record(integrator.State, time, s, stepBoundary: true);
-                if (stopAtStart >= 0) (reason, ended) = ($"{step.Stops[stopAtStart]} at start", StepEnd.StopConditionAtStart);
+                if (stopAtStart >= 0) (reason, ended, endedBy) = ($"{step.Stops[stopAtStart]} at start", StepEnd.StopConditionAtStart, stopAtStart);
             }
             bool endedAtStart = limitAtStart >= 0 || stopAtStart >= 0;
             while (!endedAtStart && integrator.Time < end)
@@ -154,6 +155,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                     (reason, ended) = hit < step.Stops.Count
                         ? (step.Stops[hit].ToString(), StepEnd.StopCondition)
                         : (Limits.Describe(model, hit - step.Stops.Count, integrator.State), StepEnd.PhysicalLimit);
+                    if (hit < step.Stops.Count) endedBy = hit;
                     if (integrator.Time > t0) Record(integrator.State, integrator.Time, s);
                     break;
                 }
@@ -171,6 +173,8 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             state = limitAtStart >= 0 ? entry : integrator.State.ToArray();
             solution.StepEndStates.Add(state.ToArray());
             solution.Steps.Add(new StepOutcome(s, step.Label, step.Mode, startTime, time, ended, reason, state[model.Layout.Charge] - startCharge));
+            // A repeat group's own stop ends the group: the run goes on after its last step.
+            if (endedBy >= step.GroupStopsFrom && step.GroupEnd > s + 1) s = step.GroupEnd - 1;
         }
         solution.FinalState = state;
         solution.WallTime = clock.Elapsed;
