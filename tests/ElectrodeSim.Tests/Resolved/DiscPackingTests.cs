@@ -11,7 +11,7 @@ public class DiscPackingTests(ITestOutputHelper output)
     internal static ResolvedGeometrySettings PaperSize(ulong seed = 7, double fraction = 0.5, double gap = 0.2 * Um) =>
         new(SeparatorThickness: 25 * Um, ElectrodeThickness: 16.7 * Um, Height: 20 * Um,
             Radii: new DiscRadiusDistribution.Fixed(1.5 * Um), ParticleAreaFraction: fraction,
-            MinimumGap: gap, BoundaryGap: 0.2 * Um, Seed: seed);
+            MinimumGap: gap, SeparatorGap: 0.2 * Um, CollectorGap: 0.2 * Um, Seed: seed);
 
     private static double MinimumSurfaceGapOverImages(Disc a, Disc b, double height)
     {
@@ -94,8 +94,8 @@ public class DiscPackingTests(ITestOutputHelper output)
         foreach (var a in packing.Discs)
         {
             Assert.InRange(a.Y, 0, s.Height);
-            Assert.True(a.X - a.Radius >= s.ElectrodeStart + s.BoundaryGap - 1e-15, $"disc {a.Index} crosses the separator gap");
-            Assert.True(a.X + a.Radius <= s.ElectrodeEnd - s.BoundaryGap + 1e-15, $"disc {a.Index} crosses the collector gap");
+            Assert.True(a.X - a.Radius >= s.ElectrodeStart + s.SeparatorGap - 1e-15, $"disc {a.Index} crosses the separator gap");
+            Assert.True(a.X + a.Radius <= s.ElectrodeEnd - s.CollectorGap + 1e-15, $"disc {a.Index} crosses the collector gap");
             foreach (var b in packing.Discs.Where(b => b.Index > a.Index))
                 Assert.True(MinimumSurfaceGapOverImages(a, b, s.Height) >= s.MinimumGap,
                     $"discs {a.Index} and {b.Index} are {MinimumSurfaceGapOverImages(a, b, s.Height):G6} m apart, less than {s.MinimumGap} m");

@@ -76,7 +76,7 @@ public class ResolvedMeshTests(ITestOutputHelper output)
     [Fact]
     public void Boundary_faces_are_the_lithium_foil_at_x_0_and_the_collector_at_Ls_plus_Le_tagged_by_the_phase_that_touches_it()
     {
-        var settings = DiscPackingTests.PaperSize() with { BoundaryGap = 0 };
+        var settings = DiscPackingTests.PaperSize() with { CollectorGap = 0 };
         double r = 1.5 * Um;
         var packing = DiscPacking.FromDiscs(settings, [new Disc(0, settings.ElectrodeEnd - r, 10 * Um, r), new Disc(1, 33 * Um, 4 * Um, r)]);
         var mesh = ResolvedMesh.Build(packing, 0.1 * Um);
@@ -170,13 +170,53 @@ public class ResolvedMeshTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_contact_whose_discs_share_no_grid_face_is_bridged_between_the_cells_nearest_the_contact_point()
+    {
+        var settings = DiscPackingTests.PaperSize() with { ContactDistance = 0.5 * Um };
+        double r = 1.5 * Um, x = 33.33 * Um;
+        var packing = DiscPacking.FromDiscs(settings, [new Disc(0, x, 5.07 * Um, r), new Disc(1, x, 5.07 * Um + 2 * r + 0.4 * Um, r)]);
+        Assert.Single(packing.Contacts);
+        Assert.Equal(0.4 * Um, packing.Contacts[0].Gap, 1e-15);
+        var mesh = ResolvedMesh.Build(packing, 0.1 * Um);
+        var g = mesh.Graph;
+        Assert.Equal(1, mesh.BridgedContacts);
+        int bridge = Assert.Single(g.FacesOf(FaceKind.Contact));
+        Assert.Equal(FaceAxis.Bridge, mesh.FaceAxes[bridge]);
+        Assert.Equal(ResolvedRegions.Particle(0), g.CellRegion[g.LeftCell[bridge]]);
+        Assert.Equal(ResolvedRegions.Particle(1), g.CellRegion[g.RightCell[bridge]]);
+        // The two cells sit just inside each disc on the line of centres: their distance is the gap plus under a cell each side.
+        Assert.InRange(g.Distance(bridge), 0.4 * Um, 0.4 * Um + 2 * 0.1 * Um * Math.Sqrt(2));
+        Assert.Equal(mesh.Column(g.LeftCell[bridge]), mesh.Column(g.RightCell[bridge]));
+    }
+
+    [Fact]
+    public void Many_small_discs_for_the_homogenisation_limit_pack_and_mesh_in_seconds()
+    {
+        var settings = DiscPackingTests.PaperSize(seed: 3, gap: 0.05 * Um) with
+        {
+            Radii = new DiscRadiusDistribution.Fixed(0.4 * Um), SeparatorGap = 0.05 * Um, CollectorGap = 0.05 * Um,
+        };
+        var clock = Stopwatch.StartNew();
+        var packing = DiscPacking.Pack(settings);
+        double packSeconds = clock.Elapsed.TotalSeconds;
+        var mesh = ResolvedMesh.Build(packing, 0.05 * Um);
+        double totalSeconds = clock.Elapsed.TotalSeconds;
+        double corrected = mesh.Graph.FacesOf(FaceKind.Interface).Sum(f => mesh.Graph.FaceArea[f]);
+        output.WriteLine($"{packing.Discs.Count} discs (fraction {packing.AreaFraction:F4}, {packing.RelaxationSweeps} sweeps), {mesh.Graph.CellCount} cells: " +
+                         $"packing {packSeconds:F2} s, mesh {totalSeconds - packSeconds:F2} s; particle cells / ΣπR² = {mesh.ParticleCellArea.Sum() / packing.Discs.Sum(d => d.Area):F4}");
+        Assert.True(packing.Discs.Count > 300);
+        Assert.Equal(mesh.TruePerimeter, corrected, 1e-9 * mesh.TruePerimeter);
+        Assert.True(totalSeconds < 20, $"packing + mesh took {totalSeconds:F2} s");
+    }
+
+    [Fact]
     public void A_disc_smaller_than_a_cell_or_a_particle_cell_against_the_separator_is_refused_with_the_remedy()
     {
-        var settings = DiscPackingTests.PaperSize() with { BoundaryGap = 0 };
+        var settings = DiscPackingTests.PaperSize() with { SeparatorGap = 0 };
         var tiny = DiscPacking.FromDiscs(settings, [new Disc(0, 30.0 * Um, 10.0 * Um, 0.02 * Um)]);
         Assert.Contains("refine", Assert.Throws<ArgumentException>(() => ResolvedMesh.Build(tiny, 0.1 * Um)).Message);
         var touching = DiscPacking.FromDiscs(settings, [new Disc(0, settings.ElectrodeStart + 1.5 * Um, 10 * Um, 1.5 * Um)]);
-        Assert.Contains(nameof(ResolvedGeometrySettings.BoundaryGap), Assert.Throws<ArgumentException>(() => ResolvedMesh.Build(touching, 0.1 * Um)).Message);
+        Assert.Contains(nameof(ResolvedGeometrySettings.SeparatorGap), Assert.Throws<ArgumentException>(() => ResolvedMesh.Build(touching, 0.1 * Um)).Message);
     }
 
     [Fact]

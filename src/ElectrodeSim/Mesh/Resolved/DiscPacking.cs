@@ -29,7 +29,7 @@ public sealed class DiscPackingException(string message, double reachedFraction,
 /// <para>
 /// Radii are drawn until their area is closest to the target (the fraction is then met to within half the
 /// last disc's area over Le·H), sorted largest first, and placed by random sequential addition: uniform
-/// trial centres in <c>x in [Ls + g_b + R, Ls + Le − g_b − R]</c>, <c>y in [0, H)</c>, accepted when every
+/// trial centres in <c>x in [Ls + g_s + R, Ls + Le − g_c − R]</c> (separator and collector gaps), <c>y in [0, H)</c>, accepted when every
 /// surface gap is at least the minimum gap (nearest image in y). Sequential addition jams near 0.55 for
 /// equal discs, so a disc that finds no free place is put at its last trial position and a collective
 /// overlap removal follows (Gauss–Seidel sweeps pushing each overlapping pair apart along the line of
@@ -87,7 +87,6 @@ public sealed class DiscPacking
         var x = new double[n];
         var y = new double[n];
         double height = settings.Height, gap = settings.MinimumGap;
-        double xLow = settings.ElectrodeStart + settings.BoundaryGap, xHigh = settings.ElectrodeEnd - settings.BoundaryGap;
         var bins = new NeighbourBins(settings, n);
 
         bool overlapped = false;
@@ -97,7 +96,7 @@ public sealed class DiscPacking
             bool placed = false;
             for (int attempt = 0; attempt < settings.SequentialAdditionAttempts && !placed; attempt++)
             {
-                x[i] = random.Uniform(xLow + radii[i], xHigh - radii[i]);
+                x[i] = random.Uniform(settings.LowestCentreX(radii[i]), settings.HighestCentreX(radii[i]));
                 y[i] = random.Uniform(0, height);
                 placed = !bins.Overlaps(i, x, y, radii, gap);
             }
@@ -115,9 +114,9 @@ public sealed class DiscPacking
             double reached = Math.Max(sequentialArea / settings.ElectrodeArea, OverlapFreeFraction(settings, radii, x, y));
             throw new DiscPackingException(
                 $"disc packing reached particle area fraction {reached:F3} of the requested {settings.ParticleAreaFraction:F3} " +
-                $"({n} discs, mean radius {radii.Average():G3} m, minimum gap {gap:G3} m, boundary gap {settings.BoundaryGap:G3} m, " +
+                $"({n} discs, mean radius {radii.Average():G3} m, minimum gap {gap:G3} m, separator gap {settings.SeparatorGap:G3} m, collector gap {settings.CollectorGap:G3} m, " +
                 $"{settings.MaximumRelaxationSweeps} relaxation sweeps): lower {nameof(ResolvedGeometrySettings.ParticleAreaFraction)}, " +
-                $"reduce {nameof(ResolvedGeometrySettings.MinimumGap)} or {nameof(ResolvedGeometrySettings.BoundaryGap)}, " +
+                $"reduce {nameof(ResolvedGeometrySettings.MinimumGap)}, {nameof(ResolvedGeometrySettings.SeparatorGap)} or {nameof(ResolvedGeometrySettings.CollectorGap)}, " +
                 "or widen the radius distribution (unequal discs pack denser)",
                 reached, settings.ParticleAreaFraction);
         }
@@ -142,8 +141,8 @@ public sealed class DiscPacking
             var d = discs[i];
             if (!(d.Radius > 0) || !double.IsFinite(d.X) || !double.IsFinite(d.Y))
                 throw new ArgumentException($"disc {i}: radius {d.Radius} m or centre ({d.X}, {d.Y}) m is not valid");
-            if (d.X - d.Radius < settings.ElectrodeStart + settings.BoundaryGap || d.X + d.Radius > settings.ElectrodeEnd - settings.BoundaryGap)
-                throw new ArgumentException($"disc {i} (x = {d.X} m, R = {d.Radius} m) is not inside [{settings.ElectrodeStart + settings.BoundaryGap}, {settings.ElectrodeEnd - settings.BoundaryGap}] m in x");
+            if (d.X < settings.LowestCentreX(d.Radius) || d.X > settings.HighestCentreX(d.Radius))
+                throw new ArgumentException($"disc {i} (x = {d.X} m, R = {d.Radius} m): its centre is not in [{settings.LowestCentreX(d.Radius)}, {settings.HighestCentreX(d.Radius)}] m, the electrode less the separator and collector gaps");
             if (2 * (2 * d.Radius + settings.MinimumGap) > height)
                 throw new ArgumentException($"disc {i} (R = {d.Radius} m) is too large for the periodic height {height} m");
             placed[i] = d with { Index = i, Y = d.Y - height * Math.Floor(d.Y / height) };
@@ -178,7 +177,6 @@ public sealed class DiscPacking
     {
         int n = radii.Length;
         double height = settings.Height, gap = settings.MinimumGap;
-        double xLow = settings.ElectrodeStart + settings.BoundaryGap, xHigh = settings.ElectrodeEnd - settings.BoundaryGap;
         double meanRadius = radii.Average();
         // Each push overshoots a little so the sweeps end with every gap strictly at least the minimum.
         double overshoot = 1e-3 * meanRadius;
@@ -206,9 +204,9 @@ public sealed class DiscPacking
                     // Move each disc against its area, so a small disc gives way to a large one.
                     double wi = radii[j] * radii[j] / (radii[i] * radii[i] + radii[j] * radii[j]), wj = 1 - wi;
                     double push = overlap + overshoot;
-                    x[i] = Math.Clamp(x[i] - wi * push * ux, xLow + radii[i], xHigh - radii[i]);
+                    x[i] = Math.Clamp(x[i] - wi * push * ux, settings.LowestCentreX(radii[i]), settings.HighestCentreX(radii[i]));
                     y[i] -= wi * push * uy;
-                    x[j] = Math.Clamp(x[j] + wj * push * ux, xLow + radii[j], xHigh - radii[j]);
+                    x[j] = Math.Clamp(x[j] + wj * push * ux, settings.LowestCentreX(radii[j]), settings.HighestCentreX(radii[j]));
                     y[j] += wj * push * uy;
                 }
             }
@@ -220,7 +218,7 @@ public sealed class DiscPacking
                 double amplitude = 0.05 * meanRadius;
                 for (int i = 0; i < n; i++)
                 {
-                    x[i] = Math.Clamp(x[i] + random.Uniform(-amplitude, amplitude), xLow + radii[i], xHigh - radii[i]);
+                    x[i] = Math.Clamp(x[i] + random.Uniform(-amplitude, amplitude), settings.LowestCentreX(radii[i]), settings.HighestCentreX(radii[i]));
                     y[i] += random.Uniform(-amplitude, amplitude);
                 }
                 best = double.PositiveInfinity;

@@ -11,7 +11,8 @@ namespace ElectrodeSim.Mesh.Resolved;
 /// <param name="Radii">Disc radii [m].</param>
 /// <param name="ParticleAreaFraction">Target fraction [1] of the electrode area Le·H covered by discs.</param>
 /// <param name="MinimumGap">Smallest surface-to-surface distance between two discs [m] (0: they may touch).</param>
-/// <param name="BoundaryGap">Smallest distance from a disc to the separator (x = Ls) and to the current collector (x = Ls + Le) [m].</param>
+/// <param name="SeparatorGap">Smallest distance from a disc to the separator (x = Ls) [m]; a mesh needs at least h/2 so no particle cell borders the separator.</param>
+/// <param name="CollectorGap">Smallest distance from a disc to the current collector (x = Ls + Le) [m]; below h/2 a disc can own cells on the collector (it touches it).</param>
 /// <param name="ContactDistance">Two discs whose surface gap is at most this [m] touch (a particle–particle contact); null: no contacts. Not below <paramref name="MinimumGap"/>.</param>
 /// <param name="Seed">Seed of the <see cref="SplitMix64"/> stream that draws radii and positions.</param>
 public sealed record ResolvedGeometrySettings(
@@ -21,7 +22,8 @@ public sealed record ResolvedGeometrySettings(
     DiscRadiusDistribution Radii,
     double ParticleAreaFraction,
     double MinimumGap = 0.0,
-    double BoundaryGap = 0.0,
+    double SeparatorGap = 0.0,
+    double CollectorGap = 0.0,
     double? ContactDistance = null,
     ulong Seed = 1)
 {
@@ -36,6 +38,12 @@ public sealed record ResolvedGeometrySettings(
 
     /// <summary>x of the current collector [m].</summary>
     public double ElectrodeEnd => SeparatorThickness + ElectrodeThickness;
+
+    /// <summary>Smallest centre x [m] of a disc of radius <paramref name="radius"/> [m].</summary>
+    public double LowestCentreX(double radius) => ElectrodeStart + SeparatorGap + radius;
+
+    /// <summary>Largest centre x [m] of a disc of radius <paramref name="radius"/> [m].</summary>
+    public double HighestCentreX(double radius) => ElectrodeEnd - CollectorGap - radius;
 
     /// <summary>Area of the electrode region per unit depth [m²].</summary>
     public double ElectrodeArea => ElectrodeThickness * Height;
@@ -56,14 +64,15 @@ public sealed record ResolvedGeometrySettings(
         if (!(ParticleAreaFraction > 0 && ParticleAreaFraction < 1))
             problems.Add($"{nameof(ParticleAreaFraction)}: {ParticleAreaFraction} is not in (0, 1)");
         if (!(MinimumGap >= 0) || !double.IsFinite(MinimumGap)) problems.Add($"{nameof(MinimumGap)}: {MinimumGap} m is not >= 0");
-        if (!(BoundaryGap >= 0) || !double.IsFinite(BoundaryGap)) problems.Add($"{nameof(BoundaryGap)}: {BoundaryGap} m is not >= 0");
+        if (!(SeparatorGap >= 0) || !double.IsFinite(SeparatorGap)) problems.Add($"{nameof(SeparatorGap)}: {SeparatorGap} m is not >= 0");
+        if (!(CollectorGap >= 0) || !double.IsFinite(CollectorGap)) problems.Add($"{nameof(CollectorGap)}: {CollectorGap} m is not >= 0");
         if (ContactDistance is { } contact && !(contact >= MinimumGap && double.IsFinite(contact)))
             problems.Add($"{nameof(ContactDistance)}: {contact} m is below {nameof(MinimumGap)} {MinimumGap} m, so no two discs could touch");
         if (problems.Count > 0) return problems;
 
         double rMax = Radii.MaximumRadius;
-        if (2 * rMax + 2 * BoundaryGap > ElectrodeThickness)
-            problems.Add($"{nameof(ElectrodeThickness)}: {ElectrodeThickness} m does not hold the largest disc (diameter {2 * rMax} m) with {nameof(BoundaryGap)} {BoundaryGap} m on both sides");
+        if (2 * rMax + SeparatorGap + CollectorGap > ElectrodeThickness)
+            problems.Add($"{nameof(ElectrodeThickness)}: {ElectrodeThickness} m does not hold the largest disc (diameter {2 * rMax} m) with {nameof(SeparatorGap)} {SeparatorGap} m and {nameof(CollectorGap)} {CollectorGap} m");
         // Nearest-image distances in y are exact only while a pair that can overlap is less than H/2 apart.
         if (2 * (2 * rMax + MinimumGap) > Height)
             problems.Add($"{nameof(Height)}: {Height} m is less than twice (2·R_max + {nameof(MinimumGap)}) = {2 * (2 * rMax + MinimumGap)} m, so a disc could meet two images of another: raise the height or use smaller discs");

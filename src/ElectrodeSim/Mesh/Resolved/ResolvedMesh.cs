@@ -114,8 +114,8 @@ public sealed class ResolvedMesh
 
     /// <summary>
     /// Meshes <paramref name="packing"/> with cells of about <paramref name="cellSize"/> [m]. Throws
-    /// <see cref="ArgumentException"/> when a disc holds no cell centre, or a particle cell would touch the
-    /// separator (raise the boundary gap to at least h/2 or refine).
+    /// <see cref="ArgumentException"/> when a disc holds no cell centre, or a particle cell would border the
+    /// separator (raise the separator gap to at least h/2).
     /// </summary>
     public static ResolvedMesh Build(DiscPacking packing, double cellSize)
     {
@@ -158,7 +158,7 @@ public sealed class ResolvedMesh
                     int c = j * nx + i;
                     if (region[c] != ResolvedRegions.Matrix) continue; // the same cell reached through a second image row
                     if (i == nxs)
-                        throw new ArgumentException($"resolved mesh: disc {d.Index} (x = {d.X:G4} m, R = {d.Radius:G4} m) puts a particle cell against the separator at cell size {cellSize:G3} m; raise {nameof(ResolvedGeometrySettings.BoundaryGap)} to at least h/2 = {dxe / 2:G3} m");
+                        throw new ArgumentException($"resolved mesh: disc {d.Index} (x = {d.X:G4} m, R = {d.Radius:G4} m) puts a particle cell against the separator at cell size {cellSize:G3} m; raise {nameof(ResolvedGeometrySettings.SeparatorGap)} to at least h/2 = {dxe / 2:G3} m");
                     region[c] = ResolvedRegions.Particle(d.Index);
                     cellCount[d.Index]++;
                 }
