@@ -10,6 +10,11 @@ if (args is ["setup", ..])
     SetUpScan.Run();
     return;
 }
+if (args is ["resolved-mesh", ..])
+{
+    ResolvedMeshScan.Run();
+    return;
+}
 BenchmarkRunner.Run<LithiationBenchmark>(DefaultConfig.Instance.AddJob(Job.Default.WithAffinity(1).WithId("one-core")), args);
 
 /// <summary>
