@@ -86,6 +86,9 @@ public class DiscPackingTests(ITestOutputHelper output)
         AssertGapsKept(packing);
         var s = packing.Settings;
         Assert.Contains(packing.Discs, d => d.Y - d.Radius < 0 || d.Y + d.Radius > s.Height);
+        // Some pair is close only through the seam: far apart in y as stored, near through the periodic image.
+        Assert.Contains(packing.Discs, a => packing.Discs.Any(b =>
+            Math.Abs(b.Y - a.Y) > s.Height / 2 && MinimumSurfaceGapOverImages(a, b, s.Height) < a.Radius));
     }
 
     private static void AssertGapsKept(DiscPacking packing)

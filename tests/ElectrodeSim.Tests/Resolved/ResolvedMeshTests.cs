@@ -136,6 +136,24 @@ public class ResolvedMeshTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Every_interface_face_lies_on_its_disc_circle_to_within_a_cell_diagonal()
+    {
+        double h = 0.1 * Um;
+        var mesh = PaperMesh(h, seed: 21);
+        var g = mesh.Graph;
+        double height = mesh.Packing.Settings.Height;
+        foreach (int f in g.FacesOf(FaceKind.Interface))
+        {
+            var disc = mesh.Packing.Discs[g.FaceTag[f]];
+            var (x, y) = mesh.FaceCentre(f);
+            double dx = x - disc.X, dy = DiscPacking.NearestImage(y - disc.Y, height);
+            Assert.InRange(Math.Sqrt(dx * dx + dy * dy) - disc.Radius, -h / Math.Sqrt(2), h / Math.Sqrt(2));
+        }
+        int seamFace = g.FacesOf(FaceKind.Interior, ResolvedFaceTags.PeriodicWrap).First();
+        Assert.Equal(0.0, mesh.FaceCentre(seamFace).Y, 1e-18);
+    }
+
+    [Fact]
     public void A_single_disc_on_a_fine_grid_has_a_staircase_of_4_over_pi_its_perimeter_and_its_area_to_half_a_percent()
     {
         var settings = DiscPackingTests.PaperSize();

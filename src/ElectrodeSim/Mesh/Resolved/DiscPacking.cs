@@ -37,6 +37,15 @@ public sealed class DiscPackingException(string message, double reachedFraction,
 /// The packing succeeds when one full sweep finds no pair closer than the minimum gap; otherwise a
 /// <see cref="DiscPackingException"/> says what was reached.
 /// </para>
+/// <para>
+/// Reproducibility: the stream is <see cref="SplitMix64"/> (no <see cref="System.Random"/>) and every step is
+/// sequential. With <see cref="DiscRadiusDistribution.Fixed"/> or <see cref="DiscRadiusDistribution.Listed"/> radii
+/// the packing uses only IEEE-exact operations (+, −, ×, ÷, √, floor, round), so a seed gives the same discs
+/// bit for bit on every machine; the only exception is a pair with coincident centres, whose push direction
+/// takes a cosine. Log-normal radii go through <see cref="Math.Log"/>, <see cref="Math.Exp"/> and
+/// <see cref="Math.Cos"/>, which .NET takes from the platform's maths library: the same seed gives the same
+/// packing on one platform, and may differ in the last bit (and from there in a placement) on another.
+/// </para>
 /// </summary>
 public sealed class DiscPacking
 {

@@ -82,6 +82,26 @@ public sealed class ResolvedMesh
     public int Column(int cell) => cell % ColumnCount;
     public int Row(int cell) => cell / ColumnCount;
 
+    /// <summary>Centre (x, y) of a cell [m].</summary>
+    public (double X, double Y) CellCentre(int cell) => (ColumnCentres[Column(cell)], RowCentres[Row(cell)]);
+
+    /// <summary>
+    /// Centre (x, y) of a face [m], y in [0, H): the point between its cells' centres at the left cell's distance
+    /// (nearest image in y, so a seam face sits at y = 0); a boundary face at x = 0 or x = Ls + Le.
+    /// Where interface current densities are drawn as a field.
+    /// </summary>
+    public (double X, double Y) FaceCentre(int face)
+    {
+        var g = Graph;
+        var (xl, yl) = CellCentre(g.LeftCell[face]);
+        double height = Packing.Settings.Height;
+        if (g.RightCell[face] < 0) return (Column(g.LeftCell[face]) == 0 ? 0.0 : ColumnFaces[ColumnCount], yl);
+        var (xr, yr) = CellCentre(g.RightCell[face]);
+        double dy = DiscPacking.NearestImage(yr - yl, height), t = g.LeftDistance[face] / g.Distance(face);
+        double y = yl + t * dy;
+        return (xl + t * (xr - xl), y - height * Math.Floor(y / height));
+    }
+
     /// <summary>Σ 2πR over the discs [m].</summary>
     public double TruePerimeter => Packing.Discs.Sum(d => d.Perimeter);
 
