@@ -36,5 +36,11 @@ public static class ResolvedMeshScan
             double corrected = g.FacesOf(FaceKind.Interface).Sum(f => g.FaceArea[f]) / mesh.TruePerimeter;
             Console.WriteLine($"{h / um,6:F2} {g.CellCount,8} {g.FaceCount,8} {mesh.Packing.Discs.Count,6} {mesh.Packing.RelaxationSweeps,7} {bestPack,10:F1} {bestMesh,10:F1} {raw,9:F4} {area,11:F5} {corrected,15:F12}");
         }
+        var touching = ResolvedMesh.Build(DiscPacking.Pack(settings with { CollectorGap = 0 }), 0.1 * um);
+        Console.WriteLine($"collector gap 0, h = 0.1 um: {touching.Graph.FacesOf(FaceKind.Boundary, ResolvedFaceTags.CollectorParticle).Count()} of {touching.RowCount} collector faces on particles, " +
+                          $"{touching.Graph.FacesOf(FaceKind.Boundary, ResolvedFaceTags.CollectorParticle).Select(f => touching.Graph.CellRegion[touching.Graph.LeftCell[f]]).Distinct().Count()} particles touching");
+        var refusal = Stopwatch.StartNew();
+        try { DiscPacking.Pack(settings with { ParticleAreaFraction = 0.88 }); }
+        catch (DiscPackingException e) { Console.WriteLine($"fraction 0.88 refused after {refusal.Elapsed.TotalMilliseconds:F0} ms: {e.Message}"); }
     }
 }

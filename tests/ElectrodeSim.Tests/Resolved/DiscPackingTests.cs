@@ -165,6 +165,12 @@ public class DiscPackingTests(ITestOutputHelper output)
             new Disc(int.Parse(f[0]), double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture),
                      double.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), double.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(packing.Discs, read.ToList());
+
+        var contacts = new StringWriter();
+        DiscPacking.Pack(PaperSize(seed: 9, fraction: 0.62, gap: 0) with { ContactDistance = 0.05 * Um }).WriteContactsCsv(contacts);
+        var contactLines = contacts.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("first,second,gap_m", contactLines[0].TrimEnd('\r'));
+        Assert.True(contactLines.Length > 1);
     }
 
     [Fact]

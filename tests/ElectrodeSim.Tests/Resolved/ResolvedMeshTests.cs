@@ -228,6 +228,22 @@ public class ResolvedMeshTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Faces_between_two_discs_not_in_contact_are_left_out_and_counted_when_the_gap_is_below_a_cell()
+    {
+        var settings = DiscPackingTests.PaperSize(seed: 9, fraction: 0.62, gap: 0.02 * Um);
+        var mesh = ResolvedMesh.Build(DiscPacking.Pack(settings), 0.2 * Um);
+        var g = mesh.Graph;
+        output.WriteLine($"{mesh.UnresolvedGapFaces} grid faces between discs not in contact left out");
+        Assert.True(mesh.UnresolvedGapFaces > 0, "a 0.02 um gap on 0.2 um cells should leave particle cells of two discs side by side");
+        Assert.Empty(g.FacesOf(FaceKind.Contact));
+        for (int f = 0; f < g.FaceCount; f++)
+            if (g.RightCell[f] >= 0 && ResolvedRegions.IsParticle(g.CellRegion[g.LeftCell[f]]) && ResolvedRegions.IsParticle(g.CellRegion[g.RightCell[f]]))
+                Assert.Equal(g.CellRegion[g.LeftCell[f]], g.CellRegion[g.RightCell[f]]);
+        int gridFaces = Enumerable.Range(0, g.FaceCount).Count(f => mesh.FaceAxes[f] != FaceAxis.Bridge && g.RightCell[f] >= 0);
+        Assert.Equal(2 * g.CellCount - mesh.RowCount, gridFaces + mesh.UnresolvedGapFaces);
+    }
+
+    [Fact]
     public void A_disc_smaller_than_a_cell_or_a_particle_cell_against_the_separator_is_refused_with_the_remedy()
     {
         var settings = DiscPackingTests.PaperSize() with { SeparatorGap = 0 };
