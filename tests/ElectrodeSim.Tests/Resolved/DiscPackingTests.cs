@@ -66,6 +66,7 @@ public class DiscPackingTests(ITestOutputHelper output)
         double halfDisc = 0.5 * Math.PI * 1.5 * Um * 1.5 * Um / settings.ElectrodeArea;
         output.WriteLine($"target {fraction}: {packing.Discs.Count} discs, fraction {packing.AreaFraction:F4}, relaxation sweeps {packing.RelaxationSweeps}");
         Assert.InRange(packing.AreaFraction, fraction - halfDisc, fraction + halfDisc);
+        Assert.Equal(2 * packing.AreaFraction / (1.5 * Um), packing.SpecificInterfacialArea, 1e-9 * packing.SpecificInterfacialArea);
     }
 
     [Fact]

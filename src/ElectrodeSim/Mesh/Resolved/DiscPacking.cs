@@ -71,6 +71,12 @@ public sealed class DiscPacking
     /// <summary>Σ πR² / (Le·H) [1].</summary>
     public double AreaFraction => Discs.Sum(d => d.Area) / Settings.ElectrodeArea;
 
+    /// <summary>
+    /// Σ 2πR / (Le·H) [1/m], the reactive perimeter per electrode area: what a homogenised (P2D) comparison must
+    /// match. For equal discs it is 2φ/R, the cylinder value (a sphere packing has 3ε_s/R).
+    /// </summary>
+    public double SpecificInterfacialArea => Discs.Sum(d => d.Perimeter) / Settings.ElectrodeArea;
+
     /// <summary>Surface-to-surface distance of two discs [m], nearest image in y (negative: they overlap).</summary>
     public double SurfaceGap(int first, int second) => SurfaceGap(Discs[first], Discs[second], Settings.Height);
 

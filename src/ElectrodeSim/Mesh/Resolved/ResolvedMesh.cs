@@ -176,7 +176,9 @@ public sealed class ResolvedMesh
                     double rx = CentreX(i) - d.X;
                     if (rx * rx + ry * ry >= d.Radius * d.Radius) continue;
                     int c = j * nx + i;
-                    if (region[c] != ResolvedRegions.Matrix) continue; // the same cell reached through a second image row
+                    if (region[c] == ResolvedRegions.Particle(d.Index)) continue; // reached again through the periodic image
+                    if (region[c] != ResolvedRegions.Matrix)
+                        throw new ArgumentException($"resolved mesh: discs {d.Index} and {ResolvedRegions.DiscOf(region[c])} both hold cell {c}: the packing overlaps");
                     if (i == nxs)
                         throw new ArgumentException($"resolved mesh: disc {d.Index} (x = {d.X:G4} m, R = {d.Radius:G4} m) puts a particle cell against the separator at cell size {cellSize:G3} m; raise {nameof(ResolvedGeometrySettings.SeparatorGap)} to at least h/2 = {dxe / 2:G3} m");
                     region[c] = ResolvedRegions.Particle(d.Index);
