@@ -175,6 +175,21 @@ public class DiscPackingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_SVG_drawing_is_XML_with_a_circle_per_disc_and_per_periodic_image_and_a_line_per_contact()
+    {
+        var packing = DiscPacking.Pack(PaperSize(seed: 9, fraction: 0.62, gap: 0) with { ContactDistance = 0.05 * Um });
+        var text = new StringWriter();
+        ResolvedGeometrySvg.Write(text, packing);
+        var svg = System.Xml.Linq.XDocument.Parse(text.ToString());
+        System.Xml.Linq.XNamespace ns = "http://www.w3.org/2000/svg";
+        double h = packing.Settings.Height;
+        int wrapping = packing.Discs.Count(d => d.Y - d.Radius < 0 || d.Y + d.Radius > h);
+        Assert.True(wrapping > 0);
+        Assert.Equal(packing.Discs.Count + wrapping, svg.Descendants(ns + "circle").Count());
+        Assert.Equal(packing.Contacts.Count, svg.Descendants(ns + "line").Count());
+    }
+
+    [Fact]
     public void The_matrix_porosity_holds_all_the_electrolyte_in_the_area_the_discs_leave()
     {
         Assert.Equal(0.6, MatrixEffectiveProperties.MatrixPorosity(0.3, 0.5), 14);
