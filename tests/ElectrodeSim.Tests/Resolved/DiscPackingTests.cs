@@ -70,6 +70,16 @@ public class DiscPackingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Scaling_the_radii_meets_the_fraction_exactly_and_changes_them_by_under_a_percent()
+    {
+        var packing = DiscPacking.Pack(PaperSize(seed: 2) with { ScaleRadiiToFraction = true });
+        Assert.Equal(0.5, packing.AreaFraction, 1e-12);
+        Assert.All(packing.Discs, d => Assert.Equal(1.5 * Um, d.Radius, 0.01 * 1.5 * Um));
+        Assert.NotEqual(1.5 * Um, packing.Discs[0].Radius);
+        AssertGapsKept(packing);
+    }
+
+    [Fact]
     public void A_fraction_beyond_sequential_addition_is_reached_by_the_relaxation()
     {
         var packing = DiscPacking.Pack(PaperSize(seed: 11, fraction: 0.65, gap: 0.1 * Um));

@@ -28,7 +28,7 @@ public sealed class DiscPackingException(string message, double reachedFraction,
 /// A seeded random packing of discs in the electrode region, periodic in y.
 /// <para>
 /// Radii are drawn until their area is closest to the target (the fraction is then met to within half the
-/// last disc's area over Le·H), sorted largest first, and placed by random sequential addition: uniform
+/// last disc's area over Le·H, or exactly with <see cref="ResolvedGeometrySettings.ScaleRadiiToFraction"/>), sorted largest first, and placed by random sequential addition: uniform
 /// trial centres in <c>x in [Ls + g_s + R, Ls + Le − g_c − R]</c> (separator and collector gaps), <c>y in [0, H)</c>, accepted when every
 /// surface gap is at least the minimum gap (nearest image in y). Sequential addition jams near 0.55 for
 /// equal discs, so a disc that finds no free place is put at its last trial position and a collective
@@ -102,7 +102,7 @@ public sealed class DiscPacking
         var x = new double[n];
         var y = new double[n];
         double height = settings.Height, gap = settings.MinimumGap;
-        var bins = new NeighbourBins(settings, n);
+        var bins = new NeighbourBins(settings, radii[0]);
 
         bool overlapped = false;
         double sequentialArea = 0;
@@ -184,6 +184,13 @@ public sealed class DiscPacking
         }
         if (radii.Count == 0)
             throw new ArgumentException($"resolved geometry: {nameof(ResolvedGeometrySettings.ParticleAreaFraction)} {settings.ParticleAreaFraction} of {settings.ElectrodeArea:G3} m² is less than half a disc's area");
+        if (settings.ScaleRadiiToFraction)
+        {
+            double scale = Math.Sqrt(target / area), largest = scale * radii.Max();
+            for (int i = 0; i < radii.Count; i++) radii[i] *= scale;
+            if (2 * (2 * largest + settings.MinimumGap) > settings.Height || 2 * largest + settings.SeparatorGap + settings.CollectorGap > settings.ElectrodeThickness)
+                throw new ArgumentException($"resolved geometry: scaled to the fraction, the largest radius {largest} m no longer fits the height or the electrode thickness");
+        }
         // Stable sort, largest first: the draw order breaks ties, so the order depends on the seed alone.
         return [.. radii.Select((r, i) => (r, i)).OrderByDescending(p => p.r).ThenBy(p => p.i).Select(p => p.r)];
     }
@@ -195,7 +202,7 @@ public sealed class DiscPacking
         double meanRadius = radii.Average();
         // Each push overshoots a little so the sweeps end with every gap strictly at least the minimum.
         double overshoot = 1e-3 * meanRadius;
-        var bins = new NeighbourBins(settings, n);
+        var bins = new NeighbourBins(settings, radii[0]);
         double best = double.PositiveInfinity;
         int sinceProgress = 0;
         for (int sweep = 1; sweep <= settings.MaximumRelaxationSweeps; sweep++)
@@ -308,9 +315,9 @@ public sealed class DiscPacking
         private readonly int _nx, _ny;
         private readonly List<int>[] _members;
 
-        public NeighbourBins(ResolvedGeometrySettings settings, int discCount)
+        public NeighbourBins(ResolvedGeometrySettings settings, double largestRadius)
         {
-            double reach = 2 * settings.Radii.MaximumRadius + settings.MinimumGap;
+            double reach = 2 * largestRadius + settings.MinimumGap;
             _x0 = settings.ElectrodeStart;
             _nx = Math.Max(1, (int)Math.Floor(settings.ElectrodeThickness / reach));
             _ny = Math.Max(1, (int)Math.Floor(settings.Height / reach));
