@@ -87,6 +87,13 @@ public sealed class DiscPacking
         return Math.Sqrt((b.X - a.X) * (b.X - a.X) + dy * dy) - a.Radius - b.Radius;
     }
 
+    /// <summary>y [m] brought into [0, H).</summary>
+    public static double Wrap(double y, double height)
+    {
+        double wrapped = y - height * Math.Floor(y / height);
+        return wrapped < height ? wrapped : 0.0;
+    }
+
     /// <summary>The signed y separation [m] of the nearest periodic image, in [−H/2, H/2].</summary>
     public static double NearestImage(double dy, double height) => dy - height * Math.Round(dy / height);
 
@@ -137,7 +144,7 @@ public sealed class DiscPacking
         }
 
         var discs = new Disc[n];
-        for (int i = 0; i < n; i++) discs[i] = new Disc(i, x[i], y[i] - height * Math.Floor(y[i] / height), radii[i]);
+        for (int i = 0; i < n; i++) discs[i] = new Disc(i, x[i], Wrap(y[i], height), radii[i]);
         return new DiscPacking(settings, discs, FindContacts(settings, discs), sweeps);
     }
 
@@ -160,7 +167,7 @@ public sealed class DiscPacking
                 throw new ArgumentException($"disc {i} (x = {d.X} m, R = {d.Radius} m): its centre is not in [{settings.LowestCentreX(d.Radius)}, {settings.HighestCentreX(d.Radius)}] m, the electrode less the separator and collector gaps");
             if (2 * (2 * d.Radius + settings.MinimumGap) > height)
                 throw new ArgumentException($"disc {i} (R = {d.Radius} m) is too large for the periodic height {height} m");
-            placed[i] = d with { Index = i, Y = d.Y - height * Math.Floor(d.Y / height) };
+            placed[i] = d with { Index = i, Y = Wrap(d.Y, height) };
         }
         for (int i = 0; i < placed.Length; i++)
             for (int j = i + 1; j < placed.Length; j++)
@@ -232,7 +239,7 @@ public sealed class DiscPacking
                     y[j] += wj * push * uy;
                 }
             }
-            for (int i = 0; i < n; i++) y[i] -= height * Math.Floor(y[i] / height);
+            for (int i = 0; i < n; i++) y[i] = Wrap(y[i], height);
             if (total == 0) { relaxed = true; return sweep; }
             if (total < 0.999 * best) { best = total; sinceProgress = 0; }
             else if (++sinceProgress >= 200)

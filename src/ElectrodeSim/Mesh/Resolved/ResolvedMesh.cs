@@ -99,7 +99,7 @@ public sealed class ResolvedMesh
         var (xr, yr) = CellCentre(g.RightCell[face]);
         double dy = DiscPacking.NearestImage(yr - yl, height), t = g.LeftDistance[face] / g.Distance(face);
         double y = yl + t * dy;
-        return (xl + t * (xr - xl), y - height * Math.Floor(y / height));
+        return (xl + t * (xr - xl), DiscPacking.Wrap(y, height));
     }
 
     /// <summary>Σ 2πR over the discs [m].</summary>
