@@ -69,6 +69,23 @@ public class DiscPackingTests(ITestOutputHelper output)
         Assert.All(a.Discs, d => Assert.InRange(d.Radius, 0.5 * Um, 2.5 * Um));
     }
 
+    [Fact]
+    public void Log_normal_radii_have_the_stated_mean_and_listed_radii_come_only_from_the_list()
+    {
+        var random = new SplitMix64(17);
+        var logNormal = new DiscRadiusDistribution.LogNormal(1.5 * Um, 0.3, 1e-3 * Um, 1e3 * Um);
+        double[] radii = [.. Enumerable.Range(0, 40_000).Select(_ => logNormal.Draw(random))];
+        Assert.Equal(1.5 * Um, radii.Average(), 0.01 * 1.5 * Um);
+        double[] logs = [.. radii.Select(r => Math.Log(r))];
+        double logMean = logs.Average();
+        double sigma = Math.Sqrt(logs.Average(l => (l - logMean) * (l - logMean)));
+        Assert.Equal(0.3, sigma, 0.01);
+        var listed = new DiscRadiusDistribution.Listed([1 * Um, 2 * Um, 3 * Um]);
+        var drawn = Enumerable.Range(0, 3_000).Select(_ => listed.Draw(random)).ToArray();
+        Assert.Equal([1 * Um, 2 * Um, 3 * Um], drawn.Distinct().Order().ToArray());
+        Assert.All(drawn.GroupBy(r => r), g => Assert.InRange(g.Count(), 900, 1100));
+    }
+
     [Theory]
     [InlineData(0.3, 1ul)]
     [InlineData(0.5, 2ul)]
