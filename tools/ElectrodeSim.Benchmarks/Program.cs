@@ -15,6 +15,11 @@ if (args is ["table", ..])
     BenchTable.Run(args[1..]);
     return;
 }
+if (args is ["resolved-mesh", ..])
+{
+    ResolvedMeshScan.Run();
+    return;
+}
 BenchmarkRunner.Run<LithiationBenchmark>(DefaultConfig.Instance.AddJob(Job.Default.WithAffinity(1).WithId("one-core")), args);
 
 /// <summary>

@@ -1,0 +1,302 @@
+namespace ElectrodeSim.Mesh.Resolved;
+
+/// <summary>Orientation of a face of a <see cref="ResolvedMesh"/>.</summary>
+public enum FaceAxis
+{
+    /// <summary>A face normal to x (between columns, or on x = 0, x = Ls + Le).</summary>
+    X,
+    /// <summary>A face normal to y (between rows, or across the periodic seam).</summary>
+    Y,
+    /// <summary>A contact face joining two particles whose cells do not share a grid face (no grid orientation).</summary>
+    Bridge,
+}
+
+/// <summary>
+/// A Cartesian finite-volume mesh on the phase mask of a <see cref="DiscPacking"/>, as a <see cref="FiniteVolumeGraph"/>
+/// per unit depth (cell volumes in m², face areas in m, distances in m).
+/// <para>
+/// Cells: <c>nx × ny</c> rectangles, cell <c>c = j·nx + i</c> (x fastest, the <c>ny × nx</c> layout of the
+/// output fields). The separator has <c>round(Ls/h)</c> equal columns, the electrode <c>round(Le/h)</c>, the height
+/// <c>round(H/h)</c> equal rows, so x = Ls is a column face and the cells are within rounding of h × h.
+/// A cell whose centre lies inside disc k (nearest image in y) is particle k; the rest of the electrode is
+/// matrix. Regions per <see cref="ResolvedRegions"/>, face tags per <see cref="ResolvedFaceTags"/>.
+/// </para>
+/// <para>
+/// Faces: particle–matrix faces are <see cref="FaceKind.Interface"/> with the particle cell on the left; faces
+/// between cells of two discs in <see cref="DiscPacking.Contacts"/> are <see cref="FaceKind.Contact"/> (lower disc
+/// on the left), and a contact whose discs share no grid face gets one bridge face between the cell of each disc
+/// nearest the contact point, one cell face wide. A face between two discs that are not in contact has no
+/// physical meaning (the gap between them is narrower than a cell) and is left out; <see cref="UnresolvedGapFaces"/>
+/// counts them. The y direction wraps: the top row's upper faces join the bottom row.
+/// </para>
+/// <para>
+/// Staircase correction: the cut faces of a disc add up to about 4/π of its perimeter, so each disc's
+/// interface areas are scaled by 2πR / (raw area) and the reactive area is the true perimeter exactly.
+/// The particle area (cell count × cell area) is left as the mask gives it; <see cref="CapacityScale"/> is the
+/// factor πR² / (cell area) that would make a particle hold πR²·c_max.
+/// </para>
+/// </summary>
+public sealed class ResolvedMesh
+{
+    public DiscPacking Packing { get; }
+    public FiniteVolumeGraph Graph { get; }
+
+    /// <summary>nx: columns in x (separator and electrode).</summary>
+    public int ColumnCount { get; }
+    /// <summary>ny: rows in y.</summary>
+    public int RowCount { get; }
+    /// <summary>Columns in the separator; column <c>SeparatorColumnCount</c> is the first electrode column.</summary>
+    public int SeparatorColumnCount { get; }
+
+    /// <summary>x of the nx + 1 column faces [m].</summary>
+    public double[] ColumnFaces { get; }
+    /// <summary>x of the column centres [m].</summary>
+    public double[] ColumnCentres { get; }
+    /// <summary>Height of every row [m].</summary>
+    public double RowHeight { get; }
+    /// <summary>y of the row centres [m].</summary>
+    public double[] RowCentres { get; }
+
+    /// <summary>Per face: its orientation.</summary>
+    public FaceAxis[] FaceAxes { get; }
+    /// <summary>Per face: the grid face length before the staircase correction [m] (the graph's area after it).</summary>
+    public double[] GeometricFaceArea { get; }
+
+    /// <summary>Per disc: cells inside it.</summary>
+    public int[] ParticleCellCount { get; }
+    /// <summary>Per disc: cell count × cell area [m²], the mask's particle area.</summary>
+    public double[] ParticleCellArea { get; }
+    /// <summary>Per disc: πR² / <see cref="ParticleCellArea"/> [1].</summary>
+    public double[] CapacityScale { get; }
+    /// <summary>Per disc: the staircase interface length before correction [m].</summary>
+    public double[] RawInterfaceArea { get; }
+    /// <summary>Per disc: 2πR / <see cref="RawInterfaceArea"/> [1], the factor applied to its interface faces.</summary>
+    public double[] InterfaceAreaScale { get; }
+
+    /// <summary>Grid faces between two discs that are not in contact, left out of the graph.</summary>
+    public int UnresolvedGapFaces { get; }
+    /// <summary>Contacts joined by a bridge face because their discs share no grid face.</summary>
+    public int BridgedContacts { get; }
+
+    public double CellArea(int cell) => (ColumnFaces[cell % ColumnCount + 1] - ColumnFaces[cell % ColumnCount]) * RowHeight;
+    public int Column(int cell) => cell % ColumnCount;
+    public int Row(int cell) => cell / ColumnCount;
+
+    /// <summary>Centre (x, y) of a cell [m].</summary>
+    public (double X, double Y) CellCentre(int cell) => (ColumnCentres[Column(cell)], RowCentres[Row(cell)]);
+
+    /// <summary>
+    /// Centre (x, y) of a face [m], y in [0, H): the point between its cells' centres at the left cell's distance
+    /// (nearest image in y, so a seam face sits at y = 0); a boundary face at x = 0 or x = Ls + Le.
+    /// Where interface current densities are drawn as a field.
+    /// </summary>
+    public (double X, double Y) FaceCentre(int face)
+    {
+        var g = Graph;
+        var (xl, yl) = CellCentre(g.LeftCell[face]);
+        double height = Packing.Settings.Height;
+        if (g.RightCell[face] < 0) return (Column(g.LeftCell[face]) == 0 ? 0.0 : ColumnFaces[ColumnCount], yl);
+        var (xr, yr) = CellCentre(g.RightCell[face]);
+        double dy = DiscPacking.NearestImage(yr - yl, height), t = g.LeftDistance[face] / g.Distance(face);
+        double y = yl + t * dy;
+        return (xl + t * (xr - xl), DiscPacking.Wrap(y, height));
+    }
+
+    /// <summary>Σ 2πR over the discs [m].</summary>
+    public double TruePerimeter => Packing.Discs.Sum(d => d.Perimeter);
+
+    private ResolvedMesh(DiscPacking packing, FiniteVolumeGraph graph, int nx, int ny, int nxs, double[] columnFaces, double rowHeight,
+                         FaceAxis[] axes, double[] geometricArea, int[] cellCount, double[] rawInterface, int unresolved, int bridged)
+    {
+        Packing = packing;
+        Graph = graph;
+        ColumnCount = nx;
+        RowCount = ny;
+        SeparatorColumnCount = nxs;
+        ColumnFaces = columnFaces;
+        ColumnCentres = [.. Enumerable.Range(0, nx).Select(i => 0.5 * (columnFaces[i] + columnFaces[i + 1]))];
+        RowHeight = rowHeight;
+        RowCentres = [.. Enumerable.Range(0, ny).Select(j => (j + 0.5) * rowHeight)];
+        FaceAxes = axes;
+        GeometricFaceArea = geometricArea;
+        ParticleCellCount = cellCount;
+        double electrodeCellArea = (columnFaces[nx] - columnFaces[nxs]) / (nx - nxs) * rowHeight;
+        ParticleCellArea = [.. cellCount.Select(n => n * electrodeCellArea)];
+        CapacityScale = [.. packing.Discs.Select(d => d.Area / ParticleCellArea[d.Index])];
+        RawInterfaceArea = rawInterface;
+        InterfaceAreaScale = [.. packing.Discs.Select(d => d.Perimeter / rawInterface[d.Index])];
+        UnresolvedGapFaces = unresolved;
+        BridgedContacts = bridged;
+    }
+
+    private readonly record struct PendingFace(int Left, int Right, double Area, double LeftDistance, double RightDistance,
+                                               FaceKind Kind, int Tag, FaceAxis Axis);
+
+    /// <summary>
+    /// Meshes <paramref name="packing"/> with cells of about <paramref name="cellSize"/> [m]. Throws
+    /// <see cref="ArgumentException"/> when a disc holds no cell centre, or a particle cell would border the
+    /// separator (raise the separator gap to at least h/2).
+    /// </summary>
+    public static ResolvedMesh Build(DiscPacking packing, double cellSize)
+    {
+        var s = packing.Settings;
+        if (!(cellSize > 0) || !double.IsFinite(cellSize)) throw new ArgumentException($"resolved mesh: cell size {cellSize} m is not > 0");
+        int nxs = Math.Max(1, (int)Math.Round(s.SeparatorThickness / cellSize));
+        int nxe = Math.Max(1, (int)Math.Round(s.ElectrodeThickness / cellSize));
+        int ny = (int)Math.Round(s.Height / cellSize);
+        if (ny < 3) throw new ArgumentException($"resolved mesh: cell size {cellSize} m gives {ny} rows over the height {s.Height} m; the periodic mesh needs at least 3");
+        int nx = nxs + nxe;
+        if ((long)nx * ny > int.MaxValue / 4) throw new ArgumentException($"resolved mesh: {nx} × {ny} cells is too many");
+        double dxs = s.SeparatorThickness / nxs, dxe = s.ElectrodeThickness / nxe, dy = s.Height / ny;
+        var columnFaces = new double[nx + 1];
+        for (int i = 0; i <= nx; i++) columnFaces[i] = i <= nxs ? i * dxs : s.SeparatorThickness + (i - nxs) * dxe;
+        columnFaces[nx] = s.ElectrodeEnd;
+        double Width(int i) => columnFaces[i + 1] - columnFaces[i];
+        double CentreX(int i) => 0.5 * (columnFaces[i] + columnFaces[i + 1]);
+
+        int cells = nx * ny;
+        var region = new int[cells];
+        for (int j = 0; j < ny; j++)
+            for (int i = 0; i < nx; i++)
+                region[j * nx + i] = i < nxs ? ResolvedRegions.Separator : ResolvedRegions.Matrix;
+
+        var discs = packing.Discs;
+        var cellCount = new int[discs.Count];
+        foreach (var d in discs)
+        {
+            int iLow = Math.Max(nxs, nxs + (int)Math.Floor((d.X - d.Radius - s.ElectrodeStart) / dxe));
+            int iHigh = Math.Min(nx - 1, nxs + (int)Math.Ceiling((d.X + d.Radius - s.ElectrodeStart) / dxe));
+            int jLow = (int)Math.Floor((d.Y - d.Radius) / dy), jHigh = (int)Math.Ceiling((d.Y + d.Radius) / dy);
+            for (int jj = jLow; jj <= jHigh; jj++)
+            {
+                int j = ((jj % ny) + ny) % ny;
+                double ry = DiscPacking.NearestImage((j + 0.5) * dy - d.Y, s.Height);
+                for (int i = iLow; i <= iHigh; i++)
+                {
+                    double rx = CentreX(i) - d.X;
+                    if (rx * rx + ry * ry >= d.Radius * d.Radius) continue;
+                    int c = j * nx + i;
+                    if (region[c] == ResolvedRegions.Particle(d.Index)) continue; // reached again through the periodic image
+                    if (region[c] != ResolvedRegions.Matrix)
+                        throw new ArgumentException($"resolved mesh: discs {d.Index} and {ResolvedRegions.DiscOf(region[c])} both hold cell {c}: the packing overlaps");
+                    if (i == nxs)
+                        throw new ArgumentException($"resolved mesh: disc {d.Index} (x = {d.X:G4} m, R = {d.Radius:G4} m) puts a particle cell against the separator at cell size {cellSize:G3} m; raise {nameof(ResolvedGeometrySettings.SeparatorGap)} to at least h/2 = {dxe / 2:G3} m");
+                    region[c] = ResolvedRegions.Particle(d.Index);
+                    cellCount[d.Index]++;
+                }
+            }
+        }
+        foreach (var d in discs)
+            if (cellCount[d.Index] == 0)
+                throw new ArgumentException($"resolved mesh: disc {d.Index} (R = {d.Radius:G4} m) holds no cell centre at cell size {cellSize:G3} m; refine the mesh or raise the smallest radius");
+
+        var contactIndex = new Dictionary<(int, int), int>();
+        for (int k = 0; k < packing.Contacts.Count; k++) contactIndex[(packing.Contacts[k].First, packing.Contacts[k].Second)] = k;
+        var contactJoined = new bool[packing.Contacts.Count];
+
+        var faces = new List<PendingFace>(2 * cells + 2 * ny);
+        int unresolved = 0;
+        void Join(int a, int b, double area, double da, double db, FaceAxis axis, bool periodic)
+        {
+            int ra = region[a], rb = region[b];
+            if (ra == rb)
+            {
+                faces.Add(new(a, b, area, da, db, FaceKind.Interior, periodic ? ResolvedFaceTags.PeriodicWrap : ResolvedFaceTags.Bulk, axis));
+                return;
+            }
+            bool pa = ResolvedRegions.IsParticle(ra), pb = ResolvedRegions.IsParticle(rb);
+            if (!pa && !pb)
+            {
+                // Separator–matrix: only at x = Ls, separator on the left.
+                faces.Add(new(a, b, area, da, db, FaceKind.Interior, ResolvedFaceTags.SeparatorMatrix, axis));
+                return;
+            }
+            if (pa != pb)
+            {
+                if (pa) faces.Add(new(a, b, area, da, db, FaceKind.Interface, ResolvedRegions.DiscOf(ra), axis));
+                else faces.Add(new(b, a, area, db, da, FaceKind.Interface, ResolvedRegions.DiscOf(rb), axis));
+                return;
+            }
+            int ka = ResolvedRegions.DiscOf(ra), kb = ResolvedRegions.DiscOf(rb);
+            if (contactIndex.TryGetValue((Math.Min(ka, kb), Math.Max(ka, kb)), out int contact))
+            {
+                contactJoined[contact] = true;
+                if (ka < kb) faces.Add(new(a, b, area, da, db, FaceKind.Contact, contact, axis));
+                else faces.Add(new(b, a, area, db, da, FaceKind.Contact, contact, axis));
+                return;
+            }
+            unresolved++;
+        }
+
+        for (int j = 0; j < ny; j++)
+            for (int i = 0; i + 1 < nx; i++)
+                Join(j * nx + i, j * nx + i + 1, dy, Width(i) / 2, Width(i + 1) / 2, FaceAxis.X, periodic: false);
+        for (int j = 0; j < ny; j++)
+            for (int i = 0; i < nx; i++)
+                Join(j * nx + i, ((j + 1) % ny) * nx + i, Width(i), dy / 2, dy / 2, FaceAxis.Y, periodic: j == ny - 1);
+        for (int j = 0; j < ny; j++)
+        {
+            faces.Add(new(j * nx, -1, dy, Width(0) / 2, 0, FaceKind.Boundary, ResolvedFaceTags.LithiumFoil, FaceAxis.X));
+            int last = j * nx + nx - 1;
+            int tag = ResolvedRegions.IsParticle(region[last]) ? ResolvedFaceTags.CollectorParticle : ResolvedFaceTags.CollectorMatrix;
+            faces.Add(new(last, -1, dy, Width(nx - 1) / 2, 0, FaceKind.Boundary, tag, FaceAxis.X));
+        }
+
+        int bridged = 0;
+        var particleCells = new List<int>[discs.Count];
+        for (int k = 0; k < discs.Count; k++) particleCells[k] = [];
+        for (int c = 0; c < cells; c++)
+            if (ResolvedRegions.IsParticle(region[c])) particleCells[ResolvedRegions.DiscOf(region[c])].Add(c);
+        for (int k = 0; k < packing.Contacts.Count; k++)
+        {
+            if (contactJoined[k]) continue;
+            var contact = packing.Contacts[k];
+            Disc a = discs[contact.First], b = discs[contact.Second];
+            double ux = b.X - a.X, uy = DiscPacking.NearestImage(b.Y - a.Y, s.Height);
+            double length = Math.Sqrt(ux * ux + uy * uy);
+            ux /= length; uy /= length;
+            double px = a.X + ux * (a.Radius + 0.5 * contact.Gap), py = a.Y + uy * (a.Radius + 0.5 * contact.Gap);
+            (int ca, double da) = Nearest(particleCells[a.Index], px, py);
+            (int cb, double db) = Nearest(particleCells[b.Index], px, py);
+            faces.Add(new(ca, cb, Math.Min(dxe, dy), da, db, FaceKind.Contact, k, FaceAxis.Bridge));
+            bridged++;
+        }
+        (int, double) Nearest(List<int> candidates, double px, double py)
+        {
+            int best = -1;
+            double bestDistance = double.PositiveInfinity;
+            foreach (int c in candidates)
+            {
+                double rx = CentreX(c % nx) - px, ry = DiscPacking.NearestImage(((c / nx) + 0.5) * dy - py, s.Height);
+                double distance = Math.Sqrt(rx * rx + ry * ry);
+                if (distance < bestDistance) { bestDistance = distance; best = c; }
+            }
+            return (best, Math.Max(bestDistance, 1e-3 * Math.Min(dxe, dy)));
+        }
+
+        var rawInterface = new double[discs.Count];
+        foreach (var f in faces)
+            if (f.Kind == FaceKind.Interface) rawInterface[f.Tag] += f.Area;
+        foreach (var d in discs)
+            if (rawInterface[d.Index] == 0)
+                throw new ArgumentException($"resolved mesh: disc {d.Index} has no face against the matrix at cell size {cellSize:G3} m");
+
+        var builder = new FiniteVolumeGraph.Builder();
+        for (int c = 0; c < cells; c++) builder.AddCell(Width(c % nx) * dy, region[c]);
+        var axes = new FaceAxis[faces.Count];
+        var geometric = new double[faces.Count];
+        for (int n = 0; n < faces.Count; n++)
+        {
+            var f = faces[n];
+            axes[n] = f.Axis;
+            geometric[n] = f.Area;
+            if (f.Kind == FaceKind.Boundary) builder.AddBoundaryFace(f.Left, f.Area, f.LeftDistance, f.Tag);
+            else
+            {
+                double area = f.Kind == FaceKind.Interface ? f.Area * discs[f.Tag].Perimeter / rawInterface[f.Tag] : f.Area;
+                builder.AddFace(f.Left, f.Right, area, f.LeftDistance, f.RightDistance, f.Kind, f.Tag);
+            }
+        }
+        return new ResolvedMesh(packing, builder.Build(), nx, ny, nxs, columnFaces, dy, axes, geometric, cellCount, rawInterface, unresolved, bridged);
+    }
+}
