@@ -3,7 +3,7 @@ namespace ElectrodeSim.Mesh;
 /// <summary>What a face of a <see cref="FiniteVolumeGraph"/> joins.</summary>
 public enum FaceKind
 {
-    /// <summary>Two cells of the same region (transport inside a phase).</summary>
+    /// <summary>Two cells of the same phase (transport inside it; in the P2D x graph also where two layers meet).</summary>
     Interior,
     /// <summary>A particle cell and a matrix (electrolyte + carbon/binder) cell: the reacting surface.</summary>
     Interface,
