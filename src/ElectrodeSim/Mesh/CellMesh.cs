@@ -130,7 +130,7 @@ public sealed class CellMesh
 
     private FiniteVolumeGraph BuildGraph()
     {
-        var builder = new FiniteVolumeGraph.Builder();
+        var builder = new FiniteVolumeGraph.Builder(CellCount, CellCount + 1);
         for (int i = 0; i < CellCount; i++) builder.AddCell(Widths[i], LayerOf[i]);
         builder.AddBoundaryFace(0, 1.0, 0.5 * Widths[0], FaceTags.XStart);
         for (int i = 0; i < CellCount - 1; i++) builder.AddFace(i, i + 1, 1.0, 0.5 * Widths[i], 0.5 * Widths[i + 1]);
@@ -185,7 +185,7 @@ public sealed class ParticleMesh
         CentreDistances = new double[Math.Max(shells - 1, 0)];
         for (int k = 0; k < shells - 1; k++) CentreDistances[k] = Centres[k + 1] - Centres[k];
         SurfaceDistance = radius - Centres[shells - 1];
-        var builder = new FiniteVolumeGraph.Builder();
+        var builder = new FiniteVolumeGraph.Builder(shells, shells + 1);
         for (int k = 0; k < shells; k++) builder.AddCell(Volumes[k], 0);
         builder.AddBoundaryFace(0, 0.0, Centres[0], FaceTags.ParticleCentre);
         for (int k = 0; k < shells - 1; k++)

@@ -94,11 +94,21 @@ public sealed class FiniteVolumeGraph
     /// <summary>Collects cells and faces; cells are numbered in the order they are added.</summary>
     public sealed class Builder
     {
-        private readonly List<double> _volume = [];
-        private readonly List<int> _region = [];
-        private readonly List<int> _left = [], _right = [], _tag = [];
-        private readonly List<double> _area = [], _leftDistance = [], _rightDistance = [];
-        private readonly List<FaceKind> _kind = [];
+        private readonly List<double> _volume;
+        private readonly List<int> _region;
+        private readonly List<int> _left, _right, _tag;
+        private readonly List<double> _area, _leftDistance, _rightDistance;
+        private readonly List<FaceKind> _kind;
+
+        public Builder() : this(0, 0) { }
+
+        /// <summary>A builder with room for <paramref name="cells"/> cells and <paramref name="faces"/> faces (a hint, not a limit).</summary>
+        public Builder(int cells, int faces)
+        {
+            _volume = new(cells); _region = new(cells);
+            _left = new(faces); _right = new(faces); _tag = new(faces);
+            _area = new(faces); _leftDistance = new(faces); _rightDistance = new(faces); _kind = new(faces);
+        }
 
         public int CellCount => _volume.Count;
 

@@ -24,9 +24,11 @@ public sealed class GraphDiffusion
 {
     private readonly FaceAverage _average;
     private readonly int[] _leftCell, _rightCell, _uL, _uR, _vL, _vR;
-    private readonly double[] _leftDistance, _rightDistance, _area, _geometric, _leftVolume, _rightVolume;
+    private readonly double[] _leftDistance, _rightDistance, _area, _volume;
     private readonly bool _sameField, _hasCoefficientField;
     private readonly int[] _offsets;
+    /// <summary>u's map, and the cells at least one flux face touches.</summary>
+    private readonly int[] _unknown, _cells;
     private int[] _ll = [], _lr = [], _rl = [], _rr = [];
     private int[] _vll = [], _vlr = [], _vrl = [], _vrr = [];
 
@@ -59,20 +61,19 @@ public sealed class GraphDiffusion
             faces.Add(f);
         }
         Faces = [.. faces];
+        _unknown = unknown;
+        var touched = new bool[graph.CellCount];
+        foreach (int f in Faces) touched[graph.LeftCell[f]] = touched[graph.RightCell[f]] = true;
+        _cells = [.. Enumerable.Range(0, graph.CellCount).Where(c => touched[c])];
         int n = Faces.Length;
         _leftCell = new int[n]; _rightCell = new int[n]; _uL = new int[n]; _uR = new int[n]; _vL = new int[n]; _vR = new int[n];
-        _leftDistance = new double[n]; _rightDistance = new double[n]; _area = new double[n]; _geometric = new double[n];
-        _leftVolume = new double[n]; _rightVolume = new double[n];
+        (_leftDistance, _rightDistance, _area, _volume) = (graph.LeftDistance, graph.RightDistance, graph.FaceArea, graph.CellVolume);
         for (int k = 0; k < n; k++)
         {
             int f = Faces[k], l = graph.LeftCell[f], r = graph.RightCell[f];
             _leftCell[k] = l; _rightCell[k] = r;
             _uL[k] = unknown[l]; _uR[k] = unknown[r];
             _vL[k] = coefficientUnknown?[l] ?? -1; _vR[k] = coefficientUnknown?[r] ?? -1;
-            _leftDistance[k] = graph.LeftDistance[f]; _rightDistance[k] = graph.RightDistance[f];
-            _area[k] = graph.FaceArea[f];
-            _geometric[k] = graph.FaceArea[f] / graph.Distance(f);
-            _leftVolume[k] = graph.CellVolume[l]; _rightVolume[k] = graph.CellVolume[r];
         }
     }
 
@@ -90,19 +91,27 @@ public sealed class GraphDiffusion
     public ReadOnlySpan<int> LeftUnknowns => _uL;
     public ReadOnlySpan<int> RightUnknowns => _uR;
 
+    /// <summary>
+    /// Declares the entries the fluxes touch: each cell's own u once (the diagonal), u of the other cell and, for
+    /// a coefficient in another field, v of both cells per face (one entry per face and row, so a large mesh
+    /// sorts no more entries than it has).
+    /// </summary>
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
         foreach (int o in _offsets)
+        {
+            foreach (int c in _cells) pattern.Add(o + _unknown[c], o + _unknown[c]);
             for (int k = 0; k < Faces.Length; k++)
             {
                 int uL = o + _uL[k], uR = o + _uR[k];
-                pattern.Add(uL, uL); pattern.Add(uL, uR);
-                pattern.Add(uR, uL); pattern.Add(uR, uR);
+                pattern.Add(uL, uR);
+                pattern.Add(uR, uL);
                 if (!_hasCoefficientField || _sameField) continue;
                 int vL = o + _vL[k], vR = o + _vR[k];
                 pattern.Add(uL, vL); pattern.Add(uL, vR);
                 pattern.Add(uR, vL); pattern.Add(uR, vR);
             }
+        }
     }
 
     public void Bind(SparsityPattern pattern)
@@ -111,17 +120,22 @@ public sealed class GraphDiffusion
         bool coefficientSlots = _hasCoefficientField && !_sameField;
         _ll = new int[n]; _lr = new int[n]; _rl = new int[n]; _rr = new int[n];
         if (coefficientSlots) { _vll = new int[n]; _vlr = new int[n]; _vrl = new int[n]; _vrr = new int[n]; }
+        var diagonal = new int[Graph.CellCount];
         for (int q = 0, s = 0; q < _offsets.Length; q++)
+        {
+            int o = _offsets[q];
+            foreach (int c in _cells) diagonal[c] = pattern.SlotOf(o + _unknown[c], o + _unknown[c]);
             for (int k = 0; k < Faces.Length; k++, s++)
             {
-                int o = _offsets[q], uL = o + _uL[k], uR = o + _uR[k];
-                _ll[s] = pattern.SlotOf(uL, uL); _lr[s] = pattern.SlotOf(uL, uR);
-                _rl[s] = pattern.SlotOf(uR, uL); _rr[s] = pattern.SlotOf(uR, uR);
+                int uL = o + _uL[k], uR = o + _uR[k];
+                _ll[s] = diagonal[_leftCell[k]]; _lr[s] = pattern.SlotOf(uL, uR);
+                _rl[s] = pattern.SlotOf(uR, uL); _rr[s] = diagonal[_rightCell[k]];
                 if (!coefficientSlots) continue;
                 int vL = o + _vL[k], vR = o + _vR[k];
                 _vll[s] = pattern.SlotOf(uL, vL); _vlr[s] = pattern.SlotOf(uL, vR);
                 _vrl[s] = pattern.SlotOf(uR, vL); _vrr[s] = pattern.SlotOf(uR, vR);
             }
+        }
     }
 
     /// <summary>
@@ -145,9 +159,9 @@ public sealed class GraphDiffusion
         bool variable = !coefficientSlope.IsEmpty, driven = !drive.IsEmpty, drivenSlope = !driveByLeft.IsEmpty;
         for (int k = 0; k < Faces.Length; k++)
         {
-            int l = _leftCell[k], r = _rightCell[k];
-            double area = _area[k];
-            double t = area * FaceTransmissibility.FromDistances(_average, _leftDistance[k], coefficient[l], _rightDistance[k], coefficient[r],
+            int l = _leftCell[k], r = _rightCell[k], f = Faces[k];
+            double area = _area[f];
+            double t = area * FaceTransmissibility.FromDistances(_average, _leftDistance[f], coefficient[l], _rightDistance[f], coefficient[r],
                                                                  out double dtL, out double dtR);
             double dTdvL = 0.0, dTdvR = 0.0;
             if (variable && withJacobian)
@@ -173,7 +187,8 @@ public sealed class GraphDiffusion
         bool variable = !byLeft.IsEmpty;
         for (int k = 0; k < Faces.Length; k++)
         {
-            double g = _geometric[k];
+            int f = Faces[k];
+            double g = _area[f] / (_leftDistance[f] + _rightDistance[f]);
             double t = g * faceCoefficient[k];
             double dTdvL = variable ? g * byLeft[k] : 0.0, dTdvR = variable ? g * byRight[k] : 0.0;
             AddFace(k, offset, slots + k, y, t, dTdvL, dTdvR, 0.0, 0.0, 0.0, residual, jacobian, withJacobian);
@@ -186,7 +201,7 @@ public sealed class GraphDiffusion
         int uL = offset + _uL[k], uR = offset + _uR[k];
         double potential = drive - (y[uR] - y[uL]);
         double flux = t * potential;
-        double vL = _leftVolume[k], vR = _rightVolume[k];
+        double vL = _volume[_leftCell[k]], vR = _volume[_rightCell[k]];
         residual[uL] += flux / vL;
         residual[uR] -= flux / vR;
         if (!withJacobian) return;
