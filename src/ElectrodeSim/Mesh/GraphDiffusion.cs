@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ElectrodeSim.Numerics.Sparse;
 
 namespace ElectrodeSim.Mesh;
@@ -24,7 +25,8 @@ public sealed class GraphDiffusion
 {
     private readonly FaceAverage _average;
     private readonly int[] _leftCell, _rightCell, _uL, _uR, _vL, _vR;
-    private readonly double[] _leftDistance, _rightDistance, _area, _volume;
+    /// <summary>Per flux face, contiguous for the evaluation loop: distances, area, A/(l_L + l_R), the two cell volumes.</summary>
+    private readonly double[] _leftDistance, _rightDistance, _area, _geometric, _leftVolume, _rightVolume;
     private readonly bool _sameField, _hasCoefficientField;
     private readonly int[] _offsets;
     /// <summary>u's map, and the cells at least one flux face touches.</summary>
@@ -67,13 +69,18 @@ public sealed class GraphDiffusion
         _cells = [.. Enumerable.Range(0, graph.CellCount).Where(c => touched[c])];
         int n = Faces.Length;
         _leftCell = new int[n]; _rightCell = new int[n]; _uL = new int[n]; _uR = new int[n]; _vL = new int[n]; _vR = new int[n];
-        (_leftDistance, _rightDistance, _area, _volume) = (graph.LeftDistance, graph.RightDistance, graph.FaceArea, graph.CellVolume);
+        _leftDistance = new double[n]; _rightDistance = new double[n]; _area = new double[n]; _geometric = new double[n];
+        _leftVolume = new double[n]; _rightVolume = new double[n];
         for (int k = 0; k < n; k++)
         {
             int f = Faces[k], l = graph.LeftCell[f], r = graph.RightCell[f];
             _leftCell[k] = l; _rightCell[k] = r;
             _uL[k] = unknown[l]; _uR[k] = unknown[r];
             _vL[k] = coefficientUnknown?[l] ?? -1; _vR[k] = coefficientUnknown?[r] ?? -1;
+            _leftDistance[k] = graph.LeftDistance[f]; _rightDistance[k] = graph.RightDistance[f];
+            _area[k] = graph.FaceArea[f];
+            _geometric[k] = graph.FaceArea[f] / graph.Distance(f);
+            _leftVolume[k] = graph.CellVolume[l]; _rightVolume[k] = graph.CellVolume[r];
         }
     }
 
@@ -159,9 +166,9 @@ public sealed class GraphDiffusion
         bool variable = !coefficientSlope.IsEmpty, driven = !drive.IsEmpty, drivenSlope = !driveByLeft.IsEmpty;
         for (int k = 0; k < Faces.Length; k++)
         {
-            int l = _leftCell[k], r = _rightCell[k], f = Faces[k];
-            double area = _area[f];
-            double t = area * FaceTransmissibility.FromDistances(_average, _leftDistance[f], coefficient[l], _rightDistance[f], coefficient[r],
+            int l = _leftCell[k], r = _rightCell[k];
+            double area = _area[k];
+            double t = area * FaceTransmissibility.FromDistances(_average, _leftDistance[k], coefficient[l], _rightDistance[k], coefficient[r],
                                                                  out double dtL, out double dtR);
             double dTdvL = 0.0, dTdvR = 0.0;
             if (variable && withJacobian)
@@ -187,21 +194,21 @@ public sealed class GraphDiffusion
         bool variable = !byLeft.IsEmpty;
         for (int k = 0; k < Faces.Length; k++)
         {
-            int f = Faces[k];
-            double g = _area[f] / (_leftDistance[f] + _rightDistance[f]);
+            double g = _geometric[k];
             double t = g * faceCoefficient[k];
             double dTdvL = variable ? g * byLeft[k] : 0.0, dTdvR = variable ? g * byRight[k] : 0.0;
             AddFace(k, offset, slots + k, y, t, dTdvL, dTdvR, 0.0, 0.0, 0.0, residual, jacobian, withJacobian);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddFace(int k, int offset, int s, ReadOnlySpan<double> y, double t, double dTdvL, double dTdvR, double drive, double driveByLeft, double driveByRight,
                          Span<double> residual, Span<double> jacobian, bool withJacobian)
     {
         int uL = offset + _uL[k], uR = offset + _uR[k];
         double potential = drive - (y[uR] - y[uL]);
         double flux = t * potential;
-        double vL = _volume[_leftCell[k]], vR = _volume[_rightCell[k]];
+        double vL = _leftVolume[k], vR = _rightVolume[k];
         residual[uL] += flux / vL;
         residual[uR] -= flux / vR;
         if (!withJacobian) return;

@@ -30,7 +30,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
             pattern.Add(row, m.SolidPotential[i]);
             pattern.Add(row, m.ElectrolytePotential[i]);
             pattern.Add(row, m.ElectrolyteConcentration[i]);
-            pattern.Add(row, SurfaceShell(context, i));
+            pattern.Add(row, context.SurfaceShell[i]);
         }
     }
 
@@ -47,16 +47,8 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
             _solid[i] = pattern.SlotOf(row, m.SolidPotential[i]);
             _electrolyte[i] = pattern.SlotOf(row, m.ElectrolytePotential[i]);
             _concentration[i] = pattern.SlotOf(row, m.ElectrolyteConcentration[i]);
-            _surface[i] = pattern.SlotOf(row, SurfaceShell(context, i));
+            _surface[i] = pattern.SlotOf(row, context.SurfaceShell[i]);
         }
-    }
-
-    /// <summary>Unknown index of c_s in the shell at the surface face of the particle of x cell <paramref name="cell"/>.</summary>
-    private static int SurfaceShell(P2DContext context, int cell)
-    {
-        int e = context.Layout.ElectrodeOf(cell);
-        var particle = context.Mesh.Particles[e];
-        return context.Maps.SolidConcentration[cell] + context.Maps.Shells[e][particle.Graph.LeftCell[particle.SurfaceFace]];
     }
 
     /// <summary>
@@ -70,7 +62,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
         var electrode = context.Cell.Electrodes[e];
         var particle = context.Mesh.Particles[e];
         double cmax = electrode.MaxConcentration;
-        double cLast = y[SurfaceShell(context, cell)];
+        double cLast = y[context.SurfaceShell[cell]];
         double j = y[context.Maps.InterfacialCurrent[cell]];
         double ds = electrode.SolidDiffusivityAt(cLast / cmax, context.Temperature, out double dDdTheta);
         dThetaDj = -particle.Graph.LeftDistance[particle.SurfaceFace] / (PhysicalConstants.Faraday * ds * cmax);

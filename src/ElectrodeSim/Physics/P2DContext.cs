@@ -48,7 +48,18 @@ public sealed class P2DContext
         TransportFactor = new double[n];
         TransportFactorSlope = new double[n];
         CollectorFace = mesh.Graph.FacesOf(FaceKind.Boundary, FaceTags.XEnd).Single();
+        SurfaceShell = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int e = Layout.ElectrodeOf(i);
+            if (e < 0) { SurfaceShell[i] = -1; continue; }
+            var particle = mesh.Particles[e];
+            SurfaceShell[i] = Maps.SolidConcentration[i] + Maps.Shells[e][particle.Graph.LeftCell[particle.SurfaceFace]];
+        }
     }
+
+    /// <summary>Unknown index of c_s in the shell at the surface face of the particle of each x cell (−1 in the separator).</summary>
+    public int[] SurfaceShell { get; }
 
     /// <summary>The x graph the electrolyte and solid balances live on (<see cref="CellMesh.Graph"/>).</summary>
     public FiniteVolumeGraph Graph => Mesh.Graph;

@@ -35,20 +35,13 @@ public sealed class ParticleDiffusion : IModelEquation
         _faceSlope = _diffusion.Select(d => new double[d.FaceCount]).ToArray();
     }
 
-    /// <summary>Unknown of the shell at the surface face of the particle of x cell <paramref name="cell"/>.</summary>
-    private int SurfaceRow(int electrode, int cell)
-    {
-        var particle = _context.Mesh.Particles[electrode];
-        return _context.Maps.SolidConcentration[cell] + _context.Maps.Shells[electrode][particle.Graph.LeftCell[particle.SurfaceFace]];
-    }
-
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
         var m = _context.Maps;
         for (int e = 0; e < _diffusion.Length; e++)
         {
             _diffusion[e].DeclarePattern(pattern);
-            foreach (int i in _cells[e]) pattern.Add(SurfaceRow(e, i), m.InterfacialCurrent[i]);
+            foreach (int i in _cells[e]) pattern.Add(_context.SurfaceShell[i], m.InterfacialCurrent[i]);
         }
     }
 
@@ -59,7 +52,7 @@ public sealed class ParticleDiffusion : IModelEquation
         for (int e = 0; e < _diffusion.Length; e++)
         {
             _diffusion[e].Bind(pattern);
-            _surface[e] = _cells[e].Select(i => pattern.SlotOf(SurfaceRow(e, i), m.InterfacialCurrent[i])).ToArray();
+            _surface[e] = _cells[e].Select(i => pattern.SlotOf(_context.SurfaceShell[i], m.InterfacialCurrent[i])).ToArray();
         }
     }
 
