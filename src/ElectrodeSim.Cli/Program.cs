@@ -70,6 +70,7 @@ root.Subcommands.Add(ValidateCommand.Create(console));
 // sweep, compare
 root.Subcommands.Add(SweepCommand.Create(console, RejectOptionLikeTokens));
 root.Subcommands.Add(CompareCommand.Create(console, RejectOptionLikeTokens));
+root.Subcommands.Add(SweepMergeCommand.Create(console, RejectOptionLikeTokens));
 
 // keys
 root.Subcommands.Add(KeysCommand.Create());

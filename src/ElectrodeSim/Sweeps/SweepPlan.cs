@@ -29,6 +29,14 @@ public sealed class SweepPlan
     public SweepDefinition Definition { get; }
     public IReadOnlyList<SweepCase> Cases { get; }
 
+    /// <summary>
+    /// SHA-256 (hex) over every case's fingerprint in index order: equal for two plans exactly when they generate the same
+    /// cases in the same order. Shards compare it so that shards of different versions of a sweep are not merged.
+    /// </summary>
+    public string Fingerprint => _fingerprint ??= Convert.ToHexStringLower(
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Cases.Select(c => c.Fingerprint)))));
+    private string? _fingerprint;
+
     /// <summary>Result file name of case <paramref name="index"/> among <paramref name="count"/>: <c>case-0007.h5</c>.</summary>
     public static string CaseName(int index, int count) => "case-" + index.ToString(new string('0', Math.Max(4, (count - 1).ToString().Length)), System.Globalization.CultureInfo.InvariantCulture);
 
