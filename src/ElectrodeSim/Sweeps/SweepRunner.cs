@@ -214,7 +214,7 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
         try
         {
             var info = CaseMetrics.Read(path);
-            return info.Status == SweepRow.Complete && Cases.CaseOverrides.Fingerprint(info.CaseText) == fingerprint ? info.Metrics : null;
+            return info.Status == SweepRow.Complete && CaseFingerprint.Of(info.CaseText, CaseFingerprint.ParseInputFiles(info.InputFilesJson)) == fingerprint ? info.Metrics : null;
         }
         catch (Exception e) when (e is Native.Hdf5.Hdf5Exception or IOException) { return null; }
     }
