@@ -23,7 +23,8 @@ public static class SensitivityCommand
         var command = new Command("sensitivity",
             "Normalised local sensitivities S = dln(y)/dln(p) of capacity (per gram and per area), average voltage, energy and final\n" +
             "mean SOL to each key, by central differences in log space: [ln y(p(1+h)) - ln y(p(1-h))] / [ln(1+h) - ln(1-h)].\n" +
-            "The 2K+1 runs are one sweep (parallel, resumable on the same --out). Table on stdout; sensitivity.csv and .md in --out.\n" +
+            "The 2K+1 runs are one sweep (parallel, resumable on the same --out). Table on stdout; sensitivity.csv, .md and a tornado\n" +
+            "figure sensitivity.png (capacity, average voltage, energy; keys by |S| of capacity) in --out.\n" +
             "Exit 0 when every run completed, 1 when some failed, 2 for a bad key, step or case, 130/143 when interrupted.")
         {
             file, keys, step, parallel, output,
@@ -89,6 +90,19 @@ public static class SensitivityCommand
         ]);
         written.Add(csv);
         written.Add(md);
+        string png = Path.Combine(runner.OutputDirectory, "sensitivity.png");
+        try
+        {
+            var shown = new[] { ("capacity_mAh_g", "capacity (mAh/g)"), ("average_voltage_V", "average voltage"), ("energy_mWh_g", "energy (mWh/g)") };
+            var model = Plotting.TornadoFigure.Of($"Sensitivities of {definition.SourceName} (step {step:P0})", keys.Select(k => k.Key).ToList(),
+                shown.Select(m => (m.Item2, (IReadOnlyList<double>)results.Select(r => r.Sensitivities[SensitivityStudy.Metrics.ToList().IndexOf(m.Item1)]).ToList())).ToList());
+            Plotting.FigureRenderer.Write(model, png, Plotting.FigureFormat.Png, 900, 140 + 70 * keys.Count);
+            written.Add(png);
+        }
+        catch (Exception e) when (e is Plotting.FigureException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"warning: the tornado figure was not drawn: {e.Message}");
+        }
 
         Console.Out.Write(Text(results));
         int failed = rows.Count(r => r.Status == SweepRow.Failed);

@@ -93,7 +93,7 @@ public class SensitivityTests
     }
 
     [Fact]
-    public void Sensitivity_prints_the_table_and_writes_it_as_csv_and_markdown()
+    public void Sensitivity_prints_the_table_and_writes_it_as_csv_and_markdown_with_a_tornado_figure()
     {
         using var temp = new Repository.TemporaryDirectory();
         string path = WriteTimedCase(temp.Path), output = Path.Combine(temp.Path, "out");
@@ -106,5 +106,7 @@ public class SensitivityTests
         Assert.StartsWith("electrode.thickness_um,16.7,0.01,", csv[1]);
         Assert.Contains("| electrode.thickness_um | 16.7 |", File.ReadAllText(Path.Combine(output, "sensitivity.md")));
         Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "summary.csv")).Length);
+        var png = File.ReadAllBytes(Path.Combine(output, "sensitivity.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
     }
 }
