@@ -27,6 +27,8 @@ public static class SweepCommand
             "Generate every case of a sweep, validate them all, then run them in parallel: one result file per case (case-0007.h5)\n" +
             "and a summary (summary.csv, summary.md, summary.h5) with one row per case. Started again on the same --out, cases that\n" +
             "are complete with the same fully resolved case text (manifest.json holds their SHA-256) are not run again.\n" +
+            "With --shard K/N only the cases with index mod N = K run, under manifest.shard-K-of-N.json and no summary (sweep-merge\n" +
+            "gathers the shards); --emit-slurm writes a Slurm job array of the shards plus a merge job, and runs nothing.\n" +
             "Exit 0 when every case completed, 1 when some failed, 2 for an invalid sweep or case, 130/143 when interrupted.")
         {
             file, parallel, output, shard, emitSlurm, shards, arrayLimit, partition, time,
