@@ -72,9 +72,10 @@ public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
             for (int k = 0; k < Shards; k++)
             {
                 int done = Complete(shared, k).Length, remaining = Cases / Shards - done;
-                // At least one new result before the kill, and at least one case left for it to interrupt; with one case
-                // left, a moment during start-up or inside that case.
-                targets[k] = remaining >= 2 ? done + 1 + random.Next(0, remaining - 1) : done;
+                // At least one new result before the kill, and (from three left) two cases left for it to interrupt, so that
+                // a fast machine does not finish the shard inside the delay; with one case left, a moment during start-up
+                // or inside that case.
+                targets[k] = remaining >= 2 ? done + 1 + random.Next(0, Math.Max(1, remaining - 2)) : done;
                 delays[k] = remaining >= 2 ? random.Next(0, 400) : random.Next(300, 1500);
                 processes[k] = StartShard(sweep, shared, k);
             }
