@@ -5,11 +5,12 @@
 #                            high-level part (dimension scales), SuiteSparse KLU, and the figure font
 #                            (fonts-go; `run --plot` draws figures in process, with no other package)
 #   tools/setup.sh --tests   that, plus what only the tests need (tools/test.sh): h5dump and h5py
-#                            for reading results back, chromium (headless) for the report test
+#                            for reading results back, chromium (headless) for the report test,
+#                            slurm-wlm and munge for the one-node cluster of the Slurm sweep test (tools/slurm.sh)
 # Further arguments are more Debian packages to install. The .NET 10 SDK must already be on PATH.
 set -euo pipefail
 packages=(libhdf5-103-1 libhdf5-hl-100 libklu1 fonts-go)
-test_packages=(hdf5-tools python3-h5py python3-meshio chromium)
+test_packages=(hdf5-tools python3-h5py python3-meshio chromium slurm-wlm munge)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
   shift

@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace ElectrodeSim.Cli;
 
-/// <summary><c>electrodesim sweep SWEEP.yaml [--parallel N] [--out DIR]</c></summary>
+/// <summary><c>electrodesim sweep SWEEP.yaml [--parallel N] [--out DIR] [--shard K/N | --emit-slurm …]</c></summary>
 public static class SweepCommand
 {
     public static Command Create(IAnsiConsole console, Action<System.CommandLine.Parsing.ArgumentResult> rejectOptionLikeTokens)
@@ -17,19 +17,54 @@ public static class SweepCommand
         file.Validators.Add(rejectOptionLikeTokens);
         var parallel = new Option<int>("--parallel", "-j") { Description = "Cases run at once, in this process (default: the machine's cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for case-NNNN.h5, manifest.json and summary.csv/.md/.h5 (default: results/SWEEP-NAME)" };
+        var shard = new Option<string>("--shard") { Description = "Run only shard K of N: the cases whose index mod N is K (0 <= K < N), with its own manifest (manifest.shard-K-of-N.json) in --out; gather the shards with sweep-merge" };
+        var emitSlurm = new Option<bool>("--emit-slurm") { Description = "Run nothing: write OUT/slurm/shards.sbatch (a job array, one task per shard), merge.sbatch and submit.sh (submits both, the merge after the array)" };
+        var shards = new Option<int?>("--shards") { Description = "With --emit-slurm: array tasks (default: the case count, at most 100)" };
+        var arrayLimit = new Option<int>("--array-limit") { Description = "With --emit-slurm: at most M array tasks at once (--array=0-N%M); 0: no limit" };
+        var partition = new Option<string>("--partition") { Description = "With --emit-slurm: the Slurm partition" };
+        var time = new Option<string>("--time") { Description = "With --emit-slurm: the time limit per array task (minutes, HH:MM:SS, D-HH:MM:SS)" };
         var command = new Command("sweep",
             "Generate every case of a sweep, validate them all, then run them in parallel: one result file per case (case-0007.h5)\n" +
             "and a summary (summary.csv, summary.md, summary.h5) with one row per case. Started again on the same --out, cases that\n" +
             "are complete with the same fully resolved case text (manifest.json holds their SHA-256) are not run again.\n" +
+            "With --shard K/N only the cases with index mod N = K run, under manifest.shard-K-of-N.json and no summary (sweep-merge\n" +
+            "gathers the shards); --emit-slurm writes a Slurm job array of the shards plus a merge job, and runs nothing.\n" +
             "Exit 0 when every case completed, 1 when some failed, 2 for an invalid sweep or case, 130/143 when interrupted.")
         {
-            file, parallel, output,
+            file, parallel, output, shard, emitSlurm, shards, arrayLimit, partition, time,
         };
-        command.SetAction(parse => Execute(console, parse.GetValue(file)!.FullName, parse.GetValue(parallel), parse.GetValue(output)?.FullName));
+        command.SetAction(parse =>
+        {
+            SlurmJobArrayOptions? slurm = null;
+            bool emit = parse.GetValue(emitSlurm);
+            var slurmOnly = new (string Name, bool Given)[]
+            {
+                ("--shards", parse.GetResult(shards) is not null), ("--array-limit", parse.GetResult(arrayLimit) is not null),
+                ("--partition", parse.GetResult(partition) is not null), ("--time", parse.GetResult(time) is not null),
+            };
+            if (!emit && slurmOnly.FirstOrDefault(o => o.Given) is { Name: { } stray })
+            {
+                Console.Error.WriteLine($"error: {stray} is an option of --emit-slurm; accepted: sweep SWEEP.yaml --emit-slurm {stray} …");
+                return RunCommand.BadInput;
+            }
+            if (emit && parse.GetResult(shard) is not null)
+            {
+                Console.Error.WriteLine("error: --shard and --emit-slurm exclude each other (the emitted array tasks pass --shard themselves)");
+                return RunCommand.BadInput;
+            }
+            if (emit) slurm = new SlurmJobArrayOptions(parse.GetValue(shards) ?? -1, parse.GetValue(arrayLimit), parse.GetValue(parallel), parse.GetValue(partition), parse.GetValue(time));
+            SweepShard? slice = null;
+            if (parse.GetValue(shard) is { } shardText)
+            {
+                try { slice = SweepShard.Parse(shardText); }
+                catch (CaseValidationException e) { Console.Error.WriteLine($"error: {e.Errors[0]}"); return RunCommand.BadInput; }
+            }
+            return Execute(console, parse.GetValue(file)!.FullName, parse.GetValue(parallel), parse.GetValue(output)?.FullName, slice, slurm);
+        });
         return command;
     }
 
-    public static int Execute(IAnsiConsole console, string sweepPath, int parallel, string? outputDirectory)
+    public static int Execute(IAnsiConsole console, string sweepPath, int parallel, string? outputDirectory, SweepShard? shard = null, SlurmJobArrayOptions? slurm = null)
     {
         if (parallel < 1)
         {
@@ -57,15 +92,20 @@ public static class SweepCommand
             return RunCommand.BadInput;
         }
         string directory = outputDirectory ?? Path.Combine("results", plan.Definition.Name);
-        int threads = Math.Min(parallel, Math.Max(1, plan.Cases.Count));
-        console.WriteLine($"{plan.Definition.SourceName}: {plan.Cases.Count} cases valid ({clock.Elapsed.TotalSeconds:F2} s); {threads} at a time into {Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(directory))}");
+        if (slurm is not null) return EmitSlurm(console, plan, sweepPath, directory, slurm);
+        var slice = shard ?? SweepShard.Whole;
+        int mine = plan.Cases.Count(c => slice.Contains(c.Index));
+        int threads = Math.Min(parallel, Math.Max(1, mine));
+        console.WriteLine($"{plan.Definition.SourceName}: {plan.Cases.Count} cases valid ({clock.Elapsed.TotalSeconds:F2} s)" +
+            (slice.IsWhole ? "" : $"; shard {slice}: {mine} of them") +
+            $"; {threads} at a time into {Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(directory))}");
 
         using var interruption = RunInterruption.Listen();
-        var runner = new SweepRunner(plan, directory, threads);
+        var runner = new SweepRunner(plan, directory, threads, slice);
         IReadOnlyList<SweepRow> rows;
         try
         {
-            if (Terminal.Plain) rows = runner.Run(new PlainProgress(plan.Cases.Count), interruption.Token, interruption.Reason);
+            if (Terminal.Plain) rows = runner.Run(new PlainProgress(mine), interruption.Token, interruption.Reason);
             else rows = RunWithBar(console, runner, plan, interruption);
         }
         catch (OutputTargetException e)
@@ -74,13 +114,40 @@ public static class SweepCommand
             return RunCommand.BadInput;
         }
 
-        var written = SweepSummary.Write(plan.Definition, rows, runner.OutputDirectory);
+        // A shard writes no summary (shards sharing a folder would replace each other's): sweep-merge gathers them.
+        var written = slice.IsWhole ? SweepSummary.Write(plan.Definition, rows, runner.OutputDirectory) : [Path.Combine(runner.OutputDirectory, slice.ManifestFileName)];
         int complete = rows.Count(r => r.Status == SweepRow.Complete), failed = rows.Count(r => r.Status == SweepRow.Failed), notRun = rows.Count - complete - failed;
         console.WriteLine($"{complete} complete, {failed} failed{(notRun > 0 ? $", {notRun} not run" : "")} of {rows.Count}; wall time {clock.Elapsed.TotalSeconds:F2} s");
         foreach (var r in rows.Where(r => r.Status == SweepRow.Failed).Take(20)) Console.Error.WriteLine($"  {r.Name} failed: {r.Reason}");
         foreach (var path in written) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
+        if (!slice.IsWhole) console.WriteLine($"  gather the {slice.Count} shards with: electrodesim sweep-merge {Path.GetRelativePath(Environment.CurrentDirectory, runner.OutputDirectory)}");
         if (interruption.Signal is not null) return interruption.ExitCode;
         return failed > 0 ? RunCommand.RunFailed : RunCommand.Ok;
+    }
+
+    private static int EmitSlurm(IAnsiConsole console, SweepPlan plan, string sweepPath, string directory, SlurmJobArrayOptions options)
+    {
+        if (options.Shards == -1) options = options with { Shards = Math.Min(plan.Cases.Count, 100) };
+        var errors = options.Check(plan.Cases.Count);
+        if (errors.Count > 0)
+        {
+            foreach (var e in errors) Console.Error.WriteLine($"error: {e}");
+            return RunCommand.BadInput;
+        }
+        var written = SlurmJobArray.Write(plan, sweepPath, directory, options, SelfCommand());
+        console.WriteLine($"{plan.Definition.SourceName}: {plan.Cases.Count} cases valid; {options.Shards} array tasks of {options.CpusPerTask} core(s)" +
+            (options.ArrayLimit > 0 ? $", at most {options.ArrayLimit} at once" : "") + "; nothing run");
+        foreach (var path in written) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
+        console.WriteLine($"  submit with: {Path.GetRelativePath(Environment.CurrentDirectory, written[^1])}   (the output folder must be shared by the nodes)");
+        return RunCommand.Ok;
+    }
+
+    /// <summary>This tool as a command line for the cluster's nodes: <c>dotnet …/ElectrodeSim.Cli.dll</c>, or the app host.</summary>
+    private static IReadOnlyList<string> SelfCommand()
+    {
+        string process = Environment.ProcessPath ?? "dotnet";
+        string assembly = typeof(SweepCommand).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, assembly] : [process];
     }
 
     private static IReadOnlyList<SweepRow> RunWithBar(IAnsiConsole console, SweepRunner runner, SweepPlan plan, RunInterruption interruption)
@@ -91,7 +158,7 @@ public static class SweepCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                var task = context.AddTask("starting", maxValue: plan.Cases.Count);
+                var task = context.AddTask("starting", maxValue: Math.Max(1, runner.ShardCases.Count));
                 var work = Task.Run(() => rows = runner.Run(counts, interruption.Token, interruption.Reason));
                 var clock = Stopwatch.StartNew();
                 while (!work.Wait(100))

@@ -83,5 +83,5 @@ public static class Simulator
     private static readonly JsonSerializerOptions NotesJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static RunMetadata Metadata(SimulationSetup setup) =>
-        new(setup.Name, setup.CaseText, setup.ProvenanceJson, JsonSerializer.Serialize(setup.ParameterNotes, NotesJson));
+        new(setup.Name, setup.CaseText, setup.ProvenanceJson, JsonSerializer.Serialize(setup.ParameterNotes, NotesJson), JsonSerializer.Serialize(setup.InputFiles));
 }

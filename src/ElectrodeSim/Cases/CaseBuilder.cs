@@ -103,7 +103,29 @@ public static class CaseBuilder
             ProvenanceJson = ProvenanceJson(c.Provenance, document.ParameterSet, document.Coatings, warnings),
             ParameterNotes = ParameterNotes(c.Provenance, document.Coatings),
             Warnings = warnings,
+            InputFiles = InputFileDigests(c, document),
         };
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Path, DateTime Written, long Length), string> FileDigests = new();
+
+    /// <summary>
+    /// SHA-256 of every file the case reads (OCP tables) and of its parameter set's text, by key path. A file's digest is
+    /// kept per (path, modification time, length), so a thousand cases of one sweep read a shared table once.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> InputFileDigests(CaseDefinition c, CaseDocument document)
+    {
+        var digests = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, electrode) in new[] { ("electrode", c.Electrode), ("negative_electrode", c.NegativeElectrode), ("positive_electrode", c.PositiveElectrode) })
+        {
+            if (electrode?.Ocp?.Table is not { Length: > 0 } table) continue;
+            var file = new FileInfo(document.ResolvePath(table));
+            digests[path + ".ocp.table"] = FileDigests.GetOrAdd((file.FullName, file.LastWriteTimeUtc, file.Length),
+                key => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(key.Path))));
+        }
+        if (document.ParameterSet is { } set)
+            digests["parameter_set"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(set.Text)));
+        return digests;
     }
 
     /// <summary>c_s,max = 3600 Q ρ / F [mol/m³] for Q in mAh/g (= Ah/kg) and ρ in kg/m³.</summary>

@@ -36,4 +36,10 @@ public sealed record SimulationSetup
     public required IReadOnlyDictionary<string, string> ParameterNotes { get; init; }
     /// <summary>What the validator found that does not stop the case (stale provenance notes); also in <see cref="ProvenanceJson"/> as <c>warnings</c>.</summary>
     public IReadOnlyList<CaseError> Warnings { get; init; } = [];
+    /// <summary>
+    /// What the case reads besides its text, as key path → SHA-256 (hex) of the content: <c>electrode.ocp.table</c> (the θ,U
+    /// file), <c>parameter_set</c> (the set's text). Written into the result file (<c>input_files</c>) and part of a sweep
+    /// case's fingerprint, so an edited table makes the cases that read it new. Empty for a self-contained case.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> InputFiles { get; init; } = new Dictionary<string, string>();
 }

@@ -7,7 +7,8 @@ using ElectrodeSim.Simulation;
 namespace ElectrodeSim.Output;
 
 /// <summary>What the writer records about a run besides its fields.</summary>
-public sealed record RunMetadata(string CaseName, string CaseText, string ProvenanceJson, string ParameterNotesJson);
+/// <param name="InputFilesJson">Key path → SHA-256 of each file the case reads (<see cref="Cases.SimulationSetup.InputFiles"/>), as JSON.</param>
+public sealed record RunMetadata(string CaseName, string CaseText, string ProvenanceJson, string ParameterNotesJson, string InputFilesJson = "{}");
 
 /// <summary>
 /// Streams a run into an HDF5 file with the layout of MODEL.md §6. The file is written under the
@@ -133,6 +134,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         file.SetAttribute("/", "case_text", metadata.CaseText);
         file.SetAttribute("/", "provenance", metadata.ProvenanceJson);
         file.SetAttribute("/", "parameter_notes", metadata.ParameterNotesJson);
+        file.SetAttribute("/", "input_files", metadata.InputFilesJson);
         file.SetAttribute("/", "model", model.Cell.IsHalfCell ? "P2D half cell (lithium foil | separator | electrode)" : "P2D full cell (negative | separator | positive)");
         file.SetAttribute("/", "created_utc", DateTime.UtcNow.ToString("O"));
         file.SetAttribute("/", "status", "running");

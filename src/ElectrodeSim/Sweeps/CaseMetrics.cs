@@ -36,7 +36,8 @@ public sealed record CaseMetrics(
         s.SeparatorSideInterfacialCurrent, s.CollectorSideInterfacialCurrent, s.Steps, s.WallTime.TotalSeconds);
 
     /// <summary>What a result file says about its run: status, failure reason, case name and text, and (if complete) its metrics.</summary>
-    public sealed record ResultFileInfo(string Status, string Reason, string CaseName, string CaseText, CaseMetrics Metrics, string CreatedUtc);
+    /// <param name="InputFilesJson">The <c>input_files</c> attribute: key path → SHA-256 of each file the case read (empty in older files).</param>
+    public sealed record ResultFileInfo(string Status, string Reason, string CaseName, string CaseText, CaseMetrics Metrics, string CreatedUtc, string InputFilesJson = "");
 
     /// <summary>Reads a result file's root attributes; throws <see cref="Hdf5Exception"/> for a file HDF5 cannot open.</summary>
     public static ResultFileInfo Read(string path)
@@ -51,6 +52,6 @@ public sealed record CaseMetrics(
             D("summary_final_min_state_of_lithiation"), D("summary_final_max_state_of_lithiation"),
             D("summary_separator_side_interfacial_current_density_A_m2"), D("summary_collector_side_interfacial_current_density_A_m2"),
             D("summary_solver_steps"), D("summary_wall_time_s"));
-        return new ResultFileInfo(S("status"), S("failure_reason"), S("case_name"), S("case_text"), metrics, S("created_utc"));
+        return new ResultFileInfo(S("status"), S("failure_reason"), S("case_name"), S("case_text"), metrics, S("created_utc"), S("input_files"));
     }
 }

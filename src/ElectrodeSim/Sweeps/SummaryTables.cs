@@ -74,9 +74,11 @@ public sealed class SummaryTable
 /// <summary>The sweep summary: one row per case with its swept inputs, metrics, status and failure reason.</summary>
 public static class SweepSummary
 {
-    public static SummaryTable Table(SweepDefinition definition, IReadOnlyList<SweepRow> rows)
+    public static SummaryTable Table(SweepDefinition definition, IReadOnlyList<SweepRow> rows) => Table(definition.SweptKeys, rows);
+
+    /// <param name="keys">The swept keys, one column each, in this order.</param>
+    public static SummaryTable Table(IReadOnlyList<string> keys, IReadOnlyList<SweepRow> rows)
     {
-        var keys = definition.SweptKeys;
         // A swept key is a number column when every value it takes is one.
         var numericKey = keys.Select(k => rows.All(r => double.TryParse(Value(r, k), NumberStyles.Float, CultureInfo.InvariantCulture, out _))).ToList();
         var headers = new List<string> { "index" };
@@ -109,21 +111,25 @@ public static class SweepSummary
     private static string Value(SweepRow row, string key) => row.Inputs.FirstOrDefault(i => i.Key == key)?.Value ?? "";
 
     /// <summary>Writes <c>summary.csv</c>, <c>summary.md</c> and <c>summary.h5</c> (dataset <c>/summary</c>) into the output folder.</summary>
-    public static IReadOnlyList<string> Write(SweepDefinition definition, IReadOnlyList<SweepRow> rows, string directory)
+    public static IReadOnlyList<string> Write(SweepDefinition definition, IReadOnlyList<SweepRow> rows, string directory) =>
+        Write(definition.Name, definition.SourceName, definition.SweptKeys, rows, directory);
+
+    /// <summary>Writes the summary of sweep <paramref name="name"/> (from file <paramref name="sourceName"/>), e.g. merged from its shards.</summary>
+    public static IReadOnlyList<string> Write(string name, string sourceName, IReadOnlyList<string> keys, IReadOnlyList<SweepRow> rows, string directory, string? note = null)
     {
-        var table = Table(definition, rows);
+        var table = Table(keys, rows);
         string csv = Path.Combine(directory, "summary.csv"), md = Path.Combine(directory, "summary.md"), h5 = Path.Combine(directory, "summary.h5");
         table.WriteCsv(csv);
         int complete = rows.Count(r => r.Status == SweepRow.Complete), failed = rows.Count(r => r.Status == SweepRow.Failed);
-        table.WriteMarkdown(md, $"Sweep {definition.Name}", [
-            $"{rows.Count} cases from `{definition.SourceName}`: {complete} complete, {failed} failed" + (rows.Count - complete - failed > 0 ? $", {rows.Count - complete - failed} not run" : "") + ".",
+        table.WriteMarkdown(md, $"Sweep {name}", [
+            $"{rows.Count} cases from `{sourceName}`: {complete} complete, {failed} failed" + (rows.Count - complete - failed > 0 ? $", {rows.Count - complete - failed} not run" : "") + "." + (note is null ? "" : " " + note),
             "Capacity, average voltage and energy (∫V dQ per active mass) over the first half-cycle; SOL = particle-mean state of lithiation per x cell at its end " +
             "(spread = max − min across the thickness); j = interfacial current density at the separator-side and collector-side cells (< 0 lithiates).",
         ]);
         table.WriteHdf5(h5, "/summary", new Dictionary<string, string>
         {
-            ["description"] = $"sweep {definition.Name}: one row per case; column names carry their units",
-            ["sweep_file"] = definition.SourceName,
+            ["description"] = $"sweep {name}: one row per case; column names carry their units",
+            ["sweep_file"] = sourceName,
         });
         return [csv, md, h5];
     }

@@ -10,6 +10,32 @@ public sealed record SweepCase(int Index, string Name, IReadOnlyList<SweepInput>
     public string Describe() => string.Join(", ", Inputs.Select(i => $"{i.Key}={i.Value}"));
 }
 
+/// <summary>
+/// The fingerprint of a case as sweeps recognise it: <see cref="CaseOverrides.Fingerprint"/> of its fully resolved text,
+/// combined — when the case reads files (an OCP table) or a parameter set — with their content digests
+/// (<see cref="SimulationSetup.InputFiles"/>), so that editing a table makes exactly the cases that read it new. A result
+/// file records both (<c>case_text</c>, <c>input_files</c>), so the same fingerprint is computed from it.
+/// </summary>
+public static class CaseFingerprint
+{
+    public static string Of(string resolvedText, IReadOnlyDictionary<string, string> inputFiles)
+    {
+        string text = CaseOverrides.Fingerprint(resolvedText);
+        if (inputFiles.Count == 0) return text;
+        var all = new System.Text.StringBuilder(text);
+        foreach (var (key, digest) in inputFiles.OrderBy(f => f.Key, StringComparer.Ordinal)) all.Append('\n').Append(key).Append('=').Append(digest);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(all.ToString())));
+    }
+
+    /// <summary>The <c>input_files</c> attribute of a result file (JSON object of key path → digest); empty when absent or unreadable.</summary>
+    public static IReadOnlyDictionary<string, string> ParseInputFiles(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return new Dictionary<string, string>();
+        try { return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []; }
+        catch (System.Text.Json.JsonException) { return new Dictionary<string, string> { ["(unreadable input_files)"] = json }; }
+    }
+}
+
 /// <summary>A generated case that does not validate: its index, inputs and every error.</summary>
 public sealed record InvalidSweepCase(int Index, IReadOnlyList<SweepInput> Inputs, CaseValidationException Error);
 
@@ -28,6 +54,14 @@ public sealed class SweepPlan
 
     public SweepDefinition Definition { get; }
     public IReadOnlyList<SweepCase> Cases { get; }
+
+    /// <summary>
+    /// SHA-256 (hex) over every case's fingerprint in index order: equal for two plans exactly when they generate the same
+    /// cases in the same order. Shards compare it so that shards of different versions of a sweep are not merged.
+    /// </summary>
+    public string Fingerprint => _fingerprint ??= Convert.ToHexStringLower(
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Cases.Select(c => c.Fingerprint)))));
+    private string? _fingerprint;
 
     /// <summary>Result file name of case <paramref name="index"/> among <paramref name="count"/>: <c>case-0007.h5</c>.</summary>
     public static string CaseName(int index, int count) => "case-" + index.ToString(new string('0', Math.Max(4, (count - 1).ToString().Length)), System.Globalization.CultureInfo.InvariantCulture);
@@ -61,7 +95,7 @@ public sealed class SweepPlan
                 }
                 var overrides = definition.Fixed.Concat(inputs.Where(x => x.Key != SweepDefinition.CaseKey).Select(x => new CaseOverride(x.Key, x.Value))).ToList();
                 var setup = CaseBuilder.Build(CaseOverrides.Parse(text, overrides, source, directory, out string resolved));
-                cases[i] = new SweepCase(i, CaseName(i, n), inputs, resolved, CaseOverrides.Fingerprint(resolved), setup);
+                cases[i] = new SweepCase(i, CaseName(i, n), inputs, resolved, CaseFingerprint.Of(resolved, setup.InputFiles), setup);
             }
             catch (CaseValidationException e) { invalid.Add(new InvalidSweepCase(i, inputs, e)); }
             catch (FileNotFoundException e) { invalid.Add(new InvalidSweepCase(i, inputs, new CaseValidationException(source, [new CaseError(SweepDefinition.CaseKey, e.FileName ?? "", "an existing case file")]))); }

@@ -25,6 +25,10 @@ public interface ISweepProgress
 public sealed class ManifestEntry
 {
     public int Index { get; set; }
+    /// <summary>The case's name and result file stem (<c>case-0007</c>); empty in manifests written before sharding.</summary>
+    public string Name { get; set; } = "";
+    /// <summary>The case's swept inputs, so that <see cref="SweepMerge"/> tabulates a shard without the sweep file.</summary>
+    public List<SweepInput> Inputs { get; set; } = [];
     public string Fingerprint { get; set; } = "";
     public string Status { get; set; } = SweepRow.NotRun;
     public string? Reason { get; set; }
@@ -39,7 +43,16 @@ public sealed class SweepManifest
 {
     public const string FileName = "manifest.json";
     public string Sweep { get; set; } = "";
+    /// <summary>The sweep's name (the summary's title).</summary>
+    public string Name { get; set; } = "";
+    /// <summary>Cases of the whole sweep (a shard's manifest lists only its own).</summary>
     public int CaseCount { get; set; }
+    /// <summary>The plan's fingerprint (<see cref="SweepPlan.Fingerprint"/>): the same in every shard of one sweep.</summary>
+    public string SweepFingerprint { get; set; } = "";
+    /// <summary><c>K/N</c> for a shard's manifest; null for the whole sweep.</summary>
+    public string? Shard { get; set; }
+    /// <summary>The swept keys, in the summary's column order.</summary>
+    public List<string> SweptKeys { get; set; } = [];
     public List<ManifestEntry> Cases { get; set; } = [];
 
     internal static readonly JsonSerializerOptions Options = new()
@@ -49,9 +62,9 @@ public sealed class SweepManifest
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static SweepManifest? TryRead(string directory)
+    public static SweepManifest? TryRead(string directory, string fileName = FileName)
     {
-        string path = Path.Combine(directory, FileName);
+        string path = Path.Combine(directory, fileName);
         if (!File.Exists(path)) return null;
         try { return JsonSerializer.Deserialize<SweepManifest>(File.ReadAllText(path), Options); }
         catch (JsonException) { return null; }   // unreadable: every case is checked against its result file instead
@@ -64,37 +77,56 @@ public sealed class SweepManifest
 /// <c>DIR/case-NNNN.h5</c>. Resumable: a case whose result file is complete and holds the same fully resolved case
 /// text (fingerprint) is not run again but read back, whatever the manifest says, so a kill at any moment — even
 /// between a result's rename and the manifest's update — loses no case and runs none twice. A failing case is recorded
-/// with its reason and does not stop the others.
+/// with its reason and does not stop the others. With a <see cref="SweepShard"/> only that shard's cases run, under
+/// the shard's own lock and manifest: the manifest is still replaced atomically by one writer, so each shard keeps the
+/// kill -9 guarantees of a whole sweep, and no two processes ever write one manifest (no shared-file locking needed).
 /// </summary>
-public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int parallelism)
+public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int parallelism, SweepShard? shard = null)
 {
     private readonly object _sync = new();
     private SweepManifest _manifest = new();
+    private Dictionary<int, ManifestEntry> _entries = [];
     private int _dirty;
     private readonly SemaphoreSlim _wake = new(0);
 
     public string OutputDirectory { get; } = Path.GetFullPath(outputDirectory);
+    public SweepShard Shard { get; } = shard ?? SweepShard.Whole;
 
-    /// <summary>Runs every case not already complete; returns one row per case, in index order.</summary>
+    /// <summary>The cases of this runner's shard, in index order.</summary>
+    public IReadOnlyList<SweepCase> ShardCases => plan.Cases.Where(c => Shard.Contains(c.Index)).ToList();
+
+    /// <summary>Runs every case of the shard not already complete; returns one row per case of the shard, in index order.</summary>
     /// <exception cref="OutputTargetException">Another sweep holds the folder, or it cannot be written.</exception>
     public IReadOnlyList<SweepRow> Run(ISweepProgress? progress, CancellationToken cancellation, Func<string>? cancellationReason = null)
     {
         Directory.CreateDirectory(OutputDirectory);
-        using var folderLock = ExclusiveFileLock.TryAcquire(Path.Combine(OutputDirectory, "sweep.lock"),
-            $"pid: {Environment.ProcessId}\nhost: {Environment.MachineName}\nsweep: {plan.Definition.SourceName}\n", out var holder)
-            ?? throw new OutputTargetException($"{OutputDirectory} is used by another sweep ({ResultTarget.Describe(holder)})");
+        var cases = ShardCases;
+        using var folderLock = ExclusiveFileLock.TryAcquire(Path.Combine(OutputDirectory, Shard.LockFileName),
+            $"pid: {Environment.ProcessId}\nhost: {Environment.MachineName}\nsweep: {plan.Definition.SourceName}\nshard: {Shard}\n", out var holder)
+            ?? throw new OutputTargetException($"{OutputDirectory} is used by another sweep{(Shard.IsWhole ? "" : $" of shard {Shard}")} ({ResultTarget.Describe(holder)})");
 
-        // With the folder's lock held no other sweep writes here: temporary manifests are left by a killed run.
-        foreach (var stale in Directory.EnumerateFiles(OutputDirectory, $".{SweepManifest.FileName}.*.tmp")) File.Delete(stale);
-        var previous = SweepManifest.TryRead(OutputDirectory);
-        var old = previous?.Cases.ToDictionary(e => e.Index) ?? [];
+        // With the shard's lock held no other process writes its manifest: temporary ones are left by a killed run.
+        foreach (var stale in Directory.EnumerateFiles(OutputDirectory, $".{Shard.ManifestFileName}.*.tmp")) File.Delete(stale);
+        var previous = SweepManifest.TryRead(OutputDirectory, Shard.ManifestFileName);
+        var old = previous?.Cases.GroupBy(e => e.Index).ToDictionary(g => g.Key, g => g.First()) ?? [];
         _manifest = new SweepManifest
         {
             Sweep = plan.Definition.SourceName,
+            Name = plan.Definition.Name,
             CaseCount = plan.Cases.Count,
-            Cases = plan.Cases.Select(c => old.TryGetValue(c.Index, out var e) && e.Fingerprint == c.Fingerprint
-                ? e : new ManifestEntry { Index = c.Index, Fingerprint = c.Fingerprint, Result = c.Name + ".h5" }).ToList(),
+            SweepFingerprint = plan.Fingerprint,
+            Shard = Shard.IsWhole ? null : Shard.ToString(),
+            SweptKeys = plan.Definition.SweptKeys.ToList(),
+            Cases = cases.Select(c =>
+            {
+                var e = old.TryGetValue(c.Index, out var kept) && kept.Fingerprint == c.Fingerprint
+                    ? kept : new ManifestEntry { Index = c.Index, Fingerprint = c.Fingerprint, Result = c.Name + ".h5" };
+                e.Name = c.Name;
+                e.Inputs = c.Inputs.ToList();
+                return e;
+            }).ToList(),
         };
+        _entries = _manifest.Cases.ToDictionary(e => e.Index);
         WriteManifest();
 
         var rows = new SweepRow?[plan.Cases.Count];
@@ -102,7 +134,7 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
         try
         {
             var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellation };
-            var order = Partitioner.Create(plan.Cases, EnumerablePartitionerOptions.NoBuffering);
+            var order = Partitioner.Create(cases, EnumerablePartitionerOptions.NoBuffering);
             try
             {
                 Parallel.ForEach(order, options, c => rows[c.Index] = RunCase(c, progress, cancellation, cancellationReason));
@@ -112,11 +144,12 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
         finally
         {
             Volatile.Write(ref _stop, 1);
+            _stopped.Set();
             _wake.Release();
             writer.Wait();
             WriteManifest();
         }
-        return plan.Cases.Select(c => rows[c.Index] ?? new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.NotRun, "interrupted before it started", CaseMetrics.Missing, "")).ToList();
+        return cases.Select(c => rows[c.Index] ?? new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.NotRun, "interrupted before it started", CaseMetrics.Missing, "")).ToList();
     }
 
     private int _stop;
@@ -124,8 +157,8 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
     private SweepRow RunCase(SweepCase c, ISweepProgress? progress, CancellationToken cancellation, Func<string>? cancellationReason)
     {
         string path = Path.Combine(OutputDirectory, c.Name + ".h5");
-        var entry = _manifest.Cases[c.Index];
-        if (CompletedEarlier(c, path) is { } metrics)
+        var entry = _entries[c.Index];
+        if (CompletedEarlier(path, c.Fingerprint) is { } metrics)
         {
             // A run killed between the result's rename and the release of its lock leaves the lock (and perhaps a
             // temporary file): claiming the finished target once takes them over and removes them.
@@ -175,14 +208,14 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
         return row;
     }
 
-    /// <summary>The metrics of an earlier complete run of exactly this case, or null.</summary>
-    private static CaseMetrics? CompletedEarlier(SweepCase c, string path)
+    /// <summary>The metrics of a complete run of exactly the case with this fingerprint in the result file at <paramref name="path"/>, or null.</summary>
+    internal static CaseMetrics? CompletedEarlier(string path, string fingerprint)
     {
         if (!File.Exists(path)) return null;
         try
         {
             var info = CaseMetrics.Read(path);
-            return info.Status == SweepRow.Complete && Cases.CaseOverrides.Fingerprint(info.CaseText) == c.Fingerprint ? info.Metrics : null;
+            return info.Status == SweepRow.Complete && CaseFingerprint.Of(info.CaseText, CaseFingerprint.ParseInputFiles(info.InputFilesJson)) == fingerprint ? info.Metrics : null;
         }
         catch (Exception e) when (e is Native.Hdf5.Hdf5Exception or IOException) { return null; }
     }
@@ -193,17 +226,30 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
         _wake.Release();
     }
 
+    /// <summary>Shortest time between two manifest writes while cases finish.</summary>
+    private static readonly TimeSpan ManifestInterval = TimeSpan.FromMilliseconds(100);
+    private readonly ManualResetEventSlim _stopped = new();
+
     /// <summary>
-    /// Writes the manifest after each finished case; cases that finish while a write is under way are in the next one.
-    /// One writer keeps a thousand quick cases from spending their time rewriting the file.
+    /// Writes the manifest after finished cases, at most once per <see cref="ManifestInterval"/>; cases that finish in
+    /// between are in the next write, and <see cref="Run"/> writes the last one itself. One throttled writer keeps a
+    /// thousand 5 ms cases from spending a core rewriting a half-megabyte file; resuming loses nothing by it, since a
+    /// result file, not the manifest, decides whether a case is complete.
     /// </summary>
     private void ManifestWriterLoop()
     {
+        var sinceWrite = Stopwatch.StartNew();
         while (true)
         {
             _wake.Wait();
-            if (Interlocked.Exchange(ref _dirty, 0) == 1) WriteManifest();
             if (Volatile.Read(ref _stop) == 1) return;
+            var wait = ManifestInterval - sinceWrite.Elapsed;
+            if (wait > TimeSpan.Zero && _stopped.Wait(wait)) return;
+            if (Interlocked.Exchange(ref _dirty, 0) == 1)
+            {
+                WriteManifest();
+                sinceWrite.Restart();
+            }
         }
     }
 
@@ -211,7 +257,7 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
     {
         string json;
         lock (_sync) json = JsonSerializer.Serialize(_manifest, SweepManifest.Options);
-        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, SweepManifest.FileName), json);
+        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, Shard.ManifestFileName), json);
     }
 }
 
