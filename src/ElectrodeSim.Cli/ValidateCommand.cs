@@ -60,18 +60,20 @@ public static class ValidateCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return RunCommand.BadInput;
         }
+        var cases = manifest.Cases!.Where(c => only == null || Matches(c.Case!, only)).ToList();
+        var entries = manifest.Entries!.Select((e, k) => (e, k)).Where(e => only == null || Matches(e.e.Label(e.k), only) || (e.e.Case != null && Matches(e.e.Case, only))).ToList();
+        if (cases.Count == 0 && entries.Count == 0)
+        {
+            Console.Error.WriteLine($"error: no case or entry of {manifest.Path} matches --only {only}");
+            return RunCommand.BadInput;
+        }
         string references = manifest.ReferencePath(referenceDirectory);
-        if (!Directory.Exists(references))
+        if (cases.Count > 0 && !Directory.Exists(references))
         {
             Console.Error.WriteLine($"error: reference directory not found: {references} (give --reference DIR)");
             return RunCommand.BadInput;
         }
-        var cases = manifest.Cases!.Where(c => only == null || Matches(c.Case!, only)).ToList();
-        if (cases.Count == 0)
-        {
-            Console.Error.WriteLine($"error: no case of {manifest.Path} matches --only {only}");
-            return RunCommand.BadInput;
-        }
+        if (cases.Count == 0) return MeasuredValidateReport.Execute(manifest, entries, outputDirectory, RunCommand.Ok);
 
         var window = manifest.VoltageWindowAboveV is { } v ? $"where the reference voltage is above {Number(v)} V" : "over the whole run";
         Console.Out.WriteLine($"{manifest.Title ?? manifest.Path}");
@@ -110,6 +112,7 @@ public static class ValidateCommand
                 if (outputDirectory != null) WriteVoltage(outputDirectory, entry, result, factors.Length == 1 ? null : factor);
             }
         }
+        if (entries.Count > 0) return MeasuredValidateReport.Execute(manifest, entries, outputDirectory, status);
         return status;
     }
 

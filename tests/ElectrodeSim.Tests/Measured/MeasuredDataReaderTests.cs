@@ -179,7 +179,7 @@ public class MeasuredDataReaderTests
     [Fact]
     public void The_LG_M50_export_reads_with_its_sidecar()
     {
-        var curve = MeasuredDataReader.ReadCurve(Path.Combine(Repository.Root, "validation", "lgm50-chen2020", "cell785-0.5C.yaml"));
+        var curve = MeasuredDataReader.ReadCurve(Path.Combine(Repository.Root, "validation", "lgm50-chen2020", "cell785-0.5C.data.yaml"));
         Assert.True(curve.Time.Length > 200);
         Assert.InRange(curve.Current![10], 2.49, 2.51);                                     // A, discharge positive
         Assert.InRange(curve.CapacityPerArea()![^1] / 3600, 47.0, 47.3);                  // 4.842 Ah / 0.1027 m2 = 47.15 Ah/m2
