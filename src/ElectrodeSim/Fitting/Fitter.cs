@@ -14,6 +14,10 @@ public sealed record FitParameter(string Key, double Initial, double Lower, doub
     public double ToScaled(double value) => Log ? Math.Log10(value) : value;
     public double FromScaled(double scaled) => Log ? Math.Pow(10, scaled) : scaled;
     public string Short => Key.Split('.').Last();
+
+    /// <summary>Short names that tell the parameters of a list apart: the key's last segment, with its section where two share it.</summary>
+    public static string[] ShortNames(IReadOnlyList<FitParameter> list) =>
+        list.Select(p => list.Count(q => q.Short == p.Short) > 1 ? $"{p.Key.Split('.')[0]}.{p.Short}" : p.Short).ToArray();
 }
 
 /// <summary>
@@ -57,6 +61,7 @@ public sealed record FitResult(
 public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList<FitDataset> datasets)
 {
     private int _evaluations;
+    private readonly string[] _names = FitParameter.ShortNames(parameters);
     private readonly List<(int, double)> _history = [];
     private readonly object _lock = new();
     private (double[] U, double[] R)? _last;
@@ -68,6 +73,10 @@ public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList
     public double DifferenceStep { get; init; } = 0.01;
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
     public Action<string>? Log { get; init; }
+    /// <summary>Iterations in a row without a 1e-6 relative improvement of the best cost that end the fit.</summary>
+    public int StallIterations { get; init; } = 5;
+
+    private sealed class StalledException : Exception;
 
     /// <summary>Residual value given to every point of a dataset whose run failed [V or 1]: large, finite, so LM steps back.</summary>
     public const double FailedResidual = 1.0;
@@ -155,11 +164,23 @@ public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList
         Log?.Invoke($"fit: {n} parameter(s), {m} residuals in {datasets.Count} dataset(s); start: cost {Cost(r0):G4}, RMS {1e3 * Rms(r0):F2} (mV for curves)");
         var index = Vector<double>.Build.Dense(m, i => i);
         var zero = Vector<double>.Build.Dense(m);
+        double bestCost = Cost(r0);
+        var bestU = u0.Clone();
+        int stalled = 0, modelCalls = 0;
         Vector<double> Model(Vector<double> u, Vector<double> x)
         {
             var r = ResidualsScaled(u);
             Record(r);
-            Log?.Invoke($"  eval {_evaluations}: {string.Join(", ", parameters.Select((p, k) => $"{p.Short}={p.FromScaled(u[k]):G5}"))}: cost {Cost(r):G5}, RMS {1e3 * Rms(r):F2}");
+            modelCalls++;
+            double cost = Cost(r);
+            // MathNet's tolerances act on its internal (bound-transformed) parameters and rarely stop a fit whose
+            // residuals come from a solver at finite tolerance; stop when the best cost has not improved by 1e-6
+            // relative over StallIterations iterations in a row that land on it.
+            // A rejected trial (worse cost, LM raising its damping) is progress of a kind and does not count.
+            if (cost < bestCost * (1 - 1e-6)) { stalled = 0; }
+            else if (cost <= bestCost * (1 + 1e-6) && ++stalled >= StallIterations) { if (cost < bestCost) { bestCost = cost; bestU = u.Clone(); } throw new StalledException(); }
+            if (cost < bestCost) { bestCost = cost; bestU = u.Clone(); }
+            Log?.Invoke($"  eval {_evaluations}: {string.Join(", ", parameters.Select((p, k) => $"{_names[k]}={p.FromScaled(u[k]):G5}"))}: cost {Cost(r):G5}, RMS {1e3 * Rms(r):F2}");
             return Vector<double>.Build.DenseOfArray(r);
         }
         Matrix<double> Derivatives(Vector<double> u, Vector<double> x) => Jacobian(u, ResidualsScaled(u));
@@ -167,9 +188,25 @@ public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList
         var lower = Vector<double>.Build.DenseOfEnumerable(parameters.Select(p => p.ToScaled(p.Lower)));
         var upper = Vector<double>.Build.DenseOfEnumerable(parameters.Select(p => p.ToScaled(p.Upper)));
         var scales = Vector<double>.Build.DenseOfEnumerable(parameters.Select(p => p.Log ? 1.0 : p.ToScaled(p.Upper) - p.ToScaled(p.Lower)));
-        var lm = new LevenbergMarquardtMinimizer(maximumIterations: MaxIterations);
-        var result = lm.FindMinimum(objective, u0, lower, upper, scales);
-        var best = result.MinimizingPoint;
+        // Stop once a step changes the scaled parameters or the cost by less than 1e-8 relative: the residuals
+        // come from a solver at a finite tolerance, so MathNet's 1e-15 defaults only spin at the optimum.
+        var lm = new LevenbergMarquardtMinimizer(gradientTolerance: 1e-12, stepTolerance: 1e-8, functionTolerance: 1e-10, maximumIterations: MaxIterations);
+        Vector<double> best;
+        string exit;
+        int iterations;
+        try
+        {
+            var result = lm.FindMinimum(objective, u0, lower, upper, scales);
+            best = result.MinimizingPoint;
+            exit = result.ReasonForExit.ToString();
+            iterations = result.Iterations;
+        }
+        catch (StalledException)
+        {
+            best = bestU;
+            exit = $"Converged (best cost unchanged to 1e-6 over {StallIterations} iterations)";
+            iterations = modelCalls;
+        }
         var rBest = ResidualsScaled(best);
         // A final residual check: MathNet's point is the best it accepted; keep the start if it is better.
         if (Cost(rBest) > Cost(r0)) { best = u0; rBest = r0; }
@@ -202,7 +239,7 @@ public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList
             rms.Add((d.Label, Math.Sqrt(r.Sum(v => v * v) / r.Length), r.Length));
             offset += r.Length;
         }
-        return new FitResult(values, correlation, _history.ToList(), rms, Math.Sqrt(s2), m, dof, _evaluations, result.Iterations, result.ReasonForExit.ToString(), clock.Elapsed);
+        return new FitResult(values, correlation, _history.ToList(), rms, Math.Sqrt(s2), m, dof, _evaluations, iterations, exit, clock.Elapsed);
     }
 
     private void Record(double[] r)
