@@ -94,15 +94,9 @@ public static class MeasuredValidateReport
         {
             // One colour per rate: each rate is its own pair (measured marker, simulated point, residual marker).
             var p0 = r.Rates[0];
-            var series = r.Rates.Select(p => new OverlaySeries($"{p.Current:G4} {p.CurrentUnit}", [p.Current], [p.Measured], [p.Current], [p.Simulated], [p.Current], [p.ErrorPercent])).ToList();
-            var line = new OverlaySeries("simulated", [], [], r.Rates.Select(p => p.Current).ToArray(), r.Rates.Select(p => p.Simulated).ToArray(), [], []);
+            var series = r.Rates.Select(p => new OverlaySeries($"{p.Current:G4} {p.CurrentUnit}", [p.Current], [p.Measured], [], [], [p.Current], [p.ErrorPercent])).ToList();
+            var line = new OverlaySeries("all rates", [], [], r.Rates.Select(p => p.Current).ToArray(), r.Rates.Select(p => p.Simulated).ToArray(), [], []);
             var model = ValidationFigure.Model(r.Name, $"current ({p0.CurrentUnit})", $"capacity ({p0.CapacityUnit})", "sim − meas (%)", [.. series, line], residualMarkersOnly: true);
-            foreach (var s in model.Series.OfType<OxyPlot.Series.LineSeries>().Where(s => s.Points.Count == 1 && s.YAxisKey == "y"))
-            {
-                s.MarkerType = OxyPlot.MarkerType.Square;
-                s.MarkerSize = 5;
-                s.MarkerFill = s.Color;
-            }
             FigureRenderer.Write(model, path, FigureFormat.Png, 900, 640);
         }
         else return;

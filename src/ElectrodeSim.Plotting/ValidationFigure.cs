@@ -29,13 +29,16 @@ public static class ValidationFigure
         bottom.Key = "residual";
         bottom.StartPosition = 0.0;
         bottom.EndPosition = 0.28;
+        bottom.MinimumPadding = 0.1;
+        bottom.MaximumPadding = 0.1;
         model.Axes.Add(top);
         model.Axes.Add(bottom);
         model.Legends.Add(FigureStyle.Legend(LegendPosition.TopRight));
         foreach (var (s, k) in series.Select((s, k) => (s, k)))
         {
             var colour = Colours.Parse(Colours.Run(k));
-            var measured = new ScatterSeries { Title = $"{s.Label} measured", YAxisKey = "y", MarkerType = MarkerType.Circle, MarkerSize = 2.2, MarkerFill = OxyColor.FromAColor(120, colour) };
+            var measured = new ScatterSeries { Title = $"{s.Label} measured", YAxisKey = "y", MarkerType = MarkerType.Circle,
+                MarkerSize = s.MeasuredX.Length < 20 ? 6 : 2.2, MarkerFill = s.MeasuredX.Length < 20 ? colour : OxyColor.FromAColor(120, colour) };
             int stride = Math.Max(1, s.MeasuredX.Length / 300);
             for (int i = 0; i < s.MeasuredX.Length; i += stride)
                 if (double.IsFinite(s.MeasuredY[i])) measured.Points.Add(new ScatterPoint(s.MeasuredX[i], s.MeasuredY[i]));
@@ -45,8 +48,8 @@ public static class ValidationFigure
             var residual = new LineSeries { YAxisKey = "residual", Color = colour, StrokeThickness = residualMarkersOnly ? 0 : 1.2, MarkerType = residualMarkersOnly ? MarkerType.Circle : MarkerType.None, MarkerFill = colour, MarkerSize = 3 };
             for (int i = 0; i < s.ResidualX.Length; i++)
                 if (double.IsFinite(s.Residual[i])) residual.Points.Add(new DataPoint(s.ResidualX[i], s.Residual[i]));
-            model.Series.Add(measured);
-            model.Series.Add(simulated);
+            if (measured.Points.Count > 0) model.Series.Add(measured);
+            if (simulated.Points.Count > 1 || s.MeasuredX.Length == 0) model.Series.Add(simulated);
             model.Series.Add(residual);
         }
         var zero = new LineSeries { YAxisKey = "residual", Color = OxyColor.FromRgb(0x88, 0x88, 0x88), StrokeThickness = 0.8, LineStyle = LineStyle.Dash };
