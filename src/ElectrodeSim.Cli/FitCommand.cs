@@ -121,7 +121,7 @@ public static class FitCommand
         b.Append(CultureInfo.InvariantCulture, $"{r.Points} residuals, {r.DegreesOfFreedom} degrees of freedom, residual standard deviation s = {N(r.ResidualSigma, "G4")} (V for curves; weighted).\n\n");
         b.Append("| key | fitted | 95 % interval | scale | bounds |\n| --- | --- | --- | --- | --- |\n");
         foreach (var v in r.Values)
-            b.Append(CultureInfo.InvariantCulture, $"| {v.Parameter.Key} | {N(v.Value)} | [{N(v.Lower95, "G4")}, {N(v.Upper95, "G4")}] | {(v.Parameter.Log ? "log" : "linear")} | [{N(v.Parameter.Lower, "G3")}, {N(v.Parameter.Upper, "G3")}]{(v.AtBound ? " AT BOUND" : "")} |\n");
+            b.Append(CultureInfo.InvariantCulture, $"| {v.Parameter.Key} | {N(v.Value)} | {Interval(v)} | {(v.Parameter.Log ? "log" : "linear")} | [{N(v.Parameter.Lower, "G3")}, {N(v.Parameter.Upper, "G3")}]{(v.AtBound ? " AT BOUND" : "")} |\n");
         var names = FitParameter.ShortNames(r.Values.Select(v => v.Parameter).ToList());
         b.Append("\nCorrelation matrix:\n\n| | ").Append(string.Join(" | ", names)).Append(" |\n|---|").Append(string.Concat(r.Values.Select(_ => "---|"))).Append('\n');
         for (int i = 0; i < r.Values.Count; i++)
@@ -139,12 +139,18 @@ public static class FitCommand
     {
         var b = new StringBuilder();
         b.Append(CultureInfo.InvariantCulture, $"# Fitted by `electrodesim fit {Path.GetFileName(specPath)}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({r.ExitReason}, {r.Evaluations} evaluations).\n");
-        foreach (var v in r.Values) b.Append(CultureInfo.InvariantCulture, $"#   {v.Parameter.Key} = {N(v.Value)}  (95 %: [{N(v.Lower95, "G4")}, {N(v.Upper95, "G4")}], initial {N(v.Parameter.Initial)})\n");
+        foreach (var v in r.Values) b.Append(CultureInfo.InvariantCulture, $"#   {v.Parameter.Key} = {N(v.Value)}  (95 %: {Interval(v)}, initial {N(v.Parameter.Initial)})\n");
         foreach (var (d, (label, rms, points)) in spec.Datasets.Zip(r.DatasetRms))
-            b.Append(CultureInfo.InvariantCulture, $"#   data {d.Data} (weight {N(d.Weight)}, axis {d.Axis}): RMS residual {N(rms, "G4")} over {points} points\n");
+            b.Append(CultureInfo.InvariantCulture, $"#   data {d.Data} (weight {N(d.Weight)}, {(MeasuredDataReader.KindOf(Path.Combine(Path.GetDirectoryName(specPath)!, d.Data)) == MeasuredSidecar.RateTable ? "rate table, relative capacity error" : $"axis {d.Axis}, V")}): RMS residual {N(rms, "G4")} over {points} points\n");
         b.Append("# Paths inside this copy are relative to the folder of the original case.\n");
         return b.ToString();
     }
+
+    /// <summary>The 95 % interval, or why there is none: an interval spanning more than the bounds says the data do not constrain the value.</summary>
+    private static string Interval(FittedValue v) =>
+        !double.IsFinite(v.ScaledStandardError) ? "not determined (JᵀJ singular: the data do not depend on it)"
+        : v.Lower95 < v.Parameter.Lower && v.Upper95 > v.Parameter.Upper ? $"[{N(v.Lower95, "G4")}, {N(v.Upper95, "G4")}]: wider than the bounds, not determined by these data"
+        : $"[{N(v.Lower95, "G4")}, {N(v.Upper95, "G4")}]";
 
     private static string ParametersCsv(FitResult r) =>
         "key,value,lower95,upper95,scaled_standard_error,scale,lower_bound,upper_bound,initial\n" + string.Concat(r.Values.Select(v =>

@@ -31,13 +31,16 @@ public static class ValidateCommand
         };
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
-            Description = "Write CASE.voltage.csv (time, reference, simulated and field-implied voltage) and CASE.steps.csv (the reference's recovered internal steps) per case to this directory",
+            Description = "Write CASE.voltage.csv (time, reference, simulated and field-implied voltage) and CASE.steps.csv (the reference's recovered internal steps) per case to this directory; " +
+                          "for measured-data entries validation.csv, validation.md, ENTRY.png and ENTRY.points.csv (default results/validation/NAME)",
         };
         var command = new Command("validate",
             "Run the cases of a validation directory and compare them with their reference results: per case the max and RMS |dV| over the\n" +
             "window where the reference voltage is above the manifest's threshold, the same at the reference solver's internal steps where they can be\n" +
             "recovered from its (piecewise-quadratic) output, and where reference fields are given the max relative error of\n" +
-            "the electrolyte concentration and potential and the electrode surface concentrations. Exit code 1 when a tolerance is exceeded.")
+            "the electrolyte concentration and potential and the electrode surface concentrations. Measured-data entries (entries: curve, rate_table,\n" +
+            "summary) report RMSE, MAE, max |dV| and capacity errors and write validation.csv/.md and figures to --out (default results/validation/NAME).\n" +
+            "Exit code 1 when a tolerance is exceeded.")
         {
             directory, reference, only, factors, output,
         };
