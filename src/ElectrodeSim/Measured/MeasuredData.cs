@@ -126,6 +126,7 @@ public static class MeasuredDataReader
             if (!MeasuredSidecar.Kinds.Contains(sidecar.Kind)) Fail("kind", sidecar.Kind, "one of " + string.Join(", ", MeasuredSidecar.Kinds));
             else if (expectedKind != null && sidecar.Kind != expectedKind) Fail("kind", sidecar.Kind, $"{expectedKind} here");
             if (!MeasuredSidecar.Signs.Contains(sidecar.CurrentSign)) Fail("current_sign", sidecar.CurrentSign, "one of " + string.Join(", ", MeasuredSidecar.Signs));
+            if (!MeasuredSidecar.TimeOrigins.Contains(sidecar.TimeOrigin)) Fail("time_origin", sidecar.TimeOrigin, "one of " + string.Join(", ", MeasuredSidecar.TimeOrigins));
             if (!MeasuredSidecar.NanPolicies.Contains(sidecar.NanRows)) Fail("nan_rows", sidecar.NanRows, "one of " + string.Join(", ", MeasuredSidecar.NanPolicies));
             if (sidecar.Delimiter is { } d && d is not ("," or ";" or "tab" or "\t")) Fail("delimiter", d, "one of ',', ';', tab");
             void Column(string key, ColumnSpec? spec, MeasuredQuantity quantity, bool required)
@@ -179,7 +180,7 @@ public static class MeasuredDataReader
             if (time[k] < time[k - 1])
                 throw new MeasuredDataException(file, rows[k], c.Time!.Name,
                     $"time is not monotonic: {Show(time[k] / Unit(c.Time, MeasuredQuantity.Time).ToSi)} after {Show(time[k - 1] / Unit(c.Time, MeasuredQuantity.Time).ToSi)} (row {rows[k - 1]}) {c.Time.Unit}");
-        double t0 = time[0];
+        double t0 = sidecar.TimeOrigin == "file" ? 0 : time[0];
         double sign = sidecar.CurrentSign == "negative_discharge" ? -1 : 1;
         double[]? current = values.TryGetValue("current", out var i) ? i.Select(v => sign * v).ToArray() : null;
         var basisOf = (ColumnSpec? s, MeasuredQuantity q) => s == null ? (MeasuredBasis?)null : Unit(s, q).Basis;

@@ -43,6 +43,9 @@ public sealed record MeasuredSidecar
     public StepSelection? Select { get; init; }
     public Normalisation? Normalisation { get; init; }
     public string NanRows { get; init; } = "error";
+    /// <summary>Where time 0 is: <c>first_row</c> (default: the first selected row, the start of the step) or <c>file</c> (the file's own time axis, e.g. a digitised curve whose first point is not the start).</summary>
+    public string TimeOrigin { get; init; } = "first_row";
+    public static IReadOnlyList<string> TimeOrigins { get; } = ["first_row", "file"];
     /// <summary>Rate tables: the voltage window of the measurement [V] (low, high).</summary>
     [YamlMember(Alias = "voltage_window_V", ApplyNamingConventions = false)]
     public List<double>? VoltageWindowV { get; init; }

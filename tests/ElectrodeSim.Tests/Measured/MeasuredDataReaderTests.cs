@@ -87,6 +87,14 @@ public class MeasuredDataReaderTests
         Near([2.9, 2.8], window.Voltage, 12);
     }
 
+    [Fact]
+    public void Time_origin_file_keeps_the_files_time_axis()
+    {
+        var curve = Read(CyclerSidecar + "time_origin: file\n");
+        Assert.Equal([60.0, 120.0, 240.0], curve.Time);
+        Assert.Contains("time_origin: start is not one of first_row, file", ErrorOf(CyclerSidecar + "time_origin: start\n"));
+    }
+
     [Theory]
     [InlineData("mAh/g", 3600.0, MeasuredBasis.PerMass)]
     [InlineData("mAh/cm2", 36000.0, MeasuredBasis.PerArea)]
