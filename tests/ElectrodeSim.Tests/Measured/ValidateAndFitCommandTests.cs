@@ -89,3 +89,49 @@ public class ValidateAndFitCommandTests
         Assert.Contains("parameters[0].scale: logarithmic is not linear or log", stderr);
     }
 }
+
+public class FitCommandTests
+{
+    [Fact]
+    public void Fit_recovers_a_diffusivity_from_a_synthetic_curve_and_write_sets_it_in_the_case_file()
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        string casePath = Path.Combine(dir.Path, "sio.yaml");
+        File.Copy(Repository.Case("sio-c-l.yaml"), casePath);
+        var coarse = new Dictionary<string, string>
+        {
+            ["mesh.separator_cells"] = "4", ["mesh.electrode_cells"] = "8", ["mesh.particle_shells"] = "10", ["solver.relative_tolerance"] = "1e-6",
+            ["output.fields"] = "false", ["electrode.kinetics.exchange_current_prefactor_A_m2"] = "300",
+        };
+        var truth = new Dictionary<string, string>(coarse) { ["electrode.solid_diffusivity_m2_s"] = "2e-15" };
+        // The truth is run as the fit runs it (largest step capped for the measured span), so the twin is exact.
+        var setup = ElectrodeSim.Validation.MeasuredComparison.LoadCase(casePath, truth);
+        var first = Simulator.Run(setup).Solution;
+        double end = first.Time[^1] - first.Time[0];
+        var span = new ElectrodeSim.Measured.MeasuredCurve { File = "span", Time = [0, end * 39.5 / 40], Voltage = [0, 0] };
+        var s = Simulator.Run(ElectrodeSim.Validation.MeasuredComparison.ForCurve(setup, span)).Solution;
+        var lines = new List<string> { "time_s,voltage_V" };
+        var t = s.Time.Select(x => x - s.Time[0]).ToArray();
+        for (int k = 0; k < 40; k++)
+        {
+            double time = end * (k + 0.5) / 40;
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{time:R},{ElectrodeSim.Validation.MeasuredComparison.Interpolate(t, s.Voltage, time, true):R}"));
+        }
+        File.WriteAllLines(Path.Combine(dir.Path, "curve.csv"), lines);
+        File.WriteAllText(Path.Combine(dir.Path, "curve.data.yaml"), "data: curve.csv\ntime_origin: file\ncolumns:\n  time: {name: time_s, unit: s}\n  voltage: {name: voltage_V, unit: V}\n");   // the samples start at half an interval
+        string set = string.Join(", ", coarse.Select(c => $"\"{c.Key}\": \"{c.Value}\""));
+        File.WriteAllText(Path.Combine(dir.Path, "d.fit.yaml"),
+            "case: sio.yaml\nparameters:\n  - {key: electrode.solid_diffusivity_m2_s, initial: 4.12e-13, lower: 1e-17, upper: 1e-11, scale: log}\n" +
+            $"datasets:\n  - {{data: curve.data.yaml, set: {{{set}}}}}\n");
+        var (code, stdout, stderr) = Support.Cli.Run("fit", Path.Combine(dir.Path, "d.fit.yaml"), "--out", Path.Combine(dir.Path, "out"), "--write");
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("No pair with |r| > 0.95.", stdout);
+        var written = File.ReadAllLines(casePath).Single(l => l.TrimStart().StartsWith("solid_diffusivity_m2_s:", StringComparison.Ordinal));
+        double fitted = double.Parse(written.Split(':')[1].Trim(), CultureInfo.InvariantCulture);
+        Assert.True(fitted / 2e-15 is > 0.99 and < 1.01, stdout);                    // noise-free twin: the truth to 1 %
+        Assert.Contains("# Fitted by `electrodesim fit d.fit.yaml`", File.ReadAllText(Path.Combine(dir.Path, "out", "sio.fitted.yaml")));
+        Assert.Contains("provenance:", File.ReadAllText(casePath));                   // the in-place write keeps the rest of the file
+        Assert.True(File.Exists(Path.Combine(dir.Path, "out", "fit.png")));
+        Assert.StartsWith("evaluation,cost", File.ReadAllText(Path.Combine(dir.Path, "out", "cost-history.csv")));
+    }
+}
