@@ -7,6 +7,7 @@ using ElectrodeSim.Measured;
 using ElectrodeSim.Plotting;
 using ElectrodeSim.Simulation;
 using ElectrodeSim.Validation;
+using Spectre.Console;
 
 namespace ElectrodeSim.Cli;
 
@@ -64,12 +65,15 @@ public static class FitCommand
         }
         string output = outputDirectory ?? Path.Combine("results", "fit", Path.GetFileNameWithoutExtension(specFile.Name).Replace(".fit", ""));
         var parameters = spec.FitParameters();
+        // Redirected: one line per evaluation. On a terminal: a live line (Spectre) with the latest evaluation, then its summary.
+        string? latest = null;
+        Action<string> log = Terminal.Plain ? Console.Out.WriteLine : line => Volatile.Write(ref latest, line);
         var fitter = new Fitter(parameters, datasets)
         {
-            MaxIterations = spec.MaxIterations, DifferenceStep = spec.DifferenceStep, MaxDegreeOfParallelism = parallel, Log = Console.Out.WriteLine,
+            MaxIterations = spec.MaxIterations, DifferenceStep = spec.DifferenceStep, MaxDegreeOfParallelism = parallel, Log = log,
         };
         FitResult result;
-        try { result = fitter.Run(); }
+        try { result = Terminal.Plain ? fitter.Run() : RunWithBar(fitter, () => Volatile.Read(ref latest)); }
         catch (CaseValidationException e)
         {
             Console.Error.WriteLine($"error: a trial value made a case invalid: {string.Join("; ", e.Errors)}");
@@ -111,6 +115,25 @@ public static class FitCommand
             Console.Out.WriteLine($"wrote the fitted values into {casePath}");
         }
         return RunCommand.Ok;
+    }
+
+    private static FitResult RunWithBar(Fitter fitter, Func<string?> latest)
+    {
+        FitResult? result = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("fitting", maxValue: 1);
+                task.IsIndeterminate = true;
+                var work = Task.Run(() => result = fitter.Run());
+                while (!work.Wait(200))
+                    if (latest() is { } line) task.Description = Markup.Escape(line.Trim().Length > 110 ? line.Trim()[..110] + "…" : line.Trim());
+                task.IsIndeterminate = false;
+                task.Value = 1;
+                work.GetAwaiter().GetResult();
+            });
+        return result!;
     }
 
     private static string Report(FitSpec spec, string specPath, FitResult r)

@@ -232,12 +232,10 @@ public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList
                 correlation[i, j] = covariance[i, j] / Math.Sqrt(covariance[i, i] * covariance[j, j]);
         var rms = new List<(string, double, int)>();
         var fitted = best.Select((x, k) => parameters[k].FromScaled(x)).ToArray();
-        int offset = 0;
         foreach (var d in datasets)
         {
             var r = DatasetResiduals(d, fitted);
             rms.Add((d.Label, Math.Sqrt(r.Sum(v => v * v) / r.Length), r.Length));
-            offset += r.Length;
         }
         return new FitResult(values, correlation, _history.ToList(), rms, Math.Sqrt(s2), m, dof, _evaluations, iterations, exit, clock.Elapsed);
     }

@@ -67,7 +67,6 @@ public static class MeasuredComparison
         var s = run.Solution;
         double massPerArea = s.ActiveMassPerArea;
         var perMass = curve.CapacityPerMass();
-        bool mass = perMass != null || (curve.Basis == MeasuredBasis.PerMass);
         double[]? measuredCapacity = perMass ?? curve.CapacityPerArea(massPerArea);
         double capacityScale = perMass != null ? 1 / 3600.0 : 1 / 36000.0;     // C/kg -> mAh/g, C/m² -> mAh/cm²
         string capacityUnit = perMass != null ? "mAh/g" : "mAh/cm²";
@@ -101,7 +100,6 @@ public static class MeasuredComparison
         }
         double measuredEnd = measuredCapacity is { } mc ? mc[^1] * capacityScale : double.NaN;
         double simulatedEnd = perMass != null ? run.Summary.Capacity : run.Summary.ArealCapacity / 10.0;   // mAh/g, or Ah/m² -> mAh/cm²
-        _ = mass;
         return new CurveSamples(axis, unit, x.ToArray(), measured.ToArray(), simulated.ToArray(), simX, s.Voltage.ToArray(), measuredEnd, simulatedEnd, capacityUnit);
     }
 
