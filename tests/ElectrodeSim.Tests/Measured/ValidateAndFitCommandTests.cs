@@ -64,6 +64,17 @@ public class ValidateAndFitCommandTests
     }
 
     [Fact]
+    public void A_bad_entry_in_the_manifest_exits_2_naming_its_key_path_and_the_accepted_values()
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        string manifest = MeasuredEntry(dir, "t_h,U_V\n0,0.3\n0.1,0.2\n").Manifest;
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("    kind: curve\n", "    kind: curve\n    axis: voltage\n"));
+        var (code, _, stderr) = Support.Cli.Run("validate", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains("entries[0].axis: 'voltage' is not one of time, capacity", stderr);
+    }
+
+    [Fact]
     public void A_measured_curve_entry_runs_its_case_and_reports_the_error_in_mV()
     {
         using var dir = new Repository.TemporaryDirectory();
