@@ -59,6 +59,7 @@ var calibrate = new Command("calibrate", "Fit case parameters to target results 
 };
 calibrate.SetAction(parse => CalibrateCommand.Execute(console, parse.GetValue(specArgument)!, parse.GetValue(writeOption), parse.GetValue(verboseOption)));
 root.Subcommands.Add(calibrate);
+root.Subcommands.Add(FitCommand.Create(RejectOptionLikeTokens));
 
 // plot, report
 root.Subcommands.Add(PlotCommand.Create(console));

@@ -31,13 +31,16 @@ public static class ValidateCommand
         };
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
-            Description = "Write CASE.voltage.csv (time, reference, simulated and field-implied voltage) and CASE.steps.csv (the reference's recovered internal steps) per case to this directory",
+            Description = "Write CASE.voltage.csv (time, reference, simulated and field-implied voltage) and CASE.steps.csv (the reference's recovered internal steps) per case to this directory; " +
+                          "for measured-data entries validation.csv, validation.md, ENTRY.png and ENTRY.points.csv (default results/validation/NAME)",
         };
         var command = new Command("validate",
             "Run the cases of a validation directory and compare them with their reference results: per case the max and RMS |dV| over the\n" +
             "window where the reference voltage is above the manifest's threshold, the same at the reference solver's internal steps where they can be\n" +
             "recovered from its (piecewise-quadratic) output, and where reference fields are given the max relative error of\n" +
-            "the electrolyte concentration and potential and the electrode surface concentrations. Exit code 1 when a tolerance is exceeded.")
+            "the electrolyte concentration and potential and the electrode surface concentrations. Measured-data entries (entries: curve, rate_table,\n" +
+            "summary) report RMSE, MAE, max |dV| and capacity errors and write validation.csv/.md and figures to --out (default results/validation/NAME).\n" +
+            "Exit code 1 when a tolerance is exceeded.")
         {
             directory, reference, only, factors, output,
         };
@@ -60,18 +63,20 @@ public static class ValidateCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return RunCommand.BadInput;
         }
+        var cases = manifest.Cases!.Where(c => only == null || Matches(c.Case!, only)).ToList();
+        var entries = manifest.Entries!.Select((e, k) => (e, k)).Where(e => only == null || Matches(e.e.Label(e.k), only) || (e.e.Case != null && Matches(e.e.Case, only))).ToList();
+        if (cases.Count == 0 && entries.Count == 0)
+        {
+            Console.Error.WriteLine($"error: no case or entry of {manifest.Path} matches --only {only}");
+            return RunCommand.BadInput;
+        }
         string references = manifest.ReferencePath(referenceDirectory);
-        if (!Directory.Exists(references))
+        if (cases.Count > 0 && !Directory.Exists(references))
         {
             Console.Error.WriteLine($"error: reference directory not found: {references} (give --reference DIR)");
             return RunCommand.BadInput;
         }
-        var cases = manifest.Cases!.Where(c => only == null || Matches(c.Case!, only)).ToList();
-        if (cases.Count == 0)
-        {
-            Console.Error.WriteLine($"error: no case of {manifest.Path} matches --only {only}");
-            return RunCommand.BadInput;
-        }
+        if (cases.Count == 0) return MeasuredValidateReport.Execute(manifest, entries, outputDirectory, RunCommand.Ok);
 
         var window = manifest.VoltageWindowAboveV is { } v ? $"where the reference voltage is above {Number(v)} V" : "over the whole run";
         Console.Out.WriteLine($"{manifest.Title ?? manifest.Path}");
@@ -110,6 +115,7 @@ public static class ValidateCommand
                 if (outputDirectory != null) WriteVoltage(outputDirectory, entry, result, factors.Length == 1 ? null : factor);
             }
         }
+        if (entries.Count > 0) return MeasuredValidateReport.Execute(manifest, entries, outputDirectory, status);
         return status;
     }
 

@@ -358,6 +358,7 @@ public sealed class InputRobustnessTests : IClassFixture<CaseDirectory>
         { ["run", "--bogus", "a.yaml"], "unknown option '--bogus'" },
         { ["frobnicate"], "frobnicate" },
         { ["calibrate"], "Required argument 'spec' missing" },
+        { ["fit"], "Required argument 'spec' missing" },
     };
 
     [Theory]
