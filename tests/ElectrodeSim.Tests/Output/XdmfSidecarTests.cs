@@ -67,6 +67,7 @@ public class XdmfSidecarTests
     private static string[] Meshio(string xmf, string h5)
     {
         var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["HDF5_USE_FILE_LOCKING"] = "FALSE"; // a sibling test process may hold an inherited lock (see ExternalTool.Run in the native tests)
         psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(ReadWithMeshio); psi.ArgumentList.Add(xmf); psi.ArgumentList.Add(h5);
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
