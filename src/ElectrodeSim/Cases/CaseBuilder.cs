@@ -156,6 +156,7 @@ public static class CaseBuilder
             AnodicTransferCoefficient = anodic,
             CathodicTransferCoefficient = cathodic,
             FilmResistance = k.FilmResistanceOhmM2 ?? 0.0,
+            DoubleLayerCapacitance = k.DoubleLayerCapacitanceFM2 ?? 0.0,
             OpenCircuitPotential = OcpFunctions.Create(e.Ocp!, document),
             ActiveMaterialDensity = density,
         };

@@ -271,6 +271,10 @@ public sealed record KineticsSection
     /// <summary>Film resistance per unit particle surface R_film [Ω·m²], ≥ 0; default 0.</summary>
     [Key("Film resistance per unit particle surface", Unit = "Ω·m²", Range = ">= 0", Default = "0 (or set by coating)")]
     public double? FilmResistanceOhmM2 { get; init; }
+    /// <summary>Double-layer capacitance per unit particle surface C_dl [F/m²], ≥ 0; default 0 (none).</summary>
+    [YamlMember(Alias = "double_layer_capacitance_F_m2", ApplyNamingConventions = false)]
+    [Key("Double-layer capacitance per unit particle surface: interfacial current j + C_dl d(φ_s − φ_e)/dt (0: none, the faradaic current alone)", Unit = "F/m²", Range = "in [0, 10]", Default = "0")]
+    public double? DoubleLayerCapacitanceFM2 { get; init; }
 }
 
 /// <summary>Equilibrium potential: exactly one of a named function or a θ,U table.</summary>

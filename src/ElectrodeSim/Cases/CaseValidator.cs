@@ -269,6 +269,8 @@ public static class CaseValidator
             Open(k.AnodicTransferCoefficient, P("anodic_transfer_coefficient"), 0, 1);
             Open(k.CathodicTransferCoefficient, P("cathodic_transfer_coefficient"), 0, 1);
             AtLeast(k.FilmResistanceOhmM2, P("film_resistance_ohm_m2"), 0);
+            if (k.DoubleLayerCapacitanceFM2 is { } cdl && !(cdl >= 0 && cdl <= 10))
+                Fail(P("double_layer_capacitance_F_m2"), Text(P("double_layer_capacitance_F_m2"), cdl), "in [0, 10] F/m^2 (typical 0.1-0.5)");
         }
 
         private IOpenCircuitPotential? CheckOcp(string at, OcpSection? ocp)
