@@ -86,6 +86,7 @@ public sealed class P2DModel : IDaeSystem
     {
         residual.Clear();
         jacobian.Clear();
+        Control.Time = t;
         Context.UpdateElectrolyteTransport(y, withSlopes: !jacobian.IsEmpty);
         foreach (var equation in _equations) equation.Evaluate(y, residual, jacobian);
     }
