@@ -71,6 +71,8 @@ root.Subcommands.Add(ValidateCommand.Create(console));
 root.Subcommands.Add(SweepCommand.Create(console, RejectOptionLikeTokens));
 root.Subcommands.Add(CompareCommand.Create(console, RejectOptionLikeTokens));
 root.Subcommands.Add(GittCommand.Create(console, RejectOptionLikeTokens));
+root.Subcommands.Add(CvCommand.Create(console, RejectOptionLikeTokens));
+root.Subcommands.Add(EisCommand.Create(console, RejectOptionLikeTokens));
 
 // keys
 root.Subcommands.Add(KeysCommand.Create());
