@@ -4,7 +4,7 @@
 usage: tools/compare-results.py BEFORE_DIR AFTER_DIR [--tolerance 1e-10]
 
 For each .h5 in BEFORE_DIR, the file of the same name in AFTER_DIR must have the same time points, and the final
-specific capacity [mAh/g] must agree to TOLERANCE relative. Prints, per file, the capacity difference and the
+specific capacity [mAh/g] (a full cell's: the charge passed [C/m²]) must agree to TOLERANCE relative. Prints, per file, the capacity difference and the
 largest relative difference of every dataset (scaled by the dataset's largest magnitude). Exit 1 if a capacity
 differs by more than TOLERANCE or the shapes differ.
 """
@@ -39,12 +39,16 @@ def main():
     for before_path in files:
         after_path = args.after / before_path.name
         with h5py.File(before_path, "r") as before, h5py.File(after_path, "r") as after:
-            c0 = float(before["specific_capacity"][-1])
-            c1 = float(after["specific_capacity"][-1])
+            # A full cell has no specific capacity of one electrode (NaN): its charge passed [C/m²] stands in.
+            name, unit = "specific_capacity", "mAh/g"
+            if not np.isfinite(before[name][-1]):
+                name, unit = "charge", "C/m^2"
+            c0 = float(before[name][-1])
+            c1 = float(after[name][-1])
             relative = abs(c1 - c0) / abs(c0)
             ok = relative <= args.tolerance
             failed |= not ok
-            print(f"{before_path.name}: capacity {c0!r} -> {c1!r} mAh/g, relative difference {relative:.3e} "
+            print(f"{before_path.name}: {name} {c0!r} -> {c1!r} {unit}, relative difference {relative:.3e} "
                   f"({'ok' if ok else 'EXCEEDS'} {args.tolerance:g})")
             worst = []
             for path, dataset in datasets(before):
