@@ -54,12 +54,13 @@ public class AnalysisTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.All(fractions, f => Assert.InRange(f, 0.95, 1.0));
     }
 
-    [Fact(Skip = "not reached yet: this set-up gives b = 0.27 ± 0.01 with peak currents of 71-132 A/m² (far above the semi-infinite estimate), so the sweep is not diffusion-limited here; the cause (flat stand-in OCP near theta0, ohmic share) is not yet isolated")]
+    [Fact]
     public void A_diffusion_limited_electrode_gives_b_near_one_half()
     {
         var setup = Repository.LoadCase("sio-c-l.yaml");
         // Fast kinetics and solid diffusion the only slow process: 15-µm particles with D_s = 1e-13 m²/s, so the diffusion
-        // length √(D t) at these scan rates is 0.2–0.6 µm, semi-infinite against R; a tenth of the active fraction and a
+        // length √(D t) at these scan rates is 0.2–0.6 µm, semi-infinite against R; θ0 = 0.3 (the case's θ0 = 0.005 sits where
+        // the stand-in curve is nearly flat and gave b = 0.27 with 71–132 A/m² peaks); a tenth of the active fraction and a
         // fast foil keep the currents small enough that the ohmic drop takes < 1 % of the sweep.
         setup = setup with
         {
@@ -68,7 +69,7 @@ public class AnalysisTests(Xunit.Abstractions.ITestOutputHelper output)
                 Electrodes = setup.Cell.Electrodes.Select(x => x with
                 {
                     ExchangeCurrentPrefactor = x.ExchangeCurrentPrefactor * 1e3, SolidDiffusivity = 1e-13, ParticleRadius = 15e-6,
-                    ActiveVolumeFraction = 0.1 * x.ActiveVolumeFraction,
+                    ActiveVolumeFraction = 0.1 * x.ActiveVolumeFraction, InitialStateOfLithiation = 0.3,
                 }).ToArray(),
                 LithiumFoil = setup.Cell.LithiumFoil! with { RateCoefficient = 100 * setup.Cell.LithiumFoil.RateCoefficient },
             },
@@ -80,7 +81,7 @@ public class AnalysisTests(Xunit.Abstractions.ITestOutputHelper output)
         var b = VoltammetryAnalysis.BValue(rates.Select(r => r * 1e-3).ToList(), peaks.Select(p => p.PositivePeak).ToList());
         var fractions = VoltammetryAnalysis.CapacitiveFractions(cvs);
         output.WriteLine($"b = {b.Slope:F4} ± {b.SlopeError:F4}; peaks {string.Join(", ", peaks.Select(p => p.PositivePeak.ToString("E4")))} A/m²; capacitive fractions {string.Join(", ", fractions.Select(f => f.ToString("F3")))}");
-        Assert.InRange(b.Slope, 0.45, 0.56);
+        Assert.InRange(b.Slope, 0.47, 0.53);
         Assert.All(fractions, f => Assert.True(f < 0.3, $"capacitive fraction {f:F3} of a diffusion-limited electrode"));
     }
 
