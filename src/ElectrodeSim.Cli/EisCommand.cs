@@ -27,7 +27,11 @@ public static class EisCommand
         return command;
     }
 
-    private sealed record Spectrum(string Name, string Group, double Temperature, double[] Frequency, double[] Real, double[] Imaginary);
+    private sealed record Spectrum(string Name, string Group, double Temperature, double[] Frequency, double[] Real, double[] Imaginary)
+    {
+        /// <summary>Legend text: the case and its temperature when known, else the file name.</summary>
+        public string Label => double.IsFinite(Temperature) ? string.Create(CultureInfo.InvariantCulture, $"{Group} {Temperature:F0} K") : Name;
+    }
 
     public static int Execute(IAnsiConsole console, IReadOnlyList<string> inputs, string? outputDirectory)
     {
@@ -92,8 +96,8 @@ public static class EisCommand
         table.WriteMarkdown(stem + ".md", "Impedance", notes);
         try
         {
-            FigureRenderer.Write(AnalysisFigures.Nyquist("Nyquist", spectra.Select(s => (s.Name, s.Real, s.Imaginary)).ToList()), stem + ".nyquist.png", FigureFormat.Png, 900, 600);
-            FigureRenderer.Write(AnalysisFigures.Bode("Bode", spectra.Select(s => (s.Name, s.Frequency, s.Real, s.Imaginary)).ToList()), stem + ".bode.png", FigureFormat.Png, 900, 600);
+            FigureRenderer.Write(AnalysisFigures.Nyquist("Nyquist", spectra.Select(s => (s.Label, s.Real, s.Imaginary)).ToList()), stem + ".nyquist.png", FigureFormat.Png, 900, 600);
+            FigureRenderer.Write(AnalysisFigures.Bode("Bode", spectra.Select(s => (s.Label, s.Frequency, s.Real, s.Imaginary)).ToList()), stem + ".bode.png", FigureFormat.Png, 900, 600);
             if (arrhenius.Count > 0) FigureRenderer.Write(AnalysisFigures.Arrhenius("Arrhenius: R_ct(T)", arrhenius), stem + ".arrhenius.png", FigureFormat.Png, 900, 600);
         }
         catch (FigureException e) { Console.Error.WriteLine($"warning: {e.Message}"); }
