@@ -18,7 +18,7 @@ public class ImpedanceTests(Xunit.Abstractions.ITestOutputHelper output)
     private const double Capacitance = 0.2;
 
     /// <summary>SiO@C-l with a double layer and transport made fast: electrolyte κ and D_e ×10⁴, σ_s 10⁶ S/m, D_s ×10⁴.</summary>
-    private static SimulationSetup FastTransport()
+    private static SimulationSetup FastTransport(bool fastSolid = true)
     {
         var setup = DoubleLayerTests.WithCapacitance(Repository.LoadCase("sio-c-l.yaml"), Capacitance);
         var el = setup.Cell.Electrolyte;
@@ -33,7 +33,7 @@ public class ImpedanceTests(Xunit.Abstractions.ITestOutputHelper output)
             Cell = setup.Cell with
             {
                 Electrolyte = fast,
-                Electrodes = setup.Cell.Electrodes.Select(e => e with { EffectiveConductivity = 1e6, SolidDiffusivity = e.SolidDiffusivity * 1e4 }).ToArray(),
+                Electrodes = setup.Cell.Electrodes.Select(e => e with { EffectiveConductivity = 1e6, SolidDiffusivity = e.SolidDiffusivity * (fastSolid ? 1e4 : 1) }).ToArray(),
             },
         };
     }
@@ -73,6 +73,46 @@ public class ImpedanceTests(Xunit.Abstractions.ITestOutputHelper output)
             output.WriteLine($"{frequencies[k],12:G5} Hz  model {z.Real[k]:E5} {z.Imaginary[k]:E5}  Randles {randles.Real:E5} {randles.Imaginary:E5}  {error:P3}");
         }
         Assert.True(worst <= 0.005, $"largest deviation from the Randles circuit {worst:P3} of the electrode's impedance");
+    }
+
+    [Fact]
+    public void With_fast_electrolyte_the_low_frequency_tail_is_the_finite_space_spherical_diffusion_impedance_within_1_percent()
+    {
+        var setup = FastTransport(fastSolid: false);
+        var model = new P2DModel(setup.Cell, setup.Mesh with { ParticleShells = 40, ParticleSurfaceRefinement = 0.5 }, setup.FaceAverage);
+        var e = setup.Cell.WorkingElectrode;
+        double f = model.Context.InverseThermalVoltage, theta = e.InitialStateOfLithiation, ce = setup.Cell.InitialElectrolyteConcentration;
+        double j0 = model.Context.ReferenceExchangeCurrentDensity[0] * Math.Pow((1 - theta) / 0.5, e.AnodicTransferCoefficient) * Math.Pow(theta / 0.5, e.CathodicTransferCoefficient);
+        double aL = e.SpecificArea * e.Thickness, rct = 1.0 / (f * j0 * (e.AnodicTransferCoefficient + e.CathodicTransferCoefficient));
+        e.OpenCircuitPotential.Evaluate(theta, out double dUdTheta);
+        double dUdc = dUdTheta / e.MaxConcentration, radius = e.ParticleRadius, d = e.SolidDiffusivity;
+        double h = 1e-4;
+        double foil = (LithiumFoil.Overpotential(setup.Cell.LithiumFoil!, h, ce, f) - LithiumFoil.Overpotential(setup.Cell.LithiumFoil!, -h, ce, f)) / (2 * h);
+        double separator = setup.Cell.Separator.Thickness / (Math.Pow(setup.Cell.Separator.Porosity, setup.Cell.Separator.Bruggeman) * setup.Cell.Electrolyte.Conductivity.Value(ce, setup.Cell.Temperature));
+        // Sphere with surface flux j/F: ĉ(R) = −(j/(F D)) R / (kR coth kR − 1), k = √(iω/D); Z_d = −(dU/dc) R / (F D (kR coth kR − 1)) per particle surface.
+        Complex Diffusion(double w)
+        {
+            var kr = Complex.Sqrt(new Complex(0, w / d)) * radius;
+            return -dUdc * radius / (PhysicalConstants.Faraday * d * (kr * Complex.Cosh(kr) / Complex.Sinh(kr) - 1));
+        }
+        double characteristic = d / (radius * radius) / (2 * Math.PI);
+        var frequencies = CaseBuilder.ImpedanceFrequencies(characteristic / 10, 1e4, 5);
+        var z = ImpedanceSpectrum.Compute(model, model.InitialState(), 0, frequencies);
+        double worst = 0;
+        for (int k = 0; k < frequencies.Length; k++)
+        {
+            double w = 2 * Math.PI * frequencies[k];
+            var local = 1.0 / (1.0 / (rct + Diffusion(w)) + new Complex(0, w * Capacitance));
+            var expected = foil + separator + local / aL;
+            var got = new Complex(z.Real[k], z.Imaginary[k]);
+            double error = (got - expected).Magnitude / (expected - foil - separator).Magnitude;
+            worst = Math.Max(worst, error);
+            output.WriteLine($"{frequencies[k],12:G5} Hz  model {got.Real:E5} {got.Imaginary:E5}  analytic {expected.Real:E5} {expected.Imaginary:E5}  {error:P3}");
+            // The tail itself (below the diffusion frequency D/(2π R²)·10): its imaginary part, which R_ct does not hide.
+            if (frequencies[k] < 10 * characteristic)
+                Assert.True(Math.Abs(got.Imaginary - expected.Imaginary) <= 0.01 * Math.Abs(expected.Imaginary), $"{frequencies[k]:G4} Hz: Im Z {got.Imaginary:E5} vs {expected.Imaginary:E5}");
+        }
+        Assert.True(worst <= 0.01, $"largest deviation from the spherical-diffusion Randles circuit {worst:P3}");
     }
 
     [Fact]
