@@ -74,6 +74,8 @@ root.Subcommands.Add(CompareCommand.Create(console, RejectOptionLikeTokens));
 root.Subcommands.Add(GittCommand.Create(console, RejectOptionLikeTokens));
 root.Subcommands.Add(SweepMergeCommand.Create(console, RejectOptionLikeTokens));
 root.Subcommands.Add(SensitivityCommand.Create(console, RejectOptionLikeTokens));
+root.Subcommands.Add(CvCommand.Create(console, RejectOptionLikeTokens));
+root.Subcommands.Add(EisCommand.Create(console, RejectOptionLikeTokens));
 
 // keys
 root.Subcommands.Add(KeysCommand.Create());

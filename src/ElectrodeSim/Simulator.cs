@@ -38,7 +38,7 @@ public static class Simulator
         try
         {
             var solution = runner.Run(setup.Protocol, writer is null ? null : [writer], cancellation);
-            var driven = solution.Steps.Where(o => o.Mode != Physics.ControlMode.Rest).ToList();
+            var driven = solution.Steps.Where(o => o.Mode is not (Physics.ControlMode.Rest or Physics.ControlMode.Impedance)).ToList();
             if (driven.Count > 0 && driven.All(o => o.Duration == 0))
                 throw new SimulationFailedException("no step passed any charge: " +
                     string.Join("; ", solution.Steps.Select(o => $"step {o.Index + 1} ('{o.Label}') ended at once: {o.Reason}")));

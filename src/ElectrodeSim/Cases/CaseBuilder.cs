@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -178,6 +179,7 @@ public static class CaseBuilder
             AnodicTransferCoefficient = anodic,
             CathodicTransferCoefficient = cathodic,
             FilmResistance = k.FilmResistanceOhmM2 ?? 0.0,
+            DoubleLayerCapacitance = k.DoubleLayerCapacitanceFM2 ?? 0.0,
             OpenCircuitPotential = OcpFunctions.Create(e.Ocp!, document),
             ActiveMaterialDensity = density,
         };
@@ -280,6 +282,20 @@ public static class CaseBuilder
         for (int i = 0; i < c.Protocol!.Count; i++)
         {
             var item = c.Protocol[i];
+            if (item.Mode == "voltage_sweep")
+            {
+                steps.AddRange(SweepSegments(item, item.Label ?? $"step {steps.Count + 1}"));
+                continue;
+            }
+            if (item.Mode == "impedance")
+            {
+                steps.Add(new ProtocolStep
+                {
+                    Label = item.Label ?? $"step {steps.Count + 1}", Mode = ControlMode.Impedance, MaxDuration = 0,
+                    Frequencies = ImpedanceFrequencies(item.FrequencyMinHz!.Value, item.FrequencyMaxHz!.Value, item.PointsPerDecade ?? 10),
+                });
+                continue;
+            }
             if (item.Repeat is not { } repeat)
             {
                 steps.Add(Step(item, item.Label ?? $"step {steps.Count + 1}", null, -1));
@@ -329,6 +345,45 @@ public static class CaseBuilder
                 GroupEnd = groupEnd,
             };
         }
+    }
+
+    /// <summary>
+    /// A linear sweep written out as one voltage step per straight segment: start → v1 → … → vn → start, <c>cycles</c>
+    /// times, each segment with V(t) = V_a + ν (t − t_a) (ν signed) for |V_b − V_a| / |ν| seconds. Labels name the
+    /// cycle and the segment's ends, so /protocol/outcome reads as the sweep.
+    /// </summary>
+    private static IEnumerable<ProtocolStep> SweepSegments(ProtocolStepSection s, string label)
+    {
+        double rate = s.ScanRateMVS!.Value * 1e-3;
+        var path = new List<double> { s.StartV!.Value };
+        path.AddRange(s.VerticesV!);
+        path.Add(s.StartV.Value);
+        int cycles = s.Cycles ?? 1;
+        for (int c = 1; c <= cycles; c++)
+            for (int k = 0; k + 1 < path.Count; k++)
+            {
+                double a = path[k], b = path[k + 1];
+                if (a == b) continue;
+                yield return new ProtocolStep
+                {
+                    Label = string.Create(CultureInfo.InvariantCulture, $"{label}: sweep cycle {c} segment {k + 1} ({a:G6} -> {b:G6} V)"),
+                    Mode = ControlMode.Voltage,
+                    Value = a,
+                    Ramp = Math.Sign(b - a) * rate,
+                    MaxDuration = Math.Abs(b - a) / rate,
+                };
+            }
+    }
+
+    /// <summary>Log-spaced frequencies [Hz] from <paramref name="high"/> down to <paramref name="low"/>, both included, <paramref name="perDecade"/> per decade.</summary>
+    public static double[] ImpedanceFrequencies(double low, double high, int perDecade)
+    {
+        double decades = Math.Log10(high / low);
+        int intervals = Math.Max(1, (int)Math.Ceiling(decades * perDecade - 1e-9));
+        var f = new double[intervals + 1];
+        for (int k = 0; k <= intervals; k++) f[k] = high * Math.Pow(10, -decades * k / intervals);
+        f[intervals] = low;
+        return f;
     }
 
     /// <summary>The step's current density [A/m²], positive for lithiation, from whichever of the four current keys it has.</summary>

@@ -271,6 +271,10 @@ public sealed record KineticsSection
     /// <summary>Film resistance per unit particle surface R_film [Ω·m²], ≥ 0; default 0.</summary>
     [Key("Film resistance per unit particle surface", Unit = "Ω·m²", Range = ">= 0", Default = "0 (or set by coating)")]
     public double? FilmResistanceOhmM2 { get; init; }
+    /// <summary>Double-layer capacitance per unit particle surface C_dl [F/m²], ≥ 0; default 0 (none).</summary>
+    [YamlMember(Alias = "double_layer_capacitance_F_m2", ApplyNamingConventions = false)]
+    [Key("Double-layer capacitance per unit particle surface: interfacial current j + C_dl d(φ_s − φ_e)/dt (0: none, the faradaic current alone)", Unit = "F/m²", Range = "in [0, 10]", Default = "0")]
+    public double? DoubleLayerCapacitanceFM2 { get; init; }
 }
 
 /// <summary>Equilibrium potential: exactly one of a named function or a θ,U table.</summary>
@@ -321,7 +325,7 @@ public sealed record ProtocolStepSection
     [Key("Step label", Default = "step N")]
     public string? Label { get; init; }
     /// <summary><c>current</c>, <c>voltage</c> or <c>rest</c>.</summary>
-    [Key("What the step controls: current, voltage or rest", Required = "every step but a repeat group (a step with repeat and steps)", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.Modes))]
+    [Key("What the step controls: current, voltage, rest, voltage_sweep (linear sweeps between vertex potentials: cyclic voltammetry) or impedance (a small-signal spectrum at the current state, no time passes)", Required = "every step but a repeat group (a step with repeat and steps)", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.Modes))]
     public string? Mode { get; init; }
     /// <summary>Makes this item a repeat group: its <see cref="Steps"/> run this many times [1].</summary>
     [Key("Makes the item a repeat group: its steps run this many times in order (GITT pulse + rest, cycles); the group's stop conditions apply to each of its steps, and when one of them ends a step the group ends", Unit = "1", Range = $"in [1, 100000]; at most 100000 steps in the whole protocol", Required = "with steps")]
@@ -348,6 +352,32 @@ public sealed record ProtocolStepSection
     [YamlMember(Alias = "voltage_V", ApplyNamingConventions = false)]
     [Key("Held cell voltage", Unit = "V", Range = "finite", Required = "mode voltage")]
     public double? VoltageV { get; init; }
+    /// <summary>Scan rate of a linear voltage sweep [mV/s] (mode voltage_sweep).</summary>
+    [YamlMember(Alias = "scan_rate_mV_s", ApplyNamingConventions = false)]
+    [Key("Scan rate of the linear voltage sweep", Unit = "mV/s", Range = "in (0, 10000]", Required = "mode voltage_sweep")]
+    public double? ScanRateMVS { get; init; }
+    /// <summary>Voltage the sweep starts from and returns to at the end of each cycle [V] (mode voltage_sweep).</summary>
+    [YamlMember(Alias = "start_V", ApplyNamingConventions = false)]
+    [Key("Voltage the sweep starts at and returns to at the end of each cycle (the step starts by holding it)", Unit = "V", Range = "finite", Required = "mode voltage_sweep")]
+    public double? StartV { get; init; }
+    /// <summary>Vertex potentials [V], swept through in order (mode voltage_sweep).</summary>
+    [YamlMember(Alias = "vertices_V", ApplyNamingConventions = false)]
+    [Key("Vertex potentials the sweep turns at, in order: start → vertex → back, or start → v1 → v2 → … → start", Unit = "V", Range = "finite, each different from the one before (the first from start_V)", Required = "mode voltage_sweep")]
+    public List<double>? VerticesV { get; init; }
+    /// <summary>Number of sweep cycles [1] (mode voltage_sweep).</summary>
+    [Key("Number of cycles of the sweep (start → vertices → start)", Unit = "1", Range = "in [1, 10000]", Default = "1")]
+    public int? Cycles { get; init; }
+    /// <summary>Lowest frequency of an impedance spectrum [Hz] (mode impedance).</summary>
+    [YamlMember(Alias = "frequency_min_Hz", ApplyNamingConventions = false)]
+    [Key("Lowest frequency of the impedance spectrum (small-signal, at the state the step starts from)", Unit = "Hz", Range = "in [1e-6, 1e9)", Required = "mode impedance (below frequency_max_Hz)")]
+    public double? FrequencyMinHz { get; init; }
+    /// <summary>Highest frequency of an impedance spectrum [Hz] (mode impedance).</summary>
+    [YamlMember(Alias = "frequency_max_Hz", ApplyNamingConventions = false)]
+    [Key("Highest frequency of the impedance spectrum", Unit = "Hz", Range = "in (0, 1e9]", Required = "mode impedance (above frequency_min_Hz)")]
+    public double? FrequencyMaxHz { get; init; }
+    /// <summary>Frequencies per decade, log-spaced [1] (mode impedance).</summary>
+    [Key("Frequencies per decade, log-spaced from frequency_max_Hz down to frequency_min_Hz (both included)", Unit = "1", Range = "in [1, 1000]", Default = "10")]
+    public int? PointsPerDecade { get; init; }
     /// <summary>
     /// Longest duration of the step [s], in (0, 1e8] (<see cref="CaseValidator.MaxStepDuration"/>, about 3 years).
     /// Optional: without it the step ends at one of its stop conditions (so a step needs at least one of the

@@ -20,7 +20,7 @@ public static class CaseValidator
     /// <summary>The electrode sections of a full cell, in stack order.</summary>
     public static IReadOnlyList<string> FullCellElectrodes { get; } = ["negative_electrode", "positive_electrode"];
     /// <summary>The accepted values of <c>protocol[i].mode</c>.</summary>
-    public static IReadOnlyList<string> Modes { get; } = ["current", "voltage", "rest"];
+    public static IReadOnlyList<string> Modes { get; } = ["current", "voltage", "rest", "voltage_sweep", "impedance"];
     /// <summary>The keys that set the current of a <c>current</c> step; exactly one per step.</summary>
     public static IReadOnlyList<string> CurrentKeys { get; } = ["current_density_A_m2", "current_density_mA_cm2", "specific_current_A_g", "c_rate"];
     /// <summary>The accepted values of <c>solver.face_average</c>.</summary>
@@ -269,6 +269,8 @@ public static class CaseValidator
             Open(k.AnodicTransferCoefficient, P("anodic_transfer_coefficient"), 0, 1);
             Open(k.CathodicTransferCoefficient, P("cathodic_transfer_coefficient"), 0, 1);
             AtLeast(k.FilmResistanceOhmM2, P("film_resistance_ohm_m2"), 0);
+            if (k.DoubleLayerCapacitanceFM2 is { } cdl && !(cdl >= 0 && cdl <= 10))
+                Fail(P("double_layer_capacitance_F_m2"), Text(P("double_layer_capacitance_F_m2"), cdl), "in [0, 10] F/m^2 (typical 0.1-0.5)");
         }
 
         private IOpenCircuitPotential? CheckOcp(string at, OcpSection? ocp)
@@ -369,6 +371,11 @@ public static class CaseValidator
                             "accepted: groups do not nest (write the inner repetitions out, or repeat the outer group)");
                         continue;
                     }
+                    if (inner[k]?.Mode is "voltage_sweep" or "impedance")
+                    {
+                        Fail(q + ".mode", inner[k]!.Mode!, $"accepted in a repeat group: a {inner[k]!.Mode} step stands on its own (a sweep has cycles)");
+                        continue;
+                    }
                     CheckStep(q, inner[k], group.Stop, ocv, ref atInitialState);
                 }
                 expanded += (long)repeat * inner.Count;
@@ -426,6 +433,14 @@ public static class CaseValidator
                 else if (mode != null && step.VoltageV is { } v)
                     Fail(p + ".voltage_V", Text(p + ".voltage_V", v), $"accepted in a {mode} step: only mode voltage takes voltage_V");
 
+                if (mode is "voltage_sweep" or "impedance")
+                {
+                    CheckExperimentStep(p, step, mode);
+                    if (mode == "voltage_sweep") atInitialState = false;
+                    return;
+                }
+                CheckNoExperimentKeys(p, step, mode);
+
                 if (step.MaxDurationS is { } duration && !(duration > 0 && duration <= MaxStepDuration))
                     Fail(p + ".max_duration_s", Text(p + ".max_duration_s", duration), MaxStepDurationAccepted);
 
@@ -450,6 +465,62 @@ public static class CaseValidator
                     CheckCutOffAgainstOcv(p, i0, stop, ocv);
                 if (mode != "rest") atInitialState = false;
             }
+        }
+
+        /// <summary>A voltage_sweep or impedance step: its own keys, and none of the keys that end or drive other steps.</summary>
+        private void CheckExperimentStep(string p, ProtocolStepSection step, string mode)
+        {
+            foreach (var (key, given) in new (string, bool)[]
+            {
+                ("max_duration_s", step.MaxDurationS != null), ("stop", step.Stop != null), ("voltage_V", step.VoltageV != null),
+            })
+                if (given) Fail($"{p}.{key}", document.TextAt($"{p}.{key}") ?? "a value",
+                    $"accepted in a {mode} step: {(mode == "impedance" ? "it takes no time" : "its duration is its path length over the scan rate")}");
+            if (mode == "voltage_sweep")
+            {
+                foreach (var (key, given) in new (string, bool)[] { ("frequency_min_Hz", step.FrequencyMinHz != null), ("frequency_max_Hz", step.FrequencyMaxHz != null), ("points_per_decade", step.PointsPerDecade != null) })
+                    if (given) Fail($"{p}.{key}", document.TextAt($"{p}.{key}") ?? "a value", "accepted in a voltage_sweep step: only mode impedance takes it");
+                if (Require(step.ScanRateMVS, p + ".scan_rate_mV_s", "the scan rate [mV/s]") && !(step.ScanRateMVS > 0 && step.ScanRateMVS <= 1e4))
+                    Fail(p + ".scan_rate_mV_s", Text(p + ".scan_rate_mV_s", step.ScanRateMVS!.Value), "in (0, 10000] mV/s");
+                if (Require(step.StartV, p + ".start_V", "the voltage the sweep starts at [V]")) Finite(step.StartV, p + ".start_V");
+                if (step.VerticesV is not { Count: > 0 } vertices) { Missing(p + ".vertices_V", "a non-empty list of vertex potentials [V]"); }
+                else
+                {
+                    double previous = step.StartV ?? double.NaN;
+                    for (int k = 0; k < vertices.Count; k++)
+                    {
+                        string at = $"{p}.vertices_V[{k}]";
+                        if (!double.IsFinite(vertices[k])) Fail(at, Text(at, vertices[k]), "a finite number");
+                        else if (vertices[k] == previous) Fail(at, Text(at, vertices[k]), $"different from the potential before it ({Format(previous)} V): a segment of zero length");
+                        previous = vertices[k];
+                    }
+                }
+                if (step.Cycles is { } cycles && cycles is < 1 or > 10000) Fail(p + ".cycles", Text(p + ".cycles", cycles), "an integer in [1, 10000]");
+                return;
+            }
+            foreach (var (key, given) in new (string, bool)[] { ("scan_rate_mV_s", step.ScanRateMVS != null), ("start_V", step.StartV != null), ("vertices_V", step.VerticesV != null), ("cycles", step.Cycles != null) })
+                if (given) Fail($"{p}.{key}", document.TextAt($"{p}.{key}") ?? "a value", "accepted in an impedance step: only mode voltage_sweep takes it");
+            bool low = Require(step.FrequencyMinHz, p + ".frequency_min_Hz", "the lowest frequency [Hz]");
+            bool high = Require(step.FrequencyMaxHz, p + ".frequency_max_Hz", "the highest frequency [Hz]");
+            if (low && !(step.FrequencyMinHz >= 1e-6 && step.FrequencyMinHz < 1e9))
+                Fail(p + ".frequency_min_Hz", Text(p + ".frequency_min_Hz", step.FrequencyMinHz!.Value), "in [1e-6, 1e9) Hz");
+            if (high && !(step.FrequencyMaxHz > 0 && step.FrequencyMaxHz <= 1e9))
+                Fail(p + ".frequency_max_Hz", Text(p + ".frequency_max_Hz", step.FrequencyMaxHz!.Value), "in (0, 1e9] Hz");
+            else if (low && high && !(step.FrequencyMaxHz > step.FrequencyMinHz))
+                Fail(p + ".frequency_max_Hz", Text(p + ".frequency_max_Hz", step.FrequencyMaxHz!.Value), $"above frequency_min_Hz ({Format(step.FrequencyMinHz!.Value)} Hz)");
+            if (step.PointsPerDecade is { } n && n is < 1 or > 1000) Fail(p + ".points_per_decade", Text(p + ".points_per_decade", n), "an integer in [1, 1000]");
+        }
+
+        /// <summary>The sweep and spectrum keys belong to their modes only.</summary>
+        private void CheckNoExperimentKeys(string p, ProtocolStepSection step, string? mode)
+        {
+            if (mode == null) return;
+            foreach (var (key, given) in new (string, bool)[]
+            {
+                ("scan_rate_mV_s", step.ScanRateMVS != null), ("start_V", step.StartV != null), ("vertices_V", step.VerticesV != null), ("cycles", step.Cycles != null),
+                ("frequency_min_Hz", step.FrequencyMinHz != null), ("frequency_max_Hz", step.FrequencyMaxHz != null), ("points_per_decade", step.PointsPerDecade != null),
+            })
+                if (given) Fail($"{p}.{key}", document.TextAt($"{p}.{key}") ?? "a value", $"accepted in a {mode} step: only modes voltage_sweep and impedance take it");
         }
 
         /// <summary>

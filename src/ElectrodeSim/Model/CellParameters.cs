@@ -53,6 +53,13 @@ public sealed record ElectrodeParameters
     public double CathodicTransferCoefficient { get; init; } = 0.5;
     /// <summary>Film (SEI/contact) resistance per unit particle surface R_film [Ω·m²].</summary>
     public double FilmResistance { get; init; }
+    /// <summary>
+    /// Double-layer capacitance per unit particle surface C_dl [F/m²]: the interfacial current is j + C_dl ∂(φ_s − φ_e)/∂t
+    /// in both charge balances (MODEL.md §2, optional); 0 for none.
+    /// </summary>
+    public double DoubleLayerCapacitance { get; init; }
+    /// <summary>Whether the electrode carries a double layer (and its two unknowns per cell).</summary>
+    public bool HasDoubleLayer => DoubleLayerCapacitance > 0;
     public required IOpenCircuitPotential OpenCircuitPotential { get; init; }
     /// <summary>Density of the active material [kg/m³], for specific capacity.</summary>
     public required double ActiveMaterialDensity { get; init; }

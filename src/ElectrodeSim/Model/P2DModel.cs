@@ -31,6 +31,9 @@ public sealed class P2DModel : IDaeSystem
             new ParticleDiffusion(Context),
             Control,
         ];
+        // Left out without a double layer, so that such runs evaluate exactly the equations they always did.
+        DoubleLayer = DoubleLayerCharging.IsPresent(Context) ? new DoubleLayerCharging(Context) : null;
+        if (DoubleLayer is not null) _equations = [.. _equations, DoubleLayer];
         var builder = new SparsityPatternBuilder(Layout.Size);
         builder.AddDiagonal();
         foreach (var equation in _equations) equation.DeclarePattern(builder);
@@ -54,6 +57,13 @@ public sealed class P2DModel : IDaeSystem
                 _scale[Layout.SolidConcentration(i, k)] = electrode.MaxConcentration;
             }
         }
+        DoubleLayer?.FillMass(_mass);
+        for (int i = 0; i < Mesh.CellCount; i++)
+        {
+            if (!Layout.HasDoubleLayer(i)) continue;
+            _scale[Layout.DoubleLayerPotential(i)] = 0.1;
+            _scale[Layout.DoubleLayerCurrent(i)] = 1.0;
+        }
         _scale[Layout.Current] = 1.0;
         _mass[Layout.Charge] = 1.0;
         _scale[Layout.Charge] = 1.0;
@@ -64,6 +74,8 @@ public sealed class P2DModel : IDaeSystem
     public P2DContext Context { get; }
     public UnknownLayout Layout => Context.Layout;
     public OperatingControl Control { get; }
+    /// <summary>The double-layer charging of the electrodes that have one; null when none has.</summary>
+    public DoubleLayerCharging? DoubleLayer { get; }
 
     public int Size => Layout.Size;
     public SparsityPattern JacobianPattern { get; }
@@ -74,6 +86,7 @@ public sealed class P2DModel : IDaeSystem
     {
         residual.Clear();
         jacobian.Clear();
+        Control.Time = t;
         Context.UpdateElectrolyteTransport(y, withSlopes: !jacobian.IsEmpty);
         foreach (var equation in _equations) equation.Evaluate(y, residual, jacobian);
     }
@@ -104,6 +117,7 @@ public sealed class P2DModel : IDaeSystem
             y[Layout.SolidPotential(i)] = phiE + electrode.OpenCircuitPotential.Evaluate(theta0, out _);
             for (int k = 0; k < Mesh.Particles[Layout.ElectrodeOf(i)].Shells; k++)
                 y[Layout.SolidConcentration(i, k)] = theta0 * electrode.MaxConcentration;
+            if (Layout.HasDoubleLayer(i)) y[Layout.DoubleLayerPotential(i)] = y[Layout.SolidPotential(i)] - phiE;
         }
         return y;
     }
@@ -138,6 +152,14 @@ public sealed class P2DModel : IDaeSystem
             var electrode = Cell.Electrodes[e];
             double sign = e == Cell.Electrodes.Count - 1 ? -1.0 : 1.0;
             double j = sign * current / (electrode.SpecificArea * electrode.Thickness);
+            if (Layout.HasDoubleLayer(i))
+            {
+                // ψ cannot jump: φ_s − φ_e stays at it, the faradaic j with it (kept from the entry state), and the
+                // rest of the current charges the double layer.
+                y[Layout.DoubleLayerCurrent(i)] = j - y[Layout.InterfacialCurrent(i)];
+                y[Layout.SolidPotential(i)] = phiE + y[Layout.DoubleLayerPotential(i)];
+                continue;
+            }
             y[Layout.InterfacialCurrent(i)] = j;
             double theta = SurfaceStateOfLithiation(y, i);
             y[Layout.SolidPotential(i)] = phiE + electrode.OpenCircuitPotential.Evaluate(theta, out _) + Overpotential(e, j, theta, y[Layout.ElectrolyteConcentration(i)]);

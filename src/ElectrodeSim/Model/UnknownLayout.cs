@@ -6,23 +6,33 @@ namespace ElectrodeSim.Model;
 /// Where each unknown lives in the state vector. Unknowns are interleaved cell by cell
 /// (c_e, φ_e, then in electrode cells φ_s, j, c_s[0..nr)) so that the Jacobian is block
 /// tridiagonal in x with a dense particle block per cell — good locality for assembly and a
-/// small fill-in for KLU. The applied current density I [A/m²] and the charge passed Q [C/m²]
-/// come last.
+/// small fill-in for KLU. An electrode with a double layer adds, after the shells, the double-layer
+/// potential ψ and the double-layer current i_dl of the cell (<see cref="Physics.DoubleLayerCharging"/>); an electrode
+/// without one has exactly the unknowns it had before. The applied current density I [A/m²] and the charge passed
+/// Q [C/m²] come last.
 /// </summary>
 public sealed class UnknownLayout
 {
-    public UnknownLayout(CellMesh mesh)
+    /// <param name="mesh">The x mesh and particle meshes.</param>
+    /// <param name="doubleLayer">Per electrode, whether it carries a double layer; null: none does.</param>
+    public UnknownLayout(CellMesh mesh, IReadOnlyList<bool>? doubleLayer = null)
     {
         int n = mesh.CellCount;
         Base = new int[n];
         ElectrodeIndex = new int[n];
+        DoubleLayerBase = new int[n];
         int next = 0;
         for (int i = 0; i < n; i++)
         {
             var layer = mesh.LayerOfCell(i);
             Base[i] = next;
             ElectrodeIndex[i] = layer.ElectrodeIndex;
-            next += layer.Kind == LayerKind.Electrode ? 4 + mesh.Particles[layer.ElectrodeIndex].Shells : 2;
+            DoubleLayerBase[i] = -1;
+            if (layer.Kind != LayerKind.Electrode) { next += 2; continue; }
+            next += 4 + mesh.Particles[layer.ElectrodeIndex].Shells;
+            if (doubleLayer is null || !doubleLayer[layer.ElectrodeIndex]) continue;
+            DoubleLayerBase[i] = next;
+            next += 2;
         }
         Current = next++;
         Charge = next++;
@@ -47,6 +57,13 @@ public sealed class UnknownLayout
     public int InterfacialCurrent(int cell) => Base[cell] + 3;
     public int SolidConcentration(int cell, int shell) => Base[cell] + 4 + shell;
     public bool IsElectrode(int cell) => ElectrodeIndex[cell] >= 0;
+    /// <summary>Index of the cell's double-layer potential ψ (the current i_dl follows it), −1 where there is no double layer.</summary>
+    public int[] DoubleLayerBase { get; }
+    public bool HasDoubleLayer(int cell) => DoubleLayerBase[cell] >= 0;
+    /// <summary>ψ = φ_s − φ_e across the double layer [V].</summary>
+    public int DoubleLayerPotential(int cell) => DoubleLayerBase[cell];
+    /// <summary>i_dl = C_dl dψ/dt [A/m² of particle surface].</summary>
+    public int DoubleLayerCurrent(int cell) => DoubleLayerBase[cell] + 1;
 }
 
 /// <summary>

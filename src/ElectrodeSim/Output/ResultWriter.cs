@@ -309,6 +309,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     {
         if (_finished) throw new InvalidOperationException($"{FinalPath} is already finished");
         if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
+        WriteImpedance(solution);
         _file.CreateGroup("/solver");
         var s = solution.Statistics;
         _file.SetAttribute("/solver", "steps", (long)s.Steps);
@@ -341,12 +342,38 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         if (_ownsTarget) _target.Dispose();
     }
 
+    /// <summary>
+    /// The spectra of the impedance steps: <c>/impedance/frequency</c>, <c>real</c>, <c>imaginary</c> of the first, and
+    /// every spectrum under <c>/impedance/step_N</c> (N the 0-based protocol step) with its state's time.
+    /// </summary>
+    private void WriteImpedance(Solution solution)
+    {
+        if (solution.Impedance.Count == 0) return;
+        _file.CreateGroup("/impedance");
+        _file.SetAttribute("/impedance", "description", "small-signal impedance Z = -dV/dI per cell area (galvanostatic, linearised model); the first spectrum here, each under step_N");
+        _file.SetAttribute("/impedance", "count", (long)solution.Impedance.Count);
+        void Spectrum(string g, ImpedanceSpectrum z)
+        {
+            Dataset(g + "/frequency", z.Frequency, "Hz", "frequency, highest first", z.Frequency.Length);
+            Dataset(g + "/real", z.Real, "ohm m^2", "Re Z, impedance per unit cell area (Z = -dV/dI, I > 0 lithiating)", z.Real.Length);
+            Dataset(g + "/imaginary", z.Imaginary, "ohm m^2", "Im Z per unit cell area (negative for a capacitive response)", z.Imaginary.Length);
+            _file.SetAttribute(g, "time_s", z.Time);
+            _file.SetAttribute(g, "step", (long)z.Step);
+        }
+        Spectrum("/impedance", solution.Impedance[0]);
+        foreach (var z in solution.Impedance)
+        {
+            _file.CreateGroup($"/impedance/step_{z.Step}");
+            Spectrum($"/impedance/step_{z.Step}", z);
+        }
+    }
+
     /// <summary>Columns of <c>/protocol/outcome</c>: name, units, meaning.</summary>
     public static readonly IReadOnlyList<(string Name, string Units, string Description)> OutcomeColumns =
     [
         ("index", "1", "protocol step index (0-based, as in /protocol_step)"),
         ("label", "", "the step's label in the case"),
-        ("mode", "", "control mode: current, voltage or rest"),
+        ("mode", "", "control mode: current, voltage (a hold, or one segment of a voltage_sweep), rest or impedance"),
         ("start_s", "s", "time the step began"),
         ("end_s", "s", "time the step ended"),
         ("duration_s", "s", "end_s - start_s"),

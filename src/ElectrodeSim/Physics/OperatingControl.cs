@@ -11,6 +11,11 @@ public enum ControlMode
     Voltage,
     /// <summary>I = 0.</summary>
     Rest,
+    /// <summary>
+    /// A small-signal impedance spectrum at the state the step starts from (galvanostatic: the applied current is
+    /// perturbed around I = 0); no time passes.
+    /// </summary>
+    Impedance,
 }
 
 /// <summary>
@@ -23,8 +28,21 @@ public sealed class OperatingControl(P2DContext context) : IModelEquation
     private int _currentSelf, _currentPotential, _chargeCurrent;
 
     public ControlMode Mode { get; set; } = ControlMode.Rest;
-    /// <summary>Set current [A/m²] or set voltage [V].</summary>
+    /// <summary>Set current [A/m²] or set voltage [V] at <see cref="RampStart"/>.</summary>
     public double SetValue { get; set; }
+    /// <summary>Rate of the set voltage [V/s] (a linear sweep); 0 holds it.</summary>
+    public double Ramp { get; set; }
+    /// <summary>Time at which the set voltage is <see cref="SetValue"/> [s].</summary>
+    public double RampStart { get; set; }
+    /// <summary>Time of the evaluation [s] (set by the model before each evaluation).</summary>
+    public double Time { get; set; }
+    /// <summary>
+    /// In current mode, the set current as a function of time [A/m²] instead of <see cref="SetValue"/> (a sinusoid for a
+    /// time-domain impedance check); null: constant.
+    /// </summary>
+    public Func<double, double>? CurrentWaveform { get; set; }
+    /// <summary>The set voltage at <see cref="Time"/> [V].</summary>
+    public double SetVoltage => Ramp == 0 ? SetValue : SetValue + Ramp * (Time - RampStart);
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
@@ -50,16 +68,17 @@ public sealed class OperatingControl(P2DContext context) : IModelEquation
         switch (Mode)
         {
             case ControlMode.Current:
-                residual[L.Current] += y[L.Current] - SetValue;
+                residual[L.Current] += y[L.Current] - (CurrentWaveform is null ? SetValue : CurrentWaveform(Time));
                 if (withJacobian) jacobian[_currentSelf] += 1.0;
                 break;
             case ControlMode.Rest:
+            case ControlMode.Impedance:
                 residual[L.Current] += y[L.Current];
                 if (withJacobian) jacobian[_currentSelf] += 1.0;
                 break;
             case ControlMode.Voltage:
                 double v = SolidChargeBalance.Voltage(context, y, out double dVdPhi, out double dVdI);
-                residual[L.Current] += v - SetValue;
+                residual[L.Current] += v - SetVoltage;
                 if (withJacobian)
                 {
                     jacobian[_currentPotential] += dVdPhi;

@@ -28,6 +28,14 @@ public sealed record ProtocolStep
     public double MaxDuration { get; init; } = double.PositiveInfinity;
     public IReadOnlyList<StopCondition> Stops { get; init; } = [];
     /// <summary>
+    /// A voltage step's set voltage rises at this rate [V/s] from <see cref="Value"/> at the step start: one straight
+    /// segment of a linear sweep (<c>mode: voltage_sweep</c> is written out as one step per segment, so the integrator
+    /// restarts at each vertex instead of stepping across the kink). 0: a hold.
+    /// </summary>
+    public double Ramp { get; init; }
+    /// <summary>Frequencies [Hz] of a <see cref="ControlMode.Impedance"/> step, highest first.</summary>
+    public IReadOnlyList<double> Frequencies { get; init; } = [];
+    /// <summary>
     /// Stops from this index on are its repeat group's: when one of them ends the step, the run goes on at
     /// <see cref="GroupEnd"/>, past the group's remaining steps. Int32.MaxValue (default): none.
     /// </summary>

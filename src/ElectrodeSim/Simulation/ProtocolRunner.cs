@@ -77,6 +77,16 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         for (int s = 0; s < protocol.Steps.Count; s++)
         {
             var step = protocol.Steps[s];
+            if (step.Mode == ControlMode.Impedance)
+            {
+                // No time passes: the spectrum of the state the step starts from, which is also its end state.
+                var spectrum = ImpedanceSpectrum.Compute(model, state, time, step.Frequencies, s);
+                solution.Impedance.Add(spectrum);
+                solution.StepEndStates.Add(state.ToArray());
+                solution.Steps.Add(new StepOutcome(s, step.Label, step.Mode, time, time, StepEnd.Duration,
+                    string.Create(CultureInfo.InvariantCulture, $"impedance spectrum: {step.Frequencies.Count} frequencies, {step.Frequencies[^1]:G3} to {step.Frequencies[0]:G3} Hz"), 0.0));
+                continue;
+            }
             int endedBy = -1; // the stop condition that ended the step, if one did
             // Error weights of I: the set current, or the working electrode's 1C current when I is free (hold) or zero (rest).
             model.SetCurrentScale(step.Mode == ControlMode.Current ? step.Value : model.Cell.WorkingElectrode.OneCCurrentDensity);
@@ -193,6 +203,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         var entry = state.ToArray();
         var (mode, target) = step.Mode == ControlMode.Rest ? (ControlMode.Current, 0.0) : (step.Mode, step.Value);
         (model.Control.Mode, model.Control.SetValue) = (step.Mode, step.Value);
+        (model.Control.Ramp, model.Control.RampStart) = (step.Ramp, time);
         model.EstimateAlgebraicState(state, step.Mode switch { ControlMode.Current => step.Value, ControlMode.Rest => 0.0, _ => state[model.Layout.Current] });
         IntegrationFailedException failure;
         try { integrator.Initialise(time, state); return; }

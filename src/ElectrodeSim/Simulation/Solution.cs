@@ -61,6 +61,9 @@ public sealed class Solution
     /// <summary>The state at the end of each protocol step (parallel to <see cref="Steps"/>).</summary>
     public List<double[]> StepEndStates { get; } = new();
 
+    /// <summary>The spectra of the run's impedance steps, in protocol order.</summary>
+    public List<ImpedanceSpectrum> Impedance { get; } = new();
+
     /// <summary>Charge-weighted average voltage ∫V dQ / ∫dQ over a protocol step [V] (trapezoid rule on the recorded points).</summary>
     public double AverageVoltage(int protocolStep) => AverageVoltage(protocolStep, protocolStep);
 

@@ -6,9 +6,16 @@ using ElectrodeSim.Tests.Support;
 namespace ElectrodeSim.Tests.Verification;
 
 /// <summary>The analytic Jacobian every Newton step relies on, against central differences of the residual.</summary>
+internal static class JacobianCheck
+{
+    public static void AssertMatchesFiniteDifferences(P2DModel model, double[] y) => JacobianTests.AssertJacobianMatchesFiniteDifferencesCore(model, y);
+}
+
 public class JacobianTests
 {
-    private static void AssertJacobianMatchesFiniteDifferences(P2DModel model, double[] y)
+    private static void AssertJacobianMatchesFiniteDifferences(P2DModel model, double[] y) => JacobianCheck.AssertMatchesFiniteDifferences(model, y);
+
+    internal static void AssertJacobianMatchesFiniteDifferencesCore(P2DModel model, double[] y)
     {
         int n = model.Size;
         var pattern = model.JacobianPattern;

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using ElectrodeSim.Analysis;
+using ElectrodeSim.Cases;
+using ElectrodeSim.Native.Hdf5;
+using ElectrodeSim.Plotting;
+using ElectrodeSim.Sweeps;
+using Spectre.Console;
+
+namespace ElectrodeSim.Cli;
+
+/// <summary><c>electrodesim eis RESULT.h5… [--out DIR]</c>: R_ct per spectrum and, over temperatures, the activation energy.</summary>
+public static class EisCommand
+{
+    public static Command Create(IAnsiConsole console, Action<System.CommandLine.Parsing.ArgumentResult> rejectOptionLikeTokens)
+    {
+        var inputs = new Argument<FileInfo[]>("result") { Description = "Result files with an impedance step (/impedance)", Arity = ArgumentArity.OneOrMore };
+        inputs.Validators.Add(rejectOptionLikeTokens);
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for eis.csv, eis.md, eis.nyquist.png, eis.bode.png, eis.arrhenius.png (default: beside the first result)" };
+        var command = new Command("eis",
+            "Impedance analysis: Nyquist and Bode figures, R_s and R_ct from the high-frequency semicircle (algebraic circle fit), and\n" +
+            "over results at two or more temperatures (each case's cell.temperature_K) the activation energy from R_ct(T): ln(1/R_ct)\n" +
+            "vs 1/T (the papers' form) and ln(T/R_ct) vs 1/T (exact for Butler-Volmer). Results are grouped by case name without\n" +
+            "its temperature. Writes eis.csv, eis.md and the figures.")
+        { inputs, output };
+        command.SetAction(parse => Execute(console, parse.GetValue(inputs)!.Select(f => f.FullName).ToList(), parse.GetValue(output)?.FullName));
+        return command;
+    }
+
+    private sealed record Spectrum(string Name, string Group, double Temperature, double[] Frequency, double[] Real, double[] Imaginary)
+    {
+        /// <summary>Legend text: the case and its temperature when known, else the file name.</summary>
+        public string Label => double.IsFinite(Temperature) ? string.Create(CultureInfo.InvariantCulture, $"{Group} {Temperature:F0} K") : Name;
+    }
+
+    public static int Execute(IAnsiConsole console, IReadOnlyList<string> inputs, string? outputDirectory)
+    {
+        var spectra = new List<Spectrum>();
+        foreach (var input in inputs)
+        {
+            try
+            {
+                using var file = Hdf5File.OpenRead(input);
+                if (!file.Exists("/impedance/real")) { Console.Error.WriteLine($"error: {input}: has no /impedance spectrum (a run with a mode: impedance step)"); return RunCommand.BadInput; }
+                double temperature = double.NaN;
+                string group = Path.GetFileNameWithoutExtension(input);
+                if (file.Exists("/") && TryText(file, "case_text") is { } text)
+                {
+                    try
+                    {
+                        var setup = CaseBuilder.Build(CaseFile.Parse(text, Path.GetFileName(input) + " (case_text)", Path.GetDirectoryName(Path.GetFullPath(input))!));
+                        temperature = setup.Cell.Temperature;
+                        group = setup.Name;
+                    }
+                    catch (Exception e) when (e is CaseValidationException or IOException) { }
+                }
+                spectra.Add(new Spectrum(Path.GetFileNameWithoutExtension(input), group, temperature,
+                    file.ReadArray("/impedance/frequency", out _), file.ReadArray("/impedance/real", out _), file.ReadArray("/impedance/imaginary", out _)));
+            }
+            catch (Exception e) when (e is Hdf5Exception or IOException or ResultFileException)
+            {
+                Console.Error.WriteLine($"error: {input}: {e.Message}");
+                return RunCommand.BadInput;
+            }
+        }
+        string[] headers = ["result", "case", "temperature_K", "series_resistance_ohm_cm2", "charge_transfer_resistance_ohm_cm2", "apex_frequency_Hz", "arc_capacitance_F_cm2"];
+        var table = new SummaryTable(headers, headers.Select(h => h is not ("result" or "case")).ToList());
+        var arcs = new List<(Spectrum S, Semicircle Arc)>();
+        foreach (var s in spectra)
+        {
+            Semicircle arc;
+            try { arc = ImpedanceAnalysis.FitSemicircle(s.Frequency, s.Real, s.Imaginary); }
+            catch (ArgumentException e) { Console.Error.WriteLine($"error: {s.Name}: {e.Message}"); return RunCommand.BadInput; }
+            arcs.Add((s, arc));
+            table.Rows.Add([s.Name, s.Group, s.Temperature, 1e4 * arc.SeriesResistance, 1e4 * arc.ChargeTransferResistance, arc.ApexFrequency, 1e-4 * arc.Capacitance]);
+        }
+        string directory = outputDirectory ?? Path.GetDirectoryName(Path.GetFullPath(inputs[0]))!;
+        Directory.CreateDirectory(directory);
+        string stem = Path.Combine(directory, "eis");
+        table.WriteCsv(stem + ".csv");
+        var notes = new List<string>();
+        var arrhenius = new List<(string, double[], double[], double)>();
+        foreach (var g in arcs.GroupBy(a => a.S.Group))
+        {
+            var points = g.Where(a => double.IsFinite(a.S.Temperature)).ToList();
+            if (points.Select(a => a.S.Temperature).Distinct().Count() < 2) continue;
+            var t = points.Select(a => a.S.Temperature).ToArray();
+            var r = points.Select(a => a.Arc.ChargeTransferResistance).ToArray();
+            var paper = ImpedanceAnalysis.Arrhenius(t, r);
+            var exact = ImpedanceAnalysis.Arrhenius(t, r, withTemperature: true);
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{g.Key}: Ea from ln(1/R_ct) vs 1/T = {paper.ActivationEnergy / 1000:F2} ± {paper.ActivationEnergyError / 1000:F2} kJ/mol (R² {paper.RSquared:F4}); from ln(T/R_ct) = {exact.ActivationEnergy / 1000:F2} ± {exact.ActivationEnergyError / 1000:F2} kJ/mol ({t.Length} temperatures)."));
+            arrhenius.Add((g.Key, t, r, paper.ActivationEnergy));
+        }
+        if (notes.Count == 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{arcs.Count} spectra; R_ct {string.Join(", ", arcs.Select(a => $"{1e4 * a.Arc.ChargeTransferResistance:G4} ohm cm^2 ({a.S.Name})"))}; no case at two or more temperatures, so no activation energy."));
+        table.WriteMarkdown(stem + ".md", "Impedance", notes);
+        try
+        {
+            FigureRenderer.Write(AnalysisFigures.Nyquist("Nyquist", spectra.Select(s => (s.Label, s.Real, s.Imaginary)).ToList()), stem + ".nyquist.png", FigureFormat.Png, 900, 600);
+            FigureRenderer.Write(AnalysisFigures.Bode("Bode", spectra.Select(s => (s.Label, s.Frequency, s.Real, s.Imaginary)).ToList()), stem + ".bode.png", FigureFormat.Png, 900, 600);
+            if (arrhenius.Count > 0) FigureRenderer.Write(AnalysisFigures.Arrhenius("Arrhenius: R_ct(T)", arrhenius), stem + ".arrhenius.png", FigureFormat.Png, 900, 600);
+        }
+        catch (FigureException e) { Console.Error.WriteLine($"warning: {e.Message}"); }
+        foreach (var n in notes) console.WriteLine(n);
+        foreach (var ext in new[] { ".csv", ".md", ".nyquist.png", ".bode.png", ".arrhenius.png" })
+            if (File.Exists(stem + ext)) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, stem + ext)}");
+        return RunCommand.Ok;
+    }
+
+    private static string? TryText(Hdf5File file, string attribute)
+    {
+        try { return file.ReadStringAttribute("/", attribute); }
+        catch (Exception e) when (e is Hdf5Exception or KeyNotFoundException) { return null; }
+    }
+}
