@@ -55,6 +55,19 @@ public sealed record MeshSettings
 
 public enum LayerKind { Separator, Electrode }
 
+/// <summary>Boundary tags of the P2D graphs (<see cref="FiniteVolumeGraph.FaceTag"/>).</summary>
+public static class FaceTags
+{
+    /// <summary>x = 0: the lithium foil of a half cell, the negative collector of a full cell.</summary>
+    public const int XStart = 1;
+    /// <summary>x = L: the working (positive) electrode's current collector.</summary>
+    public const int XEnd = 2;
+    /// <summary>r = 0 of a particle (area 0: no flux by symmetry).</summary>
+    public const int ParticleCentre = 3;
+    /// <summary>r = R_p of a particle: the reacting surface.</summary>
+    public const int ParticleSurface = 4;
+}
+
 /// <summary>One layer of the stack: a contiguous block of x cells.</summary>
 public sealed record Layer(LayerKind Kind, int FirstCell, int CellCount, double Start, double End, int ElectrodeIndex);
 
@@ -103,6 +116,26 @@ public sealed class CellMesh
         foreach (var (layer, index) in layers.Select((l, k) => (l, k)))
             for (int i = 0; i < layer.CellCount; i++) LayerOf[layer.FirstCell + i] = index;
         Particles = cell.Electrodes.Select((e, k) => new ParticleMesh(e.ParticleRadius, settings.ShellsOf(k), settings.ParticleSurfaceRefinement)).ToArray();
+        Graph = BuildGraph();
+    }
+
+    /// <summary>
+    /// The x cells as a finite-volume graph per unit cross-section: volume = width [m], region = layer index,
+    /// interior faces of area 1 between neighbours with the half widths as distances (also where two layers
+    /// meet: the electrolyte crosses there, and a field that lives in one layer only leaves the face out
+    /// through its unknown map), and boundary faces tagged <see cref="FaceTags.XStart"/> (x = 0) and
+    /// <see cref="FaceTags.XEnd"/> (x = L), each half a width from its cell's centre.
+    /// </summary>
+    public FiniteVolumeGraph Graph { get; }
+
+    private FiniteVolumeGraph BuildGraph()
+    {
+        var builder = new FiniteVolumeGraph.Builder(CellCount, CellCount + 1);
+        for (int i = 0; i < CellCount; i++) builder.AddCell(Widths[i], LayerOf[i]);
+        builder.AddBoundaryFace(0, 1.0, 0.5 * Widths[0], FaceTags.XStart);
+        for (int i = 0; i < CellCount - 1; i++) builder.AddFace(i, i + 1, 1.0, 0.5 * Widths[i], 0.5 * Widths[i + 1]);
+        builder.AddBoundaryFace(CellCount - 1, 1.0, 0.5 * Widths[CellCount - 1], FaceTags.XEnd);
+        return builder.Build();
     }
 
     public IReadOnlyList<Layer> Layers { get; }
@@ -152,7 +185,24 @@ public sealed class ParticleMesh
         CentreDistances = new double[Math.Max(shells - 1, 0)];
         for (int k = 0; k < shells - 1; k++) CentreDistances[k] = Centres[k + 1] - Centres[k];
         SurfaceDistance = radius - Centres[shells - 1];
+        var builder = new FiniteVolumeGraph.Builder(shells, shells + 1);
+        for (int k = 0; k < shells; k++) builder.AddCell(Volumes[k], 0);
+        builder.AddBoundaryFace(0, 0.0, Centres[0], FaceTags.ParticleCentre);
+        for (int k = 0; k < shells - 1; k++)
+            builder.AddFace(k, k + 1, Faces[k + 1] * Faces[k + 1], Faces[k + 1] - Centres[k], Centres[k + 1] - Faces[k + 1]);
+        builder.AddBoundaryFace(shells - 1, radius * radius, SurfaceDistance, FaceTags.ParticleSurface);
+        Graph = builder.Build();
+        SurfaceFace = shells;
     }
+
+    /// <summary>
+    /// The shells as a finite-volume graph per unit solid angle: volume = shell volume / 4π [m³], face k between
+    /// shells k − 1 and k of area r_k² [m²] with the centre-to-face distances [m]; boundary faces at the centre
+    /// (<see cref="FaceTags.ParticleCentre"/>, area 0) and the surface (<see cref="FaceTags.ParticleSurface"/>, area R²).
+    /// </summary>
+    public FiniteVolumeGraph Graph { get; }
+    /// <summary>The surface face of <see cref="Graph"/>; its cell is the outer shell.</summary>
+    public int SurfaceFace { get; }
 
     public double Radius { get; }
     public int Shells { get; }

@@ -16,16 +16,24 @@ public enum FaceAverage
 /// </summary>
 public static class FaceTransmissibility
 {
-    public static double Compute(FaceAverage scheme, double dL, double kL, double dR, double kR, out double dTdkL, out double dTdkR)
+    public static double Compute(FaceAverage scheme, double dL, double kL, double dR, double kR, out double dTdkL, out double dTdkR) =>
+        FromDistances(scheme, 0.5 * dL, kL, 0.5 * dR, kR, out dTdkL, out dTdkR);
+
+    /// <summary>
+    /// The same two-point transmissibility per unit face area from the centre-to-face distances
+    /// <paramref name="lL"/>, <paramref name="lR"/> [m] of a graph face: harmonic <c>T = 1 / (lL/kL + lR/kR)</c>,
+    /// arithmetic <c>T = (kL + kR) / (2 (lL + lR))</c> [k/m], with ∂T/∂kL and ∂T/∂kR.
+    /// </summary>
+    public static double FromDistances(FaceAverage scheme, double lL, double kL, double lR, double kR, out double dTdkL, out double dTdkR)
     {
         if (scheme == FaceAverage.Arithmetic)
         {
-            double inv = 1.0 / (dL + dR);
+            double inv = 1.0 / (2.0 * (lL + lR));
             dTdkL = inv;
             dTdkR = inv;
             return (kL + kR) * inv;
         }
-        double rL = 0.5 * dL / kL, rR = 0.5 * dR / kR;
+        double rL = lL / kL, rR = lR / kR;
         double t = 1.0 / (rL + rR);
         dTdkL = t * t * rL / kL;
         dTdkR = t * t * rR / kR;
@@ -34,4 +42,7 @@ public static class FaceTransmissibility
 
     /// <summary>Half-cell transmissibility between a cell centre and its boundary face: 2k/d.</summary>
     public static double Boundary(double d, double k) => 2.0 * k / d;
+
+    /// <summary>Half-cell transmissibility per unit face area from a cell centre <paramref name="l"/> [m] away from its boundary face: k/l.</summary>
+    public static double BoundaryFromDistance(double l, double k) => k / l;
 }

@@ -3,7 +3,7 @@ namespace ElectrodeSim.Mesh;
 /// <summary>What a face of a <see cref="FiniteVolumeGraph"/> joins.</summary>
 public enum FaceKind
 {
-    /// <summary>Two cells of the same region (transport inside a phase).</summary>
+    /// <summary>Two cells of the same phase (transport inside it; in the P2D x graph also where two layers meet).</summary>
     Interior,
     /// <summary>A particle cell and a matrix (electrolyte + carbon/binder) cell: the reacting surface.</summary>
     Interface,
@@ -94,11 +94,21 @@ public sealed class FiniteVolumeGraph
     /// <summary>Collects cells and faces; cells are numbered in the order they are added.</summary>
     public sealed class Builder
     {
-        private readonly List<double> _volume = [];
-        private readonly List<int> _region = [];
-        private readonly List<int> _left = [], _right = [], _tag = [];
-        private readonly List<double> _area = [], _leftDistance = [], _rightDistance = [];
-        private readonly List<FaceKind> _kind = [];
+        private readonly List<double> _volume;
+        private readonly List<int> _region;
+        private readonly List<int> _left, _right, _tag;
+        private readonly List<double> _area, _leftDistance, _rightDistance;
+        private readonly List<FaceKind> _kind;
+
+        public Builder() : this(0, 0) { }
+
+        /// <summary>A builder with room for <paramref name="cells"/> cells and <paramref name="faces"/> faces (a hint, not a limit).</summary>
+        public Builder(int cells, int faces)
+        {
+            _volume = new(cells); _region = new(cells);
+            _left = new(faces); _right = new(faces); _tag = new(faces);
+            _area = new(faces); _leftDistance = new(faces); _rightDistance = new(faces); _kind = new(faces);
+        }
 
         public int CellCount => _volume.Count;
 

@@ -27,7 +27,11 @@ public sealed class UnknownLayout
         Current = next++;
         Charge = next++;
         Size = next;
+        Maps = new UnknownMaps(this, mesh);
     }
+
+    /// <summary>The same ordering as index arrays per field over the cells of the graphs the field lives on.</summary>
+    public UnknownMaps Maps { get; }
 
     public int Size { get; }
     public int[] Base { get; }
@@ -43,4 +47,48 @@ public sealed class UnknownLayout
     public int InterfacialCurrent(int cell) => Base[cell] + 3;
     public int SolidConcentration(int cell, int shell) => Base[cell] + 4 + shell;
     public bool IsElectrode(int cell) => ElectrodeIndex[cell] >= 0;
+}
+
+/// <summary>
+/// Unknown index of each field per cell of its finite-volume graph, −1 where the field does not live: what the
+/// conservation laws read instead of a stencil. The x fields are indexed by the cells of <see cref="CellMesh.Graph"/>;
+/// the particles of an electrode are copies of its <see cref="ParticleMesh.Graph"/>, one block of c_s unknowns each.
+/// </summary>
+public sealed class UnknownMaps
+{
+    internal UnknownMaps(UnknownLayout layout, CellMesh mesh)
+    {
+        int n = mesh.CellCount;
+        ElectrolyteConcentration = new int[n];
+        ElectrolytePotential = new int[n];
+        SolidPotential = new int[n];
+        InterfacialCurrent = new int[n];
+        SolidConcentration = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            ElectrolyteConcentration[i] = layout.ElectrolyteConcentration(i);
+            ElectrolytePotential[i] = layout.ElectrolytePotential(i);
+            bool electrode = layout.IsElectrode(i);
+            SolidPotential[i] = electrode ? layout.SolidPotential(i) : -1;
+            InterfacialCurrent[i] = electrode ? layout.InterfacialCurrent(i) : -1;
+            SolidConcentration[i] = electrode ? layout.SolidConcentration(i, 0) : -1;
+        }
+        Shells = mesh.Particles.Select(p => Enumerable.Range(0, p.Shells).ToArray()).ToArray();
+    }
+
+    /// <summary>c_e per x cell.</summary>
+    public int[] ElectrolyteConcentration { get; }
+    /// <summary>φ_e per x cell.</summary>
+    public int[] ElectrolytePotential { get; }
+    /// <summary>φ_s per x cell, −1 in the separator.</summary>
+    public int[] SolidPotential { get; }
+    /// <summary>j per x cell, −1 in the separator.</summary>
+    public int[] InterfacialCurrent { get; }
+    /// <summary>
+    /// c_s of the particle of x cell i: the copy of its electrode's radial graph whose cell k (shell k) has the
+    /// unknown <c>SolidConcentration[i] + Shells[e][k]</c>; −1 in the separator.
+    /// </summary>
+    public int[] SolidConcentration { get; }
+    /// <summary>Offset of each radial graph cell within its particle's block of c_s unknowns, per electrode.</summary>
+    public int[][] Shells { get; }
 }

@@ -21,51 +21,51 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
-        var L = context.Layout;
-        for (int i = 0; i < context.Mesh.CellCount; i++)
+        var m = context.Maps;
+        for (int i = 0; i < context.Graph.CellCount; i++)
         {
-            if (!L.IsElectrode(i)) continue;
-            int row = L.InterfacialCurrent(i);
+            int row = m.InterfacialCurrent[i];
+            if (row < 0) continue;
             pattern.Add(row, row);
-            pattern.Add(row, L.SolidPotential(i));
-            pattern.Add(row, L.ElectrolytePotential(i));
-            pattern.Add(row, L.ElectrolyteConcentration(i));
-            pattern.Add(row, L.SolidConcentration(i, context.Mesh.Particles[L.ElectrodeOf(i)].Shells - 1));
+            pattern.Add(row, m.SolidPotential[i]);
+            pattern.Add(row, m.ElectrolytePotential[i]);
+            pattern.Add(row, m.ElectrolyteConcentration[i]);
+            pattern.Add(row, context.SurfaceShell[i]);
         }
     }
 
     public void Bind(SparsityPattern pattern)
     {
-        var L = context.Layout;
-        int n = context.Mesh.CellCount;
+        var m = context.Maps;
+        int n = context.Graph.CellCount;
         _self = new int[n]; _solid = new int[n]; _electrolyte = new int[n]; _concentration = new int[n]; _surface = new int[n];
         for (int i = 0; i < n; i++)
         {
-            if (!L.IsElectrode(i)) continue;
-            int row = L.InterfacialCurrent(i);
+            int row = m.InterfacialCurrent[i];
+            if (row < 0) continue;
             _self[i] = pattern.SlotOf(row, row);
-            _solid[i] = pattern.SlotOf(row, L.SolidPotential(i));
-            _electrolyte[i] = pattern.SlotOf(row, L.ElectrolytePotential(i));
-            _concentration[i] = pattern.SlotOf(row, L.ElectrolyteConcentration(i));
-            _surface[i] = pattern.SlotOf(row, L.SolidConcentration(i, context.Mesh.Particles[L.ElectrodeOf(i)].Shells - 1));
+            _solid[i] = pattern.SlotOf(row, m.SolidPotential[i]);
+            _electrolyte[i] = pattern.SlotOf(row, m.ElectrolytePotential[i]);
+            _concentration[i] = pattern.SlotOf(row, m.ElectrolyteConcentration[i]);
+            _surface[i] = pattern.SlotOf(row, context.SurfaceShell[i]);
         }
     }
 
     /// <summary>
-    /// Surface state of lithiation of the particle in x cell <paramref name="cell"/>, and ∂θ/∂c_last, ∂θ/∂j.
+    /// Surface state of lithiation of the particle in x cell <paramref name="cell"/>, and ∂θ/∂c_last, ∂θ/∂j:
+    /// the outer shell's value carried across the half shell to the surface face with the surface flux.
     /// A concentration-dependent D_s is taken at the outer shell's state of lithiation.
     /// </summary>
     public static double SurfaceStateOfLithiation(P2DContext context, ReadOnlySpan<double> y, int cell, out double dThetaDc, out double dThetaDj)
     {
-        var L = context.Layout;
-        int e = L.ElectrodeOf(cell);
+        int e = context.Layout.ElectrodeOf(cell);
         var electrode = context.Cell.Electrodes[e];
         var particle = context.Mesh.Particles[e];
         double cmax = electrode.MaxConcentration;
-        double cLast = y[L.SolidConcentration(cell, particle.Shells - 1)];
-        double j = y[L.InterfacialCurrent(cell)];
+        double cLast = y[context.SurfaceShell[cell]];
+        double j = y[context.Maps.InterfacialCurrent[cell]];
         double ds = electrode.SolidDiffusivityAt(cLast / cmax, context.Temperature, out double dDdTheta);
-        dThetaDj = -particle.SurfaceDistance / (PhysicalConstants.Faraday * ds * cmax);
+        dThetaDj = -particle.Graph.LeftDistance[particle.SurfaceFace] / (PhysicalConstants.Faraday * ds * cmax);
         // θ_s = c_last/c_max + j ∂θ/∂j with ∂θ/∂j ∝ 1/D_s(c_last/c_max).
         dThetaDc = 1.0 / cmax - j * dThetaDj / ds * dDdTheta / cmax;
         return cLast / cmax + j * dThetaDj;
@@ -77,19 +77,21 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
     public void Evaluate(ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian)
     {
         var L = context.Layout;
+        var m = context.Maps;
         bool withJacobian = !jacobian.IsEmpty;
         double f = context.InverseThermalVoltage;
         double cRef = context.Cell.ReferenceElectrolyteConcentration;
-        for (int i = 0; i < context.Mesh.CellCount; i++)
+        for (int i = 0; i < context.Graph.CellCount; i++)
         {
-            if (!L.IsElectrode(i)) continue;
+            int row = m.InterfacialCurrent[i];
+            if (row < 0) continue;
             var electrode = context.Cell.Electrodes[L.ElectrodeOf(i)];
             double aa = electrode.AnodicTransferCoefficient, ac = electrode.CathodicTransferCoefficient;
-            double j = y[L.InterfacialCurrent(i)];
-            double ce = Math.Max(y[L.ElectrolyteConcentration(i)], 1e-6);
+            double j = y[row];
+            double ce = Math.Max(y[m.ElectrolyteConcentration[i]], 1e-6);
             double theta = SurfaceStateOfLithiation(context, y, i, out double dThetaDc, out double dThetaDj);
             double u = electrode.OpenCircuitPotential.Evaluate(theta, out double dUdTheta);
-            double eta = y[L.SolidPotential(i)] - y[L.ElectrolytePotential(i)] - u - electrode.FilmResistance * j;
+            double eta = y[m.SolidPotential[i]] - y[m.ElectrolytePotential[i]] - u - electrode.FilmResistance * j;
 
             double thetaClamped = Math.Clamp(theta, ThetaFloor, 1 - ThetaFloor);
             bool clamped = thetaClamped != theta;
@@ -98,7 +100,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
             double anodic = Math.Exp(aa * f * eta), cathodic = Math.Exp(-ac * f * eta);
             double b = anodic - cathodic;
             double dbdEta = f * (aa * anodic + ac * cathodic);
-            residual[L.InterfacialCurrent(i)] += j - j0 * b;
+            residual[row] += j - j0 * b;
             if (!withJacobian) continue;
 
             double dj0dTheta = clamped ? 0.0 : j0 * (-aa / (1 - thetaClamped) + ac / thetaClamped);

@@ -6,90 +6,70 @@ namespace ElectrodeSim.Physics;
 
 /// <summary>
 /// Salt conservation in the electrolyte (concentrated solution, constant t+):
-/// <c>ε ∂c_e/∂t = ∂/∂x (D_e,eff ∂c_e/∂x) + (1 − t+) a j / F</c>, in residual form
-/// <c>ε dc/dt + (N_{i+½} − N_{i−½})/Δx_i − (1 − t+) a j / F = 0</c> with the diffusive molar flux
-/// <c>N = −D_e,eff ∂c_e/∂x</c> [mol/(m²·s)]. At a lithium foil (x = 0) <c>N = (1 − t+) I / F</c>;
-/// at current collectors N = 0.
+/// <c>ε ∂c_e/∂t = ∇·(D_e,eff ∇c_e) + (1 − t+) a j / F</c>, per cell of the x graph
+/// <c>ε dc/dt + (1/V) Σ_faces A N·n − (1 − t+) a j / F = 0</c> with the diffusive molar flux
+/// <c>N = −D_e,eff ∇c_e</c> [mol/(m²·s)] (two-point, <see cref="GraphDiffusion"/>). Boundary faces: at a
+/// lithium foil (x = 0) <c>N·n = −(1 − t+) I / F</c> (salt enters); every other boundary face carries N = 0.
 /// </summary>
-public sealed class ElectrolyteMassBalance(P2DContext context) : IModelEquation
+public sealed class ElectrolyteMassBalance : IModelEquation
 {
-    private int[] _self = [], _left = [], _right = [], _reaction = [];
-    private int _foilCurrent = -1;
+    private readonly P2DContext _context;
+    private readonly GraphDiffusion _diffusion;
+    private readonly int[] _foilFaces;
+    private int[] _reaction = [], _foilCurrent = [];
+
+    public ElectrolyteMassBalance(P2DContext context)
+    {
+        _context = context;
+        var map = context.Maps.ElectrolyteConcentration;
+        _diffusion = new GraphDiffusion(context.Graph, map, context.FaceAverage, coefficientUnknown: map);
+        _foilFaces = context.Cell.IsHalfCell ? context.Graph.FacesOf(FaceKind.Boundary, FaceTags.XStart).ToArray() : [];
+    }
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
-        var L = context.Layout;
-        int n = context.Mesh.CellCount;
-        for (int i = 0; i < n; i++)
-        {
-            int row = L.ElectrolyteConcentration(i);
-            pattern.Add(row, row);
-            if (i > 0) pattern.Add(row, L.ElectrolyteConcentration(i - 1));
-            if (i < n - 1) pattern.Add(row, L.ElectrolyteConcentration(i + 1));
-            if (L.IsElectrode(i)) pattern.Add(row, L.InterfacialCurrent(i));
-        }
-        if (context.Cell.IsHalfCell) pattern.Add(L.ElectrolyteConcentration(0), L.Current);
+        var m = _context.Maps;
+        _diffusion.DeclarePattern(pattern);
+        for (int i = 0; i < _context.Graph.CellCount; i++)
+            if (m.InterfacialCurrent[i] >= 0) pattern.Add(m.ElectrolyteConcentration[i], m.InterfacialCurrent[i]);
+        foreach (int f in _foilFaces) pattern.Add(m.ElectrolyteConcentration[_context.Graph.LeftCell[f]], _context.Layout.Current);
     }
 
     public void Bind(SparsityPattern pattern)
     {
-        var L = context.Layout;
-        int n = context.Mesh.CellCount;
-        _self = new int[n]; _left = new int[n]; _right = new int[n]; _reaction = new int[n];
+        var m = _context.Maps;
+        int n = _context.Graph.CellCount;
+        _diffusion.Bind(pattern);
+        _reaction = new int[n];
         for (int i = 0; i < n; i++)
-        {
-            int row = L.ElectrolyteConcentration(i);
-            _self[i] = pattern.SlotOf(row, row);
-            _left[i] = i > 0 ? pattern.SlotOf(row, L.ElectrolyteConcentration(i - 1)) : -1;
-            _right[i] = i < n - 1 ? pattern.SlotOf(row, L.ElectrolyteConcentration(i + 1)) : -1;
-            _reaction[i] = L.IsElectrode(i) ? pattern.SlotOf(row, L.InterfacialCurrent(i)) : -1;
-        }
-        if (context.Cell.IsHalfCell) _foilCurrent = pattern.SlotOf(L.ElectrolyteConcentration(0), L.Current);
+            _reaction[i] = m.InterfacialCurrent[i] >= 0 ? pattern.SlotOf(m.ElectrolyteConcentration[i], m.InterfacialCurrent[i]) : -1;
+        _foilCurrent = _foilFaces.Select(f => pattern.SlotOf(m.ElectrolyteConcentration[_context.Graph.LeftCell[f]], _context.Layout.Current)).ToArray();
     }
 
     public void Evaluate(ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian)
     {
-        var L = context.Layout;
-        var mesh = context.Mesh;
-        int n = mesh.CellCount;
+        var context = _context;
+        var graph = context.Graph;
+        var m = context.Maps;
         bool withJacobian = !jacobian.IsEmpty;
         double oneMinusT = 1 - context.TransferenceNumber;
-        var d = mesh.Widths;
-        var k = context.EffectiveDiffusivity;
-        var dk = context.EffectiveDiffusivitySlope;
+        _diffusion.Accumulate(y, context.EffectiveDiffusivity, withJacobian ? context.EffectiveDiffusivitySlope : [], residual, jacobian);
 
-        for (int i = 0; i < n - 1; i++)
+        for (int b = 0; b < _foilFaces.Length; b++)
         {
-            double cL = y[L.ElectrolyteConcentration(i)], cR = y[L.ElectrolyteConcentration(i + 1)];
-            double t = FaceTransmissibility.Compute(context.FaceAverage, d[i], k[i], d[i + 1], k[i + 1], out double dtL, out double dtR);
-            double delta = cR - cL;
-            double flux = -t * delta;
-            residual[L.ElectrolyteConcentration(i)] += flux / d[i];
-            residual[L.ElectrolyteConcentration(i + 1)] -= flux / d[i + 1];
-            if (withJacobian)
-            {
-                double dFdL = t - delta * dtL * dk[i];
-                double dFdR = -t - delta * dtR * dk[i + 1];
-                jacobian[_self[i]] += dFdL / d[i];
-                jacobian[_right[i]] += dFdR / d[i];
-                jacobian[_left[i + 1]] -= dFdL / d[i + 1];
-                jacobian[_self[i + 1]] -= dFdR / d[i + 1];
-            }
+            int f = _foilFaces[b], cell = graph.LeftCell[f];
+            double area = graph.FaceArea[f], volume = graph.CellVolume[cell];
+            double outflow = -(area * (oneMinusT * y[context.Layout.Current] / PhysicalConstants.Faraday));
+            residual[m.ElectrolyteConcentration[cell]] += outflow / volume;
+            if (withJacobian) jacobian[_foilCurrent[b]] -= area * (oneMinusT / PhysicalConstants.Faraday) / volume;
         }
 
-        if (context.Cell.IsHalfCell)
-        {
-            double current = y[L.Current];
-            residual[L.ElectrolyteConcentration(0)] -= oneMinusT * current / PhysicalConstants.Faraday / d[0];
-            if (withJacobian) jacobian[_foilCurrent] -= oneMinusT / PhysicalConstants.Faraday / d[0];
-        }
-
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < graph.CellCount; i++)
         {
             double a = context.SpecificArea[i];
             if (a == 0) continue;
             double coefficient = oneMinusT * a / PhysicalConstants.Faraday;
-            residual[L.ElectrolyteConcentration(i)] -= coefficient * y[L.InterfacialCurrent(i)];
+            residual[m.ElectrolyteConcentration[i]] -= coefficient * y[m.InterfacialCurrent[i]];
             if (withJacobian) jacobian[_reaction[i]] -= coefficient;
         }
     }

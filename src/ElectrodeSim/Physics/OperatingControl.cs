@@ -30,7 +30,7 @@ public sealed class OperatingControl(P2DContext context) : IModelEquation
     {
         var L = context.Layout;
         pattern.Add(L.Current, L.Current);
-        pattern.Add(L.Current, L.SolidPotential(context.Mesh.CellCount - 1));
+        pattern.Add(L.Current, context.CollectorPotential);
         pattern.Add(L.Charge, L.Current);
         pattern.Add(L.Charge, L.Charge);
     }
@@ -39,7 +39,7 @@ public sealed class OperatingControl(P2DContext context) : IModelEquation
     {
         var L = context.Layout;
         _currentSelf = pattern.SlotOf(L.Current, L.Current);
-        _currentPotential = pattern.SlotOf(L.Current, L.SolidPotential(context.Mesh.CellCount - 1));
+        _currentPotential = pattern.SlotOf(L.Current, context.CollectorPotential);
         _chargeCurrent = pattern.SlotOf(L.Charge, L.Current);
     }
 

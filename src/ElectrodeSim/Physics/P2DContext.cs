@@ -47,7 +47,28 @@ public sealed class P2DContext
         EffectiveConductivitySlope = new double[n];
         TransportFactor = new double[n];
         TransportFactorSlope = new double[n];
+        CollectorFace = mesh.Graph.FacesOf(FaceKind.Boundary, FaceTags.XEnd).Single();
+        SurfaceShell = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int e = Layout.ElectrodeOf(i);
+            if (e < 0) { SurfaceShell[i] = -1; continue; }
+            var particle = mesh.Particles[e];
+            SurfaceShell[i] = Maps.SolidConcentration[i] + Maps.Shells[e][particle.Graph.LeftCell[particle.SurfaceFace]];
+        }
     }
+
+    /// <summary>Unknown index of c_s in the shell at the surface face of the particle of each x cell (−1 in the separator).</summary>
+    public int[] SurfaceShell { get; }
+
+    /// <summary>The x graph the electrolyte and solid balances live on (<see cref="CellMesh.Graph"/>).</summary>
+    public FiniteVolumeGraph Graph => Mesh.Graph;
+    /// <summary>Unknown index of each field per graph cell.</summary>
+    public UnknownMaps Maps => Layout.Maps;
+    /// <summary>The x graph's boundary face at the working electrode's current collector (x = L), where V is taken.</summary>
+    public int CollectorFace { get; }
+    /// <summary>Unknown index of φ_s in the cell at the collector face.</summary>
+    public int CollectorPotential => Maps.SolidPotential[Graph.LeftCell[CollectorFace]];
 
     public CellParameters Cell { get; }
     public CellMesh Mesh { get; }
@@ -84,9 +105,10 @@ public sealed class P2DContext
     {
         var el = Cell.Electrolyte;
         double twoRTOverF = 2.0 / InverseThermalVoltage * (1 - el.TransferenceNumber);
-        for (int i = 0; i < Mesh.CellCount; i++)
+        var concentration = Maps.ElectrolyteConcentration;
+        for (int i = 0; i < concentration.Length; i++)
         {
-            double c = Math.Max(y[Layout.ElectrolyteConcentration(i)], 1e-6);
+            double c = Math.Max(y[concentration[i]], 1e-6);
             double tortuosity = Tortuosity[i];
             if (!withSlopes)
             {

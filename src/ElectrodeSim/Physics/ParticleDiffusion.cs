@@ -1,104 +1,102 @@
 using ElectrodeSim.Materials;
+using ElectrodeSim.Mesh;
 using ElectrodeSim.Numerics.Sparse;
 
 namespace ElectrodeSim.Physics;
 
 /// <summary>
 /// Fickian diffusion in the representative spherical particle of every electrode cell:
-/// <c>∂c_s/∂t = (1/r²) ∂/∂r (r² D_s ∂c_s/∂r)</c>, ∂c_s/∂r = 0 at r = 0,
-/// <c>−D_s ∂c_s/∂r = j/F</c> at r = R_p. Shell k balances <c>V_k dc_k/dt + r_{k+1}² N_{k+1} − r_k² N_k = 0</c>,
-/// <c>N = −D_s ∂c/∂r</c>, so the particle inventory changes by exactly −(surface area) j / F.
-/// D_s may depend on the state of lithiation, D_s(θ, T) (evaluated at each face's mean θ).
+/// <c>∂c_s/∂t = (1/r²) ∂/∂r (r² D_s ∂c_s/∂r)</c>, ∂c_s/∂r = 0 at r = 0, <c>−D_s ∂c_s/∂r = j/F</c> at r = R_p.
+/// On the electrode's radial graph (volumes V_k = shell volume/4π, face areas r²) each shell balances
+/// <c>V_k dc_k/dt + Σ_faces A N·n = 0</c>, <c>N = −D_s ∂c/∂r</c> two-point (<see cref="GraphDiffusion"/>), and the
+/// surface face carries <c>N·n = j/F</c>, so the particle inventory changes by exactly −R² j / F. D_s may depend
+/// on the state of lithiation, D_s(θ, T), evaluated at each face's mean θ.
 /// </summary>
-public sealed class ParticleDiffusion(P2DContext context) : IModelEquation
+public sealed class ParticleDiffusion : IModelEquation
 {
-    private int[][] _self = [], _inner = [], _outer = [];
-    private int[] _surface = [];
+    private readonly P2DContext _context;
+    /// <summary>One flux kernel per electrode on its radial graph, one copy per x cell of the electrode.</summary>
+    private readonly GraphDiffusion[] _diffusion;
+    /// <summary>The x cell of each copy, per electrode.</summary>
+    private readonly int[][] _cells;
+    /// <summary>Per electrode: D_s at each interior face and ∂D_s/∂c of its two shells (equal: the face mean).</summary>
+    private readonly double[][] _faceDiffusivity, _faceSlope;
+    private int[][] _surface = [];
+
+    public ParticleDiffusion(P2DContext context)
+    {
+        _context = context;
+        var L = context.Layout;
+        var particles = context.Mesh.Particles;
+        _cells = particles.Select((_, e) => Enumerable.Range(0, context.Graph.CellCount).Where(i => L.ElectrodeOf(i) == e).ToArray()).ToArray();
+        _diffusion = particles.Select((p, e) => new GraphDiffusion(p.Graph, context.Maps.Shells[e], FaceAverage.Harmonic,
+            coefficientUnknown: context.Maps.Shells[e], copies: _cells[e].Select(i => context.Maps.SolidConcentration[i]).ToArray())).ToArray();
+        _faceDiffusivity = _diffusion.Select(d => new double[d.FaceCount]).ToArray();
+        _faceSlope = _diffusion.Select(d => new double[d.FaceCount]).ToArray();
+    }
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
-        var L = context.Layout;
-        for (int i = 0; i < context.Mesh.CellCount; i++)
+        var m = _context.Maps;
+        for (int e = 0; e < _diffusion.Length; e++)
         {
-            if (!L.IsElectrode(i)) continue;
-            int nr = context.Mesh.Particles[L.ElectrodeOf(i)].Shells;
-            for (int k = 0; k < nr; k++)
-            {
-                int row = L.SolidConcentration(i, k);
-                pattern.Add(row, row);
-                if (k > 0) pattern.Add(row, row - 1);
-                if (k < nr - 1) pattern.Add(row, row + 1);
-            }
-            pattern.Add(L.SolidConcentration(i, nr - 1), L.InterfacialCurrent(i));
+            _diffusion[e].DeclarePattern(pattern);
+            foreach (int i in _cells[e]) pattern.Add(_context.SurfaceShell[i], m.InterfacialCurrent[i]);
         }
     }
 
     public void Bind(SparsityPattern pattern)
     {
-        var L = context.Layout;
-        int n = context.Mesh.CellCount;
-        _self = new int[n][]; _inner = new int[n][]; _outer = new int[n][]; _surface = new int[n];
-        for (int i = 0; i < n; i++)
+        var m = _context.Maps;
+        _surface = new int[_diffusion.Length][];
+        for (int e = 0; e < _diffusion.Length; e++)
         {
-            if (!L.IsElectrode(i)) continue;
-            int nr = context.Mesh.Particles[L.ElectrodeOf(i)].Shells;
-            _self[i] = new int[nr]; _inner[i] = new int[nr]; _outer[i] = new int[nr];
-            for (int k = 0; k < nr; k++)
-            {
-                int row = L.SolidConcentration(i, k);
-                _self[i][k] = pattern.SlotOf(row, row);
-                _inner[i][k] = k > 0 ? pattern.SlotOf(row, row - 1) : -1;
-                _outer[i][k] = k < nr - 1 ? pattern.SlotOf(row, row + 1) : -1;
-            }
-            _surface[i] = pattern.SlotOf(L.SolidConcentration(i, nr - 1), L.InterfacialCurrent(i));
+            _diffusion[e].Bind(pattern);
+            _surface[e] = _cells[e].Select(i => pattern.SlotOf(_context.SurfaceShell[i], m.InterfacialCurrent[i])).ToArray();
         }
     }
 
     public void Evaluate(ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian)
     {
-        var L = context.Layout;
+        var context = _context;
+        var m = context.Maps;
         bool withJacobian = !jacobian.IsEmpty;
         double temperature = context.Temperature;
-        for (int i = 0; i < context.Mesh.CellCount; i++)
+        for (int e = 0; e < _diffusion.Length; e++)
         {
-            if (!L.IsElectrode(i)) continue;
-            int e = L.ElectrodeOf(i);
+            var diffusion = _diffusion[e];
             var particle = context.Mesh.Particles[e];
             var electrode = context.Cell.Electrodes[e];
+            var cells = _cells[e];
+            var faceDiffusivity = _faceDiffusivity[e];
+            var faceSlope = _faceSlope[e];
             bool variable = electrode.HasConcentrationDependentDiffusivity;
-            double constant = variable ? 0.0 : electrode.SolidDiffusivityAt(temperature);
             double halfInverseMax = 0.5 / electrode.MaxConcentration;
-            int nr = particle.Shells;
-            for (int k = 0; k < nr - 1; k++)
+            if (!variable) Array.Fill(faceDiffusivity, electrode.SolidDiffusivityAt(temperature));
+            var inner = diffusion.LeftUnknowns;
+            var outer = diffusion.RightUnknowns;
+            var graph = particle.Graph;
+            int surface = particle.SurfaceFace;
+            int surfaceShell = m.Shells[e][graph.LeftCell[surface]];
+            double coefficient = graph.FaceArea[surface] / (PhysicalConstants.Faraday * graph.CellVolume[graph.LeftCell[surface]]);
+            for (int q = 0; q < cells.Length; q++)
             {
-                // Flux through the face between shells k and k+1, weighted by its area r²; a
-                // concentration-dependent D_s is taken at the face's mean state of lithiation.
-                int row = L.SolidConcentration(i, k);
-                double delta = y[row + 1] - y[row];
-                double ds = constant, dDdc = 0.0;
-                if (variable)
+                int offset = diffusion.Offset(q);
+                if (!variable)
+                    diffusion.AccumulateFaceCoefficient(y, faceDiffusivity, [], [], residual, jacobian, q);
+                else
                 {
-                    ds = electrode.SolidDiffusivityAt((y[row] + y[row + 1]) * halfInverseMax, temperature, out double dDdTheta);
-                    dDdc = dDdTheta * halfInverseMax;
+                    for (int k = 0; k < faceDiffusivity.Length; k++)
+                    {
+                        faceDiffusivity[k] = electrode.SolidDiffusivityAt((y[offset + inner[k]] + y[offset + outer[k]]) * halfInverseMax, temperature, out double dDdTheta);
+                        faceSlope[k] = dDdTheta * halfInverseMax;
+                    }
+                    if (withJacobian) diffusion.AccumulateFaceCoefficient(y, faceDiffusivity, faceSlope, faceSlope, residual, jacobian, q);
+                    else diffusion.AccumulateFaceCoefficient(y, faceDiffusivity, [], [], residual, jacobian, q);
                 }
-                double g = particle.Faces[k + 1] * particle.Faces[k + 1] / particle.CentreDistances[k];
-                double flow = -g * ds * delta;
-                residual[row] += flow / particle.Volumes[k];
-                residual[row + 1] -= flow / particle.Volumes[k + 1];
-                if (withJacobian)
-                {
-                    double dFlowInner = g * (ds - dDdc * delta);
-                    double dFlowOuter = -g * (ds + dDdc * delta);
-                    jacobian[_self[i][k]] += dFlowInner / particle.Volumes[k];
-                    jacobian[_outer[i][k]] += dFlowOuter / particle.Volumes[k];
-                    jacobian[_inner[i][k + 1]] -= dFlowInner / particle.Volumes[k + 1];
-                    jacobian[_self[i][k + 1]] -= dFlowOuter / particle.Volumes[k + 1];
-                }
+                residual[offset + surfaceShell] += coefficient * y[m.InterfacialCurrent[cells[q]]];
+                if (withJacobian) jacobian[_surface[e][q]] += coefficient;
             }
-            double surfaceArea = particle.Radius * particle.Radius;
-            double coefficient = surfaceArea / (PhysicalConstants.Faraday * particle.Volumes[nr - 1]);
-            residual[L.SolidConcentration(i, nr - 1)] += coefficient * y[L.InterfacialCurrent(i)];
-            if (withJacobian) jacobian[_surface[i]] += coefficient;
         }
     }
 }

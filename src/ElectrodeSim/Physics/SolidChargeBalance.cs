@@ -5,105 +5,103 @@ namespace ElectrodeSim.Physics;
 
 /// <summary>
 /// Charge conservation in the electronically conducting solid of each electrode:
-/// <c>∂i_s/∂x = −a j</c>, <c>i_s = −σ_eff ∂φ_s/∂x</c>, in residual form
-/// <c>(i_{i+½} − i_{i−½})/Δx_i + a j = 0</c>. i_s = 0 on the separator side; i_s = I at a
-/// current collector: imposed as a flux at the last face, and through the grounding
-/// φ_s = 0 at the first face of a full cell's left electrode (the potential reference).
+/// <c>∇·i_s = −a j</c>, <c>i_s = −σ_eff ∇φ_s</c>, per electrode cell of the x graph
+/// <c>(1/V) Σ_faces A i_s·n + a j = 0</c>, the face current a two-point flux of φ_s (<see cref="GraphDiffusion"/>;
+/// φ_s lives in the electrode cells only, so no face joins the solid to the separator). Boundary faces:
+/// i_s = I leaves through the current collector at x = L; a full cell's negative collector at x = 0 is
+/// grounded, φ_s = 0 on its face (the potential reference); every other face carries i_s = 0.
 /// </summary>
-public sealed class SolidChargeBalance(P2DContext context) : IModelEquation
+public sealed class SolidChargeBalance : IModelEquation
 {
-    private int[] _self = [], _left = [], _right = [], _reaction = [];
-    private int _collectorCurrent = -1;
+    private readonly P2DContext _context;
+    private readonly GraphDiffusion _conduction;
+    private readonly double[] _conductivity;
+    private readonly int[] _collectorFaces, _groundedFaces;
+    private int[] _reaction = [], _collectorCurrent = [], _groundedSelf = [];
 
-    private bool SameElectrode(int i, int j) =>
-        j >= 0 && j < context.Mesh.CellCount && context.Layout.IsElectrode(j) && context.Layout.ElectrodeOf(j) == context.Layout.ElectrodeOf(i);
+    public SolidChargeBalance(P2DContext context)
+    {
+        _context = context;
+        var graph = context.Graph;
+        _conduction = new GraphDiffusion(graph, context.Maps.SolidPotential, context.FaceAverage);
+        _conductivity = new double[graph.CellCount];
+        for (int i = 0; i < graph.CellCount; i++)
+            if (context.Layout.IsElectrode(i)) _conductivity[i] = context.Cell.Electrodes[context.Layout.ElectrodeOf(i)].EffectiveConductivity;
+        _collectorFaces = OnSolid(graph.FacesOf(FaceKind.Boundary, FaceTags.XEnd));
+        _groundedFaces = context.Cell.IsHalfCell ? [] : OnSolid(graph.FacesOf(FaceKind.Boundary, FaceTags.XStart));
+    }
 
-    private double Conductivity(int i) => context.Cell.Electrodes[context.Layout.ElectrodeOf(i)].EffectiveConductivity;
+    private int[] OnSolid(IEnumerable<int> faces) => faces.Where(f => _context.Maps.SolidPotential[_context.Graph.LeftCell[f]] >= 0).ToArray();
+
+    private int Row(int face) => _context.Maps.SolidPotential[_context.Graph.LeftCell[face]];
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
-        var L = context.Layout;
-        int n = context.Mesh.CellCount;
-        for (int i = 0; i < n; i++)
-        {
-            if (!L.IsElectrode(i)) continue;
-            int row = L.SolidPotential(i);
-            pattern.Add(row, row);
-            pattern.Add(row, L.InterfacialCurrent(i));
-            if (SameElectrode(i, i - 1)) pattern.Add(row, L.SolidPotential(i - 1));
-            if (SameElectrode(i, i + 1)) pattern.Add(row, L.SolidPotential(i + 1));
-        }
-        pattern.Add(L.SolidPotential(n - 1), L.Current);
+        var m = _context.Maps;
+        _conduction.DeclarePattern(pattern);
+        for (int i = 0; i < _context.Graph.CellCount; i++)
+            if (m.SolidPotential[i] >= 0) pattern.Add(m.SolidPotential[i], m.InterfacialCurrent[i]);
+        foreach (int f in _collectorFaces) pattern.Add(Row(f), _context.Layout.Current);
     }
 
     public void Bind(SparsityPattern pattern)
     {
-        var L = context.Layout;
-        int n = context.Mesh.CellCount;
-        _self = new int[n]; _left = new int[n]; _right = new int[n]; _reaction = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            if (!L.IsElectrode(i)) continue;
-            int row = L.SolidPotential(i);
-            _self[i] = pattern.SlotOf(row, row);
-            _reaction[i] = pattern.SlotOf(row, L.InterfacialCurrent(i));
-            _left[i] = SameElectrode(i, i - 1) ? pattern.SlotOf(row, L.SolidPotential(i - 1)) : -1;
-            _right[i] = SameElectrode(i, i + 1) ? pattern.SlotOf(row, L.SolidPotential(i + 1)) : -1;
-        }
-        _collectorCurrent = pattern.SlotOf(L.SolidPotential(n - 1), L.Current);
+        var m = _context.Maps;
+        _conduction.Bind(pattern);
+        _reaction = new int[_context.Graph.CellCount];
+        for (int i = 0; i < _reaction.Length; i++)
+            _reaction[i] = m.SolidPotential[i] >= 0 ? pattern.SlotOf(m.SolidPotential[i], m.InterfacialCurrent[i]) : -1;
+        _collectorCurrent = _collectorFaces.Select(f => pattern.SlotOf(Row(f), _context.Layout.Current)).ToArray();
+        _groundedSelf = _groundedFaces.Select(f => pattern.SlotOf(Row(f), Row(f))).ToArray();
     }
 
     public void Evaluate(ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian)
     {
-        var L = context.Layout;
-        var d = context.Mesh.Widths;
-        int n = context.Mesh.CellCount;
+        var context = _context;
+        var graph = context.Graph;
+        var m = context.Maps;
         bool withJacobian = !jacobian.IsEmpty;
-        for (int i = 0; i < n; i++)
+        _conduction.Accumulate(y, _conductivity, [], residual, jacobian);
+
+        for (int i = 0; i < graph.CellCount; i++)
         {
-            if (!L.IsElectrode(i)) continue;
-            int row = L.SolidPotential(i);
-            if (SameElectrode(i, i + 1))
-            {
-                double t = FaceTransmissibility.Compute(context.FaceAverage, d[i], Conductivity(i), d[i + 1], Conductivity(i + 1), out _, out _);
-                double current = -t * (y[L.SolidPotential(i + 1)] - y[row]);
-                residual[row] += current / d[i];
-                residual[L.SolidPotential(i + 1)] -= current / d[i + 1];
-                if (withJacobian)
-                {
-                    jacobian[_self[i]] += t / d[i];
-                    jacobian[_right[i]] -= t / d[i];
-                    jacobian[_left[i + 1]] -= t / d[i + 1];
-                    jacobian[_self[i + 1]] += t / d[i + 1];
-                }
-            }
+            int row = m.SolidPotential[i];
+            if (row < 0) continue;
             double a = context.SpecificArea[i];
-            residual[row] += a * y[L.InterfacialCurrent(i)];
+            residual[row] += a * y[m.InterfacialCurrent[i]];
             if (withJacobian) jacobian[_reaction[i]] += a;
         }
 
-        // Right current collector: i_s = I leaves through the last face.
-        residual[L.SolidPotential(n - 1)] += y[L.Current] / d[n - 1];
-        if (withJacobian) jacobian[_collectorCurrent] += 1.0 / d[n - 1];
-
-        // Grounded left collector of a full cell: face potential 0, face current from the half cell.
-        if (!context.Cell.IsHalfCell)
+        for (int b = 0; b < _collectorFaces.Length; b++)
         {
-            double t = FaceTransmissibility.Boundary(d[0], Conductivity(0));
-            double current = -t * y[L.SolidPotential(0)];
-            residual[L.SolidPotential(0)] -= current / d[0];
-            if (withJacobian) jacobian[_self[0]] += t / d[0];
+            int f = _collectorFaces[b];
+            double area = graph.FaceArea[f], volume = graph.CellVolume[graph.LeftCell[f]];
+            residual[Row(f)] += area * y[context.Layout.Current] / volume;
+            if (withJacobian) jacobian[_collectorCurrent[b]] += area / volume;
+        }
+
+        for (int b = 0; b < _groundedFaces.Length; b++)
+        {
+            int f = _groundedFaces[b], cell = graph.LeftCell[f];
+            double area = graph.FaceArea[f], volume = graph.CellVolume[cell];
+            double t = area * FaceTransmissibility.BoundaryFromDistance(graph.LeftDistance[f], _conductivity[cell]);
+            double outflow = t * y[Row(f)];
+            residual[Row(f)] += outflow / volume;
+            if (withJacobian) jacobian[_groundedSelf[b]] += t / volume;
         }
     }
 
-    /// <summary>Cell voltage V = φ_s(right collector face) − 0 [V] and its derivatives in φ_s of the last cell and in I.</summary>
+    /// <summary>
+    /// Cell voltage V = φ_s at the x = L collector face − 0 [V], extrapolated from its cell with the collector
+    /// current, and its derivatives in that cell's φ_s and in I.
+    /// </summary>
     public static double Voltage(P2DContext context, ReadOnlySpan<double> y, out double dVdPotential, out double dVdCurrent)
     {
-        var L = context.Layout;
-        int last = context.Mesh.CellCount - 1;
-        double sigma = context.Cell.Electrodes[L.ElectrodeOf(last)].EffectiveConductivity;
+        var graph = context.Graph;
+        int face = context.CollectorFace, cell = graph.LeftCell[face];
+        double sigma = context.Cell.Electrodes[context.Layout.ElectrodeOf(cell)].EffectiveConductivity;
         dVdPotential = 1.0;
-        dVdCurrent = -0.5 * context.Mesh.Widths[last] / sigma;
-        return y[L.SolidPotential(last)] + dVdCurrent * y[L.Current];
+        dVdCurrent = -graph.LeftDistance[face] / (graph.FaceArea[face] * sigma);
+        return y[context.Maps.SolidPotential[cell]] + dVdCurrent * y[context.Layout.Current];
     }
 }

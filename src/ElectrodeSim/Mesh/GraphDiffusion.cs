@@ -1,0 +1,236 @@
+using System.Runtime.CompilerServices;
+using ElectrodeSim.Numerics.Sparse;
+
+namespace ElectrodeSim.Mesh;
+
+/// <summary>
+/// Diffusion of a scalar u on a <see cref="FiniteVolumeGraph"/> by two-point fluxes: across face f, from its
+/// left cell to its right one, <c>F_f = T_f (s_f − (u_R − u_L))</c>, added as <c>+F_f/V_L</c> to the left cell's
+/// row and <c>−F_f/V_R</c> to the right cell's, so whatever leaves one cell enters the other. The
+/// transmissibility carries the face area: <c>T_f = A_f T(k_L, k_R)</c> from coefficients per cell, averaged by
+/// <see cref="FaceTransmissibility.FromDistances"/> over the centre-to-face distances, or <c>T_f = A_f k_f / (l_L + l_R)</c>
+/// from a coefficient the law evaluates at the face. The optional drive s_f adds a second potential difference
+/// on the same transmissibility (the electrolyte's diffusion potential ν Δln c_e, as gravity in a Darcy flux).
+/// The coefficient and the drive may depend on a second field v (their derivatives are taken in v's cell
+/// values); v may be u itself.
+/// <para>
+/// The faces are those of the given kinds whose two cells both carry u (unknown map ≥ 0): the map is the region
+/// filter, so one graph serves fields that live on parts of it. A graph may stand for several identical
+/// copies (the particles of a P2D electrode share one radial graph): copy q's unknown in cell c is
+/// <c>offset_q + map[c]</c>, geometry is stored once and slots per copy. Jacobian slots are bound once;
+/// evaluation allocates nothing. Boundary faces are the law's: it knows the boundary condition.
+/// </para>
+/// </summary>
+public sealed class GraphDiffusion
+{
+    private readonly FaceAverage _average;
+    private readonly int[] _leftCell, _rightCell, _uL, _uR, _vL, _vR;
+    /// <summary>Per flux face, contiguous for the evaluation loop: distances, area, A/(l_L + l_R), the two cell volumes.</summary>
+    private readonly double[] _leftDistance, _rightDistance, _area, _geometric, _leftVolume, _rightVolume;
+    private readonly bool _sameField, _hasCoefficientField;
+    private readonly int[] _offsets;
+    /// <summary>u's map, and the cells at least one flux face touches.</summary>
+    private readonly int[] _unknown, _cells;
+    private int[] _ll = [], _lr = [], _rl = [], _rr = [];
+    private int[] _vll = [], _vlr = [], _vrl = [], _vrr = [];
+
+    /// <param name="graph">The cells and faces.</param>
+    /// <param name="unknown">Unknown index of u per graph cell, −1 where u does not live.</param>
+    /// <param name="average">How cell coefficients are carried to a face.</param>
+    /// <param name="coefficientUnknown">Unknown index of v per graph cell (null: coefficient and drive depend on nothing; <paramref name="unknown"/> itself: on u).</param>
+    /// <param name="copies">Unknown offset of each copy of the graph (null: one copy, offset 0).</param>
+    /// <param name="kinds">Face kinds that carry the flux (null: <see cref="FaceKind.Interior"/>).</param>
+    public GraphDiffusion(FiniteVolumeGraph graph, int[] unknown, FaceAverage average, int[]? coefficientUnknown = null,
+                          int[]? copies = null, FaceKind[]? kinds = null)
+    {
+        if (unknown.Length != graph.CellCount) throw new ArgumentException($"unknown map has {unknown.Length} entries for {graph.CellCount} cells");
+        if (coefficientUnknown is not null && coefficientUnknown.Length != graph.CellCount)
+            throw new ArgumentException($"coefficient unknown map has {coefficientUnknown.Length} entries for {graph.CellCount} cells");
+        kinds ??= [FaceKind.Interior];
+        _offsets = copies ?? [0];
+        Graph = graph;
+        _average = average;
+        _sameField = ReferenceEquals(coefficientUnknown, unknown);
+        _hasCoefficientField = coefficientUnknown is not null;
+        var faces = new List<int>();
+        for (int f = 0; f < graph.FaceCount; f++)
+        {
+            int r = graph.RightCell[f];
+            if (r < 0 || Array.IndexOf(kinds, graph.Kind[f]) < 0) continue;
+            if (unknown[graph.LeftCell[f]] < 0 || unknown[r] < 0) continue;
+            if (coefficientUnknown is not null && (coefficientUnknown[graph.LeftCell[f]] < 0 || coefficientUnknown[r] < 0))
+                throw new ArgumentException($"face {f} carries u but the coefficient's field is missing in one of its cells");
+            faces.Add(f);
+        }
+        Faces = [.. faces];
+        _unknown = unknown;
+        var touched = new bool[graph.CellCount];
+        foreach (int f in Faces) touched[graph.LeftCell[f]] = touched[graph.RightCell[f]] = true;
+        _cells = [.. Enumerable.Range(0, graph.CellCount).Where(c => touched[c])];
+        int n = Faces.Length;
+        _leftCell = new int[n]; _rightCell = new int[n]; _uL = new int[n]; _uR = new int[n]; _vL = new int[n]; _vR = new int[n];
+        _leftDistance = new double[n]; _rightDistance = new double[n]; _area = new double[n]; _geometric = new double[n];
+        _leftVolume = new double[n]; _rightVolume = new double[n];
+        for (int k = 0; k < n; k++)
+        {
+            int f = Faces[k], l = graph.LeftCell[f], r = graph.RightCell[f];
+            _leftCell[k] = l; _rightCell[k] = r;
+            _uL[k] = unknown[l]; _uR[k] = unknown[r];
+            _vL[k] = coefficientUnknown?[l] ?? -1; _vR[k] = coefficientUnknown?[r] ?? -1;
+            _leftDistance[k] = graph.LeftDistance[f]; _rightDistance[k] = graph.RightDistance[f];
+            _area[k] = graph.FaceArea[f];
+            _geometric[k] = graph.FaceArea[f] / graph.Distance(f);
+            _leftVolume[k] = graph.CellVolume[l]; _rightVolume[k] = graph.CellVolume[r];
+        }
+    }
+
+    public FiniteVolumeGraph Graph { get; }
+    /// <summary>The graph faces that carry the flux, in graph order; the spans below and per-face inputs follow this order.</summary>
+    public int[] Faces { get; }
+    public int FaceCount => Faces.Length;
+    /// <summary>Number of copies of the graph.</summary>
+    public int CopyCount => _offsets.Length;
+    /// <summary>Unknown offset of copy <paramref name="copy"/> (add it to the indices below).</summary>
+    public int Offset(int copy) => _offsets[copy];
+    public ReadOnlySpan<int> LeftCells => _leftCell;
+    public ReadOnlySpan<int> RightCells => _rightCell;
+    /// <summary>Unknown index of u in each face's left and right cell, less the copy's offset.</summary>
+    public ReadOnlySpan<int> LeftUnknowns => _uL;
+    public ReadOnlySpan<int> RightUnknowns => _uR;
+
+    /// <summary>
+    /// Declares the entries the fluxes touch: each cell's own u once (the diagonal), u of the other cell and, for
+    /// a coefficient in another field, v of both cells per face (one entry per face and row, so a large mesh
+    /// sorts no more entries than it has).
+    /// </summary>
+    public void DeclarePattern(SparsityPatternBuilder pattern)
+    {
+        foreach (int o in _offsets)
+        {
+            foreach (int c in _cells) pattern.Add(o + _unknown[c], o + _unknown[c]);
+            for (int k = 0; k < Faces.Length; k++)
+            {
+                int uL = o + _uL[k], uR = o + _uR[k];
+                pattern.Add(uL, uR);
+                pattern.Add(uR, uL);
+                if (!_hasCoefficientField || _sameField) continue;
+                int vL = o + _vL[k], vR = o + _vR[k];
+                pattern.Add(uL, vL); pattern.Add(uL, vR);
+                pattern.Add(uR, vL); pattern.Add(uR, vR);
+            }
+        }
+    }
+
+    public void Bind(SparsityPattern pattern)
+    {
+        int n = Faces.Length * _offsets.Length;
+        bool coefficientSlots = _hasCoefficientField && !_sameField;
+        _ll = new int[n]; _lr = new int[n]; _rl = new int[n]; _rr = new int[n];
+        if (coefficientSlots) { _vll = new int[n]; _vlr = new int[n]; _vrl = new int[n]; _vrr = new int[n]; }
+        var diagonal = new int[Graph.CellCount];
+        for (int q = 0, s = 0; q < _offsets.Length; q++)
+        {
+            int o = _offsets[q];
+            foreach (int c in _cells) diagonal[c] = pattern.SlotOf(o + _unknown[c], o + _unknown[c]);
+            for (int k = 0; k < Faces.Length; k++, s++)
+            {
+                int uL = o + _uL[k], uR = o + _uR[k];
+                _ll[s] = diagonal[_leftCell[k]]; _lr[s] = pattern.SlotOf(uL, uR);
+                _rl[s] = pattern.SlotOf(uR, uL); _rr[s] = diagonal[_rightCell[k]];
+                if (!coefficientSlots) continue;
+                int vL = o + _vL[k], vR = o + _vR[k];
+                _vll[s] = pattern.SlotOf(uL, vL); _vlr[s] = pattern.SlotOf(uL, vR);
+                _vrl[s] = pattern.SlotOf(uR, vL); _vrr[s] = pattern.SlotOf(uR, vR);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the fluxes with coefficients per graph cell: <paramref name="coefficient"/> k [m²/s, S/m, …] and
+    /// <paramref name="coefficientSlope"/> ∂k/∂v (empty: k depends on nothing), indexed by graph cell.
+    /// </summary>
+    public void Accumulate(ReadOnlySpan<double> y, ReadOnlySpan<double> coefficient, ReadOnlySpan<double> coefficientSlope,
+                           Span<double> residual, Span<double> jacobian, int copy = 0) =>
+        Accumulate(y, coefficient, coefficientSlope, [], [], [], residual, jacobian, copy);
+
+    /// <summary>
+    /// Adds the fluxes with coefficients per graph cell and a drive s_f per face (in the order of <see cref="Faces"/>)
+    /// with its derivatives in v of the left and right cell (empty: the drive depends on nothing).
+    /// </summary>
+    public void Accumulate(ReadOnlySpan<double> y, ReadOnlySpan<double> coefficient, ReadOnlySpan<double> coefficientSlope,
+                           ReadOnlySpan<double> drive, ReadOnlySpan<double> driveByLeft, ReadOnlySpan<double> driveByRight,
+                           Span<double> residual, Span<double> jacobian, int copy = 0)
+    {
+        int offset = _offsets[copy], slots = copy * Faces.Length;
+        bool withJacobian = !jacobian.IsEmpty;
+        bool variable = !coefficientSlope.IsEmpty, driven = !drive.IsEmpty, drivenSlope = !driveByLeft.IsEmpty;
+        for (int k = 0; k < Faces.Length; k++)
+        {
+            int l = _leftCell[k], r = _rightCell[k];
+            double area = _area[k];
+            double t = area * FaceTransmissibility.FromDistances(_average, _leftDistance[k], coefficient[l], _rightDistance[k], coefficient[r],
+                                                                 out double dtL, out double dtR);
+            double dTdvL = 0.0, dTdvR = 0.0;
+            if (variable && withJacobian)
+            {
+                dTdvL = area * dtL * coefficientSlope[l];
+                dTdvR = area * dtR * coefficientSlope[r];
+            }
+            AddFace(k, offset, slots + k, y, t, dTdvL, dTdvR, driven ? drive[k] : 0.0,
+                    drivenSlope ? driveByLeft[k] : 0.0, drivenSlope ? driveByRight[k] : 0.0, residual, jacobian, withJacobian);
+        }
+    }
+
+    /// <summary>
+    /// Adds the fluxes with a coefficient the law evaluated at each face (in the order of <see cref="Faces"/>),
+    /// <c>T_f = A_f k_f / (l_L + l_R)</c>, with ∂k_f/∂v of the left and right cell (empty: k_f depends on nothing).
+    /// </summary>
+    public void AccumulateFaceCoefficient(ReadOnlySpan<double> y, ReadOnlySpan<double> faceCoefficient,
+                                          ReadOnlySpan<double> byLeft, ReadOnlySpan<double> byRight,
+                                          Span<double> residual, Span<double> jacobian, int copy = 0)
+    {
+        int offset = _offsets[copy], slots = copy * Faces.Length;
+        bool withJacobian = !jacobian.IsEmpty;
+        bool variable = !byLeft.IsEmpty;
+        for (int k = 0; k < Faces.Length; k++)
+        {
+            double g = _geometric[k];
+            double t = g * faceCoefficient[k];
+            double dTdvL = variable ? g * byLeft[k] : 0.0, dTdvR = variable ? g * byRight[k] : 0.0;
+            AddFace(k, offset, slots + k, y, t, dTdvL, dTdvR, 0.0, 0.0, 0.0, residual, jacobian, withJacobian);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddFace(int k, int offset, int s, ReadOnlySpan<double> y, double t, double dTdvL, double dTdvR, double drive, double driveByLeft, double driveByRight,
+                         Span<double> residual, Span<double> jacobian, bool withJacobian)
+    {
+        int uL = offset + _uL[k], uR = offset + _uR[k];
+        double potential = drive - (y[uR] - y[uL]);
+        double flux = t * potential;
+        double vL = _leftVolume[k], vR = _rightVolume[k];
+        residual[uL] += flux / vL;
+        residual[uR] -= flux / vR;
+        if (!withJacobian) return;
+        double byLeft = dTdvL * potential + t * driveByLeft;
+        double byRight = dTdvR * potential + t * driveByRight;
+        if (_sameField)
+        {
+            double dL = t + byLeft, dR = -t + byRight;
+            jacobian[_ll[s]] += dL / vL;
+            jacobian[_lr[s]] += dR / vL;
+            jacobian[_rl[s]] -= dL / vR;
+            jacobian[_rr[s]] -= dR / vR;
+            return;
+        }
+        jacobian[_ll[s]] += t / vL;
+        jacobian[_lr[s]] -= t / vL;
+        jacobian[_rl[s]] -= t / vR;
+        jacobian[_rr[s]] += t / vR;
+        if (!_hasCoefficientField) return;
+        jacobian[_vll[s]] += byLeft / vL;
+        jacobian[_vlr[s]] += byRight / vL;
+        jacobian[_vrl[s]] -= byLeft / vR;
+        jacobian[_vrr[s]] -= byRight / vR;
+    }
+}
