@@ -257,8 +257,8 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
         for (int k = 0; k < faces.Length; k++)
         {
             int p = g.LeftCell[faces[k]];
-            sum[p] += g.FaceArea[faces[k]] * Interface.Flux(k, y, []);
-            area[p] += g.FaceArea[faces[k]];
+            sum[p] += Interface.Areas[k] * Interface.Flux(k, y, []);
+            area[p] += Interface.Areas[k];
         }
         for (int c = 0; c < g.CellCount; c++) sum[c] = area[c] > 0 ? sum[c] / area[c] : double.NaN;
         return sum;

@@ -1,12 +1,13 @@
 using ElectrodeSim.Materials;
 using ElectrodeSim.Mesh;
+using ElectrodeSim.Mesh.Resolved;
 using ElectrodeSim.Numerics.Sparse;
 
 namespace ElectrodeSim.Physics.Resolved;
 
 /// <summary>
-/// The particle–matrix interface faces (kind Interface; left cell the particle p, right cell the matrix m; face area
-/// already corrected so each disc's faces sum to 2πR). Two currents cross each face:
+/// The particle–matrix interface faces (kind Interface; left cell the particle p, right cell the matrix m; reactive face
+/// areas summing to 2πR per disc, shared as <see cref="ResolvedCellParameters.InterfaceArea"/> says). Two currents cross each face:
 /// <list type="bullet">
 /// <item>the Butler–Volmer lithium flux j [A/m² of interface], positive when lithium leaves the particle
 /// (MODEL.md §2), computed per face from the two cells' unknowns with no face unknown:
@@ -26,6 +27,7 @@ public sealed class InterfaceReaction : IModelEquation
     private readonly ResolvedContext _context;
     private readonly int[] _faces;
     private readonly int[] _unknowns;
+    private readonly double[] _area;
     private int[] _slots = [];
 
     public InterfaceReaction(ResolvedContext context)
@@ -45,10 +47,40 @@ public sealed class InterfaceReaction : IModelEquation
             _unknowns[k * Local + 3] = context.ElectrolytePotential[m];
             _unknowns[k * Local + 4] = context.MatrixPotential[m];
         }
+        _area = ReactiveAreas(context, _faces);
     }
 
-    /// <summary>The interface faces, in graph order (the order of <see cref="Fluxes"/>).</summary>
+    /// <summary>The interface faces, in graph order (the order of <see cref="Flux"/> and <see cref="Areas"/>).</summary>
     public ReadOnlySpan<int> Faces => _faces;
+    /// <summary>Reactive area of each interface face [m per unit depth] (<see cref="InterfaceAreaDistribution"/>); each disc's sum is 2πR.</summary>
+    public ReadOnlySpan<double> Areas => _area;
+
+    private static double[] ReactiveAreas(ResolvedContext context, int[] faces)
+    {
+        var mesh = context.Mesh;
+        var g = context.Graph;
+        var area = new double[faces.Length];
+        var sum = new double[mesh.Packing.Discs.Count];
+        for (int k = 0; k < faces.Length; k++)
+        {
+            int f = faces[k];
+            if (context.Parameters.InterfaceArea == InterfaceAreaDistribution.Uniform) { area[k] = g.FaceArea[f]; continue; }
+            var disc = mesh.Packing.Discs[g.FaceTag[f]];
+            var (x, y) = mesh.FaceCentre(f);
+            double nx = x - disc.X, ny = DiscPacking.NearestImage(y - disc.Y, mesh.Packing.Settings.Height);
+            double length = Math.Sqrt(nx * nx + ny * ny);
+            double projection = mesh.FaceAxes[f] == FaceAxis.X ? Math.Abs(nx) / length : Math.Abs(ny) / length;
+            area[k] = mesh.GeometricFaceArea[f] * projection;
+            sum[disc.Index] += area[k];
+        }
+        if (context.Parameters.InterfaceArea == InterfaceAreaDistribution.Projected)
+            for (int k = 0; k < faces.Length; k++)
+            {
+                var disc = mesh.Packing.Discs[g.FaceTag[faces[k]]];
+                area[k] *= disc.Perimeter / sum[disc.Index];
+            }
+        return area;
+    }
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
@@ -128,7 +160,7 @@ public sealed class InterfaceReaction : IModelEquation
         for (int k = 0; k < _faces.Length; k++)
         {
             int face = _faces[k];
-            double area = g.FaceArea[face];
+            double area = _area[k];
             double vp = g.CellVolume[g.LeftCell[face]], vm = g.CellVolume[g.RightCell[face]];
             double j = Flux(k, y, withJacobian ? slope : []);
             int o = k * Local;

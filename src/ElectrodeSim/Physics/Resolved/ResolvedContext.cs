@@ -15,6 +15,20 @@ public enum CapacityScaling
     CellArea,
 }
 
+/// <summary>How each disc's reactive area 2πR is shared among its staircase interface faces.</summary>
+public enum InterfaceAreaDistribution
+{
+    /// <summary>
+    /// Face k of disc i gets A_k |n·e_k| scaled so the disc's faces sum to 2πR, n the disc's outward normal at the face
+    /// centre, e_k the face's axis: a staircase along an arc ds has x faces of length |n_x| ds and y faces of |n_y| ds, so
+    /// the weighted sum is n_x² + n_y² = 1 per ds — the true local area, not just the true total.
+    /// </summary>
+    Projected,
+    /// <summary>Every face of disc i scaled by the same 2πR / (raw staircase length) (<see cref="ResolvedMesh"/>'s graph areas): the
+    /// total is right but the area per arc length swings by ±17 % with the angle (π/4 (|cos| + |sin|)).</summary>
+    Uniform,
+}
+
 /// <summary>
 /// The 2-D resolved-particle cell, SI: the material data of a half cell (<see cref="CellParameters"/>: electrolyte,
 /// separator, the working electrode's active material, kinetics and ε_e, the lithium foil) plus what only the
@@ -34,6 +48,7 @@ public sealed record ResolvedCellParameters
     /// </summary>
     public required double ContactConductance { get; init; }
     public CapacityScaling Capacity { get; init; } = CapacityScaling.TrueDiscArea;
+    public InterfaceAreaDistribution InterfaceArea { get; init; } = InterfaceAreaDistribution.Projected;
 
     public ElectrodeParameters Electrode => Cell.WorkingElectrode;
 }
