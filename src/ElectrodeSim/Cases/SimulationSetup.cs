@@ -28,6 +28,8 @@ public sealed record SimulationSetup
     /// <summary>Average of transport coefficients on faces between cells.</summary>
     public FaceAverage FaceAverage { get; init; } = FaceAverage.Harmonic;
     public required OutputSettings Output { get; init; }
+    /// <summary>The 2-D resolved-particle mode's geometry, mesh and electronic network (null: the P2D model).</summary>
+    public ResolvedSetup? Resolved { get; init; }
     /// <summary>The case file text, verbatim, for the output file.</summary>
     public required string CaseText { get; init; }
     /// <summary>The case's provenance section as JSON (<c>{}</c> when the case has none).</summary>
@@ -37,3 +39,6 @@ public sealed record SimulationSetup
     /// <summary>What the validator found that does not stop the case (stale provenance notes); also in <see cref="ProvenanceJson"/> as <c>warnings</c>.</summary>
     public IReadOnlyList<CaseError> Warnings { get; init; } = [];
 }
+
+/// <summary>The 2-D resolved-particle mode of a case, SI: the packing to draw, the cell size [m] and the model's extra parameters.</summary>
+public sealed record ResolvedSetup(Mesh.Resolved.ResolvedGeometrySettings Geometry, double CellSize, Physics.Resolved.ResolvedCellParameters Parameters);
