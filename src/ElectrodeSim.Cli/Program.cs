@@ -74,6 +74,7 @@ root.Subcommands.Add(GittCommand.Create(console, RejectOptionLikeTokens));
 
 // keys
 root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(MapsCommand.Create());
 
 // export
 root.Subcommands.Add(ExportCommand.Create());
