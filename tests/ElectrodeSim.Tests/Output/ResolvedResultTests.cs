@@ -88,6 +88,9 @@ public class ResolvedResultTests(Xunit.Abstractions.ITestOutputHelper output)
                 Assert.True(file.Exists(parts[1]), $"the XDMF names {parts[1]}, which the file lacks");
             }
             Assert.Equal((int)nt, xdmf.Descendants("Grid").Count(g => (string?)g.Attribute("GridType") == "Uniform"));
+            file.Dispose();
+            var maps = ElectrodeSim.Plotting.ResolvedMaps.WriteAll([path], "state_of_lithiation", directory, 0.0);
+            Assert.All(maps, m => Assert.True(new FileInfo(m).Length > 1000, $"{m} is a PNG"));
         }
         finally { Directory.Delete(directory, true); }
     }
