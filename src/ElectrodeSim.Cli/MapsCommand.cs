@@ -19,6 +19,12 @@ public static class MapsCommand
                 if (!File.Exists(f)) { Console.Error.WriteLine($"error: {f}: no such file"); return RunCommand.BadInput; }
             try
             {
+                foreach (var f in files)
+                {
+                    var (near, far, current, capacity) = ResolvedMaps.Features(f);
+                    Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"{Path.GetFileName(f)}: capacity {capacity:F1} mAh/g; mean SOL separator-side quarter {near:F4}, collector-side quarter {far:F4} (gradient {near - far:F4}); mean |j| within 2 um of the separator {current:F3} A/m^2"));
+                }
                 foreach (var field in new[] { "state_of_lithiation", "interfacial_current_density" })
                     foreach (var path in ResolvedMaps.WriteAll(files, field, parse.GetValue(outDir)!, 1e-6 * parse.GetValue(from)))
                         Console.Out.WriteLine($"wrote {path}");

@@ -55,6 +55,36 @@ public static class ResolvedMaps
         return model;
     }
 
+    /// <summary>
+    /// The features the paper reads off its Fig. 5 maps, at the last record of a result: the mean SOL of the particle cells in
+    /// the electrode's first and last quarter (separator side, collector side) and the mean |j| of the interface cells within
+    /// <paramref name="band"/> [m] of the separator.
+    /// </summary>
+    public static (double SeparatorSol, double CollectorSol, double SeparatorCurrent, double Capacity) Features(string path, double band = 2e-6)
+    {
+        var sol = Read(path, "state_of_lithiation");
+        var j = Read(path, "interfacial_current_density");
+        using var file = Hdf5File.OpenRead(path);
+        var phase = file.ReadIntArray("/mesh/phase", out _);
+        var capacity = file.ReadArray("/specific_capacity", out _);
+        int firstElectrode = Array.FindIndex(phase, p => p != 0);
+        int firstColumn = Enumerable.Range(0, sol.Nx).First(i => Enumerable.Range(0, sol.Ny).Any(r => phase[r * sol.Nx + i] != 0));
+        double start = sol.XFaces[firstColumn], end = sol.XFaces[^1], quarter = 0.25 * (end - start);
+        double s1 = 0, s2 = 0, jsum = 0; int n1 = 0, n2 = 0, nj = 0;
+        for (int r = 0; r < sol.Ny; r++)
+            for (int i = 0; i < sol.Nx; i++)
+            {
+                double x = 0.5 * (sol.XFaces[i] + sol.XFaces[i + 1]);
+                double v = sol.Values[r * sol.Nx + i];
+                if (double.IsFinite(v) && x < start + quarter) { s1 += v; n1++; }
+                if (double.IsFinite(v) && x > end - quarter) { s2 += v; n2++; }
+                double c = j.Values[r * sol.Nx + i];
+                if (double.IsFinite(c) && x < start + band) { jsum += Math.Abs(c); nj++; }
+            }
+        _ = firstElectrode;
+        return (s1 / n1, s2 / n2, jsum / nj, capacity[^1]);
+    }
+
     /// <summary>Draws <paramref name="field"/> of every result into <paramref name="directory"/> as NAME-FIELD.png on one colour scale; returns the paths.</summary>
     public static IReadOnlyList<string> WriteAll(IReadOnlyList<string> results, string field, string directory, double fromX)
     {
