@@ -95,7 +95,7 @@ public static class ResolvedMaps
         foreach (var m in maps)
         {
             string path = Path.Combine(directory, $"{m.Case}-{field}.png");
-            FigureRenderer.Write(Map(m, $"{m.Case}: {field.Replace('_', ' ')} at the end", low, high, fromX), path, FigureFormat.Png, 900, 520);
+            FigureRenderer.Write(Map(m, $"{m.Case}: {field.Replace('_', ' ')} at the end", low, high, fromX), path, FigureFormat.Png, 640, 680);
             written.Add(path);
         }
         return written;
