@@ -27,11 +27,14 @@ public sealed class ProtocolRunner(IElectrochemicalModel model, BdfOptions optio
     /// </summary>
     public OutputSchedule? Schedule { get; init; }
 
+    /// <summary>Makes the sparse direct solver for the model's Jacobian pattern (default: KLU); a benchmark wraps it to time factorisations and solves.</summary>
+    public Func<SparsityPattern, ISparseLinearSolver> LinearSolver { get; init; } = pattern => new KluLinearSolver(pattern);
+
     public Solution Run(Protocol protocol, IEnumerable<ISolutionObserver>? observers = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         var sinks = observers?.ToArray() ?? [];
-        using var linear = new KluLinearSolver(model.JacobianPattern);
+        using var linear = LinearSolver(model.JacobianPattern);
         var integrator = new BdfIntegrator(model, linear, options);
         var solution = new Solution { Statistics = integrator.Statistics, ActiveMassPerArea = model.ActiveMassPerArea };
         var state = model.InitialState();
