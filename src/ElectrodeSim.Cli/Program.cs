@@ -79,6 +79,7 @@ root.Subcommands.Add(EisCommand.Create(console, RejectOptionLikeTokens));
 
 // keys
 root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(MapsCommand.Create());
 
 // export
 root.Subcommands.Add(ExportCommand.Create());

@@ -79,6 +79,14 @@ public static class RunCommand
             try
             {
                 foreach (var note in target?.Notes ?? []) Console.Error.WriteLine($"warning: {note}");
+                if (setup.Resolved is not null)
+                {
+                    // The 2-D mode writes its own file layout (ResolvedResultWriter) to the claimed path.
+                    var resolved = Simulator.RunResolved(setup, target, interruption.Token);
+                    Console.Out.WriteLine(resolved.ToString());
+                    if (output != null) { console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, output)}"); written.Add(output); }
+                    continue;
+                }
                 var result = Simulator.Run(setup, target, interruption.Token, interruption.Reason);
                 Console.Out.WriteLine(result.Summary.ToString());
                 if (output != null) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, output)}");

@@ -11,6 +11,18 @@ namespace ElectrodeSim;
 /// <summary>The result of one case: its summary, the in-memory time series and where the file went.</summary>
 public sealed record RunResult(RunSummary Summary, Solution Solution, P2DModel Model, string? OutputPath);
 
+/// <summary>A 2-D resolved-particle run: the time series and solver report, the model (mesh, discs) and the result file, if any.</summary>
+public sealed record ResolvedRunResult(Solution Solution, ResolvedParticleModel Model, string? OutputPath)
+{
+    /// <summary>Specific capacity of the first step [mAh/g]: charge / active mass (Σ πR² ρ / H).</summary>
+    public double Capacity => Solution.StepCharge(0) / 3.6 / Model.ActiveMassPerArea / 1000.0;
+
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Model.Parameters.Electrode.Name} (2-D resolved, {Model.Mesh.Packing.Discs.Count} discs, {Model.Mesh.ColumnCount} x {Model.Mesh.RowCount} cells, {Model.Size} unknowns): " +
+        $"{Capacity:F1} mAh/g, end V {Solution.Voltage[^1]:F4} V, mean SOL {Model.MeanStateOfLithiation(Solution.FinalState):F4}, {Solution.Statistics.Steps} steps, " +
+        $"{Solution.WallTime.TotalSeconds:F1} s; {string.Join("; ", Solution.Steps.Select(s => $"{s.Label}: {s.Reason}"))}");
+}
+
 /// <summary>
 /// The whole pipeline in one place: Case → Mesh → Discretisation → Model → Solver → Solution → Output.
 /// </summary>
@@ -32,6 +44,8 @@ public static class Simulator
     /// </summary>
     public static RunResult Run(SimulationSetup setup, ResultTarget? target, CancellationToken cancellation, Func<string>? cancellationReason = null)
     {
+        if (setup.Resolved is not null)
+            throw new ArgumentException($"case '{setup.Name}' has a resolved section: run it with Simulator.RunResolved (the 2-D resolved-particle model)");
         var model = new P2DModel(setup.Cell, setup.Mesh, setup.FaceAverage);          // mesh, finite-volume discretisation, DFN model
         var runner = new ProtocolRunner(model, setup.Solver) { Schedule = setup.Output.Schedule }; // BDF + Newton + KLU, events, output times
         ResultWriter? writer = target is null ? null : new ResultWriter(target, model, Metadata(setup), setup.Output.Fields, setup.Output.EveryNSteps);
@@ -56,6 +70,32 @@ public static class Simulator
             writer?.Fail($"{e.GetType().Name}: {Hdf5Messages.Short(e)}");
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs a case with a <c>resolved:</c> section on the 2-D resolved-particle model (MODEL.md §7): pack the discs
+    /// (seeded), mesh them, build the model, run the protocol with the same runner, stop conditions and limits as P2D;
+    /// with <paramref name="outputPath"/>, write the HDF5 result (time series, nt × ny × nx fields, mesh, discs) and its XDMF sidecar.
+    /// </summary>
+    public static ResolvedRunResult RunResolved(SimulationSetup setup, string? outputPath = null, CancellationToken cancellation = default)
+    {
+        if (outputPath is null) return RunResolved(setup, target: null, cancellation);
+        using var target = ResultTarget.Claim(outputPath);
+        return RunResolved(setup, target, cancellation);
+    }
+
+    /// <summary>Runs a resolved case into a result target the caller has claimed (and releases afterwards).</summary>
+    public static ResolvedRunResult RunResolved(SimulationSetup setup, ResultTarget? target, CancellationToken cancellation)
+    {
+        var resolved = setup.Resolved ?? throw new ArgumentException($"case '{setup.Name}' has no resolved section");
+        var packing = Mesh.Resolved.DiscPacking.Pack(resolved.Geometry);                       // seeded disc packing
+        var mesh = Mesh.Resolved.ResolvedMesh.Build(packing, resolved.CellSize);                 // Cartesian phase mask → finite-volume graph
+        var model = new ResolvedParticleModel(resolved.Parameters, mesh, setup.FaceAverage);     // conservation laws on the graph
+        var runner = new ProtocolRunner(model, setup.Solver) { Schedule = setup.Output.Schedule };
+        using var writer = target is null ? null : new Output.ResolvedResultWriter(target, model, setup.CaseText, setup.ProvenanceJson, setup.Output.Fields, setup.Output.EveryNSteps);
+        var solution = runner.Run(setup.Protocol, writer is null ? null : [writer], cancellation);
+        writer?.Complete(solution);
+        return new ResolvedRunResult(solution, model, target?.FinalPath);
     }
 
     /// <summary>

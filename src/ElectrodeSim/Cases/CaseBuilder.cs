@@ -41,6 +41,29 @@ public static class CaseBuilder
     public static SimulationSetup Load(string path) => Build(CaseFile.Load(path));
 
     /// <summary>Validates (throwing <see cref="CaseValidationException"/> with every problem) and builds.</summary>
+    /// <summary>The resolved section in SI (µm → m); gaps default to 0.2 µm, the area fraction to ε_s, the radius is electrode.particle_radius_um.</summary>
+    private static ResolvedSetup BuildResolved(ResolvedSection r, CaseDefinition c, CellParameters cell)
+    {
+        var electrode = cell.WorkingElectrode;
+        var geometry = new Mesh.Resolved.ResolvedGeometrySettings(
+            cell.Separator.Thickness, electrode.Thickness, r.HeightUm!.Value * Micrometre,
+            new Mesh.Resolved.DiscRadiusDistribution.Fixed(electrode.ParticleRadius),
+            r.ParticleAreaFraction ?? electrode.ActiveVolumeFraction,
+            MinimumGap: (r.MinimumGapUm ?? 0.2) * Micrometre, SeparatorGap: (r.SeparatorGapUm ?? 0.2) * Micrometre,
+            CollectorGap: (r.CollectorGapUm ?? 0.2) * Micrometre, ContactDistance: r.ContactDistanceUm * Micrometre,
+            Seed: (ulong)(r.Seed ?? 1));
+        var parameters = new Physics.Resolved.ResolvedCellParameters
+        {
+            Cell = cell,
+            ParticleConductivity = r.ParticleConductivitySM!.Value,
+            CarbonBinderConductivity = r.CarbonBinderConductivitySM!.Value,
+            ContactConductance = r.ContactConductanceSM2!.Value,
+            Capacity = r.CapacityScaling == "cell_area" ? Physics.Resolved.CapacityScaling.CellArea : Physics.Resolved.CapacityScaling.TrueDiscArea,
+            InterfaceArea = r.InterfaceArea == "uniform" ? Physics.Resolved.InterfaceAreaDistribution.Uniform : Physics.Resolved.InterfaceAreaDistribution.Projected,
+        };
+        return new ResolvedSetup(geometry, r.CellSizeUm!.Value * Micrometre, parameters);
+    }
+
     public static SimulationSetup Build(CaseDocument document)
     {
         var warnings = CaseValidator.Validate(document);
@@ -94,6 +117,7 @@ public static class CaseBuilder
                 FixedStep = c.Solver?.FixedStepS ?? defaultSolver.FixedStep,
             },
             FaceAverage = c.Solver?.FaceAverage == "arithmetic" ? FaceAverage.Arithmetic : FaceAverage.Harmonic,
+            Resolved = c.Resolved is { } resolved ? BuildResolved(resolved, c, cell) : null,
             Output = new OutputSettings
             {
                 Fields = c.Output?.Fields ?? true,

@@ -57,6 +57,9 @@ public sealed record CaseDefinition
     /// <summary>Cell counts; defaults from <see cref="ElectrodeSim.Mesh.MeshSettings"/>.</summary>
     [Key("Finite-volume cell counts")]
     public MeshSection? Mesh { get; init; }
+    /// <summary>The 2-D resolved-particle mode (MODEL.md §7); absent: the P2D model.</summary>
+    [Key("The 2-D resolved-particle mode (MODEL.md §7): discs packed in the electrode on a Cartesian finite-volume mesh; absent: the P2D model")]
+    public ResolvedSection? Resolved { get; init; }
     /// <summary>Time-integration settings; defaults from <see cref="ElectrodeSim.Numerics.TimeIntegration.BdfOptions"/>.</summary>
     [Key("Time integration (variable-order BDF) and discretisation choices")]
     public SolverSection? Solver { get; init; }
@@ -434,6 +437,44 @@ public sealed record MeshSection
     /// <summary>Grading β of the particle shells toward the surface [1], in [0, 1): the outer shell is (1 − β) times the uniform width; default 0 (uniform).</summary>
     [Key("Grading β of the particle shells toward the surface: the outer shell is (1 - β) times the uniform width", Unit = "1", Range = "in [0, 1)", Default = "0 (uniform)")]
     public double? ParticleSurfaceRefinement { get; init; }
+}
+
+/// <summary>
+/// The 2-D resolved-particle mode: geometry (height, discs, gaps, seed), mesh cell size and the electronic network. The
+/// separator, electrolyte, active material, kinetics and ε_e come from the other sections; electrode.particle_radius_um
+/// is the disc radius, electrode.active_volume_fraction the default area fraction.
+/// </summary>
+public sealed record ResolvedSection
+{
+    [Key("Height H of the periodic box", Unit = "µm", Range = "> 0", Required = KeyAttribute.Always)]
+    public double? HeightUm { get; init; }
+    [Key("Cartesian cell size h of the mesh", Unit = "µm", Range = "> 0, at most min(separator, electrode thickness, H/3)", Required = KeyAttribute.Always)]
+    public double? CellSizeUm { get; init; }
+    [Key("Target fraction of the electrode area covered by discs", Unit = "1", Range = "in (0, 0.9)", Default = "electrode.active_volume_fraction")]
+    public double? ParticleAreaFraction { get; init; }
+    [Key("Smallest surface gap between two discs", Unit = "µm", Range = ">= 0", Default = "0.2")]
+    public double? MinimumGapUm { get; init; }
+    [Key("Smallest distance from a disc to the separator (at least h/2)", Unit = "µm", Range = ">= 0", Default = "0.2")]
+    public double? SeparatorGapUm { get; init; }
+    [Key("Smallest distance from a disc to the current collector (below h/2 a disc touches it)", Unit = "µm", Range = ">= 0", Default = "0.2")]
+    public double? CollectorGapUm { get; init; }
+    [Key("Two discs whose surface gap is at most this touch (electronic contact); absent: no contacts", Unit = "µm", Range = ">= 0, and >= minimum_gap_um")]
+    public double? ContactDistanceUm { get; init; }
+    [Key("Seed of the packing (SplitMix64); the disc list follows from it bit for bit", Unit = "1", Range = ">= 0", Default = "1")]
+    public long? Seed { get; init; }
+    [YamlMember(Alias = "particle_conductivity_S_m", ApplyNamingConventions = false)]
+    [Key("Electronic conductivity σ_s inside a particle (and across particle contacts)", Unit = "S/m", Range = "> 0", Required = KeyAttribute.Always)]
+    public double? ParticleConductivitySM { get; init; }
+    [YamlMember(Alias = "carbon_binder_conductivity_S_m", ApplyNamingConventions = false)]
+    [Key("Bulk conductivity σ_cb of the carbon/binder network; σ_m,eff = σ_cb (1 − ε_m)^b", Unit = "S/m", Range = "> 0", Required = KeyAttribute.Always)]
+    public double? CarbonBinderConductivitySM { get; init; }
+    [YamlMember(Alias = "contact_conductance_S_m2", ApplyNamingConventions = false)]
+    [Key("Electronic contact conductance G_c between a particle surface and the matrix network (the interface conductive network)", Unit = "S/m²", Range = "> 0", Required = KeyAttribute.Always)]
+    public double? ContactConductanceSM2 { get; init; }
+    [Key("How a disc's staircase cells hold its lithium: true_disc_area (c_max scaled so the disc holds πR² c_max) or cell_area", Default = "true_disc_area", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.CapacityScalings))]
+    public string? CapacityScaling { get; init; }
+    [Key("How 2πR is shared among a disc's interface faces: projected (A |n·e|, the local area) or uniform", Default = "projected", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.InterfaceAreas))]
+    public string? InterfaceArea { get; init; }
 }
 
 /// <summary>Time integration (variable-order BDF) and discretisation scheme choices.</summary>

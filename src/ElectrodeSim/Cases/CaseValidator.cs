@@ -25,6 +25,8 @@ public static class CaseValidator
     public static IReadOnlyList<string> CurrentKeys { get; } = ["current_density_A_m2", "current_density_mA_cm2", "specific_current_A_g", "c_rate"];
     /// <summary>The accepted values of <c>solver.face_average</c>.</summary>
     public static IReadOnlyList<string> FaceAverages { get; } = ["harmonic", "arithmetic"];
+    public static IReadOnlyList<string> CapacityScalings { get; } = ["true_disc_area", "cell_area"];
+    public static IReadOnlyList<string> InterfaceAreas { get; } = ["projected", "uniform"];
     /// <summary>Upper bound of activation energies [J/mol]: 200 kJ/mol, far above any Li-ion process; larger values are unit slips.</summary>
     public const double MaxActivationEnergy = 200_000;
     /// <summary>
@@ -96,6 +98,7 @@ public static class CaseValidator
             }
             CheckProtocol(ocv);
             CheckMesh(type);
+            CheckResolved(type);
             CheckSolver();
             CheckOutput();
             CheckProvenance();
@@ -559,6 +562,36 @@ public static class CaseValidator
                 if (cellType == FullCell) IntRange(n, "mesh." + key, MinCells, MaxCells);
                 else Fail("mesh." + key, Text("mesh." + key, n), $"accepted with cell.type {cellType ?? HalfCell}: only a full cell has a {key.Split('_')[0]} electrode (use electrode_cells / particle_shells)");
             }
+        }
+
+        private void CheckResolved(string? cellType)
+        {
+            if (_case.Resolved is not { } r) return;
+            if (cellType == FullCell) { Fail("resolved", "a mapping", $"accepted with cell.type {HalfCell} only: the resolved-particle mode is a half cell", keyNode: true); return; }
+            if (r.HeightUm is null) Missing("resolved.height_um", "the height of the periodic box");
+            if (r.CellSizeUm is null) Missing("resolved.cell_size_um", "the mesh cell size");
+            if (r.ParticleConductivitySM is null) Missing("resolved.particle_conductivity_S_m", "the particles' electronic conductivity");
+            if (r.CarbonBinderConductivitySM is null) Missing("resolved.carbon_binder_conductivity_S_m", "the carbon/binder conductivity");
+            if (r.ContactConductanceSM2 is null) Missing("resolved.contact_conductance_S_m2", "the particle-matrix contact conductance");
+            Positive(r.HeightUm, "resolved.height_um");
+            bool h = Positive(r.CellSizeUm, "resolved.cell_size_um");
+            Open(r.ParticleAreaFraction, "resolved.particle_area_fraction", 0, 0.9);
+            AtLeast(r.MinimumGapUm, "resolved.minimum_gap_um", 0);
+            AtLeast(r.SeparatorGapUm, "resolved.separator_gap_um", 0);
+            AtLeast(r.CollectorGapUm, "resolved.collector_gap_um", 0);
+            AtLeast(r.ContactDistanceUm, "resolved.contact_distance_um", r.MinimumGapUm ?? 0.2);
+            if (r.Seed is { } seed && seed < 0) Fail("resolved.seed", Text("resolved.seed", seed), ">= 0");
+            Positive(r.ParticleConductivitySM, "resolved.particle_conductivity_S_m");
+            Positive(r.CarbonBinderConductivitySM, "resolved.carbon_binder_conductivity_S_m");
+            Positive(r.ContactConductanceSM2, "resolved.contact_conductance_S_m2");
+            if (r.CapacityScaling != null && !CapacityScalings.Contains(r.CapacityScaling))
+                Fail("resolved.capacity_scaling", r.CapacityScaling, "one of " + string.Join(", ", CapacityScalings));
+            if (r.InterfaceArea != null && !InterfaceAreas.Contains(r.InterfaceArea))
+                Fail("resolved.interface_area", r.InterfaceArea, "one of " + string.Join(", ", InterfaceAreas));
+            if (h && r.CellSizeUm is { } size && r.HeightUm is { } height && height > 0 && size > height / 3)
+                Fail("resolved.cell_size_um", Text("resolved.cell_size_um", size), $"<= resolved.height_um / 3 = {Format(height / 3)} (the periodic mesh needs 3 rows)");
+            if (h && r.CellSizeUm is { } size2 && (r.SeparatorGapUm ?? 0.2) < size2 / 2)
+                Fail("resolved.separator_gap_um", Text("resolved.separator_gap_um", r.SeparatorGapUm ?? 0.2), $">= resolved.cell_size_um / 2 = {Format(size2 / 2)} (no particle cell may border the separator)");
         }
 
         private void CheckSolver()

@@ -28,6 +28,8 @@ public sealed record SimulationSetup
     /// <summary>Average of transport coefficients on faces between cells.</summary>
     public FaceAverage FaceAverage { get; init; } = FaceAverage.Harmonic;
     public required OutputSettings Output { get; init; }
+    /// <summary>The 2-D resolved-particle mode's geometry, mesh and electronic network (null: the P2D model).</summary>
+    public ResolvedSetup? Resolved { get; init; }
     /// <summary>The case file text, verbatim, for the output file.</summary>
     public required string CaseText { get; init; }
     /// <summary>The case's provenance section as JSON (<c>{}</c> when the case has none).</summary>
@@ -43,3 +45,6 @@ public sealed record SimulationSetup
     /// </summary>
     public IReadOnlyDictionary<string, string> InputFiles { get; init; } = new Dictionary<string, string>();
 }
+
+/// <summary>The 2-D resolved-particle mode of a case, SI: the packing to draw, the cell size [m] and the model's extra parameters.</summary>
+public sealed record ResolvedSetup(Mesh.Resolved.ResolvedGeometrySettings Geometry, double CellSize, Physics.Resolved.ResolvedCellParameters Parameters);

@@ -10,7 +10,7 @@ namespace ElectrodeSim.Model;
 /// The pseudo-2D (Doyle–Fuller–Newman) model as a DAE <c>M dy/dt + g(y) = 0</c>: the sum of its
 /// conservation laws over one mesh. Half cell and full cell are two layer stacks of the same model.
 /// </summary>
-public sealed class P2DModel : IDaeSystem
+public sealed class P2DModel : IElectrochemicalModel
 {
     private readonly IModelEquation[] _equations;
     private readonly double[] _mass;
@@ -76,6 +76,18 @@ public sealed class P2DModel : IDaeSystem
     public OperatingControl Control { get; }
     /// <summary>The double-layer charging of the electrodes that have one; null when none has.</summary>
     public DoubleLayerCharging? DoubleLayer { get; }
+    IOperatingControl IElectrochemicalModel.Control => Control;
+    public int CurrentIndex => Layout.Current;
+    public int ChargeIndex => Layout.Charge;
+    public double ActiveMassPerArea => Cell.WorkingElectrode.ActiveMassPerArea;
+    public double OneCCurrentDensity => Cell.WorkingElectrode.OneCCurrentDensity;
+    public double InitialElectrolyteConcentration => Cell.InitialElectrolyteConcentration;
+
+    public string DescribeSolidLocation(StateExtreme e) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Cell.Electrodes[e.Electrode].Name}, x = {1e6 * Mesh.Centres[e.Cell]:F2} um, {(e.Shell < 0 ? "particle surface" : $"shell {e.Shell + 1} of {Mesh.Particles[e.Electrode].Shells}")}");
+
+    public string DescribeElectrolyteLocation(StateExtreme e) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"x = {1e6 * Mesh.Centres[e.Cell]:F2} um");
 
     public int Size => Layout.Size;
     public SparsityPattern JacobianPattern { get; }
@@ -179,19 +191,7 @@ public sealed class P2DModel : IDaeSystem
         double t = Math.Clamp(theta, 1e-9, 1 - 1e-9);
         double ce = Math.Max(electrolyteConcentration, 1e-6) / Cell.ReferenceElectrolyteConcentration;
         double j0 = Context.ReferenceExchangeCurrentDensity[electrodeIndex] * Math.Pow(ce, aa) * Math.Pow((1 - t) / 0.5, aa) * Math.Pow(t / 0.5, ac);
-        double ratio = j / j0;
-        double eta = ratio >= 0 ? Math.Log(ratio + Math.Sqrt(ratio * ratio + 1)) / (aa * f) : -Math.Log(-ratio + Math.Sqrt(ratio * ratio + 1)) / (ac * f);
-        double low = Math.Min(0, eta) - 1.0, high = Math.Max(0, eta) + 1.0;
-        for (int k = 0; k < 60; k++)
-        {
-            double ea = Math.Exp(aa * f * eta), ec = Math.Exp(-ac * f * eta);
-            double r = ea - ec - ratio;
-            if (r > 0) high = eta; else low = eta;
-            double next = eta - r / (f * (aa * ea + ac * ec));
-            if (!(next > low && next < high)) next = 0.5 * (low + high);
-            if (Math.Abs(next - eta) < 1e-12) { eta = next; break; }
-            eta = next;
-        }
+        double eta = ButlerVolmerKinetics.Overpotential(j, j0, aa, ac, f);
         return eta + electrode.FilmResistance * j;
     }
 

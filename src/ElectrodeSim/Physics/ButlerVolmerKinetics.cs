@@ -71,6 +71,47 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
         return cLast / cmax + j * dThetaDj;
     }
 
+    /// <summary>
+    /// The Butler–Volmer rate law shared by every model: at reduced electrolyte concentration
+    /// <paramref name="reducedConcentration"/> = c_e/c_e,ref, surface state of lithiation θ and overpotential η [V],
+    /// <c>j0 = j0_ref (c_e/c_e,ref)^α_a ((1 − θ)/0.5)^α_a (θ/0.5)^α_c</c> [A/m²] (θ kept <see cref="ThetaFloor"/> inside
+    /// (0, 1)) and <c>j = j0 B(η)</c>, <c>B = exp(α_a f η) − exp(−α_c f η)</c>, f = F/RT [1/V]. The caller forms η
+    /// (with its film term) and combines the pieces: j0, B, dB/dη and ∂j0/∂θ (0 where θ is clamped).
+    /// </summary>
+    public static InterfaceRate Rate(double referenceExchangeCurrentDensity, double aa, double ac, double f,
+                                     double reducedConcentration, double theta, double eta)
+    {
+        double thetaClamped = Math.Clamp(theta, ThetaFloor, 1 - ThetaFloor);
+        bool clamped = thetaClamped != theta;
+        double j0 = referenceExchangeCurrentDensity
+                    * Power(reducedConcentration, aa) * Power((1 - thetaClamped) / 0.5, aa) * Power(thetaClamped / 0.5, ac);
+        double anodic = Math.Exp(aa * f * eta), cathodic = Math.Exp(-ac * f * eta);
+        double dj0dTheta = clamped ? 0.0 : j0 * (-aa / (1 - thetaClamped) + ac / thetaClamped);
+        return new InterfaceRate(j0, anodic - cathodic, f * (aa * anodic + ac * cathodic), dj0dTheta);
+    }
+
+    /// <summary>
+    /// The overpotential η [V] at which j0 B(η) = <paramref name="j"/> [A/m²]: Butler–Volmer inverted exactly (B is monotone
+    /// in η; Newton from the larger branch's logarithm, safeguarded by a bracket). No film term.
+    /// </summary>
+    public static double Overpotential(double j, double j0, double aa, double ac, double f)
+    {
+        double ratio = j / j0;
+        double eta = ratio >= 0 ? Math.Log(ratio + Math.Sqrt(ratio * ratio + 1)) / (aa * f) : -Math.Log(-ratio + Math.Sqrt(ratio * ratio + 1)) / (ac * f);
+        double low = Math.Min(0, eta) - 1.0, high = Math.Max(0, eta) + 1.0;
+        for (int k = 0; k < 60; k++)
+        {
+            double ea = Math.Exp(aa * f * eta), ec = Math.Exp(-ac * f * eta);
+            double r = ea - ec - ratio;
+            if (r > 0) high = eta; else low = eta;
+            double next = eta - r / (f * (aa * ea + ac * ec));
+            if (!(next > low && next < high)) next = 0.5 * (low + high);
+            if (Math.Abs(next - eta) < 1e-12) { eta = next; break; }
+            eta = next;
+        }
+        return eta;
+    }
+
     /// <summary>x^a, with the common a = ½ as a square root (pow is the costliest call in the residual).</summary>
     private static double Power(double x, double a) => a == 0.5 ? Math.Sqrt(x) : Math.Pow(x, a);
 
@@ -93,17 +134,12 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
             double u = electrode.OpenCircuitPotential.Evaluate(theta, out double dUdTheta);
             double eta = y[m.SolidPotential[i]] - y[m.ElectrolytePotential[i]] - u - electrode.FilmResistance * j;
 
-            double thetaClamped = Math.Clamp(theta, ThetaFloor, 1 - ThetaFloor);
-            bool clamped = thetaClamped != theta;
-            double j0 = context.ReferenceExchangeCurrentDensity[L.ElectrodeOf(i)]
-                        * Power(ce / cRef, aa) * Power((1 - thetaClamped) / 0.5, aa) * Power(thetaClamped / 0.5, ac);
-            double anodic = Math.Exp(aa * f * eta), cathodic = Math.Exp(-ac * f * eta);
-            double b = anodic - cathodic;
-            double dbdEta = f * (aa * anodic + ac * cathodic);
+            var rate = Rate(context.ReferenceExchangeCurrentDensity[L.ElectrodeOf(i)], aa, ac, f, ce / cRef, theta, eta);
+            double j0 = rate.ExchangeCurrentDensity, b = rate.Drive, dbdEta = rate.DriveSlope;
             residual[row] += j - j0 * b;
             if (!withJacobian) continue;
 
-            double dj0dTheta = clamped ? 0.0 : j0 * (-aa / (1 - thetaClamped) + ac / thetaClamped);
+            double dj0dTheta = rate.ExchangeCurrentDensityByTheta;
             double dRdTheta = -(dj0dTheta * b - j0 * dbdEta * dUdTheta);
             jacobian[_self[i]] += 1.0 + dRdTheta * dThetaDj + j0 * dbdEta * electrode.FilmResistance;
             jacobian[_solid[i]] -= j0 * dbdEta;
@@ -113,3 +149,9 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
         }
     }
 }
+
+/// <summary>
+/// The pieces of a Butler–Volmer rate at one surface point: exchange current density j0 [A/m²], the drive
+/// B(η) [1] (j = j0 B), dB/dη [1/V] and ∂j0/∂θ [A/m²].
+/// </summary>
+public readonly record struct InterfaceRate(double ExchangeCurrentDensity, double Drive, double DriveSlope, double ExchangeCurrentDensityByTheta);

@@ -68,19 +68,7 @@ public sealed class ElectrolyteChargeBalance : IModelEquation
         var nu = context.TransportFactor;
         var dnu = context.TransportFactorSlope;
 
-        var left = _conduction.LeftCells;
-        var right = _conduction.RightCells;
-        for (int k = 0; k < _drive.Length; k++)
-        {
-            int l = left[k], r = right[k];
-            double cL = y[m.ElectrolyteConcentration[l]], cR = y[m.ElectrolyteConcentration[r]];
-            double nuFace = 0.5 * (nu[l] + nu[r]);
-            double dLog = Math.Log(cR) - Math.Log(cL);
-            _drive[k] = nuFace * dLog;
-            if (!withJacobian) continue;
-            _driveByLeft[k] = 0.5 * dnu[l] * dLog - nuFace / cL;
-            _driveByRight[k] = 0.5 * dnu[r] * dLog + nuFace / cR;
-        }
+        DiffusionPotentialDrive(_conduction, m.ElectrolyteConcentration, y, nu, dnu, withJacobian, _drive, _driveByLeft, _driveByRight);
         if (withJacobian)
             _conduction.Accumulate(y, context.EffectiveConductivity, context.EffectiveConductivitySlope, _drive, _driveByLeft, _driveByRight, residual, jacobian);
         else
@@ -120,19 +108,30 @@ public sealed class ElectrolyteChargeBalance : IModelEquation
     /// Electrolyte current [A/m²] in +x through the foil face, given the potential and concentration of the cell
     /// <paramref name="distance"/> [m] from it.
     /// </summary>
-    private double FoilFaceCurrent(int cell, double distance, double potential, double concentration, double current, out double transmissibility)
+    private double FoilFaceCurrent(int cell, double distance, double potential, double concentration, double current, out double transmissibility) =>
+        LithiumFoil.FaceCurrent(_context.Cell.LithiumFoil!, _context.Cell.Electrolyte, _context.Temperature, _context.InverseThermalVoltage,
+                                _context.Tortuosity[cell], distance, potential, concentration, current, out transmissibility);
+
+    /// <summary>
+    /// The diffusion-potential drive ν_f Δln c_e of each conduction face (ν averaged arithmetically to the face) and its
+    /// derivatives in the left and right cell's c_e (filled only when <paramref name="withJacobian"/>).
+    /// </summary>
+    public static void DiffusionPotentialDrive(GraphDiffusion conduction, int[] concentration, ReadOnlySpan<double> y,
+                                               ReadOnlySpan<double> nu, ReadOnlySpan<double> dnu, bool withJacobian,
+                                               Span<double> drive, Span<double> driveByLeft, Span<double> driveByRight)
     {
-        var el = _context.Cell.Electrolyte;
-        double T = _context.Temperature;
-        double tortuosity = _context.Tortuosity[cell];
-        double c = Math.Max(concentration, 1e-6);
-        double kappa = tortuosity * el.Conductivity.Value(c, T);
-        double diffusivity = tortuosity * el.Diffusivity.Value(c, T);
-        double oneMinusT = 1 - el.TransferenceNumber;
-        double faceConcentration = Math.Max(c + distance * oneMinusT * current / (PhysicalConstants.Faraday * diffusivity), 1e-6);
-        double nu = 2.0 / _context.InverseThermalVoltage * oneMinusT * el.ThermodynamicFactor.Value(0.5 * (c + faceConcentration), T);
-        double facePotential = -LithiumFoil.Overpotential(_context.Cell.LithiumFoil!, current, faceConcentration, _context.InverseThermalVoltage);
-        transmissibility = FaceTransmissibility.BoundaryFromDistance(distance, kappa);
-        return transmissibility * (nu * (Math.Log(c) - Math.Log(faceConcentration)) - (potential - facePotential));
+        var left = conduction.LeftCells;
+        var right = conduction.RightCells;
+        for (int k = 0; k < drive.Length; k++)
+        {
+            int l = left[k], r = right[k];
+            double cL = y[concentration[l]], cR = y[concentration[r]];
+            double nuFace = 0.5 * (nu[l] + nu[r]);
+            double dLog = Math.Log(cR) - Math.Log(cL);
+            drive[k] = nuFace * dLog;
+            if (!withJacobian) continue;
+            driveByLeft[k] = 0.5 * dnu[l] * dLog - nuFace / cL;
+            driveByRight[k] = 0.5 * dnu[r] * dLog + nuFace / cR;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using ElectrodeSim.Materials;
+using ElectrodeSim.Mesh;
 using ElectrodeSim.Model;
 
 namespace ElectrodeSim.Physics;
@@ -28,5 +30,27 @@ public static class LithiumFoil
             if (Math.Abs(step) < 1e-15) break;
         }
         return eta;
+    }
+
+    /// <summary>
+    /// Electrolyte current density [A/m²] into the domain through a foil face (in the direction away from the foil),
+    /// given the potential [V] and concentration [mol/m³] of the cell <paramref name="distance"/> [m] from it, whose
+    /// Bruggeman factor is <paramref name="tortuosity"/>: the face concentration carries the foil's salt flux
+    /// (1 − t+) I / F across the half cell, the face potential is −η_Li(I, c_face), and the current is the two-point
+    /// flux of φ_e with the diffusion potential, transmissibility κ_eff / distance (returned).
+    /// </summary>
+    public static double FaceCurrent(LithiumFoilParameters foil, ElectrolyteProperties el, double temperature, double inverseThermalVoltage,
+                                     double tortuosity, double distance, double potential, double concentration, double current, out double transmissibility)
+    {
+        double T = temperature;
+        double c = Math.Max(concentration, 1e-6);
+        double kappa = tortuosity * el.Conductivity.Value(c, T);
+        double diffusivity = tortuosity * el.Diffusivity.Value(c, T);
+        double oneMinusT = 1 - el.TransferenceNumber;
+        double faceConcentration = Math.Max(c + distance * oneMinusT * current / (PhysicalConstants.Faraday * diffusivity), 1e-6);
+        double nu = 2.0 / inverseThermalVoltage * oneMinusT * el.ThermodynamicFactor.Value(0.5 * (c + faceConcentration), T);
+        double facePotential = -Overpotential(foil, current, faceConcentration, inverseThermalVoltage);
+        transmissibility = FaceTransmissibility.BoundaryFromDistance(distance, kappa);
+        return transmissibility * (nu * (Math.Log(c) - Math.Log(faceConcentration)) - (potential - facePotential));
     }
 }

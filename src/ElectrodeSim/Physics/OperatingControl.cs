@@ -23,7 +23,7 @@ public enum ControlMode
 /// of a half cell's working electrode, discharge of a full cell), fixed by the control row
 /// (I − I_set, V − V_set or I), and the charge passed Q [C/m²] with <c>dQ/dt − I = 0</c>.
 /// </summary>
-public sealed class OperatingControl(P2DContext context) : IModelEquation
+public sealed class OperatingControl(P2DContext context) : IModelEquation, ElectrodeSim.Model.IOperatingControl
 {
     private int _currentSelf, _currentPotential, _chargeCurrent;
 

@@ -37,33 +37,32 @@ public sealed record PhysicalLimits
     /// each limit: θ_min, 1 − θ_max, c_e,min − c_depleted, V − V_low, V_high − V. Non-finite states count as
     /// outside every limit.
     /// </summary>
-    public void Distances(P2DModel model, ReadOnlySpan<double> y, Span<double> distances)
+    public void Distances(IElectrochemicalModel model, ReadOnlySpan<double> y, Span<double> distances)
     {
         var s = model.StateBounds(y);
         double v = model.Voltage(y);
         distances[0] = s.MinimumStateOfLithiation.Value;
         distances[1] = 1.0 - s.MaximumStateOfLithiation.Value;
-        distances[2] = s.MinimumElectrolyteConcentration.Value - DepletedElectrolyteFraction * model.Cell.InitialElectrolyteConcentration;
+        distances[2] = s.MinimumElectrolyteConcentration.Value - DepletedElectrolyteFraction * model.InitialElectrolyteConcentration;
         distances[3] = v - VoltageWindow.Low;
         distances[4] = VoltageWindow.High - v;
         for (int k = 0; k < Count; k++) if (!double.IsFinite(distances[k])) distances[k] = double.NegativeInfinity;
     }
 
     /// <summary>Scale of limit <paramref name="limit"/>'s distance, for its location tolerance (1 for θ and V, c_e,init for c_e).</summary>
-    public double Scale(P2DModel model, int limit) => limit == 2 ? model.Cell.InitialElectrolyteConcentration : 1.0;
+    public double Scale(IElectrochemicalModel model, int limit) => limit == 2 ? model.InitialElectrolyteConcentration : 1.0;
 
     /// <summary>Why a step ended at limit <paramref name="limit"/>, with where it was reached in state y.</summary>
-    public string Describe(P2DModel model, int limit, ReadOnlySpan<double> y)
+    public string Describe(IElectrochemicalModel model, int limit, ReadOnlySpan<double> y)
     {
         var s = model.StateBounds(y);
         var inv = CultureInfo.InvariantCulture;
-        string Where(StateExtreme e) => string.Create(inv,
-            $"{model.Cell.Electrodes[e.Electrode].Name}, x = {1e6 * model.Mesh.Centres[e.Cell]:F2} um, {(e.Shell < 0 ? "particle surface" : $"shell {e.Shell + 1} of {model.Mesh.Particles[e.Electrode].Shells}")}");
+        string Where(StateExtreme e) => model.DescribeSolidLocation(e);
         return limit switch
         {
             0 => $"physical limit: a particle ran out of lithium (state of lithiation reached 0 at {Where(s.MinimumStateOfLithiation)})",
             1 => $"physical limit: a particle is full (state of lithiation reached 1 at {Where(s.MaximumStateOfLithiation)})",
-            2 => string.Create(inv, $"physical limit: the electrolyte is depleted (c_e reached {DepletedElectrolyteFraction * model.Cell.InitialElectrolyteConcentration:G3} mol/m^3, {100 * DepletedElectrolyteFraction:G3} % of its initial value, at x = {1e6 * model.Mesh.Centres[s.MinimumElectrolyteConcentration.Cell]:F2} um)"),
+            2 => string.Create(inv, $"physical limit: the electrolyte is depleted (c_e reached {DepletedElectrolyteFraction * model.InitialElectrolyteConcentration:G3} mol/m^3, {100 * DepletedElectrolyteFraction:G3} % of its initial value, at {model.DescribeElectrolyteLocation(s.MinimumElectrolyteConcentration)})"),
             3 => string.Create(inv, $"physical limit: the voltage fell to {VoltageWindow.Low:G4} V, the low end of the sane window [{VoltageWindow.Low:G4}, {VoltageWindow.High:G4}] V"),
             _ => string.Create(inv, $"physical limit: the voltage rose to {VoltageWindow.High:G4} V, the high end of the sane window [{VoltageWindow.Low:G4}, {VoltageWindow.High:G4}] V"),
         };

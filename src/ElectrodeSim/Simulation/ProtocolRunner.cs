@@ -13,7 +13,7 @@ namespace ElectrodeSim.Simulation;
 /// re-stepping from the last state before the crossing (Illinois regula falsi on the step end
 /// time), so the reported end state lies on the cut-off, not after it.
 /// </summary>
-public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
+public sealed class ProtocolRunner(IElectrochemicalModel model, BdfOptions options)
 {
     /// <summary>An event is located when the watched quantity is this close to its threshold (V or A/m², relative to max(1, |threshold|)).</summary>
     public double EventTolerance { get; init; } = 1e-9;
@@ -27,13 +27,16 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
     /// </summary>
     public OutputSchedule? Schedule { get; init; }
 
+    /// <summary>Makes the sparse direct solver for the model's Jacobian pattern (default: KLU); a benchmark wraps it to time factorisations and solves.</summary>
+    public Func<SparsityPattern, ISparseLinearSolver> LinearSolver { get; init; } = pattern => new KluLinearSolver(pattern);
+
     public Solution Run(Protocol protocol, IEnumerable<ISolutionObserver>? observers = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         var sinks = observers?.ToArray() ?? [];
-        using var linear = new KluLinearSolver(model.JacobianPattern);
+        using var linear = LinearSolver(model.JacobianPattern);
         var integrator = new BdfIntegrator(model, linear, options);
-        var solution = new Solution { Statistics = integrator.Statistics, ActiveMassPerArea = model.Cell.WorkingElectrode.ActiveMassPerArea };
+        var solution = new Solution { Statistics = integrator.Statistics, ActiveMassPerArea = model.ActiveMassPerArea };
         var state = model.InitialState();
         double time = 0;
         BdfIntegrator.Checkpoint? checkpoint = null;
@@ -54,8 +57,8 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         {
             solution.Time.Add(t);
             solution.Voltage.Add(model.Voltage(y));
-            solution.CurrentDensity.Add(y[model.Layout.Current]);
-            solution.Charge.Add(y[model.Layout.Charge]);
+            solution.CurrentDensity.Add(y[model.CurrentIndex]);
+            solution.Charge.Add(y[model.ChargeIndex]);
             solution.ProtocolStep.Add(step);
             if (schedule is null || stepBoundary) Sink(y, t, step);
         }
@@ -80,7 +83,9 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             if (step.Mode == ControlMode.Impedance)
             {
                 // No time passes: the spectrum of the state the step starts from, which is also its end state.
-                var spectrum = ImpedanceSpectrum.Compute(model, state, time, step.Frequencies, s);
+                if (model is not P2DModel p2d)
+                    throw new SimulationFailedException($"step {s + 1} ('{step.Label}'): impedance is computed for P2D cases only; the 2-D resolved mode has no linearised cell voltage yet");
+                var spectrum = ImpedanceSpectrum.Compute(p2d, state, time, step.Frequencies, s);
                 solution.Impedance.Add(spectrum);
                 solution.StepEndStates.Add(state.ToArray());
                 solution.Steps.Add(new StepOutcome(s, step.Label, step.Mode, time, time, StepEnd.Duration,
@@ -89,10 +94,10 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             }
             int endedBy = -1; // the stop condition that ended the step, if one did
             // Error weights of I: the set current, or the working electrode's 1C current when I is free (hold) or zero (rest).
-            model.SetCurrentScale(step.Mode == ControlMode.Current ? step.Value : model.Cell.WorkingElectrode.OneCCurrentDensity);
+            model.SetCurrentScale(step.Mode == ControlMode.Current ? step.Value : model.OneCCurrentDensity);
             var entry = state.ToArray();
             Start(integrator, step, s, time, state);
-            double startTime = time, startCharge = integrator.State[model.Layout.Charge];
+            double startTime = time, startCharge = integrator.State[model.ChargeIndex];
 
             bool capped = !(step.MaxDuration <= ProtocolStep.LongestDuration);
             double end = time + (capped ? ProtocolStep.LongestDuration : step.MaxDuration);
@@ -137,7 +142,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
                     var b = model.StateBounds(integrator.State);
                     throw new SimulationFailedException(string.Create(CultureInfo.InvariantCulture,
                         $"step {s + 1} ('{step.Label}') failed at t = {integrator.Time:G9} s ({integrator.Time - startTime:G6} s into the step): {e.Message}; " +
-                        $"last accepted state: V = {model.Voltage(integrator.State):G6} V, I = {integrator.State[model.Layout.Current]:G4} A/m^2, " +
+                        $"last accepted state: V = {model.Voltage(integrator.State):G6} V, I = {integrator.State[model.CurrentIndex]:G4} A/m^2, " +
                         $"state of lithiation in [{b.MinimumStateOfLithiation.Value:G6}, {b.MaximumStateOfLithiation.Value:G6}], c_e >= {b.MinimumElectrolyteConcentration.Value:G4} mol/m^3"), e);
                 }
                 int hit = -1;
@@ -182,7 +187,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             if (schedule is not null && limitAtStart < 0) Sink(integrator.State, time, s);
             state = limitAtStart >= 0 ? entry : integrator.State.ToArray();
             solution.StepEndStates.Add(state.ToArray());
-            solution.Steps.Add(new StepOutcome(s, step.Label, step.Mode, startTime, time, ended, reason, state[model.Layout.Charge] - startCharge));
+            solution.Steps.Add(new StepOutcome(s, step.Label, step.Mode, startTime, time, ended, reason, state[model.ChargeIndex] - startCharge));
             // A repeat group's own stop ends the group: the run goes on after its last step.
             if (endedBy >= step.GroupStopsFrom && step.GroupEnd > s + 1) s = step.GroupEnd - 1;
         }
@@ -204,12 +209,12 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         var (mode, target) = step.Mode == ControlMode.Rest ? (ControlMode.Current, 0.0) : (step.Mode, step.Value);
         (model.Control.Mode, model.Control.SetValue) = (step.Mode, step.Value);
         (model.Control.Ramp, model.Control.RampStart) = (step.Ramp, time);
-        model.EstimateAlgebraicState(state, step.Mode switch { ControlMode.Current => step.Value, ControlMode.Rest => 0.0, _ => state[model.Layout.Current] });
+        model.EstimateAlgebraicState(state, step.Mode switch { ControlMode.Current => step.Value, ControlMode.Rest => 0.0, _ => state[model.CurrentIndex] });
         IntegrationFailedException failure;
         try { integrator.Initialise(time, state); return; }
         catch (IntegrationFailedException e) { failure = e; }
 
-        double from = mode == ControlMode.Voltage ? model.Voltage(entry) : entry[model.Layout.Current];
+        double from = mode == ControlMode.Voltage ? model.Voltage(entry) : entry[model.CurrentIndex];
         var consistent = entry;
         double reached = 0, increment = 0.25;
         model.Control.Mode = mode;
@@ -237,7 +242,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         string path = string.Create(CultureInfo.InvariantCulture,
             $"continuation from {from:G4} to {target:G4} {unit} reached {from + reached * (target - from):G4} {unit}");
         throw new SimulationFailedException(
-            $"step {s + 1} ('{step.Label}') cannot start at t = {time:G6} s: {failure.Message}; {path}; {model.DescribeKinetics(mode == ControlMode.Voltage ? entry[model.Layout.Current] : target, entry)}", failure);
+            $"step {s + 1} ('{step.Label}') cannot start at t = {time:G6} s: {failure.Message}; {path}; {model.DescribeKinetics(mode == ControlMode.Voltage ? entry[model.CurrentIndex] : target, entry)}", failure);
     }
 
     /// <summary>Within this fraction of a limit's scale a solver failure counts as reaching the limit.</summary>
@@ -276,7 +281,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
         if (w < step.Stops.Count)
         {
             var condition = step.Stops[w];
-            double value = condition.Quantity == StopQuantity.Voltage ? model.Voltage(y) : Math.Abs(y[model.Layout.Current]);
+            double value = condition.Quantity == StopQuantity.Voltage ? model.Voltage(y) : Math.Abs(y[model.CurrentIndex]);
             return condition.WhenBelow ? value - condition.Threshold : condition.Threshold - value;
         }
         int limit = w - step.Stops.Count;
@@ -319,7 +324,7 @@ public sealed class ProtocolRunner(P2DModel model, BdfOptions options)
             double approach = (before[w] - now[w]) / h;
             if (approach > 0 && now[w] / approach <= 1000 * elapsed) return null;
         }
-        string settled = string.Create(CultureInfo.InvariantCulture, $"V {model.Voltage(y):G6} V, |I| {Math.Abs(y[model.Layout.Current]):G3} A/m^2");
+        string settled = string.Create(CultureInfo.InvariantCulture, $"V {model.Voltage(y):G6} V, |I| {Math.Abs(y[model.CurrentIndex]):G3} A/m^2");
         return $"stop unreachable: the state settled ({settled}) after {elapsed:G4} s without reaching {string.Join(" or ", step.Stops)}";
     }
 

@@ -1,0 +1,103 @@
+using ElectrodeSim.Native.Hdf5;
+using OxyPlot;
+using OxyPlot.Annotations;
+using OxyPlot.Axes;
+using OxyPlot.Series;
+
+namespace ElectrodeSim.Plotting;
+
+/// <summary>
+/// Maps of a 2-D resolved-particle result at its last record, like the paper's Fig. 5b–g: a field on the ny × nx mesh
+/// (NaN cells left blank), the discs outlined, x and y in µm. <see cref="WriteAll"/> draws the same field of several
+/// results on one colour scale (the range over all of them), so SiO@C-l/-m/-h compare by colour.
+/// </summary>
+public static class ResolvedMaps
+{
+    public sealed record Field2D(string Case, double[] XFaces, double[] YFaces, double[] Values, int Nx, int Ny, double[] Discs, string Unit);
+
+    public static Field2D Read(string path, string field)
+    {
+        using var file = Hdf5File.OpenRead(path);
+        var values = file.ReadArray("/fields/" + field, out var dims);
+        int nt = (int)dims[0], ny = (int)dims[1], nx = (int)dims[2];
+        var last = values.AsSpan((nt - 1) * nx * ny, nx * ny).ToArray();
+        string unit = file.ReadStringAttribute("/fields/" + field, "units");
+        return new Field2D(Path.GetFileNameWithoutExtension(path), file.ReadArray("/mesh/x_faces", out _), file.ReadArray("/mesh/y_faces", out _),
+                           last, nx, ny, file.ReadArray("/mesh/discs", out _), unit);
+    }
+
+    /// <summary>The map of one field, colour range [<paramref name="low"/>, <paramref name="high"/>], the electrode only (x ≥ <paramref name="fromX"/> m).</summary>
+    public static PlotModel Map(Field2D f, string title, double low, double high, double fromX)
+    {
+        var model = FigureStyle.Model(title);
+        int i0 = Array.FindIndex(f.XFaces, x => x >= fromX - 1e-12);
+        i0 = Math.Clamp(i0, 0, f.Nx - 1);
+        var data = new double[f.Nx - i0, f.Ny];
+        for (int j = 0; j < f.Ny; j++)
+            for (int i = i0; i < f.Nx; i++) data[i - i0, j] = f.Values[j * f.Nx + i];
+        model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = Colours.ViridisPalette(), Minimum = low, Maximum = high, Title = f.Unit, InvalidNumberColor = OxyColors.White });
+        model.Axes.Add(FigureStyle.Axis(AxisPosition.Bottom, "x [µm]", 1e6 * f.XFaces[i0], 1e6 * f.XFaces[^1], grid: false));
+        model.Axes.Add(FigureStyle.Axis(AxisPosition.Left, "y [µm]", 0, 1e6 * f.YFaces[^1], grid: false));
+        double dx = f.XFaces[i0 + 1] - f.XFaces[i0], dy = f.YFaces[1] - f.YFaces[0];
+        model.Series.Add(new HeatMapSeries
+        {
+            X0 = 1e6 * (f.XFaces[i0] + dx / 2), X1 = 1e6 * (f.XFaces[^1] - dx / 2), Y0 = 1e6 * dy / 2, Y1 = 1e6 * (f.YFaces[^1] - dy / 2),
+            Data = data, Interpolate = false, RenderMethod = HeatMapRenderMethod.Bitmap,
+        });
+        double height = f.YFaces[^1];
+        for (int k = 0; k + 2 < f.Discs.Length; k += 3)
+            foreach (double shift in new[] { -height, 0.0, height })
+            {
+                double x = f.Discs[k], y = f.Discs[k + 1] + shift, r = f.Discs[k + 2];
+                if (y + r < 0 || y - r > height) continue;
+                model.Annotations.Add(new EllipseAnnotation { X = 1e6 * x, Y = 1e6 * y, Width = 2e6 * r, Height = 2e6 * r, Fill = OxyColors.Transparent, Stroke = OxyColors.Black, StrokeThickness = 0.8 });
+            }
+        return model;
+    }
+
+    /// <summary>
+    /// The features the paper reads off its Fig. 5 maps, at the last record of a result: the mean SOL of the particle cells in
+    /// the electrode's first and last quarter (separator side, collector side) and the mean |j| of the interface cells within
+    /// <paramref name="band"/> [m] of the separator.
+    /// </summary>
+    public static (double SeparatorSol, double CollectorSol, double SeparatorCurrent, double Capacity) Features(string path, double band = 2e-6)
+    {
+        var sol = Read(path, "state_of_lithiation");
+        var j = Read(path, "interfacial_current_density");
+        using var file = Hdf5File.OpenRead(path);
+        var phase = file.ReadIntArray("/mesh/phase", out _);
+        var capacity = file.ReadArray("/specific_capacity", out _);
+        int firstElectrode = Array.FindIndex(phase, p => p != 0);
+        int firstColumn = Enumerable.Range(0, sol.Nx).First(i => Enumerable.Range(0, sol.Ny).Any(r => phase[r * sol.Nx + i] != 0));
+        double start = sol.XFaces[firstColumn], end = sol.XFaces[^1], quarter = 0.25 * (end - start);
+        double s1 = 0, s2 = 0, jsum = 0; int n1 = 0, n2 = 0, nj = 0;
+        for (int r = 0; r < sol.Ny; r++)
+            for (int i = 0; i < sol.Nx; i++)
+            {
+                double x = 0.5 * (sol.XFaces[i] + sol.XFaces[i + 1]);
+                double v = sol.Values[r * sol.Nx + i];
+                if (double.IsFinite(v) && x < start + quarter) { s1 += v; n1++; }
+                if (double.IsFinite(v) && x > end - quarter) { s2 += v; n2++; }
+                double c = j.Values[r * sol.Nx + i];
+                if (double.IsFinite(c) && x < start + band) { jsum += Math.Abs(c); nj++; }
+            }
+        _ = firstElectrode;
+        return (s1 / n1, s2 / n2, jsum / nj, capacity[^1]);
+    }
+
+    /// <summary>Draws <paramref name="field"/> of every result into <paramref name="directory"/> as NAME-FIELD.png on one colour scale; returns the paths.</summary>
+    public static IReadOnlyList<string> WriteAll(IReadOnlyList<string> results, string field, string directory, double fromX)
+    {
+        var maps = results.Select(r => Read(r, field)).ToList();
+        var finite = maps.SelectMany(m => m.Values).Where(double.IsFinite).ToList();
+        double low = finite.Min(), high = finite.Max();
+        var written = new List<string>();
+        foreach (var m in maps)
+        {
+            string path = Path.Combine(directory, $"{m.Case}-{field}.png");
+            FigureRenderer.Write(Map(m, $"{m.Case}: {field.Replace('_', ' ')} at the end", low, high, fromX), path, FigureFormat.Png, 640, 680);
+            written.Add(path);
+        }
+        return written;
+    }
+}

@@ -1,0 +1,267 @@
+using System.Globalization;
+using ElectrodeSim.Mesh;
+using ElectrodeSim.Mesh.Resolved;
+using ElectrodeSim.Numerics.Sparse;
+using ElectrodeSim.Physics;
+using ElectrodeSim.Physics.Resolved;
+
+namespace ElectrodeSim.Model;
+
+/// <summary>
+/// The 2-D resolved-particle half cell (MODEL.md §7) as a DAE <c>M dy/dt + g(y) = 0</c> on a <see cref="ResolvedMesh"/>:
+/// discs of active material with c_s, φ_s in their cells; a homogenised matrix (electrolyte + carbon/binder) with
+/// c_e, φ_e, φ_m; a homogenised separator with c_e, φ_e; the collector potential φ_cc, I and Q. Signs as P2D: j &gt; 0
+/// delithiates, I &gt; 0 lithiates the working electrode, V = φ_cc − φ_Li with φ_Li = 0. The graph is per unit depth,
+/// so per-cross-section quantities (I, Q, inventory) are face or cell sums divided by the height H.
+/// </summary>
+public sealed class ResolvedParticleModel : IElectrochemicalModel
+{
+    private readonly IModelEquation[] _equations;
+    private readonly double[] _mass, _scale;
+
+    public ResolvedParticleModel(ResolvedCellParameters parameters, ResolvedMesh mesh, FaceAverage faceAverage = FaceAverage.Harmonic)
+    {
+        if (!(parameters.ContactConductance > 0)) throw new ArgumentException($"contact conductance {parameters.ContactConductance} S/m^2 is not > 0 (a particle must be reachable by electrons)");
+        if (!(parameters.ParticleConductivity > 0)) throw new ArgumentException($"particle conductivity {parameters.ParticleConductivity} S/m is not > 0");
+        if (!(parameters.CarbonBinderConductivity > 0)) throw new ArgumentException($"carbon/binder conductivity {parameters.CarbonBinderConductivity} S/m is not > 0");
+        Parameters = parameters;
+        Mesh = mesh;
+        Context = new ResolvedContext(parameters, mesh, faceAverage);
+        Control = new ResolvedOperatingControl(Context);
+        Interface = new InterfaceReaction(Context);
+        Collector = new CollectorContact(Context);
+        _equations =
+        [
+            new ResolvedElectrolyteMassBalance(Context),
+            new ResolvedElectrolyteChargeBalance(Context),
+            ElectronicConduction.Particles(Context),
+            ElectronicConduction.Matrix(Context),
+            new ResolvedSolidDiffusion(Context),
+            Interface,
+            Collector,
+            Control,
+        ];
+        var builder = new SparsityPatternBuilder(Context.Size);
+        builder.AddDiagonal();
+        foreach (var e in _equations) e.DeclarePattern(builder);
+        JacobianPattern = builder.Build();
+        foreach (var e in _equations) e.Bind(JacobianPattern);
+
+        var c = Context;
+        _mass = new double[c.Size];
+        _scale = new double[c.Size];
+        for (int cell = 0; cell < mesh.Graph.CellCount; cell++)
+        {
+            if (c.ParticleConcentration[cell] >= 0)
+            {
+                _mass[c.ParticleConcentration[cell]] = 1.0;
+                _scale[c.ParticleConcentration[cell]] = c.MaxConcentration[cell];
+                _scale[c.ParticlePotential[cell]] = 0.1;
+                continue;
+            }
+            _mass[c.ElectrolyteConcentration[cell]] = c.Porosity[cell];
+            _scale[c.ElectrolyteConcentration[cell]] = parameters.Cell.InitialElectrolyteConcentration;
+            _scale[c.ElectrolytePotential[cell]] = 0.1;
+            if (c.MatrixPotential[cell] >= 0) _scale[c.MatrixPotential[cell]] = 0.1;
+        }
+        _scale[c.CollectorPotential] = 0.1;
+        _scale[c.Current] = 1.0;
+        _mass[c.Charge] = 1.0;
+        _scale[c.Charge] = 1.0;
+    }
+
+    public ResolvedCellParameters Parameters { get; }
+    public ResolvedMesh Mesh { get; }
+    public ResolvedContext Context { get; }
+    public ResolvedOperatingControl Control { get; }
+    IOperatingControl IElectrochemicalModel.Control => Control;
+    /// <summary>The interface law (per-face j for output).</summary>
+    public InterfaceReaction Interface { get; }
+    public CollectorContact Collector { get; }
+
+    public int Size => Context.Size;
+    public SparsityPattern JacobianPattern { get; }
+    public ReadOnlySpan<double> MassDiagonal => _mass;
+    public ReadOnlySpan<double> Scale => _scale;
+    public int CurrentIndex => Context.Current;
+    public int ChargeIndex => Context.Charge;
+    public double Height => Context.Height;
+
+    /// <summary>Σ πR² ρ / H [kg/m²]: the discs' true area, whatever <see cref="CapacityScaling"/> is chosen for c_s,max.</summary>
+    public double ActiveMassPerArea => Mesh.Packing.Discs.Sum(d => d.Area) * Parameters.Electrode.ActiveMaterialDensity / Height;
+
+    /// <summary>Capacity of the discs in one hour [A/m²]: Σ (particle cells' area) c_s,max(cell) F / (3600 H).</summary>
+    public double OneCCurrentDensity
+    {
+        get
+        {
+            double sum = 0;
+            var g = Mesh.Graph;
+            for (int cell = 0; cell < g.CellCount; cell++) sum += g.CellVolume[cell] * Context.MaxConcentration[cell];
+            return sum * Materials.PhysicalConstants.Faraday / (3600.0 * Height);
+        }
+    }
+
+    public double InitialElectrolyteConcentration => Parameters.Cell.InitialElectrolyteConcentration;
+
+    public void Evaluate(double t, ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian)
+    {
+        residual.Clear();
+        jacobian.Clear();
+        Control.Time = t;
+        Context.UpdateElectrolyteTransport(y, withSlopes: !jacobian.IsEmpty);
+        foreach (var e in _equations) e.Evaluate(y, residual, jacobian);
+    }
+
+    public void SetCurrentScale(double amperesPerSquareMetre) => _scale[Context.Current] = Math.Max(Math.Abs(amperesPerSquareMetre), 1e-3);
+
+    public double Voltage(ReadOnlySpan<double> y) => y[Context.CollectorPotential];
+
+    private double InitialPotential => Parameters.Electrode.OpenCircuitPotential.Evaluate(Parameters.Electrode.InitialStateOfLithiation, out _);
+
+    public double[] InitialState()
+    {
+        var c = Context;
+        var y = new double[Size];
+        double theta0 = Parameters.Electrode.InitialStateOfLithiation, u0 = InitialPotential;
+        for (int cell = 0; cell < Mesh.Graph.CellCount; cell++)
+        {
+            if (c.ParticleConcentration[cell] >= 0)
+            {
+                y[c.ParticleConcentration[cell]] = theta0 * c.MaxConcentration[cell];
+                y[c.ParticlePotential[cell]] = u0;
+                continue;
+            }
+            y[c.ElectrolyteConcentration[cell]] = Parameters.Cell.InitialElectrolyteConcentration;
+            if (c.MatrixPotential[cell] >= 0) y[c.MatrixPotential[cell]] = u0;
+        }
+        y[c.CollectorPotential] = u0;
+        return y;
+    }
+
+    /// <summary>
+    /// A first guess for current density I: the foil overpotential sets φ_e everywhere, a uniform reaction
+    /// j = −I H / Σ A_interface on every disc, Butler–Volmer inverted per particle cell for φ_s, the contact drop for φ_m.
+    /// </summary>
+    public void EstimateAlgebraicState(Span<double> y, double current)
+    {
+        var c = Context;
+        var electrode = Parameters.Electrode;
+        var g = Mesh.Graph;
+        y[c.Current] = current;
+        double f = c.InverseThermalVoltage;
+        int firstSeparator = Array.FindIndex(c.ElectrolyteConcentration, u => u >= 0);
+        double phiE = -LithiumFoil.Overpotential(Parameters.Cell.LithiumFoil!, current, y[c.ElectrolyteConcentration[firstSeparator]], f);
+        double j = -current * Height / Mesh.TruePerimeter;
+        double sumPhiS = 0; int particleCells = 0;
+        for (int cell = 0; cell < g.CellCount; cell++)
+        {
+            if (c.ElectrolytePotential[cell] >= 0) { y[c.ElectrolytePotential[cell]] = phiE; continue; }
+            double theta = y[c.ParticleConcentration[cell]] / c.MaxConcentration[cell];
+            double t = Math.Clamp(theta, 1e-9, 1 - 1e-9);
+            var rate = ButlerVolmerKinetics.Rate(c.ReferenceExchangeCurrentDensity, electrode.AnodicTransferCoefficient, electrode.CathodicTransferCoefficient, f,
+                                                 Parameters.Cell.InitialElectrolyteConcentration / Parameters.Cell.ReferenceElectrolyteConcentration, t, 0.0);
+            double eta = ButlerVolmerKinetics.Overpotential(j, rate.ExchangeCurrentDensity, electrode.AnodicTransferCoefficient, electrode.CathodicTransferCoefficient, f);
+            double phiS = phiE + electrode.OpenCircuitPotential.Evaluate(theta, out _) + eta + electrode.FilmResistance * j;
+            y[c.ParticlePotential[cell]] = phiS;
+            sumPhiS += phiS; particleCells++;
+        }
+        // Current leaving a particle electronically is −j per unit interface: φ_m = φ_s + j / G_c.
+        double phiM = (particleCells > 0 ? sumPhiS / particleCells : phiE) + j / Parameters.ContactConductance;
+        for (int cell = 0; cell < g.CellCount; cell++)
+            if (c.MatrixPotential[cell] >= 0) y[c.MatrixPotential[cell]] = phiM;
+        y[c.CollectorPotential] = phiM;
+    }
+
+    public string DescribeKinetics(double current, ReadOnlySpan<double> y)
+    {
+        double j = -current * Height / Mesh.TruePerimeter;
+        var s = StateBounds(y);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"at I = {current:G4} A/m^2 a uniform reaction needs j = {j:G3} A/m^2 on the disc surfaces against j0_ref = {Context.ReferenceExchangeCurrentDensity:G3} A/m^2 " +
+            $"(state of lithiation in [{s.MinimumStateOfLithiation.Value:G3}, {s.MaximumStateOfLithiation.Value:G3}])");
+    }
+
+    /// <summary>State of lithiation of a particle cell [1] (c_s / effective c_s,max).</summary>
+    public double StateOfLithiation(ReadOnlySpan<double> y, int cell) => y[Context.ParticleConcentration[cell]] / Context.MaxConcentration[cell];
+
+    public StateBounds StateBounds(ReadOnlySpan<double> y)
+    {
+        var c = Context;
+        var low = new StateExtreme(double.PositiveInfinity, 0, 0, -1);
+        var high = new StateExtreme(double.NegativeInfinity, 0, 0, -1);
+        var electrolyte = new StateExtreme(double.PositiveInfinity, -1, 0, -1);
+        for (int cell = 0; cell < Mesh.Graph.CellCount; cell++)
+        {
+            if (c.ParticleConcentration[cell] < 0)
+            {
+                double ce = y[c.ElectrolyteConcentration[cell]];
+                if (Replaces(ce, electrolyte.Value, true)) electrolyte = new StateExtreme(ce, -1, cell, -1);
+                continue;
+            }
+            double theta = StateOfLithiation(y, cell);
+            if (Replaces(theta, low.Value, true)) low = new StateExtreme(theta, 0, cell, -1);
+            if (Replaces(theta, high.Value, false)) high = new StateExtreme(theta, 0, cell, -1);
+        }
+        return new StateBounds(low, high, electrolyte);
+    }
+
+    private static bool Replaces(double candidate, double extreme, bool lower) =>
+        !double.IsNaN(extreme) && (double.IsNaN(candidate) || (lower ? candidate < extreme : candidate > extreme));
+
+    public string DescribeSolidLocation(StateExtreme e)
+    {
+        var (x, yy) = Mesh.CellCentre(e.Cell);
+        return string.Create(CultureInfo.InvariantCulture, $"{Parameters.Electrode.Name}, disc {Context.Disc[e.Cell]}, cell at x = {1e6 * x:F2} um, y = {1e6 * yy:F2} um");
+    }
+
+    public string DescribeElectrolyteLocation(StateExtreme e)
+    {
+        var (x, yy) = Mesh.CellCentre(e.Cell);
+        return string.Create(CultureInfo.InvariantCulture, $"x = {1e6 * x:F2} um, y = {1e6 * yy:F2} um");
+    }
+
+    public double LithiumInventory(ReadOnlySpan<double> y)
+    {
+        var c = Context;
+        var g = Mesh.Graph;
+        double total = 0;
+        for (int cell = 0; cell < g.CellCount; cell++)
+            total += g.CellVolume[cell] * (c.ParticleConcentration[cell] >= 0 ? y[c.ParticleConcentration[cell]] : c.Porosity[cell] * y[c.ElectrolyteConcentration[cell]]);
+        return total / Height;
+    }
+
+    /// <summary>Mean state of lithiation of all discs [1] (lithium over capacity).</summary>
+    public double MeanStateOfLithiation(ReadOnlySpan<double> y)
+    {
+        var g = Mesh.Graph;
+        double li = 0, capacity = 0;
+        for (int cell = 0; cell < g.CellCount; cell++)
+        {
+            if (Context.ParticleConcentration[cell] < 0) continue;
+            li += g.CellVolume[cell] * y[Context.ParticleConcentration[cell]];
+            capacity += g.CellVolume[cell] * Context.MaxConcentration[cell];
+        }
+        return li / capacity;
+    }
+
+    /// <summary>
+    /// Interfacial current density j [A/m²] per graph cell: on each particle cell with interface faces, the area-weighted
+    /// mean of its faces' j; NaN on cells without interface faces.
+    /// </summary>
+    public double[] InterfacialCurrentField(ReadOnlySpan<double> y)
+    {
+        var g = Mesh.Graph;
+        var sum = new double[g.CellCount];
+        var area = new double[g.CellCount];
+        var faces = Interface.Faces;
+        for (int k = 0; k < faces.Length; k++)
+        {
+            int p = g.LeftCell[faces[k]];
+            sum[p] += Interface.Areas[k] * Interface.Flux(k, y, []);
+            area[p] += Interface.Areas[k];
+        }
+        for (int c = 0; c < g.CellCount; c++) sum[c] = area[c] > 0 ? sum[c] / area[c] : double.NaN;
+        return sum;
+    }
+}

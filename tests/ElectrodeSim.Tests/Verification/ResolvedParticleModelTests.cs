@@ -1,0 +1,144 @@
+using ElectrodeSim.Materials;
+using ElectrodeSim.Mesh.Resolved;
+using ElectrodeSim.Model;
+using ElectrodeSim.Numerics.TimeIntegration;
+using ElectrodeSim.Physics;
+using ElectrodeSim.Physics.Resolved;
+using ElectrodeSim.Simulation;
+using ElectrodeSim.Tests.Support;
+
+namespace ElectrodeSim.Tests.Verification;
+
+/// <summary>The 2-D resolved-particle model (MODEL.md §7, §8): Jacobian, conservation, zero current, the single-disc limit.</summary>
+public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private const double Um = 1e-6;
+
+    /// <summary>A small cell: 2 µm separator, 4 µm electrode, 3 µm high; one disc on the collector, one in contact with it, one alone.</summary>
+    internal static ResolvedMesh SmallMesh(double h = 0.25 * Um)
+    {
+        var settings = new ResolvedGeometrySettings(2 * Um, 4 * Um, 3 * Um, new DiscRadiusDistribution.Fixed(0.7 * Um), 0.3,
+            MinimumGap: 0.0, SeparatorGap: 0.2 * Um, CollectorGap: 0.0, ContactDistance: 0.15 * Um);
+        var packing = DiscPacking.FromDiscs(settings, [
+            new Disc(0, 6 * Um - 0.7 * Um, 1.0 * Um, 0.7 * Um),
+            new Disc(1, 6 * Um - 0.7 * Um - 1.5 * Um, 1.0 * Um, 0.7 * Um),
+            new Disc(2, 3.0 * Um, 2.5 * Um, 0.6 * Um)]);
+        return ResolvedMesh.Build(packing, h);
+    }
+
+    internal static ResolvedCellParameters Parameters(CellParameters? cell = null, double filmResistance = 0.0)
+    {
+        cell ??= Repository.LoadCase("sio-c-l.yaml").Cell;
+        if (filmResistance > 0) cell = cell with { Electrodes = [cell.WorkingElectrode with { FilmResistance = filmResistance }] };
+        return new ResolvedCellParameters { Cell = cell, ParticleConductivity = 1.0, CarbonBinderConductivity = 100.0, ContactConductance = 1e4 };
+    }
+
+    private static double[] PerturbedState(ResolvedParticleModel model, int seed)
+    {
+        var rng = new Random(seed);
+        var y = model.InitialState();
+        model.EstimateAlgebraicState(y, 20.0);
+        var c = model.Context;
+        for (int cell = 0; cell < model.Mesh.Graph.CellCount; cell++)
+        {
+            if (c.ParticleConcentration[cell] >= 0)
+            {
+                y[c.ParticleConcentration[cell]] *= 1 + 0.2 * (rng.NextDouble() - 0.5);
+                y[c.ParticlePotential[cell]] += 0.01 * (rng.NextDouble() - 0.5);
+                continue;
+            }
+            y[c.ElectrolyteConcentration[cell]] *= 1 + 0.3 * (rng.NextDouble() - 0.5);
+            y[c.ElectrolytePotential[cell]] += 0.01 * (rng.NextDouble() - 0.5);
+            if (c.MatrixPotential[cell] >= 0) y[c.MatrixPotential[cell]] += 0.01 * (rng.NextDouble() - 0.5);
+        }
+        y[c.CollectorPotential] += 0.003;
+        return y;
+    }
+
+    [Theory]
+    [InlineData(ControlMode.Current, 0.0)]
+    [InlineData(ControlMode.Voltage, 0.0)]
+    [InlineData(ControlMode.Current, 2e-3)]
+    public void Analytic_Jacobian_matches_central_differences_on_a_small_geometry(ControlMode mode, double filmResistance)
+    {
+        var model = new ResolvedParticleModel(Parameters(filmResistance: filmResistance), SmallMesh(0.3 * Um));
+        model.Control.Mode = mode;
+        model.Control.SetValue = mode == ControlMode.Voltage ? 0.1 : 20.0;
+        var y = PerturbedState(model, 3);
+        int n = model.Size;
+        var pattern = model.JacobianPattern;
+        var analytic = new double[pattern.NonZeroCount];
+        var r0 = new double[n];
+        model.Evaluate(0, y, r0, analytic);
+        var plus = new double[n];
+        var minus = new double[n];
+        var scale = model.Scale.ToArray();
+        // Row scale: the largest |∂g_row/∂y_col| × (|y_col| + scale_col) of the analytic row.
+        var rowScale = new double[n];
+        for (int k = 0; k < pattern.NonZeroCount; k++)
+        {
+            int col = pattern.EntryColumns[k];
+            rowScale[pattern.RowIndices[k]] = Math.Max(rowScale[pattern.RowIndices[k]], Math.Abs(analytic[k]) * (Math.Abs(y[col]) + scale[col]));
+        }
+        int checkedEntries = 0;
+        double worst = 0;
+        for (int col = 0; col < n; col++)
+        {
+            double h = 1e-7 * (Math.Abs(y[col]) + scale[col]);
+            var yp = (double[])y.Clone(); yp[col] += h;
+            var ym = (double[])y.Clone(); ym[col] -= h;
+            model.Evaluate(0, yp, plus, Span<double>.Empty);
+            model.Evaluate(0, ym, minus, Span<double>.Empty);
+            for (int row = 0; row < n; row++)
+            {
+                double fd = (plus[row] - minus[row]) / (2 * h);
+                double an = pattern.Contains(row, col) ? analytic[pattern.SlotOf(row, col)] : 0.0;
+                double error = Math.Abs(fd - an) / (1e-5 * Math.Max(Math.Abs(fd), Math.Abs(an)) + 1e-6 * rowScale[row] + 1e-300);
+                worst = Math.Max(worst, error);
+                Assert.True(error <= 1, $"∂g[{row}]/∂y[{col}]: analytic {an:E6}, finite difference {fd:E6}");
+                if (fd != 0) checkedEntries++;
+            }
+        }
+        output.WriteLine($"{n} unknowns, {pattern.NonZeroCount} entries, {checkedEntries} non-zero differences checked; worst error / tolerance {worst:F3}");
+    }
+
+    private static Protocol Cycle() => new([
+        new ProtocolStep { Label = "lithiation", Mode = ControlMode.Current, Value = 50, MaxDuration = 120, Stops = [new StopCondition(StopQuantity.Voltage, true, 0.01)] },
+        new ProtocolStep { Label = "rest", Mode = ControlMode.Rest, MaxDuration = 60 },
+        new ProtocolStep { Label = "hold", Mode = ControlMode.Voltage, Value = 0.15, MaxDuration = 60 },
+        new ProtocolStep { Label = "delithiation", Mode = ControlMode.Current, Value = -30, MaxDuration = 60 }]);
+
+    [Fact]
+    public void Lithium_is_conserved_to_1e_8_relative_through_lithiation_rest_hold_and_delithiation()
+    {
+        var model = new ResolvedParticleModel(Parameters(), SmallMesh());
+        var runner = new ProtocolRunner(model, new BdfOptions { RelativeTolerance = 1e-4 });
+        var solution = runner.Run(Cycle());
+        var y = solution.FinalState;
+        double initial = model.LithiumInventory(model.InitialState());
+        double passed = y[model.ChargeIndex] / PhysicalConstants.Faraday;
+        double lithiated = solution.StepCharge(0) / PhysicalConstants.Faraday;
+        double error = model.LithiumInventory(y) - initial - passed;
+        foreach (var s in solution.Steps) output.WriteLine($"{s.Label}: {s.Reason}, {s.Charge:G4} C/m^2");
+        output.WriteLine($"{model.Size} unknowns; inventory error {error:E3} mol/m², {Math.Abs(error / lithiated):E2} of the lithium lithiated; {solution.Statistics.Steps} steps");
+        Assert.True(lithiated > 0.5 * 50 * 120 / PhysicalConstants.Faraday, "the lithiation step passed charge");
+        Assert.True(Math.Abs(error) <= 1e-8 * Math.Abs(lithiated), $"inventory error {error:E3} mol/m² vs lithiated {lithiated:E3} mol/m²");
+    }
+
+    [Fact]
+    public void Zero_current_leaves_every_field_at_its_initial_value()
+    {
+        var model = new ResolvedParticleModel(Parameters(), SmallMesh());
+        var runner = new ProtocolRunner(model, new BdfOptions());
+        var solution = runner.Run(new Protocol([
+            new ProtocolStep { Label = "rest", Mode = ControlMode.Rest, MaxDuration = 3600 },
+            new ProtocolStep { Label = "zero current", Mode = ControlMode.Current, Value = 0, MaxDuration = 3600 }]));
+        var initial = model.InitialState();
+        var y = solution.FinalState;
+        double worst = 0;
+        for (int i = 0; i < y.Length; i++) worst = Math.Max(worst, Math.Abs(y[i] - initial[i]) / model.Scale[i]);
+        output.WriteLine($"largest change over 2 h at zero current, relative to each unknown's scale: {worst:E2}");
+        Assert.True(worst <= 1e-10, $"a field moved by {worst:E2} of its scale");
+        Assert.All(solution.Voltage, v => Assert.Equal(solution.Voltage[0], v, 12));
+    }
+}
