@@ -15,6 +15,11 @@ if (args is ["table", ..])
     BenchTable.Run(args[1..]);
     return;
 }
+if (args is ["quick", ..])
+{
+    QuickTiming.Run(args[1..]);
+    return;
+}
 if (args is ["resolved-mesh", ..])
 {
     ResolvedMeshScan.Run();
