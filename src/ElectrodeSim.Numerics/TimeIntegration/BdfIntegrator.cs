@@ -199,7 +199,9 @@ public sealed class BdfIntegrator
     {
         internal double[] Times = [];
         internal double[][] States = [];
-        internal int Count, Order, LastStepOrder, StepsAtOrder, FirstSteps, Steps;
+        // The divided-difference diagonal, so that stepping on from a restored checkpoint repeats the same steps bit for bit.
+        internal double[][] History = [];
+        internal int Count, Order, LastStepOrder, StepsAtOrder, FirstSteps, Steps, HistoryOrders;
         internal double Step;
         /// <summary>The state at the checkpoint's time.</summary>
         public ReadOnlySpan<double> Newest => States[0];
@@ -207,7 +209,7 @@ public sealed class BdfIntegrator
     }
 
     /// <summary>
-    /// Saves the current state (history, order, next step) so that a caller can come back to it,
+    /// Saves the current state (history, its divided differences, order, next step) so that a caller can come back to it,
     /// e.g. to locate an event. Pass an earlier checkpoint to reuse its buffers.
     /// </summary>
     public Checkpoint Save(Checkpoint? reuse = null)
@@ -218,6 +220,8 @@ public sealed class BdfIntegrator
             c.States = new double[_capacity][];
             for (int i = 0; i < _capacity; i++) c.States[i] = new double[_n];
             c.Times = new double[_capacity];
+            c.History = new double[_capacity + 1][];
+            for (int i = 0; i <= _capacity; i++) c.History[i] = new double[_n];
         }
         c.Count = _times.Count;
         for (int i = 0; i < _times.Count; i++)
@@ -226,6 +230,8 @@ public sealed class BdfIntegrator
             Array.Copy(_states[i], c.States[i], _n);
         }
         (c.Order, c.LastStepOrder, c.StepsAtOrder, c.FirstSteps, c.Step, c.Steps) = (_order, _lastStepOrder, _stepsAtOrder, _firstSteps, _step, Statistics.Steps);
+        c.HistoryOrders = _historyOrders;
+        for (int l = 0; l < _historyOrders; l++) Array.Copy(_history[l], c.History[l], _n);
         return c;
     }
 
@@ -244,7 +250,8 @@ public sealed class BdfIntegrator
         }
         (_order, _lastStepOrder, _stepsAtOrder, _firstSteps, _step) = (c.Order, c.LastStepOrder, c.StepsAtOrder, c.FirstSteps, c.Step);
         Statistics.Steps = c.Steps;
-        _historyOrders = 0;
+        _historyOrders = c.HistoryOrders;
+        for (int l = 0; l < _historyOrders; l++) Array.Copy(c.History[l], _history[l], _n);
     }
 
     private double[] Rent() => _pool.Count > 0 ? _pool.Pop() : new double[_n];
@@ -345,7 +352,7 @@ public sealed class BdfIntegrator
 
     /// <summary>
     /// Rebuilds the history's diagonal y[t_n, …, t_{n−l}], l &lt; <paramref name="orders"/>, from the accepted states (after a
-    /// start, a restore or a start-up step): the Newton table computed in place, its top entry kept at each order.
+    /// start or a start-up step): the Newton table computed in place, its top entry kept at each order.
     /// </summary>
     private void RebuildHistory(int orders)
     {
@@ -457,10 +464,21 @@ public sealed class BdfIntegrator
             }
             _linear.Solve(_delta);
             Statistics.NewtonIterations++;
-            for (int i = 0; i < _n; i++) y[i] -= _delta[i];
-            double norm = WeightedNorm(_delta);
+            // One pass: the update, its weighted RMS norm and whether it is at round-off (WeightedNorm and AtRoundOff fused).
+            double sum = 0;
+            bool atRoundOff = true;
+            for (int i = 0; i < _n; i++)
+            {
+                double d = _delta[i];
+                double yi = y[i] - d;
+                y[i] = yi;
+                double x = d * _weights[i];
+                sum += x * x;
+                if (atRoundOff && Math.Abs(d) > 1e-13 * (Math.Abs(yi) + _scale[i])) atRoundOff = false;
+            }
+            double norm = Math.Sqrt(sum / _n);
             if (!double.IsFinite(norm)) return false;
-            if (AtRoundOff(y)) return true;
+            if (atRoundOff) return true;
             if (iteration > 0)
             {
                 double rate = norm / previous;
