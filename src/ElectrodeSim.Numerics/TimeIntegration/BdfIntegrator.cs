@@ -337,11 +337,23 @@ public sealed class BdfIntegrator
             var hi = _history[l - 1];
             var lo = _candidate[l - 1];
             var next = _candidate[l];
-            for (int c = 0; c < _n; c++) next[c] = (hi[c] - lo[c]) * inv;
             if (l >= 2) factorial *= l - 1;
             int q = l - 1;
-            if (q < k - 1 || q == 0) continue;
-            double e = Math.Pow(h, l) * factorial * WeightedNorm(next);
+            if (q < k - 1 || q == 0)
+            {
+                for (int c = 0; c < _n; c++) next[c] = (hi[c] - lo[c]) * inv;
+                continue;
+            }
+            // The difference and its weighted norm in one pass (the sum as WeightedNorm forms it).
+            double sum = 0;
+            for (int c = 0; c < _n; c++)
+            {
+                double d = (hi[c] - lo[c]) * inv;
+                next[c] = d;
+                double x = d * _weights[c];
+                sum += x * x;
+            }
+            double e = Math.Pow(h, l) * factorial * Math.Sqrt(sum / _n);
             if (q == k - 1) lower = e;
             else if (q == k) current = e;
             else if (q == k + 1) higher = e;
