@@ -20,6 +20,11 @@ if (args is ["resolved-2d", ..])
     ResolvedModelBench.Run(args[1..]);
     return;
 }
+if (args is ["quick", ..])
+{
+    QuickTiming.Run(args[1..]);
+    return;
+}
 if (args is ["resolved-mesh", ..])
 {
     ResolvedMeshScan.Run();
