@@ -337,6 +337,29 @@ public sealed class Hdf5FileTests : IDisposable
     }
 
     [H5pyFact]
+    public void A_complete_file_is_read_while_another_process_holds_an_hdf5_lock_on_it()
+    {
+        var path = temp.File("held.h5");
+        using (var file = Hdf5File.Create(path)) file.WriteArray("/x", [1.0, 2.0, 3.0]);
+        // h5py opens it for appending with HDF5's own flock (locking on, as any HDF5 program by default) and holds it:
+        // the situation of a descriptor inherited by a process that outlives the writer.
+        var start = new System.Diagnostics.ProcessStartInfo(ExternalTool.SystemPython) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-c", "import sys, h5py; f = h5py.File(sys.argv[1], 'a'); print('open', flush=True); sys.stdin.read()", path }) start.ArgumentList.Add(a);
+        using var holder = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            Assert.Equal("open", holder.StandardOutput.ReadLine());
+            using var read = Hdf5File.OpenRead(path);
+            Assert.Equal([1.0, 2.0, 3.0], read.ReadArray("/x", out _));
+        }
+        finally
+        {
+            holder.StandardInput.Close();
+            if (!holder.WaitForExit(10_000)) holder.Kill();
+        }
+    }
+
+    [H5pyFact]
     public void H5py_reads_a_dataset_and_a_string_attribute()
     {
         var path = temp.File("interop.h5");

@@ -71,6 +71,7 @@ internal static unsafe partial class H5Api
     internal static long DatasetCreateClass { get; private set; }
     internal static long DatasetAccessClass { get; private set; }
     internal static long LinkCreateClass { get; private set; }
+    internal static long FileAccessClass { get; private set; }
 
     private static bool initialized;
     private static bool atexitDisabled;
@@ -105,6 +106,7 @@ internal static unsafe partial class H5Api
             DatasetCreateClass = ReadGlobalId(library, "H5P_CLS_DATASET_CREATE_ID_g");
             DatasetAccessClass = ReadGlobalId(library, "H5P_CLS_DATASET_ACCESS_ID_g");
             LinkCreateClass = ReadGlobalId(library, "H5P_CLS_LINK_CREATE_ID_g");
+            FileAccessClass = ReadGlobalId(library, "H5P_CLS_FILE_ACCESS_ID_g");
             initialized = true;
         }
     }
@@ -223,6 +225,8 @@ internal static unsafe partial class H5Api
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_chunk_cache(long plist, nuint slots, nuint bytes, double w0);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_create_intermediate_group(long plist, uint create);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pclose(long plist);
+    /// <summary>HDF5 ≥ 1.10.7: whether H5Fopen/H5Fcreate take flock() locks on the file (hbool_t arguments).</summary>
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_file_locking(long plist, byte useFileLocking, byte ignoreWhenDisabled);
 
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Screate(int spaceClass);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Screate_simple(int rank, ulong* dims, ulong* maxDims);

@@ -41,9 +41,23 @@ public sealed unsafe partial class Hdf5File : IDisposable
         EnsureInitialized();
         using (Enter())
         {
-            var id = function == "H5Fcreate"
-                ? H5Fcreate(fullPath, flags, H5P_DEFAULT, H5P_DEFAULT)
-                : H5Fopen(fullPath, flags, H5P_DEFAULT);
+            long id;
+            if (function == "H5Fcreate") id = H5Fcreate(fullPath, flags, H5P_DEFAULT, H5P_DEFAULT);
+            else if (flags == H5F_ACC_RDONLY)
+            {
+                // A reader takes no flock(): the files it reads are complete (a run writes under a temporary name and renames
+                // at the end, and ResultTarget's .lock file keeps writers apart), and a lock can be borrowed — a process
+                // started elsewhere in this program in the instant between a writer's open() and its close-on-exec mark
+                // inherits the descriptor and holds the writer's lock for its own lifetime, which made a read fail.
+                var access = Check(H5Pcreate(FileAccessClass), "H5Pcreate", fullPath);
+                try
+                {
+                    Check(H5Pset_file_locking(access, 0, 1), "H5Pset_file_locking", fullPath);
+                    id = H5Fopen(fullPath, flags, access);
+                }
+                finally { H5Pclose(access); }
+            }
+            else id = H5Fopen(fullPath, flags, H5P_DEFAULT);
             var file = new Hdf5File(fullPath, Check(id, function, fullPath));
             try
             {

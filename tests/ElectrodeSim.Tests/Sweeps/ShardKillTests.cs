@@ -9,9 +9,11 @@ namespace ElectrodeSim.Tests.Sweeps;
 /// <summary>
 /// Two shards of one sweep run at once into a shared folder and are killed with SIGKILL at random moments, three times,
 /// then finish and are merged: no case is lost, none runs twice, and the merged summary equals an uninterrupted
-/// in-process run. Eight coarse cases whose time step is capped (0.1-1 s each) so that kills land while cases run.
+/// in-process run. Eight coarse cases whose time step is capped at 0.05 s (a few tenths of a second each) so that kills land while cases run.
 /// A kill moment is "after k more results of the shard, plus a random delay", k and the delay drawn from a seeded
 /// generator, so kills fall inside a case, between a result's rename and the manifest's update, or in a manifest write.
+/// The delay is a random fraction of the time a case takes on this machine (measured as the rounds go), so the kills
+/// land before a shard finishes on a fast machine as on a loaded one.
 /// </summary>
 public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
 {
@@ -22,7 +24,7 @@ public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
         string path = Path.Combine(folder, "kill.yaml");
         File.WriteAllText(path, $"""
             base: {Repository.Case("sio-c-l.yaml")}
-            set: {"{"}output.fields: false, mesh.separator_cells: 3, mesh.particle_shells: 4, solver.max_step_s: 0.25{"}"}
+            set: {"{"}output.fields: false, mesh.separator_cells: 3, mesh.particle_shells: 4, solver.max_step_s: 0.05{"}"}
             axes:
               protocol[0].current_density_mA_cm2: [2, 3, 4, 5]
               mesh.electrode_cells: [4, 5]
@@ -61,6 +63,7 @@ public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
         string sweep = WriteSweep(temp.Path), shared = Path.Combine(temp.Path, "shared");
         var stamps = new Dictionary<string, string>();
         int killedMidway = 0;
+        double perCaseMs = 300;   // the estimate of one case's time [ms] before any is measured
         var log = new List<string>();
 
         for (int round = 0; round < 3; round++)
@@ -69,15 +72,19 @@ public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
             var targets = new int[Shards];
             var killAt = new DateTime?[Shards];
             var delays = new int[Shards];
+            var fractions = new double[Shards];
+            var seen = new int[Shards];
+            var lastResult = new DateTime[Shards];
             for (int k = 0; k < Shards; k++)
             {
                 int done = Complete(shared, k).Length, remaining = Cases / Shards - done;
-                // At least one new result before the kill, and (from three left) two cases left for it to interrupt, so that
-                // a fast machine does not finish the shard inside the delay; with one case left, a moment during start-up
-                // or inside that case.
+                // At least one new result before the kill, and (from three left) two cases left for it to interrupt; with one
+                // case left, a moment during start-up or inside that case.
                 targets[k] = remaining >= 2 ? done + 1 + random.Next(0, Math.Max(1, remaining - 2)) : done;
-                delays[k] = remaining >= 2 ? random.Next(0, 400) : random.Next(300, 1500);
+                fractions[k] = remaining >= 2 ? 0.9 * random.NextDouble() : 0.1 + 0.8 * random.NextDouble();
+                seen[k] = done;
                 processes[k] = StartShard(sweep, shared, k);
+                lastResult[k] = DateTime.UtcNow;
             }
             var clock = Stopwatch.StartNew();
             while (processes.Any(p => !p.HasExited) && clock.Elapsed < TimeSpan.FromSeconds(60))
@@ -85,7 +92,19 @@ public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
                 for (int k = 0; k < Shards; k++)
                 {
                     if (processes[k].HasExited) continue;
-                    if (killAt[k] is null && Complete(shared, k).Length >= targets[k]) killAt[k] = DateTime.UtcNow.AddMilliseconds(delays[k]);
+                    int now = Complete(shared, k).Length;
+                    if (now > seen[k])
+                    {
+                        // Time per case on this machine: the first result of a start includes the start-up.
+                        double interval = (DateTime.UtcNow - lastResult[k]).TotalMilliseconds / (now - seen[k]);
+                        perCaseMs = 0.5 * (perCaseMs + interval);
+                        (seen[k], lastResult[k]) = (now, DateTime.UtcNow);
+                    }
+                    if (killAt[k] is null && now >= targets[k])
+                    {
+                        delays[k] = (int)(fractions[k] * perCaseMs);
+                        killAt[k] = DateTime.UtcNow.AddMilliseconds(delays[k]);
+                    }
                     if (killAt[k] is { } at && DateTime.UtcNow >= at)
                     {
                         int before = Complete(shared, k).Length;
