@@ -85,6 +85,20 @@ public static class ResolvedMaps
         return (s1 / n1, s2 / n2, jsum / nj, capacity[^1]);
     }
 
+    /// <summary>
+    /// Fixes the plot margins and sizes the figure so that a micrometre is as long in x as in y (discs stay round): a plot
+    /// area 520 px high and as wide as the drawn span asks, within 200–1600 px.
+    /// </summary>
+    private static (int Width, int Height) EqualScale(PlotModel model, Field2D f, double fromX)
+    {
+        const double left = 64, top = 44, right = 112, bottom = 52, plotHeight = 520;
+        int i0 = Math.Clamp(Array.FindIndex(f.XFaces, x => x >= fromX - 1e-12), 0, f.Nx - 1);
+        double plotWidth = Math.Clamp(plotHeight * (f.XFaces[^1] - f.XFaces[i0]) / f.YFaces[^1], 200, 1600);
+        model.PlotMargins = new OxyThickness(left, top, right, bottom);
+        var pad = model.Padding;
+        return ((int)Math.Round(plotWidth + left + right + pad.Left + pad.Right), (int)Math.Round(plotHeight + top + bottom + pad.Top + pad.Bottom));
+    }
+
     /// <summary>Draws <paramref name="field"/> of every result into <paramref name="directory"/> as NAME-FIELD.png on one colour scale; returns the paths.</summary>
     public static IReadOnlyList<string> WriteAll(IReadOnlyList<string> results, string field, string directory, double fromX)
     {
@@ -95,7 +109,9 @@ public static class ResolvedMaps
         foreach (var m in maps)
         {
             string path = Path.Combine(directory, $"{m.Case}-{field}.png");
-            FigureRenderer.Write(Map(m, $"{m.Case}: {field.Replace('_', ' ')} at the end", low, high, fromX), path, FigureFormat.Png, 640, 680);
+            var model = Map(m, $"{m.Case}: {field.Replace('_', ' ')} at the end", low, high, fromX);
+            var (width, height) = EqualScale(model, m, fromX);
+            FigureRenderer.Write(model, path, FigureFormat.Png, width, height);
             written.Add(path);
         }
         return written;
