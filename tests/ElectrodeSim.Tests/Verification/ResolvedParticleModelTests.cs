@@ -65,41 +65,8 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
         model.Control.Mode = mode;
         model.Control.SetValue = mode == ControlMode.Voltage ? 0.1 : 20.0;
         var y = PerturbedState(model, 3);
-        int n = model.Size;
-        var pattern = model.JacobianPattern;
-        var analytic = new double[pattern.NonZeroCount];
-        var r0 = new double[n];
-        model.Evaluate(0, y, r0, analytic);
-        var plus = new double[n];
-        var minus = new double[n];
-        var scale = model.Scale.ToArray();
-        // Row scale: the largest |∂g_row/∂y_col| × (|y_col| + scale_col) of the analytic row.
-        var rowScale = new double[n];
-        for (int k = 0; k < pattern.NonZeroCount; k++)
-        {
-            int col = pattern.EntryColumns[k];
-            rowScale[pattern.RowIndices[k]] = Math.Max(rowScale[pattern.RowIndices[k]], Math.Abs(analytic[k]) * (Math.Abs(y[col]) + scale[col]));
-        }
-        int checkedEntries = 0;
-        double worst = 0;
-        for (int col = 0; col < n; col++)
-        {
-            double h = 1e-7 * (Math.Abs(y[col]) + scale[col]);
-            var yp = (double[])y.Clone(); yp[col] += h;
-            var ym = (double[])y.Clone(); ym[col] -= h;
-            model.Evaluate(0, yp, plus, Span<double>.Empty);
-            model.Evaluate(0, ym, minus, Span<double>.Empty);
-            for (int row = 0; row < n; row++)
-            {
-                double fd = (plus[row] - minus[row]) / (2 * h);
-                double an = pattern.Contains(row, col) ? analytic[pattern.SlotOf(row, col)] : 0.0;
-                double error = Math.Abs(fd - an) / (1e-5 * Math.Max(Math.Abs(fd), Math.Abs(an)) + 1e-6 * rowScale[row] + 1e-300);
-                worst = Math.Max(worst, error);
-                Assert.True(error <= 1, $"∂g[{row}]/∂y[{col}]: analytic {an:E6}, finite difference {fd:E6}");
-                if (fd != 0) checkedEntries++;
-            }
-        }
-        output.WriteLine($"{n} unknowns, {pattern.NonZeroCount} entries, {checkedEntries} non-zero differences checked; worst error / tolerance {worst:F3}");
+        var (worst, checkedEntries) = JacobianCheck.AssertMatchesFiniteDifferences(model, y);
+        output.WriteLine($"{model.Size} unknowns, {model.JacobianPattern.NonZeroCount} entries, {checkedEntries} non-zero differences checked; worst error / tolerance {worst:F3}");
     }
 
     private static Protocol Cycle() => new([
