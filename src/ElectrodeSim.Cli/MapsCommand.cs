@@ -10,7 +10,7 @@ public static class MapsCommand
     {
         var outDir = new Argument<string>("out-dir") { Description = "Folder for the PNG maps" };
         var results = new Argument<string[]>("results") { Description = "2-D resolved result files (.h5)", Arity = ArgumentArity.OneOrMore };
-        var from = new Option<double>("--from-x-um") { Description = "Draw x >= this [µm] (default 0: the whole cell; the separator is blank for SOL)", DefaultValueFactory = _ => 0.0 };
+        var from = new Option<double?>("--from-x-um") { Description = "Draw x >= this [µm] (default: the electrode, from the separator interface on, as the paper's Fig. 5; 0 for the whole cell)" };
         var command = new Command("maps", "Draw state-of-lithiation and interfacial-current maps (last record) of 2-D resolved results, one colour scale per field across them.") { outDir, results, from };
         command.SetAction(parse =>
         {
@@ -26,7 +26,7 @@ public static class MapsCommand
                         $"{Path.GetFileName(f)}: capacity {capacity:F1} mAh/g; mean SOL separator-side quarter {near:F4}, collector-side quarter {far:F4} (gradient {near - far:F4}); mean |j| within 2 um of the separator {current:F3} A/m^2"));
                 }
                 foreach (var field in new[] { "state_of_lithiation", "interfacial_current_density" })
-                    foreach (var path in ResolvedMaps.WriteAll(files, field, parse.GetValue(outDir)!, 1e-6 * parse.GetValue(from)))
+                    foreach (var path in ResolvedMaps.WriteAll(files, field, parse.GetValue(outDir)!, parse.GetValue(from) is { } um ? 1e-6 * um : double.NaN))
                         Console.Out.WriteLine($"wrote {path}");
                 return RunCommand.Ok;
             }

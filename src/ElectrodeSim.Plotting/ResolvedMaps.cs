@@ -26,6 +26,19 @@ public static class ResolvedMaps
                            last, nx, ny, file.ReadArray("/mesh/discs", out _), unit);
     }
 
+    /// <summary>Where the electrode begins [m]: the first x column with a cell that is not separator (phase 0) in <c>/mesh/phase</c>.</summary>
+    public static double ElectrodeStart(string path)
+    {
+        using var file = Hdf5File.OpenRead(path);
+        var phase = file.ReadIntArray("/mesh/phase", out var dims);
+        var faces = file.ReadArray("/mesh/x_faces", out _);
+        int ny = (int)dims[0], nx = (int)dims[1];
+        for (int i = 0; i < nx; i++)
+            for (int j = 0; j < ny; j++)
+                if (phase[j * nx + i] != 0) return faces[i];
+        return faces[0];
+    }
+
     /// <summary>The map of one field, colour range [<paramref name="low"/>, <paramref name="high"/>], the electrode only (x ≥ <paramref name="fromX"/> m).</summary>
     public static PlotModel Map(Field2D f, string title, double low, double high, double fromX)
     {
@@ -99,9 +112,10 @@ public static class ResolvedMaps
         return ((int)Math.Round(plotWidth + left + right + pad.Left + pad.Right), (int)Math.Round(plotHeight + top + bottom + pad.Top + pad.Bottom));
     }
 
-    /// <summary>Draws <paramref name="field"/> of every result into <paramref name="directory"/> as NAME-FIELD.png on one colour scale; returns the paths.</summary>
+    /// <summary>Draws (from x = <paramref name="fromX"/> [m]; NaN: where the electrode begins) <paramref name="field"/> of every result into <paramref name="directory"/> as NAME-FIELD.png on one colour scale; returns the paths.</summary>
     public static IReadOnlyList<string> WriteAll(IReadOnlyList<string> results, string field, string directory, double fromX)
     {
+        if (double.IsNaN(fromX)) fromX = results.Min(ElectrodeStart);
         var maps = results.Select(r => Read(r, field)).ToList();
         var finite = maps.SelectMany(m => m.Values).Where(double.IsFinite).ToList();
         double low = finite.Min(), high = finite.Max();
