@@ -101,30 +101,9 @@ public sealed class P2DContext
     public double[] TransportFactorSlope { get; }
 
     /// <summary>Evaluates the electrolyte correlations in every cell; their slopes only when a Jacobian is assembled.</summary>
-    public void UpdateElectrolyteTransport(ReadOnlySpan<double> y, bool withSlopes)
-    {
-        var el = Cell.Electrolyte;
-        double twoRTOverF = 2.0 / InverseThermalVoltage * (1 - el.TransferenceNumber);
-        var concentration = Maps.ElectrolyteConcentration;
-        for (int i = 0; i < concentration.Length; i++)
-        {
-            double c = Math.Max(y[concentration[i]], 1e-6);
-            double tortuosity = Tortuosity[i];
-            if (!withSlopes)
-            {
-                EffectiveDiffusivity[i] = tortuosity * el.Diffusivity.Value(c, Temperature);
-                EffectiveConductivity[i] = tortuosity * el.Conductivity.Value(c, Temperature);
-                TransportFactor[i] = twoRTOverF * el.ThermodynamicFactor.Value(c, Temperature);
-                continue;
-            }
-            EffectiveDiffusivity[i] = tortuosity * el.Diffusivity.Value(c, Temperature, out double dD);
-            EffectiveDiffusivitySlope[i] = tortuosity * dD;
-            EffectiveConductivity[i] = tortuosity * el.Conductivity.Value(c, Temperature, out double dK);
-            EffectiveConductivitySlope[i] = tortuosity * dK;
-            TransportFactor[i] = twoRTOverF * el.ThermodynamicFactor.Value(c, Temperature, out double dTdf);
-            TransportFactorSlope[i] = twoRTOverF * dTdf;
-        }
-    }
+    public void UpdateElectrolyteTransport(ReadOnlySpan<double> y, bool withSlopes) =>
+        ElectrolyteTransport.Evaluate(Cell.Electrolyte, Temperature, InverseThermalVoltage, Maps.ElectrolyteConcentration, Tortuosity, y, withSlopes,
+            EffectiveDiffusivity, EffectiveDiffusivitySlope, EffectiveConductivity, EffectiveConductivitySlope, TransportFactor, TransportFactorSlope);
 }
 
 /// <summary>

@@ -177,24 +177,7 @@ public sealed class ResolvedContext
     public double[] TransportFactorSlope { get; }
 
     /// <summary>Evaluates the electrolyte correlations (times each cell's Bruggeman factor) in every electrolyte cell.</summary>
-    public void UpdateElectrolyteTransport(ReadOnlySpan<double> y, bool withSlopes)
-    {
-        var el = Cell.Electrolyte;
-        double T = Temperature;
-        double twoRTOverF = 2.0 / InverseThermalVoltage * (1 - el.TransferenceNumber);
-        var map = ElectrolyteConcentration;
-        for (int i = 0; i < map.Length; i++)
-        {
-            if (map[i] < 0) continue;
-            double c = Math.Max(y[map[i]], 1e-6);
-            double tortuosity = Tortuosity[i];
-            EffectiveDiffusivity[i] = tortuosity * el.Diffusivity.Value(c, T, out double dD);
-            EffectiveConductivity[i] = tortuosity * el.Conductivity.Value(c, T, out double dK);
-            TransportFactor[i] = twoRTOverF * el.ThermodynamicFactor.Value(c, T, out double dTdf);
-            if (!withSlopes) continue;
-            EffectiveDiffusivitySlope[i] = tortuosity * dD;
-            EffectiveConductivitySlope[i] = tortuosity * dK;
-            TransportFactorSlope[i] = twoRTOverF * dTdf;
-        }
-    }
+    public void UpdateElectrolyteTransport(ReadOnlySpan<double> y, bool withSlopes) =>
+        ElectrolyteTransport.Evaluate(Cell.Electrolyte, Temperature, InverseThermalVoltage, ElectrolyteConcentration, Tortuosity, y, withSlopes,
+            EffectiveDiffusivity, EffectiveDiffusivitySlope, EffectiveConductivity, EffectiveConductivitySlope, TransportFactor, TransportFactorSlope);
 }
