@@ -12,8 +12,8 @@ namespace ElectrodeSim.Tests.Sweeps;
 /// in-process run. Eight coarse cases whose time step is capped at 0.05 s (a few tenths of a second each) so that kills land while cases run.
 /// A kill moment is "after k more results of the shard, plus a random delay", k and the delay drawn from a seeded
 /// generator, so kills fall inside a case, between a result's rename and the manifest's update, or in a manifest write.
-/// The delay is a random fraction of the time a case takes on this machine (measured as the rounds go), so the kills
-/// land before a shard finishes on a fast machine as on a loaded one.
+/// The delay is a random fraction of the shortest time between two results measured so far on this machine, so the
+/// kills land before a shard finishes on a fast machine as on a loaded one.
 /// </summary>
 public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
 {
@@ -63,7 +63,7 @@ public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
         string sweep = WriteSweep(temp.Path), shared = Path.Combine(temp.Path, "shared");
         var stamps = new Dictionary<string, string>();
         int killedMidway = 0;
-        double perCaseMs = 300;   // the estimate of one case's time [ms] before any is measured
+        double perCaseMs = double.NaN;   // the shortest case time measured [ms]; 200 ms is assumed until one is
         var log = new List<string>();
 
         for (int round = 0; round < 3; round++)
@@ -74,6 +74,7 @@ public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
             var delays = new int[Shards];
             var fractions = new double[Shards];
             var seen = new int[Shards];
+            var started = new int[Shards];
             var lastResult = new DateTime[Shards];
             for (int k = 0; k < Shards; k++)
             {
@@ -82,7 +83,7 @@ public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
                 // case left, a moment during start-up or inside that case.
                 targets[k] = remaining >= 2 ? done + 1 + random.Next(0, Math.Max(1, remaining - 2)) : done;
                 fractions[k] = remaining >= 2 ? 0.9 * random.NextDouble() : 0.1 + 0.8 * random.NextDouble();
-                seen[k] = done;
+                (seen[k], started[k]) = (done, done);
                 processes[k] = StartShard(sweep, shared, k);
                 lastResult[k] = DateTime.UtcNow;
             }
@@ -95,14 +96,19 @@ public class ShardKillTests(Xunit.Abstractions.ITestOutputHelper output)
                     int now = Complete(shared, k).Length;
                     if (now > seen[k])
                     {
-                        // Time per case on this machine: the first result of a start includes the start-up.
-                        double interval = (DateTime.UtcNow - lastResult[k]).TotalMilliseconds / (now - seen[k]);
-                        perCaseMs = 0.5 * (perCaseMs + interval);
+                        // The shortest time between two results of one start (the first result's wait includes the start-up):
+                        // the cases differ (a higher current ends sooner), so a kill within a fraction of the fastest lands
+                        // before the next result of any of them.
+                        if (seen[k] > started[k])
+                        {
+                            double interval = (DateTime.UtcNow - lastResult[k]).TotalMilliseconds / (now - seen[k]);
+                            perCaseMs = double.IsNaN(perCaseMs) ? interval : Math.Min(perCaseMs, interval);
+                        }
                         (seen[k], lastResult[k]) = (now, DateTime.UtcNow);
                     }
                     if (killAt[k] is null && now >= targets[k])
                     {
-                        delays[k] = (int)(fractions[k] * perCaseMs);
+                        delays[k] = (int)(fractions[k] * (double.IsNaN(perCaseMs) ? 200 : perCaseMs));
                         killAt[k] = DateTime.UtcNow.AddMilliseconds(delays[k]);
                     }
                     if (killAt[k] is { } at && DateTime.UtcNow >= at)
