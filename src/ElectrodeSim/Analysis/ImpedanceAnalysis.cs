@@ -65,31 +65,7 @@ public static class ImpedanceAnalysis
         return new ArrheniusFit(-fit.Slope * PhysicalConstants.GasConstant, fit.SlopeError * PhysicalConstants.GasConstant, fit.RSquared, fit.Points);
     }
 
-    private static double[] Solve3(double[,] a, double[] b)
-    {
-        var m = (double[,])a.Clone();
-        var x = (double[])b.Clone();
-        for (int p = 0; p < 3; p++)
-        {
-            int pivot = p;
-            for (int r = p + 1; r < 3; r++) if (Math.Abs(m[r, p]) > Math.Abs(m[pivot, p])) pivot = r;
-            if (pivot != p)
-            {
-                for (int c = 0; c < 3; c++) (m[p, c], m[pivot, c]) = (m[pivot, c], m[p, c]);
-                (x[p], x[pivot]) = (x[pivot], x[p]);
-            }
-            for (int r = p + 1; r < 3; r++)
-            {
-                double factor = m[r, p] / m[p, p];
-                for (int c = p; c < 3; c++) m[r, c] -= factor * m[p, c];
-                x[r] -= factor * x[p];
-            }
-        }
-        for (int r = 2; r >= 0; r--)
-        {
-            for (int c = r + 1; c < 3; c++) x[r] -= m[r, c] * x[c];
-            x[r] /= m[r, r];
-        }
-        return x;
-    }
+    /// <summary>The 3 × 3 system a x = b (MathNet's LU with partial pivoting).</summary>
+    private static double[] Solve3(double[,] a, double[] b) =>
+        MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(a).Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(b)).ToArray();
 }
