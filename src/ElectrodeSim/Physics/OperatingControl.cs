@@ -19,14 +19,11 @@ public enum ControlMode
 }
 
 /// <summary>
-/// The two global unknowns: the applied current density I [A/m²] (positive in +x: lithiation
-/// of a half cell's working electrode, discharge of a full cell), fixed by the control row
-/// (I − I_set, V − V_set or I), and the charge passed Q [C/m²] with <c>dQ/dt − I = 0</c>.
+/// What a control row holds to: the mode, the set current or voltage and, for a linear voltage sweep, its rate from a
+/// start time; the model sets <see cref="Time"/> before each evaluation. Shared by the P2D and the 2-D control rows.
 /// </summary>
-public sealed class OperatingControl(P2DContext context) : IModelEquation, ElectrodeSim.Model.IOperatingControl
+public abstract class SetPoint : ElectrodeSim.Model.IOperatingControl
 {
-    private int _currentSelf, _currentPotential, _chargeCurrent;
-
     public ControlMode Mode { get; set; } = ControlMode.Rest;
     /// <summary>Set current [A/m²] or set voltage [V] at <see cref="RampStart"/>.</summary>
     public double SetValue { get; set; }
@@ -36,13 +33,24 @@ public sealed class OperatingControl(P2DContext context) : IModelEquation, Elect
     public double RampStart { get; set; }
     /// <summary>Time of the evaluation [s] (set by the model before each evaluation).</summary>
     public double Time { get; set; }
+    /// <summary>The set voltage at <see cref="Time"/> [V].</summary>
+    public double SetVoltage => Ramp == 0 ? SetValue : SetValue + Ramp * (Time - RampStart);
+}
+
+/// <summary>
+/// The two global unknowns: the applied current density I [A/m²] (positive in +x: lithiation
+/// of a half cell's working electrode, discharge of a full cell), fixed by the control row
+/// (I − I_set, V − V_set or I), and the charge passed Q [C/m²] with <c>dQ/dt − I = 0</c>.
+/// </summary>
+public sealed class OperatingControl(P2DContext context) : SetPoint, IModelEquation
+{
+    private int _currentSelf, _currentPotential, _chargeCurrent;
+
     /// <summary>
     /// In current mode, the set current as a function of time [A/m²] instead of <see cref="SetValue"/> (a sinusoid for a
     /// time-domain impedance check); null: constant.
     /// </summary>
     public Func<double, double>? CurrentWaveform { get; set; }
-    /// <summary>The set voltage at <see cref="Time"/> [V].</summary>
-    public double SetVoltage => Ramp == 0 ? SetValue : SetValue + Ramp * (Time - RampStart);
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {

@@ -7,18 +7,10 @@ namespace ElectrodeSim.Physics.Resolved;
 /// The control row of the 2-D model (I − I_set, φ_cc − V_set or I) and the charge passed, <c>dQ/dt − I = 0</c>
 /// [C/m² of cross-section]; the same modes as <see cref="OperatingControl"/>. The voltage is φ_cc − φ_Li with φ_Li = 0.
 /// </summary>
-public sealed class ResolvedOperatingControl(ResolvedContext context) : IModelEquation, IOperatingControl
+public sealed class ResolvedOperatingControl(ResolvedContext context) : SetPoint, IModelEquation
 {
     private int _currentSelf, _currentPotential, _chargeCurrent;
 
-    public ControlMode Mode { get; set; } = ControlMode.Rest;
-    public double SetValue { get; set; }
-    public double Ramp { get; set; }
-    public double RampStart { get; set; }
-    /// <summary>Time of the evaluation [s] (set by the model before each evaluation).</summary>
-    public double Time { get; set; }
-    /// <summary>The set voltage at <see cref="Time"/> [V].</summary>
-    public double SetVoltage => Ramp == 0 ? SetValue : SetValue + Ramp * (Time - RampStart);
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
