@@ -82,7 +82,7 @@ public static class RunCommand
                 if (setup.Resolved is not null)
                 {
                     // The 2-D mode writes its own file layout (ResolvedResultWriter) to the claimed path.
-                    var resolved = Simulator.RunResolved(setup, target, interruption.Token);
+                    var resolved = Simulator.RunResolved(setup, target, interruption.Token, interruption.Reason);
                     Console.Out.WriteLine(resolved.ToString());
                     if (output != null) { console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, output)}"); written.Add(output); }
                     continue;

@@ -20,6 +20,13 @@ public sealed class PlotSet
 
     public required CaseStyles Styles { get; init; }
     public required IReadOnlyList<ProfileTime> Times { get; init; }
+    /// <summary>
+    /// The colour range of each 2-D resolved map field (<see cref="ResolvedMaps.Drawn"/>) over every resolved result of the call, and
+    /// where their drawn span begins (the first electrode column), so that SiO@C-l/-m/-h maps compare by colour.
+    /// </summary>
+    public IReadOnlyDictionary<string, (double Low, double High)> ResolvedRanges { get; init; } = new Dictionary<string, (double, double)>();
+    /// <inheritdoc cref="ResolvedRanges"/>
+    public double ResolvedFromX { get; init; } = double.NaN;
 
     /// <summary>
     /// Cases styled in sorted order; profile times: the requested ones, or for one run its default
@@ -31,16 +38,17 @@ public sealed class PlotSet
     {
         messages ??= [];
         var styles = CaseStyles.Of(results);
+        var (ranges, fromX) = ResolvedExtent(results);
         var recorded = results.Where(r => r.Series is { Count: > 1 }).ToList();
         if (options.Times is { Count: > 0 } requested)
-            return new PlotSet { Styles = styles, Times = requested.Distinct().Order().Select(t => new ProfileTime(t, Label(t))).ToList() };
+            return new PlotSet { ResolvedRanges = ranges, ResolvedFromX = fromX, Styles = styles, Times = requested.Distinct().Order().Select(t => new ProfileTime(t, Label(t))).ToList() };
         if (recorded.Count == 1)
         {
             var r = recorded[0];
             var records = RecordChoice.Choose(r, r.Series!.Count, null, endOnly: false, messages);
-            return new PlotSet { Styles = styles, Times = records.Select(c => new ProfileTime(c.Time, c.Label)).ToList() };
+            return new PlotSet { ResolvedRanges = ranges, ResolvedFromX = fromX, Styles = styles, Times = records.Select(c => new ProfileTime(c.Time, c.Label)).ToList() };
         }
-        if (recorded.Count == 0) return new PlotSet { Styles = styles, Times = [] };
+        if (recorded.Count == 0) return new PlotSet { ResolvedRanges = ranges, ResolvedFromX = fromX, Styles = styles, Times = [] };
         double start = recorded.Max(r => r.Series!.Time[0]);
         // A run of several protocol steps is compared over its whole record (the whole protocol), a one-step run up
         // to its end of lithiation; the shortest of these spans is the one every run has fields for.
@@ -49,10 +57,24 @@ public sealed class PlotSet
         double end = shortest.End;
         var times = DefaultFractions.Select(f => start + f * (end - start)).Distinct().Select(t => new ProfileTime(t, Label(t))).ToList();
         times[^1] = times[^1] with { Label = $"{Label(end)} (end of {(whole ? "record" : "lithiation")}, {shortest.Run.CaseName})" };
-        return new PlotSet { Styles = styles, Times = times };
+        return new PlotSet { ResolvedRanges = ranges, ResolvedFromX = fromX, Styles = styles, Times = times };
     }
 
     private static string Label(double t) => $"t = {RecordChoice.FormatTime(t)}";
+
+    private static (Dictionary<string, (double Low, double High)> Ranges, double FromX) ResolvedExtent(IReadOnlyList<ResultData> results)
+    {
+        var ranges = new Dictionary<string, (double Low, double High)>();
+        var resolved = results.Where(r => r.IsResolved).ToList();
+        if (resolved.Count == 0) return (ranges, double.NaN);
+        foreach (var (field, _) in ResolvedMaps.Drawn)
+        {
+            var extents = resolved.Select(r => ResolvedMaps.TryRead(r.Path, field)).OfType<ResolvedMaps.Field2D>().Select(ResolvedMaps.Range)
+                .Where(e => double.IsFinite(e.Low)).ToList();
+            if (extents.Count > 0) ranges[field] = (extents.Min(e => e.Low), extents.Max(e => e.High));
+        }
+        return (ranges, resolved.Min(r => ResolvedMaps.ElectrodeStart(r.Path)));
+    }
 }
 
 /// <summary>
@@ -95,6 +117,12 @@ public sealed class FigurePlotter(PlotOptions options)
 
         if (result.Series is { Count: 1 })
             outcome.Note($"{result.CaseName}: only the initial state was recorded; no field figure is drawn");
+        if (result.IsResolved)
+        {
+            if (result.Series is { Count: > 1 }) ResolvedMapFigures(result, set, stem, plan, outcome.Messages);
+            Render(plan, outcome);
+            return outcome;
+        }
         if (result.Series is { Count: > 1 })
         {
             foreach (var electrode in result.Electrodes)
@@ -129,6 +157,23 @@ public sealed class FigurePlotter(PlotOptions options)
         }
         Render(plan, outcome);
         return outcome;
+    }
+
+    /// <summary>
+    /// A 2-D resolved result's maps at its last record (<see cref="ResolvedMaps"/>, as the <c>maps</c> command draws them: the
+    /// electrode, discs outlined, equal x and y scale), on the colour range the call's resolved results share.
+    /// </summary>
+    private void ResolvedMapFigures(ResultData result, PlotSet set, string stem, List<Planned> plan, List<string> messages)
+    {
+        double fromX = double.IsNaN(set.ResolvedFromX) ? ResolvedMaps.ElectrodeStart(result.Path) : set.ResolvedFromX;
+        foreach (var (field, kind) in ResolvedMaps.Drawn)
+        {
+            if (ResolvedMaps.TryRead(result.Path, field) is not { } map) { messages.Add($"{result.CaseName}: no {field.Replace('_', ' ')} field; its map is not drawn"); continue; }
+            var (low, high) = set.ResolvedRanges.TryGetValue(field, out var shared) ? shared : ResolvedMaps.Range(map);
+            string title = $"{result.CaseName}: {field.Replace('_', ' ')} at t = {RecordChoice.FormatTime(result.Series!.Time[^1])} (end)";
+            var (model, width, height) = ResolvedMaps.Figure(map, title, low, high, fromX);
+            plan.Add(new Planned(model, width, height, new Figure(FigurePath($"{stem}-{kind}"), kind, title, result.CaseName)));
+        }
     }
 
     /// <summary>

@@ -15,11 +15,31 @@ public static class ResolvedMaps
 {
     public sealed record Field2D(string Case, double[] XFaces, double[] YFaces, double[] Values, int Nx, int Ny, double[] Discs, string Unit);
 
+    /// <summary>The fields the maps draw, with the figure-name suffix <c>run --plot</c> and <c>plot</c> give them.</summary>
+    public static readonly IReadOnlyList<(string Field, string Kind)> Drawn =
+        [("state_of_lithiation", "sol-map"), ("interfacial_current_density", "interfacial-current-map")];
+
+    /// <summary>The last record of <paramref name="field"/>, or null when the file lacks it or holds no record of it (a run that failed at once).</summary>
+    public static Field2D? TryRead(string path, string field)
+    {
+        using (var file = Hdf5File.OpenRead(path))
+            if (!file.Exists("/fields/" + field) || file.GetDims("/fields/" + field) is not [> 0, _, _]) return null;
+        return Read(path, field);
+    }
+
+    /// <summary>Lowest and highest finite value of a map (NaN, NaN when it has none).</summary>
+    public static (double Low, double High) Range(Field2D f)
+    {
+        var finite = f.Values.Where(double.IsFinite).ToList();
+        return finite.Count == 0 ? (double.NaN, double.NaN) : (finite.Min(), finite.Max());
+    }
+
     public static Field2D Read(string path, string field)
     {
         using var file = Hdf5File.OpenRead(path);
         var values = file.ReadArray("/fields/" + field, out var dims);
         int nt = (int)dims[0], ny = (int)dims[1], nx = (int)dims[2];
+        if (nt == 0) throw new InvalidDataException($"{path}: /fields/{field} holds no record");
         var last = values.AsSpan((nt - 1) * nx * ny, nx * ny).ToArray();
         string unit = file.ReadStringAttribute("/fields/" + field, "units");
         return new Field2D(Path.GetFileNameWithoutExtension(path), file.ReadArray("/mesh/x_faces", out _), file.ReadArray("/mesh/y_faces", out _),
@@ -102,6 +122,14 @@ public static class ResolvedMaps
     /// Fixes the plot margins and sizes the figure so that a micrometre is as long in x as in y (discs stay round): a plot
     /// area 520 px high and as wide as the drawn span asks, within 200–1600 px.
     /// </summary>
+    /// <summary>The map of <see cref="Map"/> with its margins fixed and the pixel size at which a micrometre is as long in x as in y.</summary>
+    public static (PlotModel Model, int Width, int Height) Figure(Field2D f, string title, double low, double high, double fromX)
+    {
+        var model = Map(f, title, low, high, fromX);
+        var (width, height) = EqualScale(model, f, fromX);
+        return (model, width, height);
+    }
+
     private static (int Width, int Height) EqualScale(PlotModel model, Field2D f, double fromX)
     {
         const double left = 64, top = 44, right = 112, bottom = 52, plotHeight = 520;
@@ -117,14 +145,12 @@ public static class ResolvedMaps
     {
         if (double.IsNaN(fromX)) fromX = results.Min(ElectrodeStart);
         var maps = results.Select(r => Read(r, field)).ToList();
-        var finite = maps.SelectMany(m => m.Values).Where(double.IsFinite).ToList();
-        double low = finite.Min(), high = finite.Max();
+        double low = maps.Min(m => Range(m).Low), high = maps.Max(m => Range(m).High);
         var written = new List<string>();
         foreach (var m in maps)
         {
             string path = Path.Combine(directory, $"{m.Case}-{field}.png");
-            var model = Map(m, $"{m.Case}: {field.Replace('_', ' ')} at the end", low, high, fromX);
-            var (width, height) = EqualScale(model, m, fromX);
+            var (model, width, height) = Figure(m, $"{m.Case}: {field.Replace('_', ' ')} at the end", low, high, fromX);
             FigureRenderer.Write(model, path, FigureFormat.Png, width, height);
             written.Add(path);
         }

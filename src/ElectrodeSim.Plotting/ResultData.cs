@@ -149,6 +149,11 @@ public sealed class ResultData
     /// <summary>Provenance of the parameter set: title, source, DOI (what the case file says).</summary>
     public IReadOnlyDictionary<string, string> Provenance { get; private set; } = new Dictionary<string, string>();
     public bool IsHalfCell { get; private set; } = true;
+    /// <summary>
+    /// A 2-D resolved-particle result (it has <c>/mesh/phase</c>): its time series are read as for P2D; its <c>nt × ny × nx</c>
+    /// fields are not (<see cref="Electrodes"/> is empty), <see cref="ResolvedMaps"/> draws them.
+    /// </summary>
+    public bool IsResolved { get; private set; }
     public TimeSeries? Series { get; private set; }
     /// <summary>All cell centres through the thickness [m], x = 0 at the lithium foil or negative collector.</summary>
     public double[]? X { get; private set; }
@@ -199,6 +204,9 @@ public sealed class ResultData
             var data = new ResultData(path);
             data.ReadHeader(file);
             data.ReadSeries(file);
+            // A 2-D resolved result's fields are ny × nx maps, drawn by ResolvedMaps from the file; the 1-D readers do not apply.
+            data.IsResolved = file.Exists("/mesh/phase");
+            if (data.IsResolved) return data;
             data.ReadMesh(file);
             data.ReadFields(file);
             return data;

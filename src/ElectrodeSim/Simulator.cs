@@ -52,10 +52,7 @@ public static class Simulator
         try
         {
             var solution = runner.Run(setup.Protocol, writer is null ? null : [writer], cancellation);
-            var driven = solution.Steps.Where(o => o.Mode is not (Physics.ControlMode.Rest or Physics.ControlMode.Impedance)).ToList();
-            if (driven.Count > 0 && driven.All(o => o.Duration == 0))
-                throw new SimulationFailedException("no step passed any charge: " +
-                    string.Join("; ", solution.Steps.Select(o => $"step {o.Index + 1} ('{o.Label}') ended at once: {o.Reason}")));
+            RequireCharge(solution);
             var summary = RunSummary.From(setup.Name, model, solution, setup.Protocol);
             writer?.Complete(solution, summary.ToAttributes());
             return new RunResult(summary, solution, model, writer?.FinalPath);
@@ -84,18 +81,46 @@ public static class Simulator
         return RunResolved(setup, target, cancellation);
     }
 
-    /// <summary>Runs a resolved case into a result target the caller has claimed (and releases afterwards).</summary>
-    public static ResolvedRunResult RunResolved(SimulationSetup setup, ResultTarget? target, CancellationToken cancellation)
+    /// <summary>
+    /// Runs a resolved case into a result target the caller has claimed (and releases afterwards), as <see cref="Run(SimulationSetup, ResultTarget?, CancellationToken, Func{string}?)"/>:
+    /// the output schedule (<c>output.every_s</c>, <c>output.times_s</c>) decides which states are written; a run that fails, passes
+    /// no charge or is stopped by <paramref name="cancellation"/> leaves <c>NAME.failed.h5</c> with <c>status = failed</c> and the reason
+    /// (<paramref name="cancellationReason"/>, e.g. "interrupted (SIGINT)", for a cancellation) and throws.
+    /// </summary>
+    public static ResolvedRunResult RunResolved(SimulationSetup setup, ResultTarget? target, CancellationToken cancellation, Func<string>? cancellationReason = null)
     {
         var resolved = setup.Resolved ?? throw new ArgumentException($"case '{setup.Name}' has no resolved section");
         var packing = Mesh.Resolved.DiscPacking.Pack(resolved.Geometry);                       // seeded disc packing
         var mesh = Mesh.Resolved.ResolvedMesh.Build(packing, resolved.CellSize);                 // Cartesian phase mask → finite-volume graph
         var model = new ResolvedParticleModel(resolved.Parameters, mesh, setup.FaceAverage);     // conservation laws on the graph
-        var runner = new ProtocolRunner(model, setup.Solver) { Schedule = setup.Output.Schedule };
-        using var writer = target is null ? null : new Output.ResolvedResultWriter(target, model, setup.CaseText, setup.ProvenanceJson, setup.Output.Fields, setup.Output.EveryNSteps);
-        var solution = runner.Run(setup.Protocol, writer is null ? null : [writer], cancellation);
-        writer?.Complete(solution);
-        return new ResolvedRunResult(solution, model, target?.FinalPath);
+        var runner = new ProtocolRunner(model, setup.Solver) { Schedule = setup.Output.Schedule }; // the same runner, limits and output schedule as P2D
+        using var writer = target is null ? null : new ResolvedResultWriter(target, model, Metadata(setup), setup.Output.Fields, setup.Output.EveryNSteps);
+        try
+        {
+            var solution = runner.Run(setup.Protocol, writer is null ? null : [writer], cancellation);
+            RequireCharge(solution);
+            writer?.Complete(solution);
+            return new ResolvedRunResult(solution, model, writer?.FinalPath);
+        }
+        catch (OperationCanceledException) when (cancellationReason is not null && cancellation.IsCancellationRequested)
+        {
+            writer?.Fail(cancellationReason());
+            throw;
+        }
+        catch (Exception e)
+        {
+            writer?.Fail($"{e.GetType().Name}: {Hdf5Messages.Short(e)}");
+            throw;
+        }
+    }
+
+    /// <summary>A run in which no current- or voltage-controlled step passed any charge fails, with every step's reason.</summary>
+    private static void RequireCharge(Solution solution)
+    {
+        var driven = solution.Steps.Where(o => o.Mode is not (Physics.ControlMode.Rest or Physics.ControlMode.Impedance)).ToList();
+        if (driven.Count > 0 && driven.All(o => o.Duration == 0))
+            throw new SimulationFailedException("no step passed any charge: " +
+                string.Join("; ", solution.Steps.Select(o => $"step {o.Index + 1} ('{o.Label}') ended at once: {o.Reason}")));
     }
 
     /// <summary>

@@ -310,20 +310,8 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         if (_finished) throw new InvalidOperationException($"{FinalPath} is already finished");
         if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
         WriteImpedance(solution);
-        _file.CreateGroup("/solver");
-        var s = solution.Statistics;
-        _file.SetAttribute("/solver", "steps", (long)s.Steps);
-        _file.SetAttribute("/solver", "rejected_steps", (long)s.RejectedSteps);
-        _file.SetAttribute("/solver", "newton_failures", (long)s.NewtonFailures);
-        _file.SetAttribute("/solver", "newton_iterations", (long)s.NewtonIterations);
-        _file.SetAttribute("/solver", "jacobian_evaluations", (long)s.JacobianEvaluations);
-        _file.SetAttribute("/solver", "max_order_used", (long)s.MaxOrderUsed);
-        _file.SetAttribute("/solver", "wall_time_s", solution.WallTime.TotalSeconds);
-        _file.SetAttribute("/solver", "output_time_s", _writing.TotalSeconds);
-        _file.SetAttribute("/solver", "solve_time_s", Math.Max(0, (solution.WallTime - _writing).TotalSeconds));
-        _file.SetAttribute("/solver", "unknowns", (long)_model.Size);
-        _file.SetAttribute("/solver", "description", "variable-order variable-step BDF (1-5), Newton with analytic Jacobian, SuiteSparse KLU");
-        WriteProtocolOutcome(solution);
+        WriteSolverReport(_file, solution, _model.Size, _writing, "variable-order variable-step BDF (1-5), Newton with analytic Jacobian, SuiteSparse KLU");
+        WriteProtocolOutcome(_file, solution);
         foreach (var (key, value) in summary) _file.SetAttribute("/", key, value);
         _file.SetAttribute("/", "status", "complete");
         CloseFile();
@@ -340,6 +328,24 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         DeleteIfExists(FailedPath);
         DeleteIfExists(FailedSidecarPath);
         if (_ownsTarget) _target.Dispose();
+    }
+
+    /// <summary>The <c>/solver</c> group: step and Newton counts, wall time split into output and solve, unknowns, method (shared by both writers).</summary>
+    internal static void WriteSolverReport(Hdf5File file, Solution solution, long unknowns, TimeSpan writing, string description)
+    {
+        file.CreateGroup("/solver");
+        var s = solution.Statistics;
+        file.SetAttribute("/solver", "steps", (long)s.Steps);
+        file.SetAttribute("/solver", "rejected_steps", (long)s.RejectedSteps);
+        file.SetAttribute("/solver", "newton_failures", (long)s.NewtonFailures);
+        file.SetAttribute("/solver", "newton_iterations", (long)s.NewtonIterations);
+        file.SetAttribute("/solver", "jacobian_evaluations", (long)s.JacobianEvaluations);
+        file.SetAttribute("/solver", "max_order_used", (long)s.MaxOrderUsed);
+        file.SetAttribute("/solver", "wall_time_s", solution.WallTime.TotalSeconds);
+        file.SetAttribute("/solver", "output_time_s", writing.TotalSeconds);
+        file.SetAttribute("/solver", "solve_time_s", Math.Max(0, (solution.WallTime - writing).TotalSeconds));
+        file.SetAttribute("/solver", "unknowns", unknowns);
+        file.SetAttribute("/solver", "description", description);
     }
 
     /// <summary>
@@ -383,10 +389,11 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         ("reason", "", "why the step ended, in words"),
     ];
 
-    private void WriteProtocolOutcome(Solution solution)
+    /// <summary>The table <c>/protocol/outcome</c> (one row per step) and the root attribute <c>protocol_outcome</c> (shared by both writers).</summary>
+    internal static void WriteProtocolOutcome(Hdf5File file, Solution solution)
     {
         var steps = solution.Steps;
-        _file.WriteTable("/protocol/outcome",
+        file.WriteTable("/protocol/outcome",
         [
             TableColumn.Of("index", steps.Select(o => o.Index).ToArray()),
             TableColumn.Of("label", steps.Select(o => o.Label).ToArray()),
@@ -399,16 +406,16 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             TableColumn.Of("end", steps.Select(o => o.End.ToString()).ToArray()),
             TableColumn.Of("reason", steps.Select(o => o.Reason).ToArray()),
         ]);
-        _file.SetAttribute("/protocol/outcome", "description", "how each protocol step ended, one row per step");
-        _file.SetAttribute("/protocol/outcome", "units", string.Join(", ", OutcomeColumns.Where(c => c.Units.Length > 0).Select(c => $"{c.Name} [{c.Units}]")) + "; the other columns are text");
+        file.SetAttribute("/protocol/outcome", "description", "how each protocol step ended, one row per step");
+        file.SetAttribute("/protocol/outcome", "units", string.Join(", ", OutcomeColumns.Where(c => c.Units.Length > 0).Select(c => $"{c.Name} [{c.Units}]")) + "; the other columns are text");
         foreach (var (name, units, description) in OutcomeColumns)
         {
-            _file.SetAttribute("/protocol/outcome", "units_" + name, units.Length > 0 ? units : "(text)");
-            _file.SetAttribute("/protocol/outcome", "description_" + name, description);
+            file.SetAttribute("/protocol/outcome", "units_" + name, units.Length > 0 ? units : "(text)");
+            file.SetAttribute("/protocol/outcome", "description_" + name, description);
         }
         // The tab-separated form of earlier versions, kept for readers that know only it.
         var outcomes = string.Join("\n", steps.Select(o => $"{o.Index}\t{o.Label}\t{o.StartTime:G10}\t{o.EndTime:G10}\t{o.Charge:G10}\t{o.Reason}"));
-        _file.SetAttribute("/", "protocol_outcome", "index\tlabel\tstart_s\tend_s\tcharge_C_m2\treason\n" + outcomes);
+        file.SetAttribute("/", "protocol_outcome", "index\tlabel\tstart_s\tend_s\tcharge_C_m2\treason\n" + outcomes);
     }
 
     /// <summary>
@@ -516,9 +523,9 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         }
     }
 
-    private static bool IsIoFailure(Exception e) => e is Hdf5Exception or IOException or UnauthorizedAccessException;
+    internal static bool IsIoFailure(Exception e) => e is Hdf5Exception or IOException or UnauthorizedAccessException;
 
-    private static void DeleteIfExists(string path)
+    internal static void DeleteIfExists(string path)
     {
         try { if (File.Exists(path)) File.Delete(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
