@@ -87,6 +87,21 @@ public class ValidateAndFitCommandTests
     }
 
     [Fact]
+    public void On_the_time_axis_measured_points_past_an_early_cut_off_are_compared_with_the_cut_off_voltage()
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        // 0.5 h of a flat 0.1 V line: the SiO@C-l lithiation reaches its 0.01 V cut-off after ~950 s, so the last three points lie past its end.
+        MeasuredEntry(dir, "t_h,U_V\n0,0.1\n0.1,0.1\n0.2,0.1\n0.3,0.1\n0.4,0.1\n0.5,0.1\n");
+        var (code, stdout, stderr) = Support.Cli.Run("validate", dir.Path, "--out", Path.Combine(dir.Path, "out"));
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("over 6 points (time axis)", stdout);                               // not only the 3 inside the run
+        var rows = File.ReadAllLines(Path.Combine(dir.Path, "out", "e.points.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(6, rows.Count);
+        foreach (var row in rows.Skip(3))
+            Assert.InRange(double.Parse(row[5], CultureInfo.InvariantCulture), 0.0099, 0.0101);   // the cut-off voltage, 0.01 V
+    }
+
+    [Fact]
     public void A_fit_spec_with_a_misspelt_key_and_a_bad_scale_exits_2_naming_both_paths()
     {
         using var dir = new Repository.TemporaryDirectory();
