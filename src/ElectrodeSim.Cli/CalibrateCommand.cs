@@ -39,12 +39,30 @@ public static class CalibrateCommand
             Console.Error.WriteLine($"error: a trial value made a case invalid: {string.Join("; ", e.Errors)}");
             return RunCommand.RunFailed;
         }
-        Console.Out.WriteLine($"Levenberg-Marquardt: {result.ExitReason} after {result.Iterations} iterations, {result.Evaluations} model evaluations");
+        catch (InvalidDataException e)
+        {
+            // Fewer targets than levers: the fit cannot determine them.
+            Console.Error.WriteLine($"error: {specFile.Name}: {e.Message}");
+            return RunCommand.BadInput;
+        }
+        var fit = result.Fit;
+        Console.Out.WriteLine($"Levenberg-Marquardt (the fit's): {result.ExitReason} after {result.Iterations} iterations, {result.Evaluations} model evaluations, {fit.WallTime.TotalSeconds:F1} s wall time on {Environment.ProcessorCount} cores");
         Console.Out.WriteLine("calibrated values:");
-        foreach (var (p, v) in result.Values)
+        foreach (var ((p, v), k) in result.Values.Select((x, k) => (x, k)))
+        {
+            var f = fit.Values[k];
+            string interval = fit.DegreesOfFreedom == 0 ? "95 % interval: none (as many targets as levers, no degrees of freedom)"
+                : double.IsFinite(f.Lower95) ? $"95 %: [{f.Lower95:G4}, {f.Upper95:G4}]" : "95 % interval: not determined (JᵀJ singular)";
             Console.Out.WriteLine(p.Coefficients == null
-                ? $"  {p.Key} = {v:G6}   (range [{p.Lower:G4}, {p.Upper:G4}]; cases: {string.Join(", ", p.Cases.Select(Path.GetFileName))})"
-                : $"  {p.Key} = coefficient x {v:G6}   (range [{p.Lower:G4}, {p.Upper:G4}]; {string.Join(", ", p.Cases.Select(c => $"{Path.GetFileName(c)}: {p.ValueIn(c, v):G6}"))})");
+                ? $"  {p.Key} = {v:G6}   (range [{p.Lower:G4}, {p.Upper:G4}]{(f.AtBound ? " AT BOUND" : "")}; {interval}; cases: {string.Join(", ", p.Cases.Select(Path.GetFileName))})"
+                : $"  {p.Key} = coefficient x {v:G6}   (range [{p.Lower:G4}, {p.Upper:G4}]{(f.AtBound ? " AT BOUND" : "")}; {interval}; {string.Join(", ", p.Cases.Select(c => $"{Path.GetFileName(c)}: {p.ValueIn(c, v):G6}"))})");
+        }
+        var names = Fitting.FitParameter.ShortNames(fit.Values.Select(v => v.Parameter).ToList());
+        Console.Out.WriteLine("correlation matrix (from JᵀJ at the optimum):");
+        for (int i = 0; i < names.Length; i++)
+            Console.Out.WriteLine($"  {names[i],-36} {string.Join(" ", Enumerable.Range(0, names.Length).Select(j => fit.Correlation[i, j].ToString("+0.000;-0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
+        foreach (var (i, j, r) in fit.Correlated())
+            Console.Out.WriteLine($"  NOT IDENTIFIABLE TOGETHER: {fit.Values[i].Parameter.Key} and {fit.Values[j].Parameter.Key} (r = {r:F3})");
         Console.Out.WriteLine("targets:");
         foreach (var (t, m) in result.Targets)
             Console.Out.WriteLine($"  {t.Kind} {string.Join(" - ", t.Cases.Select(Path.GetFileNameWithoutExtension))}: model {m:G6}, target {t.Value:G6}, residual {m - t.Value:E2} ({(m - t.Value) / t.Value * 100:E2} %)");

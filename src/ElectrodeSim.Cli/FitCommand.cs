@@ -50,7 +50,8 @@ public static class FitCommand
         }
         catch (CaseValidationException e)
         {
-            RunCommand.ReportInvalid(e, "fit spec");
+            // The spec itself, or a measured-data sidecar or case it names.
+            RunCommand.ReportInvalid(e, e.SourceName == specFile.Name ? "fit spec" : e.SourceName.EndsWith(".data.yaml", StringComparison.Ordinal) ? "measured-data sidecar" : "case");
             return RunCommand.BadInput;
         }
         catch (Exception e) when (e is IOException or InvalidDataException)

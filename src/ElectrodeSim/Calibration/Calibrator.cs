@@ -1,6 +1,5 @@
 using ElectrodeSim.Cases;
-using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.Optimization;
+using ElectrodeSim.Fitting;
 
 namespace ElectrodeSim.Calibration;
 
@@ -8,11 +7,11 @@ namespace ElectrodeSim.Calibration;
 public sealed record CalibrationResult(
     IReadOnlyList<(CalibrationParameter Parameter, double Value)> Values,
     IReadOnlyList<(CalibrationTarget Target, double Model)> Targets,
-    string ExitReason, int Iterations, int Evaluations);
+    string ExitReason, int Iterations, int Evaluations, FitResult Fit);
 
 /// <summary>
-/// Least-squares calibration of case parameters to target results with MathNet's bounded
-/// Levenberg–Marquardt (finite-difference Jacobian). Each evaluation edits the case texts
+/// Least-squares calibration of case parameters to target results: a special case of a fit (<see cref="Fitter"/>,
+/// MathNet's bounded Levenberg–Marquardt, finite-difference Jacobian in parallel). Each evaluation edits the case texts
 /// (<see cref="CaseOverrides"/>) and runs every case, so the calibrated values are exactly what
 /// the case files will hold.
 /// </summary>
@@ -45,7 +44,7 @@ public sealed class Calibrator(CalibrationSpec spec, string specDirectory)
     /// <summary>Model values of the targets at the given parameter values.</summary>
     public double[] Evaluate(IReadOnlyList<double> values)
     {
-        _evaluations++;
+        Interlocked.Increment(ref _evaluations);
         var texts = Texts(values);
         var summaries = new Dictionary<string, Simulation.RunSummary>();
         foreach (var (name, text) in texts)
@@ -61,31 +60,39 @@ public sealed class Calibrator(CalibrationSpec spec, string specDirectory)
         }).ToArray();
     }
 
-    public CalibrationResult Run(int maxIterations = 100)
+    /// <summary>
+    /// The calibration as a fit (<see cref="Fitter"/>, the same bounded LM, forward-difference Jacobian in parallel,
+    /// intervals and correlations as <c>electrodesim fit</c>): the levers are linear fit parameters within their
+    /// bounds, the residual of target k is (model − value) / scale. With as many targets as levers the system is
+    /// solved exactly and has no degrees of freedom, so the result has correlations but no confidence intervals.
+    /// </summary>
+    public CalibrationResult Run(int maxIterations = 100, int maxDegreeOfParallelism = 0)
     {
-        var targets = Vector<double>.Build.DenseOfEnumerable(spec.Targets.Select(t => t.Value));
-        var weights = Vector<double>.Build.DenseOfEnumerable(spec.Targets.Select(t => 1.0 / (t.Scale * t.Scale)));
-        var index = Vector<double>.Build.Dense(spec.Targets.Count, i => i);
-        Vector<double> Model(Vector<double> p, Vector<double> x)
+        var parameters = spec.Parameters.Select(p => new FitParameter(p.Key, p.Initial, p.Lower, p.Upper, Log: false)).ToList();
+        IReadOnlyList<(string, double[])> Residuals(IReadOnlyList<double> values)
         {
-            var values = Evaluate(p.ToArray());
-            Log?.Invoke($"  {string.Join(", ", spec.Parameters.Select((q, k) => $"{q.Key.Split('.').Last()}={p[k]:G6}"))} -> {string.Join(", ", values.Select(v => v.ToString("G6")))}");
-            return Vector<double>.Build.DenseOfArray(values);
+            var model = Evaluate(values);
+            Log?.Invoke($"  {string.Join(", ", spec.Parameters.Select((q, k) => $"{q.Key.Split('.').Last()}={values[k]:G6}"))} -> {string.Join(", ", model.Select(v => v.ToString("G6")))}");
+            return spec.Targets.Select((t, k) => (Label(t), new[] { (model[k] - t.Value) / t.Scale })).ToList();
         }
-        var objective = ObjectiveFunction.NonlinearModel(Model, index, targets, weights, accuracyOrder: 1);
-        var lm = new LevenbergMarquardtMinimizer(maximumIterations: maxIterations);
-        var initial = Vector<double>.Build.DenseOfEnumerable(spec.Parameters.Select(p => p.Initial));
-        var lower = Vector<double>.Build.DenseOfEnumerable(spec.Parameters.Select(p => p.Lower));
-        var upper = Vector<double>.Build.DenseOfEnumerable(spec.Parameters.Select(p => p.Upper));
-        var scales = Vector<double>.Build.DenseOfEnumerable(spec.Parameters.Select(p => p.Upper - p.Lower));
-        var result = lm.FindMinimum(objective, initial, lower, upper, scales);
-        var best = result.MinimizingPoint.ToArray();
+        var fitter = new Fitter(parameters, Residuals)
+        {
+            MaxIterations = maxIterations,
+            // Targets are smooth summaries (the cut-off is located inside the step), so a small step: 1e-4 of each lever's range.
+            DifferenceStep = 1e-4,
+            MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount,
+        };
+        var fit = fitter.Run();
+        var best = fit.Values.Select(v => v.Value).ToArray();
         var modelValues = Evaluate(best);
         return new CalibrationResult(
             spec.Parameters.Select((p, k) => (p, best[k])).ToList(),
             spec.Targets.Select((t, k) => (t, modelValues[k])).ToList(),
-            result.ReasonForExit.ToString(), result.Iterations, _evaluations);
+            fit.ExitReason, fit.Iterations, _evaluations, fit);
     }
+
+    /// <summary>A target's label: its kind and cases (<c>capacity_mAh_g sio-c-l</c>, <c>average_voltage_gap_V sio-c-l - sio-c-h</c>).</summary>
+    public static string Label(CalibrationTarget t) => $"{t.Kind} {string.Join(" - ", t.Cases.Select(Path.GetFileNameWithoutExtension))}";
 
     /// <summary>Writes the calibrated values into the case files (only the value tokens change).</summary>
     public void WriteCases(IReadOnlyList<double> values)

@@ -118,7 +118,7 @@ public static class CaseFile
 
         if (index.SecondDocument is { } second)
             errors.Add(At(new CaseError(Document, "a second document (---)", "allowed: one per file"), second));
-        check = SchemaCheck.Run(index, typeof(T), Deserializer);
+        check = SchemaCheck.Run(index, typeof(T), Deserializer, what.StartsWith("a ", StringComparison.Ordinal) ? "the " + what[2..] : what);
         errors.AddRange(check.Errors);
         try
         {

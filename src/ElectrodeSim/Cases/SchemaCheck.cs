@@ -26,13 +26,16 @@ internal sealed class SchemaCheck
         _deserializer = deserializer;
     }
 
+    /// <summary>How an unknown top-level key names the document (<c>the case</c>, <c>the fit spec</c>).</summary>
+    private string _rootName = "the case";
+
     /// <summary>Every problem found, in reading order.</summary>
     public IReadOnlyList<CaseError> Errors => _errors;
 
     /// <summary>Checks the document of <paramref name="index"/> against <paramref name="root"/> (a record read with <paramref name="deserializer"/>).</summary>
-    public static SchemaCheck Run(YamlNodeIndex index, Type root, IDeserializer deserializer)
+    public static SchemaCheck Run(YamlNodeIndex index, Type root, IDeserializer deserializer, string rootName = "the case")
     {
-        var check = new SchemaCheck(index.Events, deserializer);
+        var check = new SchemaCheck(index.Events, deserializer) { _rootName = rootName };
         int i = 0;
         while (i < check._events.Count && check._events[i] is StreamStart or DocumentStart) i++;
         if (i < check._events.Count && check._events[i] is not DocumentEnd) check.Node(ref i, root, "");
@@ -142,7 +145,7 @@ internal sealed class SchemaCheck
             {
                 seen[key.Value] = key.Start;
                 var keys = CaseSchema.KeysOf(section).Keys;
-                string where = path.Length == 0 ? "the case" : path;
+                string where = path.Length == 0 ? _rootName : path;
                 string hint = CaseFile.Closest(key.Value, keys) is { } near ? $" (did you mean {near}?)" : "";
                 _errors.Add(At(new CaseError(keyPath, $"'{InputLimits.Shorten(key.Value)}'", $"a key of {where}{hint}; accepted: {string.Join(", ", keys)}"), key.Start));
                 Skip(ref i);

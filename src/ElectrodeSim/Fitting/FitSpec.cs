@@ -62,7 +62,15 @@ public sealed record FitSpec
                 var type = CaseSchema.TypeAt(p.Key);
                 if (p.Key.Length == 0) Fail(at + ".key", "", "the key path of a number in the case, e.g. electrode.solid_diffusivity_m2_s", missing: true);
                 else if ((Nullable.GetUnderlyingType(type ?? typeof(object)) ?? type) != typeof(double))
-                    Fail(at + ".key", p.Key, "the key path of a number in a case (electrodesim keys lists them)");
+                {
+                    // The nearest number key, with any sequence index written as in the spec (protocol[0]. ↔ protocol[].).
+                    string pattern = System.Text.RegularExpressions.Regex.Replace(p.Key, @"\[\d+\]", "[]");
+                    var numbers = CaseSchema.AllKeyPaths().Where(k => CaseSchema.TypeAt(k.Replace("[]", "[0]")) is { } t && (Nullable.GetUnderlyingType(t) ?? t) == typeof(double));
+                    var indices = new Queue<string>(System.Text.RegularExpressions.Regex.Matches(p.Key, @"\[\d+\]").Select(m => m.Value));
+                    string hint = CaseFile.Closest(pattern, numbers) is { } near
+                        ? $"; did you mean {System.Text.RegularExpressions.Regex.Replace(near, @"\[\]", _ => indices.Count > 0 ? indices.Dequeue() : "[0]")}?" : "";
+                    Fail(at + ".key", p.Key, $"the key path of a number in a case{hint} (electrodesim keys lists them)");
+                }
                 if (p.Scale is not ("linear" or "log")) Fail(at + ".scale", p.Scale, "linear or log");
                 if (!(double.IsFinite(p.Lower) && double.IsFinite(p.Upper) && p.Lower < p.Upper)) Fail(at + ".lower", N(p.Lower), $"finite and < upper ({N(p.Upper)})");
                 else if (p.Scale == "log" && !(p.Lower > 0)) Fail(at + ".lower", N(p.Lower), "> 0 for scale: log");
@@ -82,11 +90,45 @@ public sealed record FitSpec
                 if (!MeasuredComparison.CurrentKeySuffixes.Any(s => d.CurrentKey.EndsWith(s, StringComparison.Ordinal)))
                     Fail(at + ".current_key", d.CurrentKey, "a key ending in " + string.Join(", ", MeasuredComparison.CurrentKeySuffixes));
             }
+            if (errors.Count == 0) CheckOverrides(spec, directory, index, errors);
             if (spec.MaxIterations is < 1 or > 1000) Fail("max_iterations", spec.MaxIterations.ToString(CultureInfo.InvariantCulture), "an integer in [1, 1000]");
             if (!(spec.DifferenceStep > 0 && spec.DifferenceStep < 1)) Fail("difference_step", N(spec.DifferenceStep), "in (0, 1)");
         }
         if (errors.Count > 0) throw new CaseValidationException(source, errors.OrderBy(e => e.Line ?? int.MaxValue).ToList());
         return (spec!, directory);
+    }
+
+    /// <summary>
+    /// Loads each dataset's case with its <c>set</c> overrides and the parameters at their initial values, as the fit
+    /// will run it, so that an unknown or invalid case key fails here (exit 2) at the line of the spec that names it
+    /// rather than at the first model evaluation: <c>datasets[0].set.protocol[0].c_rat: 'c_rat' is not a key of protocol[0] (did you mean c_rate?); accepted: …</c>.
+    /// </summary>
+    private static void CheckOverrides(FitSpec spec, string directory, YamlNodeIndex index, List<CaseError> errors)
+    {
+        for (int k = 0; k < spec.Datasets.Count; k++)
+        {
+            var d = spec.Datasets[k];
+            var set = new Dictionary<string, string>(d.Set ?? new Dictionary<string, string>());
+            foreach (var p in spec.Parameters) set[p.Key] = CaseOverride.Format(p.Initial);
+            string casePath = Path.GetFullPath(Path.Combine(directory, d.Case.Length > 0 ? d.Case : spec.Case));
+            try { MeasuredComparison.LoadCase(casePath, set); }
+            catch (CaseValidationException e)
+            {
+                static bool Covers(string key, string path) =>
+                    path == key || (path.StartsWith(key, StringComparison.Ordinal) && path[key.Length] is '.' or '[')
+                    || (key.StartsWith(path, StringComparison.Ordinal) && key[path.Length] is '.' or '[');
+                foreach (var error in e.Errors)
+                {
+                    string? setKey = d.Set?.Keys.FirstOrDefault(key => Covers(key, error.Path));
+                    int parameter = setKey == null ? spec.Parameters.FindIndex(p => Covers(p.Key, error.Path)) : -1;
+                    string at = setKey != null ? $"datasets[{k}].set.{setKey}" : parameter >= 0 ? $"parameters[{parameter}].key" : $"datasets[{k}]";
+                    var node = setKey != null ? index.KeyAt(at) ?? index.ValueAt($"datasets[{k}].set") : index.ValueAt(at) ?? index.NearestPresent(at);
+                    string where = setKey != null || parameter >= 0 ? "" : $" (case {Path.GetFileName(casePath)}{(error.Path.StartsWith('(') ? "" : ", " + error.Path)})";
+                    errors.Add(new CaseError(at + (setKey != null && error.Path != setKey ? $" ({error.Path})" : ""), error.Value, error.Accepted + where)
+                        { IsMissing = error.IsMissing, Line = (int?)node?.Start.Line, Column = (int?)node?.Start.Column });
+                }
+            }
+        }
     }
 
     /// <summary>The fitter's parameters.</summary>

@@ -60,6 +60,17 @@ public sealed record FitResult(
 /// </summary>
 public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList<FitDataset> datasets)
 {
+    /// <summary>
+    /// A fit of any model: <paramref name="residuals"/> maps parameter values (not scaled) to labelled groups of
+    /// residuals, already weighted (<c>calibrate</c>: one group per target, (model − target) / scale). The same
+    /// bounded LM, Jacobian, intervals and correlations as a fit to measured datasets. It is called from several
+    /// threads at once (the Jacobian's columns).
+    /// </summary>
+    public Fitter(IReadOnlyList<FitParameter> parameters, Func<IReadOnlyList<double>, IReadOnlyList<(string Label, double[] Residuals)>> residuals)
+        : this(parameters, Array.Empty<FitDataset>()) => _model = residuals;
+
+    private readonly Func<IReadOnlyList<double>, IReadOnlyList<(string Label, double[] Residuals)>>? _model;
+
     private int _evaluations;
     private readonly string[] _names = FitParameter.ShortNames(parameters);
     private readonly List<(int, double)> _history = [];
@@ -93,6 +104,7 @@ public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList
     public double[] Residuals(IReadOnlyList<double> values)
     {
         Interlocked.Increment(ref _evaluations);
+        if (_model != null) return _model(values).SelectMany(g => g.Residuals).ToArray();
         var parts = new List<double>();
         foreach (var d in datasets) parts.AddRange(DatasetResiduals(d, values).Select(r => Math.Sqrt(d.Weight) * r));
         return parts.ToArray();
@@ -159,9 +171,11 @@ public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList
         var u0 = Vector<double>.Build.DenseOfEnumerable(parameters.Select(p => p.ToScaled(p.Initial)));
         var r0 = ResidualsScaled(u0);
         int m = r0.Length, n = parameters.Count;
-        if (m <= n) throw new InvalidDataException($"the fit has {m} residual(s) for {n} parameter(s); it needs more data points than parameters");
+        // As many residuals as parameters (a calibration to as many targets) is solvable but leaves no degrees of
+        // freedom: no residual variance, so no intervals (NaN); fewer cannot determine the parameters.
+        if (m < n || (m == n && _model == null)) throw new InvalidDataException($"the fit has {m} residual(s) for {n} parameter(s); it needs more data points than parameters");
         Record(r0);
-        Log?.Invoke($"fit: {n} parameter(s), {m} residuals in {datasets.Count} dataset(s); start: cost {Cost(r0):G4}, RMS {1e3 * Rms(r0):F2} (mV for curves)");
+        Log?.Invoke($"fit: {n} parameter(s), {m} residuals in {(_model != null ? "a model" : $"{datasets.Count} dataset(s)")}; start: cost {Cost(r0):G4}, RMS {1e3 * Rms(r0):F2} (mV for curves)");
         var index = Vector<double>.Build.Dense(m, i => i);
         var zero = Vector<double>.Build.Dense(m);
         double bestCost = Cost(r0);
@@ -212,12 +226,13 @@ public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList
         if (Cost(rBest) > Cost(r0)) { best = u0; rBest = r0; }
         var jacobian = Jacobian(best, rBest);
         int dof = m - n;
-        double s2 = rBest.Sum(r => r * r) / dof;
+        double s2 = dof > 0 ? rBest.Sum(r => r * r) / dof : double.NaN;
         var jtj = jacobian.TransposeThisAndMultiply(jacobian);
-        Matrix<double> covariance;
-        try { covariance = jtj.Inverse() * s2; }
-        catch (Exception) { covariance = Matrix<double>.Build.Dense(n, n, double.NaN); }
-        double t = StudentT.InvCDF(0, 1, dof, 0.975);
+        Matrix<double> covariance, inverse;
+        try { inverse = jtj.Inverse(); }
+        catch (Exception) { inverse = Matrix<double>.Build.Dense(n, n, double.NaN); }
+        covariance = inverse * s2;
+        double t = dof > 0 ? StudentT.InvCDF(0, 1, dof, 0.975) : double.NaN;
         var values = new List<FittedValue>();
         for (int k = 0; k < n; k++)
         {
@@ -229,9 +244,11 @@ public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList
         var correlation = new double[n, n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
-                correlation[i, j] = covariance[i, j] / Math.Sqrt(covariance[i, i] * covariance[j, j]);
+                correlation[i, j] = inverse[i, j] / Math.Sqrt(inverse[i, i] * inverse[j, j]);   // s² cancels
         var rms = new List<(string, double, int)>();
         var fitted = best.Select((x, k) => parameters[k].FromScaled(x)).ToArray();
+        if (_model != null)
+            foreach (var (label, r) in _model(fitted)) rms.Add((label, Math.Sqrt(r.Sum(v => v * v) / r.Length), r.Length));
         foreach (var d in datasets)
         {
             var r = DatasetResiduals(d, fitted);

@@ -49,7 +49,10 @@ public static class MeasuredValidation
                     var curve = MeasuredDataReader.ReadCurve(manifest.Resolve(item.Data));
                     var set = Merge(entry.Set, item.Set);
                     var run = Simulator.Run(MeasuredComparison.ForCurve(MeasuredComparison.LoadCase(casePath, set), curve));
-                    var samples = MeasuredComparison.Samples(run, curve, entry.Axis, entry.Window);
+                    // On the time axis every measured point counts: past the end of a run that reached its cut-off early the
+                    // simulated voltage stays at its last (cut-off) value, so an early knee is an error, not a shorter curve.
+                    // On the capacity axis the curves are compared up to the smaller end capacity.
+                    var samples = MeasuredComparison.Samples(run, curve, entry.Axis, entry.Window, holdLast: entry.Axis == MeasuredComparison.TimeAxis);
                     var metrics = CurveMetrics.Of(samples.X, samples.Measured, samples.Simulated);
                     var over = new List<string>();
                     if (entry.MaxRmseMV is { } r && !(1e3 * metrics.Rmse <= r)) over.Add($"RMSE {1e3 * metrics.Rmse:F1} mV > {r} mV");

@@ -87,6 +87,21 @@ public class ValidateAndFitCommandTests
     }
 
     [Fact]
+    public void On_the_time_axis_measured_points_past_an_early_cut_off_are_compared_with_the_cut_off_voltage()
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        // 0.5 h of a flat 0.1 V line: the SiO@C-l lithiation reaches its 0.01 V cut-off after ~950 s, so the last three points lie past its end.
+        MeasuredEntry(dir, "t_h,U_V\n0,0.1\n0.1,0.1\n0.2,0.1\n0.3,0.1\n0.4,0.1\n0.5,0.1\n");
+        var (code, stdout, stderr) = Support.Cli.Run("validate", dir.Path, "--out", Path.Combine(dir.Path, "out"));
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("over 6 points (time axis)", stdout);                               // not only the 3 inside the run
+        var rows = File.ReadAllLines(Path.Combine(dir.Path, "out", "e.points.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(6, rows.Count);
+        foreach (var row in rows.Skip(3))
+            Assert.InRange(double.Parse(row[5], CultureInfo.InvariantCulture), 0.0099, 0.0101);   // the cut-off voltage, 0.01 V
+    }
+
+    [Fact]
     public void A_fit_spec_with_a_misspelt_key_and_a_bad_scale_exits_2_naming_both_paths()
     {
         using var dir = new Repository.TemporaryDirectory();
@@ -98,6 +113,36 @@ public class ValidateAndFitCommandTests
         Assert.Equal(2, code);
         Assert.Contains("parameters[0].key: electrode.solid_difusivity_m2_s is not the key path of a number in a case", stderr);
         Assert.Contains("parameters[0].scale: logarithmic is not linear or log", stderr);
+    }
+
+    [Fact]
+    public void Unknown_keys_of_a_fit_spec_and_of_its_case_overrides_exit_2_naming_file_line_column_key_and_the_accepted_keys()
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "curve.csv"), "t_h,U_V\n0,0.3\n0.1,0.2\n");
+        File.WriteAllText(Path.Combine(dir.Path, "curve.data.yaml"), "data: curve.csv\ncolumns:\n  time: {name: t_h, unit: h}\n  voltage: {name: U_V, unit: V}\n");
+        string spec = Path.Combine(dir.Path, "x.fit.yaml");
+        string parameter = "parameters:\n  - {key: electrode.solid_diffusivity_m2_s, initial: 1e-14, lower: 1e-15, upper: 1e-13, scale: log}\n";
+        File.WriteAllText(spec, $"case: {Repository.Case("sio-c-l.yaml")}\n{parameter}datasets:\n  - {{data: curve.data.yaml}}\nmax_iteration: 5\n");
+        var (code, stdout, stderr) = Support.Cli.Run("fit", spec);
+        Assert.Equal(2, code);
+        Assert.Contains("error: x.fit.yaml is not a valid fit spec:", stderr);
+        Assert.Contains("max_iteration: 'max_iteration' is not a key of the fit spec (did you mean max_iterations?); " +
+            "accepted: description, case, parameters, datasets, max_iterations, difference_step (line 6, column 1)", stderr);
+        Assert.DoesNotContain("eval", stdout);                                            // nothing ran
+
+        // A misspelt case key in a dataset's overrides fails before the first model evaluation, at its line of the spec.
+        File.WriteAllText(spec, $"case: {Repository.Case("sio-c-l.yaml")}\n{parameter}datasets:\n  - data: curve.data.yaml\n    set: {{\"protocol[0].current_density_mA_cm\": \"5\"}}\n");
+        (code, stdout, stderr) = Support.Cli.Run("fit", spec);
+        Assert.Equal(2, code);
+        Assert.Matches(@"datasets\[0\]\.set\.protocol\[0\]\.current_density_mA_cm: 'current_density_mA_cm' is not a key of protocol\[0\] \(did you mean current_density_mA_cm2\?\); accepted: label, mode, .*\(line 6, column 11\)", stderr);
+        Assert.DoesNotContain("eval", stdout);
+
+        // A misspelt parameter key names the nearest number key.
+        File.WriteAllText(spec, $"case: {Repository.Case("sio-c-l.yaml")}\n{parameter.Replace("solid_diffusivity", "solid_difusivity")}datasets:\n  - {{data: curve.data.yaml}}\n");
+        (code, _, stderr) = Support.Cli.Run("fit", spec);
+        Assert.Equal(2, code);
+        Assert.Contains("parameters[0].key: electrode.solid_difusivity_m2_s is not the key path of a number in a case; did you mean electrode.solid_diffusivity_m2_s? (electrodesim keys lists them) (line 3, column 11)", stderr);
     }
 }
 
