@@ -53,7 +53,7 @@ public static class QuickTiming
                 bytes[c] = GC.GetAllocatedBytesForCurrentThread() - before;
                 clock.Restart();
                 var model = new ElectrodeSim.Model.P2DModel(cases[c].Setup.Cell, cases[c].Setup.Mesh, cases[c].Setup.FaceAverage);
-                using (new ElectrodeSim.Numerics.Sparse.KluLinearSolver(model.JacobianPattern)) setUp[c].Add(clock.Elapsed.TotalMilliseconds);
+                using (model.CreateLinearSolver(model.JacobianPattern)) setUp[c].Add(clock.Elapsed.TotalMilliseconds);
             }
         for (int c = 0; c < cases.Length; c++)
         {
