@@ -25,6 +25,11 @@ if (args is ["quick", ..])
     QuickTiming.Run(args[1..]);
     return;
 }
+if (args is ["linear", ..])
+{
+    LinearSolveTiming.Run(args[1..]);
+    return;
+}
 if (args is ["resolved-mesh", ..])
 {
     ResolvedMeshScan.Run();

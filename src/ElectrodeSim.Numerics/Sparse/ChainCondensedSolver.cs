@@ -16,11 +16,13 @@ namespace ElectrodeSim.Numerics.Sparse;
 public sealed class ChainCondensedSolver : ISparseLinearSolver
 {
     private readonly int _n;
-    // Per chain element (all chains one after another): its unknown, the slots of its diagonal, of its entry to the
-    // previous element (row i_k, column i_{k−1}; −1 for k = 0 or when absent) and of its entry to the next element
-    // or to the attachment (row i_k, column i_{k+1}).
+    // Per chain element: its unknown, the slots of its diagonal, of its entry to the previous element (row i_k, column
+    // i_{k−1}; −1 for k = 0 or when absent) and of its entry to the next element or to the attachment (row i_k, column
+    // i_{k+1}). Consecutive chains of one length form a group whose elements are stored interleaved, element k of lane
+    // (chain) l at groupStart + k·lanes + l: the eliminations of the lanes are independent, so one flat loop over a group
+    // overlaps their dependent chains of multiplications and divisions (the same operations per chain as one at a time).
     private readonly int[] _unknown, _diagonal, _lower, _upper;
-    private readonly int[] _chainStart; // chain c occupies [_chainStart[c], _chainStart[c + 1])
+    private readonly int[] _groupStart, _groupLanes, _groupFirstChain; // group g: elements [_groupStart[g], _groupStart[g + 1])
     private readonly int[] _attach, _attachToChain, _attachDiagonal; // per chain: s, slot (s, i_{m−1}), reduced slot (s, s)
     private readonly double[] _inversePivot, _factor, _upperValue, _attachFactor;
     private readonly int[] _keptFull, _keptReduced; // value copies into the reduced matrix
@@ -78,30 +80,44 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         _inversePivot = new double[total];
         _factor = new double[total];
         _upperValue = new double[total];
-        _chainStart = new int[chains.Count + 1];
         _attach = new int[chains.Count];
         _attachToChain = new int[chains.Count];
         _attachDiagonal = new int[chains.Count];
         _attachFactor = new double[chains.Count];
+        var groupStart = new List<int>();
+        var groupLanes = new List<int>();
+        var groupFirst = new List<int>();
         int at = 0;
+        for (int first = 0; first < chains.Count;)
+        {
+            int m = chains[first].Length, lanes = 1;
+            while (first + lanes < chains.Count && chains[first + lanes].Length == m) lanes++;
+            groupStart.Add(at);
+            groupLanes.Add(lanes);
+            groupFirst.Add(first);
+            for (int k = 0; k < m; k++)
+                for (int l = 0; l < lanes; l++, at++)
+                {
+                    var chain = chains[first + l];
+                    int u = chain[k];
+                    int next = k + 1 < m ? chain[k + 1] : attachments[first + l];
+                    _unknown[at] = u;
+                    _diagonal[at] = pattern.SlotOf(u, u);
+                    _lower[at] = k > 0 && pattern.Contains(u, chain[k - 1]) ? pattern.SlotOf(u, chain[k - 1]) : -1;
+                    _upper[at] = pattern.Contains(u, next) ? pattern.SlotOf(u, next) : -1;
+                }
+            first += lanes;
+        }
+        groupStart.Add(at);
+        _groupStart = groupStart.ToArray();
+        _groupLanes = groupLanes.ToArray();
+        _groupFirstChain = groupFirst.ToArray();
         for (int c = 0; c < chains.Count; c++)
         {
-            _chainStart[c] = at;
-            var chain = chains[c];
             int s = attachments[c];
-            for (int k = 0; k < chain.Length; k++, at++)
-            {
-                int u = chain[k];
-                int next = k + 1 < chain.Length ? chain[k + 1] : s;
-                _unknown[at] = u;
-                _diagonal[at] = pattern.SlotOf(u, u);
-                _lower[at] = k > 0 && pattern.Contains(u, chain[k - 1]) ? pattern.SlotOf(u, chain[k - 1]) : -1;
-                _upper[at] = pattern.Contains(u, next) ? pattern.SlotOf(u, next) : -1;
-            }
             _attach[c] = s;
-            _attachToChain[c] = pattern.Contains(s, chain[^1]) ? pattern.SlotOf(s, chain[^1]) : -1;
+            _attachToChain[c] = pattern.Contains(s, chains[c][^1]) ? pattern.SlotOf(s, chains[c][^1]) : -1;
         }
-        _chainStart[chains.Count] = at;
 
         // The reduced system: the kept unknowns in their order, every entry between two of them.
         var reducedIndex = new int[_n];
@@ -143,32 +159,34 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         // Entries absent from the full pattern are zero, and the reduced pattern's added diagonal too.
         Array.Clear(reduced);
         for (int k = 0; k < _keptFull.Length; k++) reduced[_keptReduced[k]] = values[_keptFull[k]];
-        for (int c = 0; c + 1 < _chainStart.Length; c++)
+        for (int g = 0; g + 1 < _groupStart.Length; g++)
         {
-            int start = _chainStart[c], end = _chainStart[c + 1];
-            double inversePivot = 0, previousUpper = 0;
+            int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
             for (int k = start; k < end; k++)
             {
                 double d = values[_diagonal[k]];
                 double factor = 0;
-                if (k > start && _lower[k] >= 0)
+                if (k >= start + lanes && _lower[k] >= 0)
                 {
-                    factor = values[_lower[k]] * inversePivot;
-                    d -= factor * previousUpper;
+                    factor = values[_lower[k]] * _inversePivot[k - lanes];
+                    d -= factor * _upperValue[k - lanes];
                 }
                 if (!(d != 0 && double.IsFinite(d)))
                     throw new SingularIterationMatrixException($"zero or non-finite pivot {d} at unknown {_unknown[k]} of a condensed chain");
-                previousUpper = _upper[k] >= 0 ? values[_upper[k]] : 0.0;
                 // The reciprocal once here: the solves multiply (a division in the back substitution's dependent chain
                 // was a third of the solve).
-                _inversePivot[k] = inversePivot = 1.0 / d;
+                _inversePivot[k] = 1.0 / d;
                 _factor[k] = factor;
-                _upperValue[k] = previousUpper;
+                _upperValue[k] = _upper[k] >= 0 ? values[_upper[k]] : 0.0;
             }
-            double toChain = _attachToChain[c] >= 0 ? values[_attachToChain[c]] : 0.0;
-            double attachFactor = toChain * inversePivot;
-            _attachFactor[c] = attachFactor;
-            reduced[_attachDiagonal[c]] -= attachFactor * previousUpper;
+            for (int l = 0; l < lanes; l++)
+            {
+                int c = _groupFirstChain[g] + l, last = end - lanes + l;
+                double toChain = _attachToChain[c] >= 0 ? values[_attachToChain[c]] : 0.0;
+                double attachFactor = toChain * _inversePivot[last];
+                _attachFactor[c] = attachFactor;
+                reduced[_attachDiagonal[c]] -= attachFactor * _upperValue[last];
+            }
         }
         _reduced.Factor(reduced);
     }
@@ -182,32 +200,35 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
 
     private void SolveOne(Span<double> b)
     {
-        int chains = _attach.Length;
+        int groups = _groupLanes.Length;
         // Forward elimination along each chain, into its attachment's row.
-        for (int c = 0; c < chains; c++)
+        for (int g = 0; g < groups; g++)
         {
-            int start = _chainStart[c], end = _chainStart[c + 1];
-            double previous = b[_unknown[start]];
-            for (int k = start + 1; k < end; k++)
+            int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
+            for (int k = start + lanes; k < end; k++) b[_unknown[k]] -= _factor[k] * b[_unknown[k - lanes]];
+            for (int l = 0; l < lanes; l++)
             {
-                int u = _unknown[k];
-                previous = b[u] -= _factor[k] * previous;
+                int c = _groupFirstChain[g] + l;
+                b[_attach[c]] -= _attachFactor[c] * b[_unknown[end - lanes + l]];
             }
-            b[_attach[c]] -= _attachFactor[c] * previous;
         }
         var r = _reducedRhs;
         for (int i = 0; i < r.Length; i++) r[i] = b[_reducedUnknown[i]];
         _reduced.Solve(r);
         for (int i = 0; i < r.Length; i++) b[_reducedUnknown[i]] = r[i];
         // Back substitution from the attachment to the free end.
-        for (int c = 0; c < chains; c++)
+        for (int g = 0; g < groups; g++)
         {
-            int start = _chainStart[c], end = _chainStart[c + 1];
-            double next = b[_attach[c]];
-            for (int k = end - 1; k >= start; k--)
+            int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
+            for (int l = 0; l < lanes; l++)
+            {
+                int k = end - lanes + l, u = _unknown[k];
+                b[u] = (b[u] - _upperValue[k] * b[_attach[_groupFirstChain[g] + l]]) * _inversePivot[k];
+            }
+            for (int k = end - lanes - 1; k >= start; k--)
             {
                 int u = _unknown[k];
-                next = b[u] = (b[u] - _upperValue[k] * next) * _inversePivot[k];
+                b[u] = (b[u] - _upperValue[k] * b[_unknown[k + lanes]]) * _inversePivot[k];
             }
         }
     }
