@@ -9,10 +9,15 @@ namespace ElectrodeSim.Numerics.Tests;
 /// </summary>
 public sealed class ChainCondensedSolverTests
 {
-    private static (SparsityPattern Pattern, double[] Values, int[][] Chains, int[] Attachments) Build(int seed, int kept, int chainCount, int chainLength, bool noUpperEntries = false)
+    private static (SparsityPattern Pattern, double[] Values, int[][] Chains, int[] Attachments) Build(int seed, int kept, int chainCount, int chainLength, bool noUpperEntries = false, bool mixedLengths = false)
     {
         var random = new Random(seed);
-        int n = kept + chainCount * chainLength;
+        // Mixed lengths: runs of equal-length chains (2, 2, 1, … consecutive chains one shell longer), so that the solver's
+        // interleaved groups have different lane counts and lengths.
+        int Length(int c) => mixedLengths ? chainLength + (c % 5 < 2 ? 1 : 0) + (c % 5 == 4 ? 3 : 0) : chainLength;
+        var offsets = new int[chainCount + 1];
+        for (int c = 0; c < chainCount; c++) offsets[c + 1] = offsets[c] + Length(c);
+        int n = kept + offsets[chainCount];
         var entries = new Dictionary<(int, int), double>();
         void Add(int r, int c, double v) => entries[(r, c)] = entries.GetValueOrDefault((r, c)) + v;
         for (int i = 0; i < kept; i++)
@@ -25,7 +30,9 @@ public sealed class ChainCondensedSolverTests
         for (int c = 0; c < chainCount; c++)
         {
             // Chains interleaved with each other in the numbering, attached to distinct kept unknowns.
-            chains[c] = Enumerable.Range(0, chainLength).Select(k => kept + k * chainCount + c).ToArray();
+            chains[c] = mixedLengths
+                ? Enumerable.Range(0, Length(c)).Select(k => kept + offsets[c] + k).ToArray()
+                : Enumerable.Range(0, chainLength).Select(k => kept + k * chainCount + c).ToArray();
             attachments[c] = (7 * c + 3) % kept;
             var nodes = chains[c].Append(attachments[c]).ToArray();
             for (int k = 0; k < nodes.Length - 1; k++)
@@ -51,9 +58,10 @@ public sealed class ChainCondensedSolverTests
     [InlineData(1, 30, 10, 12, false)]
     [InlineData(2, 50, 20, 1, false)]
     [InlineData(3, 25, 5, 40, true)]
-    public void SolvesLikeKluOnTheWholeMatrix(int seed, int kept, int chainCount, int chainLength, bool noUpperEntries)
+    [InlineData(6, 40, 17, 3, false, true)]
+    public void SolvesLikeKluOnTheWholeMatrix(int seed, int kept, int chainCount, int chainLength, bool noUpperEntries, bool mixedLengths = false)
     {
-        var (pattern, values, chains, attachments) = Build(seed, kept, chainCount, chainLength, noUpperEntries);
+        var (pattern, values, chains, attachments) = Build(seed, kept, chainCount, chainLength, noUpperEntries, mixedLengths);
         using var condensed = new ChainCondensedSolver(pattern, chains, attachments);
         using var klu = new KluLinearSolver(pattern);
         Assert.Equal(kept, condensed.ReducedSize);
