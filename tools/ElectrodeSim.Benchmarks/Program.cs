@@ -25,6 +25,11 @@ if (args is ["quick", ..])
     QuickTiming.Run(args[1..]);
     return;
 }
+if (args is ["linear", ..])
+{
+    LinearSolveTiming.Run(args[1..]);
+    return;
+}
 if (args is ["resolved-mesh", ..])
 {
     ResolvedMeshScan.Run();
@@ -82,7 +87,7 @@ public static class SetUpScan
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var model = new ElectrodeSim.Model.P2DModel(setup.Cell, setup.Mesh, setup.FaceAverage);
-                using var klu = new ElectrodeSim.Numerics.Sparse.KluLinearSolver(model.JacobianPattern);
+                using var klu = model.CreateLinearSolver(model.JacobianPattern);
                 double ms = clock.Elapsed.TotalMilliseconds;
                 (unknowns, nnz) = (model.Size, model.JacobianPattern.NonZeroCount);
                 if (k > 0) best = Math.Min(best, ms);

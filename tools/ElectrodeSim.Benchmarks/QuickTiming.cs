@@ -8,7 +8,7 @@ using ElectrodeSim.Cases;
 /// (default case) and Marquis2019 1C (default mesh), Simulator.Run without output after two seconds of warm-up; then
 /// the two cases alternate for the given number of rounds. Prints per case the solver statistics, the headline result
 /// to all digits (so an answer change shows), median/min/max wall time and bytes allocated per run.
-/// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- quick [--rounds N] [--case SiO|Marquis]
+/// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- quick [--rounds N] [--case SiO|Marquis] [--warmup-runs N]
 /// </summary>
 public static class QuickTiming
 {
@@ -35,8 +35,18 @@ public static class QuickTiming
             cases = cases.Where(c => c.Label.StartsWith(args[only + 1], StringComparison.OrdinalIgnoreCase)).ToArray();
         }
         var results = new RunResult[cases.Length];
-        for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < 2.0;)
-            for (int c = 0; c < cases.Length; c++) results[c] = Simulator.Run(cases[c].Setup);
+        // --warmup-runs N: N runs of each case instead of two seconds (a fixed amount of work, for instruction counts under
+        // callgrind, e.g. the difference of two --rounds at DOTNET_TieredCompilation=0).
+        int warmRuns = -1;
+        int warmAt = Array.IndexOf(args, "--warmup-runs");
+        if (warmAt >= 0 && (warmAt + 1 >= args.Length || !int.TryParse(args[warmAt + 1], out warmRuns) || warmRuns < 0))
+            throw new ArgumentException("--warmup-runs takes a whole number >= 0");
+        if (warmRuns >= 0)
+            for (int w = 0; w < warmRuns; w++)
+                for (int c = 0; c < cases.Length; c++) results[c] = Simulator.Run(cases[c].Setup);
+        else
+            for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < 2.0;)
+                for (int c = 0; c < cases.Length; c++) results[c] = Simulator.Run(cases[c].Setup);
         var times = cases.Select(_ => new List<double>()).ToArray();
         var bytes = new long[cases.Length];
         var setUp = cases.Select(_ => new List<double>()).ToArray();
@@ -53,7 +63,7 @@ public static class QuickTiming
                 bytes[c] = GC.GetAllocatedBytesForCurrentThread() - before;
                 clock.Restart();
                 var model = new ElectrodeSim.Model.P2DModel(cases[c].Setup.Cell, cases[c].Setup.Mesh, cases[c].Setup.FaceAverage);
-                using (new ElectrodeSim.Numerics.Sparse.KluLinearSolver(model.JacobianPattern)) setUp[c].Add(clock.Elapsed.TotalMilliseconds);
+                using (model.CreateLinearSolver(model.JacobianPattern)) setUp[c].Add(clock.Elapsed.TotalMilliseconds);
             }
         for (int c = 0; c < cases.Length; c++)
         {

@@ -103,6 +103,31 @@ public sealed class P2DModel : IElectrochemicalModel
         foreach (var equation in _equations) equation.Evaluate(y, residual, jacobian);
     }
 
+    /// <summary>
+    /// The linear solver of the iteration matrix: each particle's inner shells (a tridiagonal chain in r) condensed onto
+    /// its outer shell (<see cref="ChainCondensedSolver"/>), so KLU factorises the x unknowns plus one surface unknown per
+    /// particle. A particle of one shell has nothing to condense.
+    /// </summary>
+    public ISparseLinearSolver CreateLinearSolver(SparsityPattern pattern)
+    {
+        var chains = new List<int[]>();
+        var attachments = new List<int>();
+        for (int i = 0; i < Mesh.CellCount; i++)
+        {
+            if (!Layout.IsElectrode(i)) continue;
+            int surface = Context.SurfaceShell[i];
+            int shells = Mesh.Particles[Layout.ElectrodeOf(i)].Shells;
+            if (shells < 2) continue;
+            var chain = new int[shells - 1];
+            int at = 0;
+            for (int k = 0; k < shells; k++)
+                if (Layout.SolidConcentration(i, k) != surface) chain[at++] = Layout.SolidConcentration(i, k);
+            chains.Add(chain);
+            attachments.Add(surface);
+        }
+        return chains.Count == 0 ? new KluLinearSolver(pattern) : new ChainCondensedSolver(pattern, chains, attachments);
+    }
+
     /// <summary>Sets the current scale of the error weights (so that |I| is resolved relative to the protocol's current).</summary>
     public void SetCurrentScale(double amperesPerSquareMetre) => _scale[Layout.Current] = Math.Max(Math.Abs(amperesPerSquareMetre), 1e-3);
 

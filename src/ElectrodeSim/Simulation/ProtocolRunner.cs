@@ -27,14 +27,18 @@ public sealed class ProtocolRunner(IElectrochemicalModel model, BdfOptions optio
     /// </summary>
     public OutputSchedule? Schedule { get; init; }
 
-    /// <summary>Makes the sparse direct solver for the model's Jacobian pattern (default: KLU); a benchmark wraps it to time factorisations and solves.</summary>
-    public Func<SparsityPattern, ISparseLinearSolver> LinearSolver { get; init; } = pattern => new KluLinearSolver(pattern);
+    /// <summary>
+    /// Makes the sparse direct solver for the model's Jacobian pattern (default: the P2D model's own, its particle shells
+    /// condensed onto their surfaces; KLU for other models); a benchmark wraps it to time factorisations and solves.
+    /// </summary>
+    public Func<SparsityPattern, ISparseLinearSolver>? LinearSolver { get; init; }
 
     public Solution Run(Protocol protocol, IEnumerable<ISolutionObserver>? observers = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         var sinks = observers?.ToArray() ?? [];
-        using var linear = LinearSolver(model.JacobianPattern);
+        using var linear = LinearSolver?.Invoke(model.JacobianPattern)
+                           ?? (model is P2DModel p2dModel ? p2dModel.CreateLinearSolver(model.JacobianPattern) : new KluLinearSolver(model.JacobianPattern));
         var integrator = new BdfIntegrator(model, linear, options);
         var solution = new Solution { Statistics = integrator.Statistics, ActiveMassPerArea = model.ActiveMassPerArea };
         var state = model.InitialState();

@@ -1,0 +1,237 @@
+namespace ElectrodeSim.Numerics.Sparse;
+
+/// <summary>
+/// A direct solver that eliminates chains of unknowns with a tridiagonal coupling before the sparse factorisation
+/// (static condensation): each chain i_0 … i_{m−1} couples only to its neighbours in the chain and, from its last
+/// unknown, to one kept unknown s (its attachment). Gaussian elimination along the chain (the Thomas algorithm,
+/// from i_0 towards s) leaves one Schur update of the diagonal entry (s, s); the remaining system of the kept
+/// unknowns is factorised by <see cref="KluLinearSolver"/>, and a solve substitutes back along the chains.
+/// <para>
+/// In the P2D model the chains are the inner shells of each particle and the attachment its outer shell, so the
+/// sparse system is the x unknowns plus one surface unknown per particle. No pivoting in the chains: their blocks
+/// of the iteration matrix (a0 V + a diffusion operator, or identity rows during initialisation) are diagonally
+/// dominant; a zero or non-finite pivot is reported as <see cref="SingularIterationMatrixException"/>.
+/// </para>
+/// </summary>
+public sealed class ChainCondensedSolver : ISparseLinearSolver
+{
+    private readonly int _n;
+    // Per chain element: its unknown, the slots of its diagonal, of its entry to the previous element (row i_k, column
+    // i_{k−1}; −1 for k = 0 or when absent) and of its entry to the next element or to the attachment (row i_k, column
+    // i_{k+1}). Consecutive chains of one length form a group whose elements are stored interleaved, element k of lane
+    // (chain) l at groupStart + k·lanes + l: the eliminations of the lanes are independent, so one flat loop over a group
+    // overlaps their dependent chains of multiplications and divisions (the same operations per chain as one at a time).
+    private readonly int[] _unknown, _diagonal, _lower, _upper;
+    private readonly int[] _groupStart, _groupLanes, _groupFirstChain; // group g: elements [_groupStart[g], _groupStart[g + 1])
+    private readonly int[] _attach, _attachToChain, _attachDiagonal; // per chain: s, slot (s, i_{m−1}), reduced slot (s, s)
+    private readonly double[] _inversePivot, _factor, _upperValue, _attachFactor;
+    private readonly int[] _keptFull, _keptReduced; // value copies into the reduced matrix
+    private readonly int[] _reducedUnknown;         // full index of each reduced unknown
+    private readonly double[] _reducedValues, _reducedRhs;
+    private readonly KluLinearSolver _reduced;
+
+    /// <param name="pattern">Pattern of the full matrix.</param>
+    /// <param name="chains">Each chain's unknowns, from its free end to the one next to its attachment.</param>
+    /// <param name="attachments">The kept unknown each chain couples to (one per chain).</param>
+    /// <exception cref="ArgumentException">a chain unknown has an entry outside its tridiagonal chain and attachment.</exception>
+    public ChainCondensedSolver(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments)
+    {
+        if (chains.Count != attachments.Count) throw new ArgumentException($"{chains.Count} chains but {attachments.Count} attachments");
+        _n = pattern.Size;
+        var chainOf = new int[_n];
+        var position = new int[_n];
+        Array.Fill(chainOf, -1);
+        int total = 0;
+        for (int c = 0; c < chains.Count; c++)
+        {
+            if (chains[c].Length == 0) throw new ArgumentException($"chain {c} is empty");
+            for (int k = 0; k < chains[c].Length; k++)
+            {
+                int u = chains[c][k];
+                if ((uint)u >= (uint)_n || chainOf[u] >= 0) throw new ArgumentException($"chain {c}: unknown {u} is outside the matrix or in two chains");
+                (chainOf[u], position[u]) = (c, k);
+            }
+            total += chains[c].Length;
+        }
+        for (int c = 0; c < chains.Count; c++)
+            if ((uint)attachments[c] >= (uint)_n || chainOf[attachments[c]] >= 0)
+                throw new ArgumentException($"chain {c}: attachment {attachments[c]} is outside the matrix or itself eliminated");
+
+        // Every entry touching a chain unknown must be tridiagonal within its chain (the attachment at position m).
+        var cp = pattern.ColumnPointers;
+        var rows = pattern.RowIndices;
+        for (int col = 0; col < _n; col++)
+            for (int k = cp[col]; k < cp[col + 1]; k++)
+            {
+                int row = rows[k];
+                if (chainOf[row] < 0 && chainOf[col] < 0) continue;
+                int c = chainOf[row] >= 0 ? chainOf[row] : chainOf[col];
+                int m = chains[c].Length;
+                int Pos(int u) => chainOf[u] == c ? position[u] : u == attachments[c] ? m : -10;
+                int pr = Pos(row), pc = Pos(col);
+                if (pr < 0 || pc < 0 || Math.Abs(pr - pc) > 1)
+                    throw new ArgumentException($"entry ({row}, {col}) couples chain unknowns outside their tridiagonal chain {c}");
+            }
+
+        _unknown = new int[total];
+        _diagonal = new int[total];
+        _lower = new int[total];
+        _upper = new int[total];
+        _inversePivot = new double[total];
+        _factor = new double[total];
+        _upperValue = new double[total];
+        _attach = new int[chains.Count];
+        _attachToChain = new int[chains.Count];
+        _attachDiagonal = new int[chains.Count];
+        _attachFactor = new double[chains.Count];
+        var groupStart = new List<int>();
+        var groupLanes = new List<int>();
+        var groupFirst = new List<int>();
+        int at = 0;
+        for (int first = 0; first < chains.Count;)
+        {
+            int m = chains[first].Length, lanes = 1;
+            while (first + lanes < chains.Count && chains[first + lanes].Length == m) lanes++;
+            groupStart.Add(at);
+            groupLanes.Add(lanes);
+            groupFirst.Add(first);
+            for (int k = 0; k < m; k++)
+                for (int l = 0; l < lanes; l++, at++)
+                {
+                    var chain = chains[first + l];
+                    int u = chain[k];
+                    int next = k + 1 < m ? chain[k + 1] : attachments[first + l];
+                    _unknown[at] = u;
+                    _diagonal[at] = pattern.SlotOf(u, u);
+                    _lower[at] = k > 0 && pattern.Contains(u, chain[k - 1]) ? pattern.SlotOf(u, chain[k - 1]) : -1;
+                    _upper[at] = pattern.Contains(u, next) ? pattern.SlotOf(u, next) : -1;
+                }
+            first += lanes;
+        }
+        groupStart.Add(at);
+        _groupStart = groupStart.ToArray();
+        _groupLanes = groupLanes.ToArray();
+        _groupFirstChain = groupFirst.ToArray();
+        for (int c = 0; c < chains.Count; c++)
+        {
+            int s = attachments[c];
+            _attach[c] = s;
+            _attachToChain[c] = pattern.Contains(s, chains[c][^1]) ? pattern.SlotOf(s, chains[c][^1]) : -1;
+        }
+
+        // The reduced system: the kept unknowns in their order, every entry between two of them.
+        var reducedIndex = new int[_n];
+        _reducedUnknown = new int[_n - total];
+        for (int i = 0, r = 0; i < _n; i++)
+        {
+            reducedIndex[i] = chainOf[i] >= 0 ? -1 : r;
+            if (chainOf[i] < 0) _reducedUnknown[r++] = i;
+        }
+        var builder = new SparsityPatternBuilder(_reducedUnknown.Length);
+        builder.AddDiagonal();
+        int kept = 0;
+        for (int col = 0; col < _n; col++)
+            for (int k = cp[col]; k < cp[col + 1]; k++)
+                if (chainOf[rows[k]] < 0 && chainOf[col] < 0) { builder.Add(reducedIndex[rows[k]], reducedIndex[col]); kept++; }
+        var reducedPattern = builder.Build();
+        _keptFull = new int[kept];
+        _keptReduced = new int[kept];
+        kept = 0;
+        for (int col = 0; col < _n; col++)
+            for (int k = cp[col]; k < cp[col + 1]; k++)
+                if (chainOf[rows[k]] < 0 && chainOf[col] < 0)
+                {
+                    _keptFull[kept] = k;
+                    _keptReduced[kept++] = reducedPattern.SlotOf(reducedIndex[rows[k]], reducedIndex[col]);
+                }
+        for (int c = 0; c < chains.Count; c++) _attachDiagonal[c] = reducedPattern.SlotOf(reducedIndex[_attach[c]], reducedIndex[_attach[c]]);
+        _reducedValues = new double[reducedPattern.NonZeroCount];
+        _reducedRhs = new double[_reducedUnknown.Length];
+        _reduced = new KluLinearSolver(reducedPattern);
+    }
+
+    /// <summary>Unknowns left in the sparse factorisation.</summary>
+    public int ReducedSize => _reducedUnknown.Length;
+
+    public void Factor(ReadOnlySpan<double> values)
+    {
+        var reduced = _reducedValues;
+        // Entries absent from the full pattern are zero, and the reduced pattern's added diagonal too.
+        Array.Clear(reduced);
+        for (int k = 0; k < _keptFull.Length; k++) reduced[_keptReduced[k]] = values[_keptFull[k]];
+        for (int g = 0; g + 1 < _groupStart.Length; g++)
+        {
+            int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
+            for (int k = start; k < end; k++)
+            {
+                double d = values[_diagonal[k]];
+                double factor = 0;
+                if (k >= start + lanes && _lower[k] >= 0)
+                {
+                    factor = values[_lower[k]] * _inversePivot[k - lanes];
+                    d -= factor * _upperValue[k - lanes];
+                }
+                if (!(d != 0 && double.IsFinite(d)))
+                    throw new SingularIterationMatrixException($"zero or non-finite pivot {d} at unknown {_unknown[k]} of a condensed chain");
+                // The reciprocal once here: the solves multiply (a division in the back substitution's dependent chain
+                // was a third of the solve).
+                _inversePivot[k] = 1.0 / d;
+                _factor[k] = factor;
+                _upperValue[k] = _upper[k] >= 0 ? values[_upper[k]] : 0.0;
+            }
+            for (int l = 0; l < lanes; l++)
+            {
+                int c = _groupFirstChain[g] + l, last = end - lanes + l;
+                double toChain = _attachToChain[c] >= 0 ? values[_attachToChain[c]] : 0.0;
+                double attachFactor = toChain * _inversePivot[last];
+                _attachFactor[c] = attachFactor;
+                reduced[_attachDiagonal[c]] -= attachFactor * _upperValue[last];
+            }
+        }
+        _reduced.Factor(reduced);
+    }
+
+    public void Solve(Span<double> rhsThenSolution)
+    {
+        if (rhsThenSolution.Length == 0 || rhsThenSolution.Length % _n != 0)
+            throw new ArgumentException($"right-hand side length {rhsThenSolution.Length} is not a positive multiple of the matrix order {_n}");
+        for (int offset = 0; offset < rhsThenSolution.Length; offset += _n) SolveOne(rhsThenSolution.Slice(offset, _n));
+    }
+
+    private void SolveOne(Span<double> b)
+    {
+        int groups = _groupLanes.Length;
+        // Forward elimination along each chain, into its attachment's row.
+        for (int g = 0; g < groups; g++)
+        {
+            int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
+            for (int k = start + lanes; k < end; k++) b[_unknown[k]] -= _factor[k] * b[_unknown[k - lanes]];
+            for (int l = 0; l < lanes; l++)
+            {
+                int c = _groupFirstChain[g] + l;
+                b[_attach[c]] -= _attachFactor[c] * b[_unknown[end - lanes + l]];
+            }
+        }
+        var r = _reducedRhs;
+        for (int i = 0; i < r.Length; i++) r[i] = b[_reducedUnknown[i]];
+        _reduced.Solve(r);
+        for (int i = 0; i < r.Length; i++) b[_reducedUnknown[i]] = r[i];
+        // Back substitution from the attachment to the free end.
+        for (int g = 0; g < groups; g++)
+        {
+            int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
+            for (int l = 0; l < lanes; l++)
+            {
+                int k = end - lanes + l, u = _unknown[k];
+                b[u] = (b[u] - _upperValue[k] * b[_attach[_groupFirstChain[g] + l]]) * _inversePivot[k];
+            }
+            for (int k = end - lanes - 1; k >= start; k--)
+            {
+                int u = _unknown[k];
+                b[u] = (b[u] - _upperValue[k] * b[_unknown[k + lanes]]) * _inversePivot[k];
+            }
+        }
+    }
+
+    public void Dispose() => _reduced.Dispose();
+}

@@ -1,0 +1,119 @@
+using ElectrodeSim.Numerics.Sparse;
+
+namespace ElectrodeSim.Numerics.Tests;
+
+/// <summary>
+/// The condensed solve against KLU on the whole matrix: a random sparse "x" block with, per attachment, a tridiagonal
+/// chain (the shape of a P2D iteration matrix: kept unknowns coupled among themselves, each particle's inner shells a chain
+/// hanging off its outer shell).
+/// </summary>
+public sealed class ChainCondensedSolverTests
+{
+    private static (SparsityPattern Pattern, double[] Values, int[][] Chains, int[] Attachments) Build(int seed, int kept, int chainCount, int chainLength, bool noUpperEntries = false, bool mixedLengths = false)
+    {
+        var random = new Random(seed);
+        // Mixed lengths: runs of equal-length chains (2, 2, 1, … consecutive chains one shell longer), so that the solver's
+        // interleaved groups have different lane counts and lengths.
+        int Length(int c) => mixedLengths ? chainLength + (c % 5 < 2 ? 1 : 0) + (c % 5 == 4 ? 3 : 0) : chainLength;
+        var offsets = new int[chainCount + 1];
+        for (int c = 0; c < chainCount; c++) offsets[c + 1] = offsets[c] + Length(c);
+        int n = kept + offsets[chainCount];
+        var entries = new Dictionary<(int, int), double>();
+        void Add(int r, int c, double v) => entries[(r, c)] = entries.GetValueOrDefault((r, c)) + v;
+        for (int i = 0; i < kept; i++)
+        {
+            Add(i, i, 4 + random.NextDouble());
+            for (int k = 0; k < 3; k++) Add(i, random.Next(kept), random.NextDouble() - 0.5);
+        }
+        var chains = new int[chainCount][];
+        var attachments = new int[chainCount];
+        for (int c = 0; c < chainCount; c++)
+        {
+            // Chains interleaved with each other in the numbering, attached to distinct kept unknowns.
+            chains[c] = mixedLengths
+                ? Enumerable.Range(0, Length(c)).Select(k => kept + offsets[c] + k).ToArray()
+                : Enumerable.Range(0, chainLength).Select(k => kept + k * chainCount + c).ToArray();
+            attachments[c] = (7 * c + 3) % kept;
+            var nodes = chains[c].Append(attachments[c]).ToArray();
+            for (int k = 0; k < nodes.Length - 1; k++)
+            {
+                double g = 0.5 + random.NextDouble();
+                bool identity = noUpperEntries;
+                Add(nodes[k], nodes[k], identity ? 1.0 : g + 0.1 + random.NextDouble());
+                Add(nodes[k + 1], nodes[k + 1], g);
+                if (!identity) Add(nodes[k], nodes[k + 1], -g);
+                Add(nodes[k + 1], nodes[k], -g * (0.5 + random.NextDouble()));
+            }
+        }
+        var builder = new SparsityPatternBuilder(n);
+        builder.AddDiagonal();
+        foreach (var (r, c) in entries.Keys) builder.Add(r, c);
+        var pattern = builder.Build();
+        var values = new double[pattern.NonZeroCount];
+        foreach (var ((r, c), v) in entries) values[pattern.SlotOf(r, c)] = v;
+        return (pattern, values, chains, attachments);
+    }
+
+    [Theory]
+    [InlineData(1, 30, 10, 12, false)]
+    [InlineData(2, 50, 20, 1, false)]
+    [InlineData(3, 25, 5, 40, true)]
+    [InlineData(6, 40, 17, 3, false, true)]
+    public void SolvesLikeKluOnTheWholeMatrix(int seed, int kept, int chainCount, int chainLength, bool noUpperEntries, bool mixedLengths = false)
+    {
+        var (pattern, values, chains, attachments) = Build(seed, kept, chainCount, chainLength, noUpperEntries, mixedLengths);
+        using var condensed = new ChainCondensedSolver(pattern, chains, attachments);
+        using var klu = new KluLinearSolver(pattern);
+        Assert.Equal(kept, condensed.ReducedSize);
+        var random = new Random(seed + 100);
+        // Two factorisations with different values on the same pattern (the second one reuses the chain buffers).
+        for (int round = 0; round < 2; round++)
+        {
+            if (round == 1) for (int k = 0; k < values.Length; k++) values[k] *= 1 + 0.2 * (random.NextDouble() - 0.5);
+            condensed.Factor(values);
+            klu.Factor(values);
+            // Two right-hand sides stored one after the other.
+            var b = Enumerable.Range(0, 2 * pattern.Size).Select(_ => random.NextDouble() - 0.5).ToArray();
+            var x = b.ToArray();
+            var reference = b.ToArray();
+            condensed.Solve(x);
+            klu.Solve(reference.AsSpan(0, pattern.Size));
+            klu.Solve(reference.AsSpan(pattern.Size));
+            double scale = reference.Max(Math.Abs);
+            for (int i = 0; i < x.Length; i++) Assert.True(Math.Abs(x[i] - reference[i]) <= 1e-12 * scale, $"x[{i}] = {x[i]:R}, KLU {reference[i]:R}");
+            // And the residual of the condensed solution itself.
+            var ax = new double[pattern.Size];
+            pattern.Multiply(values, x.AsSpan(0, pattern.Size), ax);
+            for (int i = 0; i < ax.Length; i++) Assert.True(Math.Abs(ax[i] - b[i]) <= 1e-12 * (1 + scale), $"residual at {i}: {ax[i] - b[i]:G3}");
+        }
+    }
+
+    [Fact]
+    public void RejectsAChainUnknownCoupledOutsideItsChain()
+    {
+        var (pattern, _, chains, attachments) = Build(4, 20, 4, 6);
+        // Couple an inner unknown of chain 0 to a kept unknown that is not its attachment.
+        var builder = new SparsityPatternBuilder(pattern.Size);
+        for (int c = 0; c < pattern.Size; c++)
+            for (int k = pattern.ColumnPointers[c]; k < pattern.ColumnPointers[c + 1]; k++) builder.Add(pattern.RowIndices[k], c);
+        int other = (attachments[0] + 1) % 20;
+        builder.Add(other, chains[0][2]);
+        var e = Assert.Throws<ArgumentException>(() => new ChainCondensedSolver(builder.Build(), chains, attachments));
+        Assert.Contains($"({other}, {chains[0][2]})", e.Message);
+        // Two chains sharing an unknown.
+        var shared = chains.Select(c => c.ToArray()).ToArray();
+        shared[1][0] = shared[0][0];
+        Assert.Throws<ArgumentException>(() => new ChainCondensedSolver(pattern, shared, attachments));
+    }
+
+    [Fact]
+    public void AZeroChainPivotIsASingularIterationMatrix()
+    {
+        var (pattern, values, chains, attachments) = Build(5, 20, 3, 4);
+        using var condensed = new ChainCondensedSolver(pattern, chains, attachments);
+        values[pattern.SlotOf(chains[1][0], chains[1][0])] = 0;
+        Assert.Throws<SingularIterationMatrixException>(() => condensed.Factor(values));
+        values[pattern.SlotOf(chains[1][0], chains[1][0])] = double.NaN;
+        Assert.Throws<SingularIterationMatrixException>(() => condensed.Factor(values));
+    }
+}
