@@ -159,6 +159,28 @@ public sealed class ThermalTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void With_cooling_the_heat_generated_is_the_heat_stored_plus_the_heat_given_off()
+    {
+        // C = m c_p / A and H = h A_cool / A from the per-cell keys: 0.5 kg · 1000 J/(kg K) / 1 m² and 20 · 0.5 m² / 1 m².
+        var setup = MarquisCell("model: lumped\nheat_capacity_J_kgK: 1000\nmass_kg: 0.5\nelectrode_area_m2: 1\nheat_transfer_coefficient_W_m2K: 20\ncooling_area_m2: 0.5\ninitial_temperature_K: 300.15",
+                                solver: "solver:\n  relative_tolerance: 1e-6");
+        Assert.Equal(500.0, setup.Cell.Thermal!.ArealHeatCapacity, 1e-12);
+        Assert.Equal(10.0, setup.Cell.Thermal.HeatTransferConductance, 1e-12);
+        Assert.Equal(298.15, setup.Cell.Thermal.AmbientTemperature);
+        var (_, model, recorder) = Run(setup, everySeconds: 1);
+        var first = recorder.States[0].State;
+        var last = recorder.States[^1].State;
+        Assert.Equal(300.15, model.Temperature(first), 1e-9);
+        double stored = 500.0 * (model.Temperature(last) - model.Temperature(first));
+        double givenOff = Trapezoid(recorder.States, y => 10.0 * (model.Temperature(y) - 298.15));
+        double generated = last[model.Layout.HeatGenerated];
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"stored {stored:G8} J/m^2 + given off {givenOff:G8} J/m^2 = {stored + givenOff:G10}; generated {generated:G10} J/m^2"));
+        Assert.True(givenOff > 0.1 * generated, "the cooling should carry a good part of the heat away");
+        Assert.True(Math.Abs(stored + givenOff - generated) <= 1e-4 * generated);
+    }
+
+    [Fact]
     public void Strong_cooling_recovers_the_isothermal_run_and_weak_cooling_does_not()
     {
         const string tight = "solver:\n  relative_tolerance: 1e-6";
