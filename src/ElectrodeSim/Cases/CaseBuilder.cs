@@ -64,6 +64,23 @@ public static class CaseBuilder
         return new ResolvedSetup(geometry, r.CellSizeUm!.Value * Micrometre, parameters);
     }
 
+    /// <summary>The lumped thermal model per unit electrode area; null when isothermal. Assumes a validated section.</summary>
+    internal static ThermalParameters? BuildThermal(ThermalSection? t, double cellTemperature)
+    {
+        if (t is null || t.Model != "lumped") return null;
+        double capacity = t.ArealHeatCapacityJM2K ?? t.HeatCapacityJKgK!.Value * t.MassKg!.Value / t.ElectrodeAreaM2!.Value;
+        double h = t.HeatTransferCoefficientWM2K!.Value;
+        double ratio = t.CoolingAreaPerElectrodeArea ?? (t.CoolingAreaM2 is { } area ? area / t.ElectrodeAreaM2!.Value : 0.0);
+        double ambient = t.AmbientTemperatureK ?? cellTemperature;
+        return new ThermalParameters
+        {
+            ArealHeatCapacity = capacity,
+            HeatTransferConductance = h * ratio,
+            AmbientTemperature = ambient,
+            InitialTemperature = t.InitialTemperatureK ?? ambient,
+        };
+    }
+
     public static SimulationSetup Build(CaseDocument document)
     {
         var warnings = CaseValidator.Validate(document);
@@ -97,6 +114,7 @@ public static class CaseBuilder
             },
             Electrodes = electrodes,
             LithiumFoil = full ? null : BuildLithiumFoil(c.LithiumFoil),
+            Thermal = BuildThermal(c.Cell.Thermal, c.Cell.TemperatureK!.Value),
         };
 
         var defaultMesh = new MeshSettings();
@@ -205,6 +223,8 @@ public static class CaseBuilder
             FilmResistance = k.FilmResistanceOhmM2 ?? 0.0,
             DoubleLayerCapacitance = k.DoubleLayerCapacitanceFM2 ?? 0.0,
             OpenCircuitPotential = OcpFunctions.Create(e.Ocp!, document),
+            EntropicCoefficient = e.Ocp!.EntropicFunction is { } entropic ? EntropicCoefficients.ByName(entropic)
+                : e.Ocp.EntropicCoefficientVK is { } dudt ? EntropicCoefficients.Constant(dudt) : null,
             ActiveMaterialDensity = density,
         };
     }

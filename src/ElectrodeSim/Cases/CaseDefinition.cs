@@ -108,6 +108,52 @@ public sealed record CellSection
     [YamlMember(Alias = "one_c_current_density_A_m2", ApplyNamingConventions = false)]
     [Key("Current density of 1C for c_rate steps", Unit = "A/m²", Range = "> 0", Default = "the working (half cell) or positive (full cell) electrode's theoretical capacity per hour, ε_s c_max F L / 3600")]
     public double? OneCCurrentDensityAM2 { get; init; }
+    /// <summary>The lumped thermal model (one cell temperature); absent or <c>model: isothermal</c>: isothermal at <c>temperature_K</c>.</summary>
+    [Key("Lumped thermal model: one cell temperature T with m c_p dT/dt = Q_irr + Q_rev - h A (T - T_amb), per unit electrode area; absent: isothermal at temperature_K")]
+    public ThermalSection? Thermal { get; init; }
+}
+
+/// <summary>
+/// The lumped thermal model, per unit electrode area: <c>C dT/dt = Q − H (T − T_amb)</c> with C = m c_p / A_electrode
+/// (or the areal heat capacity) and H = h A_cooling / A_electrode (or h times the cooling area per electrode area).
+/// </summary>
+public sealed record ThermalSection
+{
+    /// <summary><c>lumped</c> (one cell temperature) or <c>isothermal</c> (the default without this section).</summary>
+    [Key("lumped: one cell temperature, an unknown of the model; isothermal: T = cell.temperature_K throughout (as without this section)", Required = KeyAttribute.Always, ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.ThermalModels))]
+    public string? Model { get; init; }
+    /// <summary>Specific heat capacity c_p of the cell [J/(kg K)], &gt; 0; with <c>mass_kg</c> and <c>electrode_area_m2</c>.</summary>
+    [YamlMember(Alias = "heat_capacity_J_kgK", ApplyNamingConventions = false)]
+    [Key("Specific heat capacity c_p of the whole cell (with mass_kg and electrode_area_m2: C = m c_p / A_electrode)", Unit = "J/(kg·K)", Range = "> 0", Required = "lumped: exactly one of heat_capacity_J_kgK (with mass_kg), areal_heat_capacity_J_m2K")]
+    public double? HeatCapacityJKgK { get; init; }
+    /// <summary>Mass m of the cell [kg], &gt; 0.</summary>
+    [Key("Mass m of the cell", Unit = "kg", Range = "> 0", Required = "with heat_capacity_J_kgK")]
+    public double? MassKg { get; init; }
+    /// <summary>Heat capacity per unit electrode area C [J/(m² K)], &gt; 0 (instead of c_p, m and the area).</summary>
+    [YamlMember(Alias = "areal_heat_capacity_J_m2K", ApplyNamingConventions = false)]
+    [Key("Heat capacity per unit electrode area C = m c_p / A_electrode (instead of heat_capacity_J_kgK and mass_kg)", Unit = "J/(m²·K)", Range = "> 0", Required = "lumped: exactly one of heat_capacity_J_kgK (with mass_kg), areal_heat_capacity_J_m2K")]
+    public double? ArealHeatCapacityJM2K { get; init; }
+    /// <summary>Electrode area of the cell [m²] (all layers: the area the model's current density is per), &gt; 0.</summary>
+    [Key("Electrode area A_electrode of the cell (all layers; the area the current densities are per)", Unit = "m²", Range = "> 0", Required = "with mass_kg or cooling_area_m2")]
+    public double? ElectrodeAreaM2 { get; init; }
+    /// <summary>Heat-transfer coefficient h to the ambient [W/(m² K)], ≥ 0 (0: adiabatic).</summary>
+    [YamlMember(Alias = "heat_transfer_coefficient_W_m2K", ApplyNamingConventions = false)]
+    [Key("Heat-transfer coefficient h from the cell surface to the ambient (0: adiabatic)", Unit = "W/(m²·K)", Range = ">= 0", Required = "lumped")]
+    public double? HeatTransferCoefficientWM2K { get; init; }
+    /// <summary>Cooled surface area of the cell [m²], &gt; 0; with <c>electrode_area_m2</c>.</summary>
+    [Key("Cooled surface area A of the cell (with electrode_area_m2: H = h A / A_electrode)", Unit = "m²", Range = "> 0", Required = "lumped with h > 0: exactly one of cooling_area_m2, cooling_area_per_electrode_area")]
+    public double? CoolingAreaM2 { get; init; }
+    /// <summary>Cooled surface area per unit electrode area [1], &gt; 0.</summary>
+    [Key("Cooled surface area per unit electrode area, A / A_electrode (instead of cooling_area_m2)", Unit = "1", Range = "> 0", Required = "lumped with h > 0: exactly one of cooling_area_m2, cooling_area_per_electrode_area")]
+    public double? CoolingAreaPerElectrodeArea { get; init; }
+    /// <summary>Ambient temperature [K], in (200, 400); default <c>cell.temperature_K</c>.</summary>
+    [YamlMember(Alias = "ambient_temperature_K", ApplyNamingConventions = false)]
+    [Key("Ambient temperature T_amb", Unit = "K", Range = "in (200, 400)", Default = "cell.temperature_K")]
+    public double? AmbientTemperatureK { get; init; }
+    /// <summary>Cell temperature at the start [K], in (200, 400); default the ambient temperature.</summary>
+    [YamlMember(Alias = "initial_temperature_K", ApplyNamingConventions = false)]
+    [Key("Cell temperature at the start of the run", Unit = "K", Range = "in (200, 400)", Default = "ambient_temperature_K")]
+    public double? InitialTemperatureK { get; init; }
 }
 
 /// <summary>Lithium-metal counter electrode, j0_Li = k F c_Li^0.7 c_e^0.3 (Xu et al. 2019). Defaults from <see cref="ElectrodeSim.Model.LithiumFoilParameters"/>.</summary>
@@ -293,6 +339,13 @@ public sealed record OcpSection
     /// </summary>
     [Key("Path of a θ,U CSV table relative to the case file (θ strictly increasing in [0, 1], U in V; at most 16 MiB)", Required = "exactly one of function, table")]
     public string? Table { get; init; }
+    /// <summary>A named entropic coefficient ∂U/∂T(θ): see <see cref="ElectrodeSim.Materials.EntropicCoefficients.Names"/>.</summary>
+    [Key("A named entropic coefficient dU/dT(θ): U(θ, T) = U(θ) + (T - 298.15 K) dU/dT, and the reversible heat a j T dU/dT of the thermal model", Required = "at most one of entropic_function, entropic_coefficient_V_K", Default = "none (dU/dT = 0)", ChoicesFrom = typeof(ElectrodeSim.Materials.EntropicCoefficients))]
+    public string? EntropicFunction { get; init; }
+    /// <summary>A constant entropic coefficient ∂U/∂T [V/K].</summary>
+    [YamlMember(Alias = "entropic_coefficient_V_K", ApplyNamingConventions = false)]
+    [Key("A constant entropic coefficient dU/dT (instead of entropic_function)", Unit = "V/K", Range = "in [-0.01, 0.01]", Required = "at most one of entropic_function, entropic_coefficient_V_K", Default = "none (dU/dT = 0)")]
+    public double? EntropicCoefficientVK { get; init; }
     /// <summary>Parameters of <c>sio_stand_in</c> (and only of it).</summary>
     [Key("Parameters of sio_stand_in (and only of it)", Required = "with function: sio_stand_in")]
     public SiOStandInSection? Parameters { get; init; }

@@ -25,6 +25,8 @@ public static class CaseValidator
     public static IReadOnlyList<string> CurrentKeys { get; } = ["current_density_A_m2", "current_density_mA_cm2", "specific_current_A_g", "c_rate"];
     /// <summary>The accepted values of <c>solver.face_average</c>.</summary>
     public static IReadOnlyList<string> FaceAverages { get; } = ["harmonic", "arithmetic"];
+    /// <summary>The accepted values of <c>cell.thermal.model</c>.</summary>
+    public static IReadOnlyList<string> ThermalModels { get; } = ["lumped", "isothermal"];
     public static IReadOnlyList<string> CapacityScalings { get; } = ["true_disc_area", "cell_area"];
     public static IReadOnlyList<string> InterfaceAreas { get; } = ["projected", "uniform"];
     /// <summary>Upper bound of activation energies [J/mol]: 200 kJ/mol, far above any Li-ion process; larger values are unit slips.</summary>
@@ -124,7 +126,43 @@ public static class CaseValidator
             if (Require(cell.TemperatureK, "cell.temperature_K", "cell temperature [K]"))
                 Open(cell.TemperatureK, "cell.temperature_K", 200, 400, "K");
             Positive(cell.OneCCurrentDensityAM2, "cell.one_c_current_density_A_m2");
+            CheckThermal(cell.Thermal);
             return type;
+        }
+
+        private void CheckThermal(ThermalSection? thermal)
+        {
+            if (thermal == null) return;
+            const string at = "cell.thermal";
+            string P(string key) => $"{at}.{key}";
+            // Ranges of whatever is given, whatever the model; what a lumped model needs only with it.
+            Positive(thermal.HeatCapacityJKgK, P("heat_capacity_J_kgK"));
+            Positive(thermal.ArealHeatCapacityJM2K, P("areal_heat_capacity_J_m2K"));
+            Positive(thermal.MassKg, P("mass_kg"));
+            Positive(thermal.ElectrodeAreaM2, P("electrode_area_m2"));
+            AtLeast(thermal.HeatTransferCoefficientWM2K, P("heat_transfer_coefficient_W_m2K"), 0);
+            Positive(thermal.CoolingAreaM2, P("cooling_area_m2"));
+            Positive(thermal.CoolingAreaPerElectrodeArea, P("cooling_area_per_electrode_area"));
+            Open(thermal.AmbientTemperatureK, P("ambient_temperature_K"), 200, 400, "K");
+            Open(thermal.InitialTemperatureK, P("initial_temperature_K"), 200, 400, "K");
+            if (thermal.Model == null) { Missing(P("model"), string.Join(" or ", ThermalModels)); return; }
+            if (!ThermalModels.Contains(thermal.Model)) { Fail(P("model"), thermal.Model, "one of " + string.Join(", ", ThermalModels)); return; }
+            if (thermal.Model == "isothermal") return;
+            ExactlyOne(at, "the cell's heat capacity",
+                ("heat_capacity_J_kgK", thermal.HeatCapacityJKgK), ("areal_heat_capacity_J_m2K", thermal.ArealHeatCapacityJM2K));
+            if (thermal.HeatCapacityJKgK != null) Require(thermal.MassKg, P("mass_kg"), "the cell mass [kg], > 0 (C = m c_p / A_electrode)");
+            else if (thermal.MassKg is { } mass) Fail(P("mass_kg"), Text(P("mass_kg"), mass), "accepted only with heat_capacity_J_kgK");
+            if ((thermal.MassKg != null || thermal.CoolingAreaM2 != null) && thermal.ElectrodeAreaM2 == null)
+                Missing(P("electrode_area_m2"), "the cell's electrode area [m²], > 0: mass_kg and cooling_area_m2 are per cell, the model per unit electrode area");
+            Require(thermal.HeatTransferCoefficientWM2K, P("heat_transfer_coefficient_W_m2K"), "h [W/(m² K)], >= 0 (0: adiabatic)");
+            if (thermal.HeatTransferCoefficientWM2K is > 0 || (thermal.CoolingAreaM2 != null && thermal.CoolingAreaPerElectrodeArea != null))
+                ExactlyOne(at, "the cooled area",
+                    ("cooling_area_m2", thermal.CoolingAreaM2), ("cooling_area_per_electrode_area", thermal.CoolingAreaPerElectrodeArea));
+            if (_case.Resolved != null)
+                Fail(P("model"), thermal.Model, "accepted with a resolved section: the 2-D resolved-particle mode is isothermal (use model: isothermal or leave cell.thermal out)");
+            foreach (var (path, electrode) in new[] { ("electrode", _case.Electrode), ("negative_electrode", _case.NegativeElectrode), ("positive_electrode", _case.PositiveElectrode) })
+                if (electrode?.Kinetics?.DoubleLayerCapacitanceFM2 is > 0)
+                    Fail(P("model"), thermal.Model, $"accepted with {path}.kinetics.double_layer_capacitance_F_m2 > 0: the lumped thermal model does not count the double layer's charging power (leave one of them out)");
         }
 
         private void CheckLithiumFoil()
@@ -307,6 +345,17 @@ public static class CaseValidator
                     Fail(path + ".table", ocp.Table!, $"a θ,U table ({e.Message})");
                 }
             }
+
+            if (ocp.EntropicFunction is { } entropic)
+            {
+                if (ocp.EntropicCoefficientVK is { } constant)
+                    Fail(path, $"entropic_function: {entropic} with entropic_coefficient_V_K: {Text(path + ".entropic_coefficient_V_K", constant)}",
+                        "at most one of entropic_function, entropic_coefficient_V_K", locate: path + ".entropic_coefficient_V_K");
+                if (!EntropicCoefficients.Names.Contains(entropic))
+                    Fail(path + ".entropic_function", entropic, "one of " + string.Join(", ", EntropicCoefficients.Names));
+            }
+            if (ocp.EntropicCoefficientVK is { } dudt && !(dudt >= -0.01 && dudt <= 0.01))
+                Fail(path + ".entropic_coefficient_V_K", Text(path + ".entropic_coefficient_V_K", dudt), "in [-0.01, 0.01] V/K (entropic coefficients are below 1 mV/K)");
 
             if (function && ocp.Function == OcpFunctions.SiOStandIn) CheckStandIn(path + ".parameters", ocp.Parameters);
             else if (ocp.Parameters != null && (function || table))

@@ -61,6 +61,35 @@ public sealed record ElectrodeParameters
     /// <summary>Whether the electrode carries a double layer (and its two unknowns per cell).</summary>
     public bool HasDoubleLayer => DoubleLayerCapacitance > 0;
     public required IOpenCircuitPotential OpenCircuitPotential { get; init; }
+    /// <summary>
+    /// Entropic coefficient ∂U/∂T(θ) [V/K] (its slope ∂²U/∂T∂θ), null for none: the equilibrium potential at T is
+    /// <c>U(θ) + (T − T_ref) ∂U/∂T(θ)</c>, T_ref = <see cref="EntropicReferenceTemperature"/>, and the reaction carries the
+    /// reversible heat a j T ∂U/∂T.
+    /// </summary>
+    public IOpenCircuitPotential? EntropicCoefficient { get; init; }
+    /// <summary>Temperature at which <see cref="OpenCircuitPotential"/> holds [K].</summary>
+    public double EntropicReferenceTemperature { get; init; } = 298.15;
+
+    /// <summary>
+    /// U(θ, T) [V] and ∂U/∂θ: the curve itself without an entropic coefficient or at its reference temperature (bit for
+    /// bit), else shifted by (T − T_ref) ∂U/∂T(θ).
+    /// </summary>
+    public double EquilibriumPotential(double theta, double temperature, out double slope)
+    {
+        double u = OpenCircuitPotential.Evaluate(theta, out slope);
+        if (EntropicCoefficient is null || temperature == EntropicReferenceTemperature) return u;
+        double s = EntropicCoefficient.Evaluate(theta, out double ds);
+        double dT = temperature - EntropicReferenceTemperature;
+        slope += dT * ds;
+        return u + dT * s;
+    }
+
+    /// <summary>∂U/∂T(θ) [V/K] and its θ-slope; 0 without an entropic coefficient.</summary>
+    public double EntropicCoefficientAt(double theta, out double slope)
+    {
+        if (EntropicCoefficient is null) { slope = 0.0; return 0.0; }
+        return EntropicCoefficient.Evaluate(theta, out slope);
+    }
     /// <summary>Density of the active material [kg/m³], for specific capacity.</summary>
     public required double ActiveMaterialDensity { get; init; }
 
@@ -126,9 +155,27 @@ public sealed record CellParameters
     public required IReadOnlyList<ElectrodeParameters> Electrodes { get; init; }
     /// <summary>Counter electrode of a half cell; null for a full cell.</summary>
     public LithiumFoilParameters? LithiumFoil { get; init; }
+    /// <summary>The lumped thermal model (one cell temperature); null: isothermal at <see cref="Temperature"/>.</summary>
+    public ThermalParameters? Thermal { get; init; }
 
     public bool IsHalfCell => LithiumFoil != null;
 
     /// <summary>The electrode whose active mass defines specific capacity (the working electrode; for a full cell the positive).</summary>
     public ElectrodeParameters WorkingElectrode => Electrodes[^1];
+}
+
+/// <summary>
+/// Lumped thermal model of the whole cell, per unit electrode area (the model's cross-section):
+/// <c>C dT/dt = Q − H (T − T_amb)</c>, C = m c_p / A_electrode, H = h A_cooling / A_electrode. SI units.
+/// </summary>
+public sealed record ThermalParameters
+{
+    /// <summary>Heat capacity per unit electrode area C [J/(m² K)].</summary>
+    public required double ArealHeatCapacity { get; init; }
+    /// <summary>Heat-transfer conductance to the ambient per unit electrode area H [W/(m² K)].</summary>
+    public required double HeatTransferConductance { get; init; }
+    /// <summary>Ambient temperature [K].</summary>
+    public required double AmbientTemperature { get; init; }
+    /// <summary>Cell temperature at the start of the run [K].</summary>
+    public required double InitialTemperature { get; init; }
 }

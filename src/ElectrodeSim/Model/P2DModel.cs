@@ -34,11 +34,24 @@ public sealed class P2DModel : IElectrochemicalModel
         // Left out without a double layer, so that such runs evaluate exactly the equations they always did.
         DoubleLayer = DoubleLayerCharging.IsPresent(Context) ? new DoubleLayerCharging(Context) : null;
         if (DoubleLayer is not null) _equations = [.. _equations, DoubleLayer];
+        // Likewise the lumped thermal rows and the T column (every row may depend on T) only with cell.thermal.
+        Thermal = Layout.IsThermal ? new ThermalBalance(Context) : null;
+        if (Thermal is not null) _equations = [.. _equations, Thermal];
         var builder = new SparsityPatternBuilder(Layout.Size);
         builder.AddDiagonal();
         foreach (var equation in _equations) equation.DeclarePattern(builder);
+        if (Thermal is not null)
+            for (int row = 0; row < Layout.Size; row++) builder.Add(row, Layout.TemperatureRise);
         JacobianPattern = builder.Build();
         foreach (var equation in _equations) equation.Bind(JacobianPattern);
+        if (Thermal is not null)
+        {
+            _temperatureColumn = new int[Layout.Size];
+            for (int row = 0; row < Layout.Size; row++) _temperatureColumn[row] = JacobianPattern.SlotOf(row, Layout.TemperatureRise);
+            _plus = new double[Layout.Size];
+            _minus = new double[Layout.Size];
+            _shifted = new double[Layout.Size];
+        }
 
         _mass = new double[Layout.Size];
         _scale = new double[Layout.Size];
@@ -67,6 +80,34 @@ public sealed class P2DModel : IElectrochemicalModel
         _scale[Layout.Current] = 1.0;
         _mass[Layout.Charge] = 1.0;
         _scale[Layout.Charge] = 1.0;
+        if (Thermal is not null)
+        {
+            _mass[Layout.TemperatureRise] = cell.Thermal!.ArealHeatCapacity;
+            _scale[Layout.TemperatureRise] = 1.0;
+            _mass[Layout.HeatGenerated] = 1.0;
+            _scale[Layout.HeatGenerated] = 1.0;
+        }
+    }
+
+    private readonly int[] _temperatureColumn = [];
+    private readonly double[] _plus = [], _minus = [], _shifted = [];
+    /// <summary>Step of the central differences of the T column [K].</summary>
+    private const double TemperatureStep = 1e-3;
+
+    /// <summary>The lumped thermal rows; null when the run is isothermal.</summary>
+    public ThermalBalance? Thermal { get; }
+
+    /// <summary>Cell temperature of state y [K] (the constant when isothermal).</summary>
+    public double Temperature(ReadOnlySpan<double> y) => Context.TemperatureOf(y);
+
+    /// <summary>The local heat sources of state y [W/m²] (<see cref="HeatRates"/>), also for an isothermal run.</summary>
+    public HeatRates HeatSources(ReadOnlySpan<double> y) => HeatRates.Of(Context, y);
+
+    /// <summary>Q [W/m²] of state y as the thermal row has it: −I V − Σ a j (U − T ∂U/∂T) Δx (<see cref="ThermalBalance.HeatRate"/>).</summary>
+    public double HeatRate(ReadOnlySpan<double> y)
+    {
+        Context.SyncTemperature(y);
+        return ThermalBalance.HeatRate(Context, y, Span<double>.Empty);
     }
 
     public CellParameters Cell { get; }
@@ -99,8 +140,27 @@ public sealed class P2DModel : IElectrochemicalModel
         residual.Clear();
         jacobian.Clear();
         Control.Time = t;
+        Context.SyncTemperature(y);
         Context.UpdateElectrolyteTransport(y, withSlopes: !jacobian.IsEmpty);
         foreach (var equation in _equations) equation.Evaluate(y, residual, jacobian);
+        if (Thermal is null || jacobian.IsEmpty) return;
+
+        // ∂g/∂ΔT of every row by central differences: T enters every correlation, rate and potential (j0, D_s, D_e, κ,
+        // ν, F/RT, U(θ, T)), so one column is cheaper to difference than to thread through each law.
+        y.CopyTo(_shifted);
+        int k = Layout.TemperatureRise;
+        foreach (var (target, sign) in new[] { (_plus, 1.0), (_minus, -1.0) })
+        {
+            _shifted[k] = y[k] + sign * TemperatureStep;
+            Array.Clear(target);
+            Context.SyncTemperature(_shifted);
+            Context.UpdateElectrolyteTransport(_shifted, withSlopes: false);
+            foreach (var equation in _equations) equation.Evaluate(_shifted, target, Span<double>.Empty);
+        }
+        for (int row = 0; row < _plus.Length; row++)
+            jacobian[_temperatureColumn[row]] += (_plus[row] - _minus[row]) / (2 * TemperatureStep);
+        Context.SyncTemperature(y);
+        Context.UpdateElectrolyteTransport(y, withSlopes: false);
     }
 
     /// <summary>
@@ -138,11 +198,14 @@ public sealed class P2DModel : IElectrochemicalModel
     public double[] InitialState()
     {
         var y = new double[Size];
+        if (Thermal is not null) y[Layout.TemperatureRise] = Cell.Thermal!.InitialTemperature - Cell.Thermal.AmbientTemperature;
+        Context.SyncTemperature(y);
+        double T = Context.Temperature;
         double phiE = 0.0;
         if (!Cell.IsHalfCell)
         {
             var negative = Cell.Electrodes[0];
-            phiE = -negative.OpenCircuitPotential.Evaluate(negative.InitialStateOfLithiation, out _);
+            phiE = -negative.EquilibriumPotential(negative.InitialStateOfLithiation, T, out _);
         }
         for (int i = 0; i < Mesh.CellCount; i++)
         {
@@ -151,7 +214,7 @@ public sealed class P2DModel : IElectrochemicalModel
             if (!Layout.IsElectrode(i)) continue;
             var electrode = Cell.Electrodes[Layout.ElectrodeOf(i)];
             double theta0 = electrode.InitialStateOfLithiation;
-            y[Layout.SolidPotential(i)] = phiE + electrode.OpenCircuitPotential.Evaluate(theta0, out _);
+            y[Layout.SolidPotential(i)] = phiE + electrode.EquilibriumPotential(theta0, T, out _);
             for (int k = 0; k < Mesh.Particles[Layout.ElectrodeOf(i)].Shells; k++)
                 y[Layout.SolidConcentration(i, k)] = theta0 * electrode.MaxConcentration;
             if (Layout.HasDoubleLayer(i)) y[Layout.DoubleLayerPotential(i)] = y[Layout.SolidPotential(i)] - phiE;
@@ -169,6 +232,7 @@ public sealed class P2DModel : IElectrochemicalModel
     public void EstimateAlgebraicState(Span<double> y, double current)
     {
         y[Layout.Current] = current;
+        Context.SyncTemperature(y);
         double f = Context.InverseThermalVoltage;
         double phiE = 0.0;
         if (Cell.IsHalfCell)
@@ -179,7 +243,7 @@ public sealed class P2DModel : IElectrochemicalModel
             var firstCell = Mesh.ElectrodeLayers.First(l => l.ElectrodeIndex == 0).FirstCell;
             double j = current / (negative.SpecificArea * negative.Thickness);
             double theta = SurfaceStateOfLithiation(y, firstCell);
-            phiE = -(negative.OpenCircuitPotential.Evaluate(theta, out _) + Overpotential(0, j, theta, y[Layout.ElectrolyteConcentration(firstCell)]));
+            phiE = -(Context.EquilibriumPotential(0, theta, out _) + Overpotential(0, j, theta, y[Layout.ElectrolyteConcentration(firstCell)]));
         }
         for (int i = 0; i < Mesh.CellCount; i++)
         {
@@ -199,7 +263,7 @@ public sealed class P2DModel : IElectrochemicalModel
             }
             y[Layout.InterfacialCurrent(i)] = j;
             double theta = SurfaceStateOfLithiation(y, i);
-            y[Layout.SolidPotential(i)] = phiE + electrode.OpenCircuitPotential.Evaluate(theta, out _) + Overpotential(e, j, theta, y[Layout.ElectrolyteConcentration(i)]);
+            y[Layout.SolidPotential(i)] = phiE + Context.EquilibriumPotential(e, theta, out _) + Overpotential(e, j, theta, y[Layout.ElectrolyteConcentration(i)]);
         }
     }
 
@@ -227,6 +291,7 @@ public sealed class P2DModel : IElectrochemicalModel
     /// </summary>
     public string DescribeKinetics(double current, ReadOnlySpan<double> y)
     {
+        Context.SyncTemperature(y);
         var parts = new List<string>();
         foreach (var layer in Mesh.ElectrodeLayers)
         {
@@ -257,10 +322,11 @@ public sealed class P2DModel : IElectrochemicalModel
     /// <summary>Open-circuit voltage of the rest state [V].</summary>
     public double InitialOpenCircuitVoltage()
     {
-        double u = Cell.WorkingElectrode.OpenCircuitPotential.Evaluate(Cell.WorkingElectrode.InitialStateOfLithiation, out _);
+        double T = Cell.Thermal?.InitialTemperature ?? Cell.Temperature;
+        double u = Cell.WorkingElectrode.EquilibriumPotential(Cell.WorkingElectrode.InitialStateOfLithiation, T, out _);
         if (Cell.IsHalfCell) return u;
         var negative = Cell.Electrodes[0];
-        return u - negative.OpenCircuitPotential.Evaluate(negative.InitialStateOfLithiation, out _);
+        return u - negative.EquilibriumPotential(negative.InitialStateOfLithiation, T, out _);
     }
 
     /// <summary>Lithium in the electrolyte and all particles per unit cell area [mol/m²].</summary>
@@ -333,12 +399,18 @@ public sealed class P2DModel : IElectrochemicalModel
     private static bool Replaces(double candidate, double extreme, bool lower) =>
         !double.IsNaN(extreme) && (double.IsNaN(candidate) || (lower ? candidate < extreme : candidate > extreme));
 
-    public double SurfaceStateOfLithiation(ReadOnlySpan<double> y, int cell) =>
-        ButlerVolmerKinetics.SurfaceStateOfLithiation(Context, y, cell, out _, out _);
+    public double SurfaceStateOfLithiation(ReadOnlySpan<double> y, int cell)
+    {
+        Context.SyncTemperature(y);
+        return ButlerVolmerKinetics.SurfaceStateOfLithiation(Context, y, cell, out _, out _);
+    }
 
     /// <summary>Equilibrium potential U(θ_surf) [V vs Li/Li⁺] of the particle surface in electrode cell <paramref name="cell"/>.</summary>
-    public double EquilibriumPotential(ReadOnlySpan<double> y, int cell) =>
-        Cell.Electrodes[Layout.ElectrodeOf(cell)].OpenCircuitPotential.Evaluate(SurfaceStateOfLithiation(y, cell), out _);
+    public double EquilibriumPotential(ReadOnlySpan<double> y, int cell)
+    {
+        Context.SyncTemperature(y);
+        return Context.EquilibriumPotential(Layout.ElectrodeOf(cell), SurfaceStateOfLithiation(y, cell), out _);
+    }
 
     /// <summary>
     /// Reaction overpotential η = φ_s − φ_e − U(θ_surf) − R_film j [V] in electrode cell <paramref name="cell"/>, the η of

@@ -9,13 +9,15 @@ namespace ElectrodeSim.Model;
 /// small fill-in for KLU. An electrode with a double layer adds, after the shells, the double-layer
 /// potential ψ and the double-layer current i_dl of the cell (<see cref="Physics.DoubleLayerCharging"/>); an electrode
 /// without one has exactly the unknowns it had before. The applied current density I [A/m²] and the charge passed
-/// Q [C/m²] come last.
+/// Q [C/m²] come last; with the lumped thermal model, after them the cell's temperature rise above the ambient
+/// T − T_amb [K] and the heat generated so far [J/m²] (<see cref="Physics.ThermalBalance"/>).
 /// </summary>
 public sealed class UnknownLayout
 {
     /// <param name="mesh">The x mesh and particle meshes.</param>
     /// <param name="doubleLayer">Per electrode, whether it carries a double layer; null: none does.</param>
-    public UnknownLayout(CellMesh mesh, IReadOnlyList<bool>? doubleLayer = null)
+    /// <param name="thermal">Whether the lumped thermal unknowns follow I and Q.</param>
+    public UnknownLayout(CellMesh mesh, IReadOnlyList<bool>? doubleLayer = null, bool thermal = false)
     {
         int n = mesh.CellCount;
         Base = new int[n];
@@ -36,6 +38,8 @@ public sealed class UnknownLayout
         }
         Current = next++;
         Charge = next++;
+        TemperatureRise = thermal ? next++ : -1;
+        HeatGenerated = thermal ? next++ : -1;
         Size = next;
         Maps = new UnknownMaps(this, mesh);
     }
@@ -50,6 +54,11 @@ public sealed class UnknownLayout
     public int ElectrodeOf(int cell) => ElectrodeIndex[cell];
     public int Current { get; }
     public int Charge { get; }
+    /// <summary>T − T_amb [K] of the lumped thermal model; −1 when isothermal.</summary>
+    public int TemperatureRise { get; }
+    /// <summary>Heat generated since the start of the run [J/m²] (∫Q dt); −1 when isothermal.</summary>
+    public int HeatGenerated { get; }
+    public bool IsThermal => TemperatureRise >= 0;
 
     public int ElectrolyteConcentration(int cell) => Base[cell];
     public int ElectrolytePotential(int cell) => Base[cell] + 1;

@@ -211,6 +211,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         Series("/specific_capacity", [], "mAh/g", "charge passed per mass of working-electrode active material");
         Series("/charge", [], "C/m^2", "charge passed per unit cell area");
         Series("/protocol_step", [], "1", "index of the protocol step each record belongs to (row of /protocol/outcome)", int32: true);
+        if (_model.Thermal is not null) CreateThermalSeries();
         if (!_fields) return;
         _file.CreateGroup("/fields");
         int nx = _model.Mesh.CellCount;
@@ -231,6 +232,41 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             Series(g + "equilibrium_potential", [layer.CellCount], "V", "equilibrium (open-circuit) potential U(theta_surf) of the particle surface vs Li/Li+ (time × x_electrode)", axes: [x]);
             Series(g + "overpotential", [layer.CellCount], "V", "reaction overpotential eta = phi_s - phi_e - U(theta_surf) - R_film j, positive for delithiation (time × x_electrode)", axes: [x]);
         }
+    }
+
+    /// <summary>The names, units and descriptions of the lumped thermal model's series (only with cell.thermal model lumped).</summary>
+    public static readonly IReadOnlyList<(string Path, string Units, string Description)> ThermalSeries =
+    [
+        ("/temperature", "K", "cell temperature T of the lumped thermal model"),
+        ("/heat_generated", "J/m^2", "heat generated since the start of the run per unit electrode area, the integral of /heat/total (integrated with the state)"),
+        ("/heat/total", "W/m^2", "heat generation rate Q per unit electrode area: irreversible + reversible (the sum of the other /heat series)"),
+        ("/heat/reaction", "W/m^2", "reaction heat, sum over electrode cells of a j eta dx (eta the Butler-Volmer overpotential without the film term)"),
+        ("/heat/film", "W/m^2", "film (SEI/contact) resistance heat, sum of a R_film j^2 dx"),
+        ("/heat/reversible", "W/m^2", "reversible (entropic) heat, sum of a j T dU/dT dx (0 without an entropic coefficient)"),
+        ("/heat/electrolyte_ohmic", "W/m^2", "electrolyte ohmic heat with the diffusion potential, sum over faces of i_e (phi_e,L - phi_e,R), the foil half cell included"),
+        ("/heat/solid_ohmic", "W/m^2", "solid ohmic heat, sum over faces of i_s (phi_s,L - phi_s,R), the collector half cells included"),
+        ("/heat/lithium_foil", "W/m^2", "heat of the lithium-foil reaction, I eta_Li (0 in a full cell)"),
+    ];
+
+    private void CreateThermalSeries()
+    {
+        _file.CreateGroup("/heat");
+        foreach (var (path, units, description) in ThermalSeries) Series(path, [], units, description);
+    }
+
+    private void AppendThermal(ReadOnlySpan<double> y)
+    {
+        var L = _model.Layout;
+        var heat = _model.HeatSources(y);
+        _series["/temperature"].Append([_model.Temperature(y)]);
+        _series["/heat_generated"].Append([y[L.HeatGenerated]]);
+        _series["/heat/total"].Append([heat.Total]);
+        _series["/heat/reaction"].Append([heat.Reaction]);
+        _series["/heat/film"].Append([heat.Film]);
+        _series["/heat/reversible"].Append([heat.Reversible]);
+        _series["/heat/electrolyte_ohmic"].Append([heat.ElectrolyteOhmic]);
+        _series["/heat/solid_ohmic"].Append([heat.SolidOhmic]);
+        _series["/heat/lithium_foil"].Append([heat.LithiumFoil]);
     }
 
     public void Record(double time, ReadOnlySpan<double> state, int protocolStep)
@@ -261,6 +297,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _series["/specific_capacity"].Append([charge / (3600.0 * _model.Cell.WorkingElectrode.ActiveMassPerArea)]);
         _series["/charge"].Append([charge]);
         _series["/protocol_step"].Append(stackalloc int[] { protocolStep });
+        if (_model.Thermal is not null) AppendThermal(y);
         if (!_fields) return;
         AppendFields(y);
         // Only a record whose every field was appended: the sidecar selects it from each of them.

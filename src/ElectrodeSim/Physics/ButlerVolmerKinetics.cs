@@ -131,7 +131,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
             double j = y[row];
             double ce = Math.Max(y[m.ElectrolyteConcentration[i]], 1e-6);
             double theta = SurfaceStateOfLithiation(context, y, i, out double dThetaDc, out double dThetaDj);
-            double u = electrode.OpenCircuitPotential.Evaluate(theta, out double dUdTheta);
+            double u = electrode.EquilibriumPotential(theta, context.Temperature, out double dUdTheta);
             double eta = y[m.SolidPotential[i]] - y[m.ElectrolytePotential[i]] - u - electrode.FilmResistance * j;
 
             var rate = Rate(context.ReferenceExchangeCurrentDensity[L.ElectrodeOf(i)], aa, ac, f, ce / cRef, theta, eta);

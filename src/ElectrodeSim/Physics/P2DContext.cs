@@ -15,9 +15,9 @@ public sealed class P2DContext
     {
         Cell = cell;
         Mesh = mesh;
-        Layout = new UnknownLayout(mesh, cell.Electrodes.Select(e => e.HasDoubleLayer).ToArray());
+        Layout = new UnknownLayout(mesh, cell.Electrodes.Select(e => e.HasDoubleLayer).ToArray(), thermal: cell.Thermal is not null);
         FaceAverage = faceAverage;
-        Temperature = cell.Temperature;
+        Temperature = cell.Thermal?.InitialTemperature ?? cell.Temperature;
         int n = mesh.CellCount;
         Porosity = new double[n];
         Bruggeman = new double[n];
@@ -40,7 +40,7 @@ public sealed class P2DContext
         }
         Tortuosity = new double[n];
         for (int i = 0; i < n; i++) Tortuosity[i] = Math.Pow(Porosity[i], Bruggeman[i]);
-        ReferenceExchangeCurrentDensity = cell.Electrodes.Select(e => e.ReferenceExchangeCurrentDensity(cell.Temperature)).ToArray();
+        ReferenceExchangeCurrentDensity = cell.Electrodes.Select(e => e.ReferenceExchangeCurrentDensity(Temperature)).ToArray();
         EffectiveDiffusivity = new double[n];
         EffectiveDiffusivitySlope = new double[n];
         EffectiveConductivity = new double[n];
@@ -74,8 +74,34 @@ public sealed class P2DContext
     public CellMesh Mesh { get; }
     public UnknownLayout Layout { get; }
     public FaceAverage FaceAverage { get; }
-    /// <summary>[K]</summary>
-    public double Temperature { get; }
+    /// <summary>
+    /// Cell temperature of the current evaluation [K]: the case's constant when isothermal; with the lumped thermal model
+    /// the state's (<see cref="SetTemperature"/>, which every evaluation calls first).
+    /// </summary>
+    public double Temperature { get; private set; }
+
+    /// <summary>Sets the cell temperature [K] and the temperature-dependent constants with it (j0_ref(T)); a no-op when unchanged.</summary>
+    public void SetTemperature(double temperature)
+    {
+        if (temperature == Temperature) return;
+        Temperature = temperature;
+        for (int e = 0; e < ReferenceExchangeCurrentDensity.Length; e++)
+            ReferenceExchangeCurrentDensity[e] = Cell.Electrodes[e].ReferenceExchangeCurrentDensity(temperature);
+    }
+
+    /// <summary>The temperature [K] of state y: T_amb + (T − T_amb) with the thermal model, else the constant.</summary>
+    public double TemperatureOf(ReadOnlySpan<double> y) =>
+        Layout.IsThermal ? Cell.Thermal!.AmbientTemperature + y[Layout.TemperatureRise] : Temperature;
+
+    /// <summary>Sets the temperature of state y (nothing when isothermal).</summary>
+    public void SyncTemperature(ReadOnlySpan<double> y)
+    {
+        if (Layout.IsThermal) SetTemperature(TemperatureOf(y));
+    }
+
+    /// <summary>U(θ, T) [V] and ∂U/∂θ of electrode <paramref name="electrode"/> at the current temperature.</summary>
+    public double EquilibriumPotential(int electrode, double theta, out double slope) =>
+        Cell.Electrodes[electrode].EquilibriumPotential(theta, Temperature, out slope);
     /// <summary>F/RT [1/V].</summary>
     public double InverseThermalVoltage => PhysicalConstants.Faraday / (PhysicalConstants.GasConstant * Temperature);
     public double TransferenceNumber => Cell.Electrolyte.TransferenceNumber;
@@ -83,7 +109,7 @@ public sealed class P2DContext
     /// <summary>Electrolyte volume fraction per x cell [1].</summary>
     public double[] Porosity { get; }
     public double[] Bruggeman { get; }
-    /// <summary>j0_ref(T) of each electrode [A/m²]; the run is isothermal, so the Arrhenius factor is evaluated once.</summary>
+    /// <summary>j0_ref(T) of each electrode [A/m²] at <see cref="Temperature"/> (evaluated again only when T changes).</summary>
     public double[] ReferenceExchangeCurrentDensity { get; }
     /// <summary>Bruggeman factor ε^b per x cell [1] (effective = factor × bulk property).</summary>
     public double[] Tortuosity { get; }

@@ -50,8 +50,15 @@ public sealed record RunSummary(
             ActiveMassPerArea = solution.ActiveMassPerArea,
             FinalMinimumStateOfLithiation = lowest,
             FinalMaximumStateOfLithiation = highest,
+            FinalTemperature = model.Thermal is null ? double.NaN : model.Temperature(y),
+            HeatGenerated = model.Thermal is null ? double.NaN : y[model.Layout.HeatGenerated],
         };
     }
+
+    /// <summary>Cell temperature at the end of the half-cycle [K] (lumped thermal model; NaN when isothermal).</summary>
+    public double FinalTemperature { get; init; } = double.NaN;
+    /// <summary>Heat generated from the start of the run to the end of the half-cycle [J/m²] (lumped thermal model; NaN when isothermal).</summary>
+    public double HeatGenerated { get; init; } = double.NaN;
 
     /// <summary>The first and last protocol step (indices) of the first half-cycle; (−1, −1) when no step passed charge.</summary>
     public static (int First, int Last) HalfCycle(Solution solution)
@@ -113,7 +120,11 @@ public sealed record RunSummary(
         ["summary_wall_time_s"] = WallTime.TotalSeconds,
         ["summary_first_step"] = HeadlineSteps.First,
         ["summary_last_step"] = HeadlineSteps.Last,
-    };
+    }.Concat(double.IsNaN(FinalTemperature) ? [] : new Dictionary<string, double>
+    {
+        ["summary_final_temperature_K"] = FinalTemperature,
+        ["summary_heat_generated_J_m2"] = HeatGenerated,
+    }).ToDictionary();
 
     private string Covered => HeadlineSteps.First < 0 ? "no step passed charge"
         : HeadlineSteps.First == HeadlineSteps.Last ? $"step {HeadlineSteps.First + 1}"
@@ -125,6 +136,8 @@ public sealed record RunSummary(
         var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
             $"{CaseName}: capacity {(double.IsNaN(Capacity) ? $"{ArealCapacity * 0.1:F4} mAh/cm^2" : $"{Capacity:F1} mAh/g")}, average voltage {AverageVoltage:F4} V, final mean SOL {FinalMeanStateOfLithiation:F4}"));
         if (StepOutcomes.Count > 1) text.Append($" ({Covered})");
+        if (!double.IsNaN(FinalTemperature))
+            text.Append(string.Create(CultureInfo.InvariantCulture, $", final temperature {FinalTemperature:F2} K, heat {HeatGenerated / 1000:F2} kJ/m^2"));
         text.Append(string.Create(CultureInfo.InvariantCulture, $", {Steps} steps, wall time {WallTime.TotalSeconds:F3} s"));
         if (StepOutcomes.Count > 1)
             foreach (var o in StepOutcomes) text.Append('\n').Append(Describe(o));
