@@ -30,37 +30,43 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     private readonly double[] _reducedValues, _reducedRhs;
     private readonly KluLinearSolver _reduced;
 
-    /// <param name="pattern">Pattern of the full matrix.</param>
-    /// <param name="chains">Each chain's unknowns, from its free end to the one next to its attachment.</param>
-    /// <param name="attachments">The kept unknown each chain couples to (one per chain).</param>
-    /// <exception cref="ArgumentException">a chain unknown has an entry outside its tridiagonal chain and attachment.</exception>
-    public ChainCondensedSolver(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments)
+    /// <summary>
+    /// Why <paramref name="pattern"/> cannot be condensed along <paramref name="chains"/> (an unknown in two chains, an
+    /// attachment that is itself eliminated, an entry coupling a chain unknown outside its tridiagonal chain and
+    /// attachment — e.g. a global unknown such as a lumped temperature that every particle row depends on), or null when
+    /// it can. Callers that may meet such patterns use it to fall back to the plain sparse factorisation.
+    /// </summary>
+    public static string? Incompatibility(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments)
+        => Incompatibility(pattern, chains, attachments, out _, out _);
+
+    private static string? Incompatibility(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments,
+        out int[] chainOfUnknown, out int total)
     {
-        if (chains.Count != attachments.Count) throw new ArgumentException($"{chains.Count} chains but {attachments.Count} attachments");
-        _n = pattern.Size;
-        var chainOf = new int[_n];
-        var position = new int[_n];
+        var chainOf = chainOfUnknown = new int[pattern.Size];
+        total = 0;
+        if (chains.Count != attachments.Count) return $"{chains.Count} chains but {attachments.Count} attachments";
+        int n = pattern.Size;
+        var position = new int[n];
         Array.Fill(chainOf, -1);
-        int total = 0;
         for (int c = 0; c < chains.Count; c++)
         {
-            if (chains[c].Length == 0) throw new ArgumentException($"chain {c} is empty");
+            if (chains[c].Length == 0) return $"chain {c} is empty";
             for (int k = 0; k < chains[c].Length; k++)
             {
                 int u = chains[c][k];
-                if ((uint)u >= (uint)_n || chainOf[u] >= 0) throw new ArgumentException($"chain {c}: unknown {u} is outside the matrix or in two chains");
+                if ((uint)u >= (uint)n || chainOf[u] >= 0) return $"chain {c}: unknown {u} is outside the matrix or in two chains";
                 (chainOf[u], position[u]) = (c, k);
             }
             total += chains[c].Length;
         }
         for (int c = 0; c < chains.Count; c++)
-            if ((uint)attachments[c] >= (uint)_n || chainOf[attachments[c]] >= 0)
-                throw new ArgumentException($"chain {c}: attachment {attachments[c]} is outside the matrix or itself eliminated");
+            if ((uint)attachments[c] >= (uint)n || chainOf[attachments[c]] >= 0)
+                return $"chain {c}: attachment {attachments[c]} is outside the matrix or itself eliminated";
 
         // Every entry touching a chain unknown must be tridiagonal within its chain (the attachment at position m).
         var cp = pattern.ColumnPointers;
         var rows = pattern.RowIndices;
-        for (int col = 0; col < _n; col++)
+        for (int col = 0; col < n; col++)
             for (int k = cp[col]; k < cp[col + 1]; k++)
             {
                 int row = rows[k];
@@ -70,8 +76,23 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
                 int Pos(int u) => chainOf[u] == c ? position[u] : u == attachments[c] ? m : -10;
                 int pr = Pos(row), pc = Pos(col);
                 if (pr < 0 || pc < 0 || Math.Abs(pr - pc) > 1)
-                    throw new ArgumentException($"entry ({row}, {col}) couples chain unknowns outside their tridiagonal chain {c}");
+                    return $"entry ({row}, {col}) couples chain unknowns outside their tridiagonal chain {c}";
             }
+
+        return null;
+    }
+
+    /// <param name="pattern">Pattern of the full matrix.</param>
+    /// <param name="chains">Each chain's unknowns, from its free end to the one next to its attachment.</param>
+    /// <param name="attachments">The kept unknown each chain couples to (one per chain).</param>
+    /// <exception cref="ArgumentException">a chain unknown has an entry outside its tridiagonal chain and attachment.</exception>
+    public ChainCondensedSolver(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments)
+    {
+        _n = pattern.Size;
+        string? problem = Incompatibility(pattern, chains, attachments, out var chainOf, out int total);
+        if (problem is not null) throw new ArgumentException(problem);
+        var cp = pattern.ColumnPointers;
+        var rows = pattern.RowIndices;
 
         _unknown = new int[total];
         _diagonal = new int[total];
