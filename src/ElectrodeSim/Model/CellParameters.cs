@@ -60,7 +60,15 @@ public sealed record ElectrodeParameters
     public double DoubleLayerCapacitance { get; init; }
     /// <summary>Whether the electrode carries a double layer (and its two unknowns per cell).</summary>
     public bool HasDoubleLayer => DoubleLayerCapacitance > 0;
+    /// <summary>U(θ) [V]; with <see cref="Hysteresis"/>, the blend at its initial state (the rest state's equilibrium).</summary>
     public required IOpenCircuitPotential OpenCircuitPotential { get; init; }
+    /// <summary>
+    /// Lithiation/delithiation equilibrium branches and the one-state hysteresis model (<see cref="OcpHysteresis"/>), which
+    /// adds a hysteresis state h per x cell; null (default) for a single curve, <see cref="OpenCircuitPotential"/>.
+    /// </summary>
+    public OcpHysteresis? Hysteresis { get; init; }
+    /// <summary>Whether the electrode carries OCP hysteresis (and its state unknown per cell).</summary>
+    public bool HasHysteresis => Hysteresis is not null;
     /// <summary>Density of the active material [kg/m³], for specific capacity.</summary>
     public required double ActiveMaterialDensity { get; init; }
 

@@ -15,7 +15,7 @@ public sealed class P2DContext
     {
         Cell = cell;
         Mesh = mesh;
-        Layout = new UnknownLayout(mesh, cell.Electrodes.Select(e => e.HasDoubleLayer).ToArray());
+        Layout = new UnknownLayout(mesh, cell.Electrodes.Select(e => e.HasDoubleLayer).ToArray(), cell.Electrodes.Select(e => e.HasHysteresis).ToArray());
         FaceAverage = faceAverage;
         Temperature = cell.Temperature;
         int n = mesh.CellCount;
