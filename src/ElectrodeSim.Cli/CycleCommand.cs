@@ -77,8 +77,25 @@ public static class CycleCommand
                 sol[k] = sum / electrode.Thickness;
                 lithium[k] = CycleAnalysis.Lithium(xFaces, porosity, electrolyte.At(k), first, theta.At(k), radiusFaces, working.ActiveVolumeFraction, working.MaxConcentration);
             }
+            // With a double layer, part of the charge passed charged it: F ΔN = Q + Δ∫ a C_dl ψ dx.
+            double[]? doubleLayer = null;
+            if (working.HasDoubleLayer)
+            {
+                using var file = ElectrodeSim.Native.Hdf5.Hdf5File.OpenRead(input);
+                if (!file.Exists("/fields/double_layer_potential"))
+                {
+                    Console.Error.WriteLine($"error: {input}: the case has a double layer but the result holds no /fields/double_layer_potential for the lithium balance");
+                    status = RunCommand.BadInput;
+                    continue;
+                }
+                var psi = file.ReadArray("/fields/double_layer_potential", out _);
+                doubleLayer = new double[n];
+                for (int k = 0; k < n; k++)
+                    for (int i = 0; i < widths.Length; i++)
+                        doubleLayer[k] += working.SpecificArea * working.DoubleLayerCapacitance * psi[k * widths.Length + i] * widths[i];
+            }
             CycleResult result;
-            try { result = CycleAnalysis.Analyse(current[..n], voltage[..n], steps[..n], sol, lithium, charge[..n], target); }
+            try { result = CycleAnalysis.Analyse(current[..n], voltage[..n], steps[..n], sol, lithium, charge[..n], target, doubleLayer); }
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"error: {input}: {e.Message}");
@@ -94,8 +111,8 @@ public static class CycleCommand
                 console.WriteLine($"  equilibrium branches at θ = {F(target, "G4")}: U_lith = {F(ul, "F4")} V, U_delith = {F(ud, "F4")} V, gap {F(1e3 * (ud - ul), "F1")} mV " +
                                   $"(simulated gap - branch gap: {F(1e3 * (result.Gap - (ud - ul)), "F2")} mV)");
             }
-            console.WriteLine($"  lithium: {F(result.InitialLithium, "R")} mol/m^2 at the start, {F(result.FinalLithium, "R")} at the end, Q/F = {F(result.LithiumPassed, "R")} mol/m^2; " +
-                              $"error (N_end - N_start - Q/F) {F(result.LithiumError, "E3")} mol/m^2, {F(result.RelativeLithiumError, "E3")} of the lithiation's throughput");
+            console.WriteLine($"  lithium: {F(result.InitialLithium, "R")} mol/m^2 at the start, {F(result.FinalLithium, "R")} at the end, {(doubleLayer is null ? "Q/F" : "(Q + Δ∫a C_dl ψ dx)/F")} = {F(result.LithiumPassed, "R")} mol/m^2; " +
+                              $"error (N_end - N_start - that) {F(result.LithiumError, "E3")} mol/m^2, {F(result.RelativeLithiumError, "E3")} of the lithiation's throughput");
         }
         return status;
     }

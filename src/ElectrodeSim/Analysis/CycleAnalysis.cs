@@ -5,17 +5,19 @@ namespace ElectrodeSim.Analysis;
 /// <summary>
 /// What a lithiation–delithiation cycle gives: the voltages of the lithiating and the delithiating step at one mean state
 /// of lithiation θ_avg [1] and their gap [V] (delithiation minus lithiation: positive for silicon's hysteresis, and for
-/// any overpotential), and the lithium balance of the cell [mol/m²] from the first record to the last.
+/// any overpotential), and the lithium balance of the cell [mol/m²] from the first record to the last: the charge passed
+/// [C/m²] either moved lithium or, with a double layer, charged it (<see cref="DoubleLayerChargeChange"/>, the change of
+/// ∫ a C_dl ψ dx [C/m²]): F ΔN = Q + Δ∫ a C_dl ψ dx.
 /// </summary>
 public sealed record CycleResult(
     double StateOfLithiation, int LithiationStep, int DelithiationStep, double LithiationVoltage, double DelithiationVoltage,
-    double InitialLithium, double FinalLithium, double ChargePassed)
+    double InitialLithium, double FinalLithium, double ChargePassed, double DoubleLayerChargeChange = 0)
 {
     /// <summary>V_delith(θ_avg) − V_lith(θ_avg) [V].</summary>
     public double Gap => DelithiationVoltage - LithiationVoltage;
-    /// <summary>Lithium that entered the cell from the foil, Q/F [mol/m²] (I &gt; 0 lithiates the working electrode).</summary>
-    public double LithiumPassed => ChargePassed / PhysicalConstants.Faraday;
-    /// <summary>(N_end − N_start) − Q/F [mol/m²]: lithium the cycle created or lost; 0 for an exact balance.</summary>
+    /// <summary>Lithium the charge passed must have moved, (Q + Δ∫ a C_dl ψ dx)/F [mol/m²] (I &gt; 0 lithiates the working electrode).</summary>
+    public double LithiumPassed => (ChargePassed + DoubleLayerChargeChange) / PhysicalConstants.Faraday;
+    /// <summary>(N_end − N_start) − (Q + Δ∫ a C_dl ψ dx)/F [mol/m²]: lithium the cycle created or lost; 0 for an exact balance.</summary>
     public double LithiumError => FinalLithium - InitialLithium - LithiumPassed;
     /// <summary><see cref="LithiumError"/> relative to the lithium the first step moved (the larger of |N_end − N_start| and the half-cycle's throughput).</summary>
     public double RelativeLithiumError { get; init; } = double.NaN;
@@ -36,8 +38,10 @@ public static class CycleAnalysis
     /// <param name="lithium">Lithium in solid and electrolyte per record [mol/m²] (NaN where unknown).</param>
     /// <param name="charge">Charge passed per record, ∫ I dt [C/m²].</param>
     /// <param name="target">θ_avg at which the branches are compared [1], in (0, 1).</param>
+    /// <param name="doubleLayerCharge">∫ a C_dl ψ dx per record [C/m²]; null without a double layer.</param>
     public static CycleResult Analyse(IReadOnlyList<double> current, IReadOnlyList<double> voltage, IReadOnlyList<int> steps,
-                                      IReadOnlyList<double> stateOfLithiation, IReadOnlyList<double> lithium, IReadOnlyList<double> charge, double target = 0.5)
+                                      IReadOnlyList<double> stateOfLithiation, IReadOnlyList<double> lithium, IReadOnlyList<double> charge, double target = 0.5,
+                                      IReadOnlyList<double>? doubleLayerCharge = null)
     {
         int n = voltage.Count;
         if (current.Count != n || steps.Count != n || stateOfLithiation.Count != n || lithium.Count != n || charge.Count != n)
@@ -52,7 +56,9 @@ public static class CycleAnalysis
         double vd = VoltageAt(current, voltage, steps, stateOfLithiation, delithiation, target);
         double q = charge[n - 1] - charge[0];
         double throughput = Math.Abs(charge[after] - charge[0]) / PhysicalConstants.Faraday;
-        var result = new CycleResult(target, lithiation, delithiation, vl, vd, lithium[0], lithium[n - 1], q);
+        if (doubleLayerCharge is not null && doubleLayerCharge.Count != n) throw new ArgumentException("the record series differ in length");
+        double dl = doubleLayerCharge is null ? 0.0 : doubleLayerCharge[n - 1] - doubleLayerCharge[0];
+        var result = new CycleResult(target, lithiation, delithiation, vl, vd, lithium[0], lithium[n - 1], q, dl);
         return result with { RelativeLithiumError = result.LithiumError / throughput };
     }
 

@@ -2,6 +2,7 @@ using ElectrodeSim.Analysis;
 using ElectrodeSim.Cases;
 using ElectrodeSim.Materials;
 using ElectrodeSim.Mesh;
+using ElectrodeSim.Native.Hdf5;
 using ElectrodeSim.Model;
 using ElectrodeSim.Physics;
 using ElectrodeSim.Simulation;
@@ -252,5 +253,86 @@ public class HysteresisTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine($"{what}: {stderr.Trim()}");
         Assert.Equal(2, code);
         Assert.Contains(path, stderr);
+    }
+    [Fact]
+    public void The_result_holds_the_hysteresis_state_and_the_double_layer_unknowns_with_units_and_the_cycle_command_reads_them()
+    {
+        using var temp = new Repository.TemporaryDirectory();
+        // The cycle case with absolute table paths (so the result's stored case text rebuilds anywhere) and a double layer.
+        string text = File.ReadAllText(Repository.Case(CycleCase)).Replace("../../../shared/reference", Repository.SharedReference)
+            .Replace("    film_resistance_ohm_m2: 0\n", "    film_resistance_ohm_m2: 0\n    double_layer_capacitance_F_m2: 0.2\n");
+        Assert.Contains("double_layer_capacitance_F_m2", text);
+        string casePath = Path.Combine(temp.Path, "cycle.yaml");
+        File.WriteAllText(casePath, text);
+        var run = Support.Cli.Run("run", casePath, "--out", temp.Path);
+        Assert.True(run.Code == 0, run.Stderr);
+        string path = Path.Combine(temp.Path, "cycle.h5");
+        using (var file = Hdf5File.OpenRead(path))
+        {
+            Assert.Equal("1", file.ReadStringAttribute("/fields/hysteresis_state", "units"));
+            Assert.Equal("V", file.ReadStringAttribute("/fields/double_layer_potential", "units"));
+            Assert.Equal("A/m^2", file.ReadStringAttribute("/fields/double_layer_current_density", "units"));
+            var h = file.ReadArray("/fields/hysteresis_state", out var dims);
+            int records = (int)dims[0], n = (int)dims[1];
+            Assert.All(h, v => Assert.InRange(v, -1 - 1e-3, 1 + 1e-3));
+            Assert.Equal(-1.0, h[0]);
+            Assert.True(h[(records - 1) * n] > 0.999, $"h at the end of the delithiation: {h[(records - 1) * n]}");
+            // ψ is tied to φ_s − φ_e in every electrode cell (the algebraic row of the double layer).
+            var psi = file.ReadArray("/fields/double_layer_potential", out _);
+            var phiS = file.ReadArray("/fields/solid_potential", out _);
+            var phiE = file.ReadArray("/fields/electrolyte_potential", out var eDims);
+            int nx = (int)eDims[1];
+            for (int k = 0; k < records; k++)
+                for (int i = 0; i < n; i++)
+                    Assert.Equal(phiS[k * n + i] - phiE[k * nx + nx - n + i], psi[k * n + i], 1e-9);
+        }
+        // The analysis of the file: the gap at half SOL and the lithium balance with the double layer's charge counted
+        // (F ΔN = Q + Δ∫ a C_dl ψ dx, ~1e-6 of the throughput if it were left out).
+        var (code, stdout, stderr) = Support.Cli.Run("cycle", path);
+        output.WriteLine(stdout + stderr);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("gap", stdout);
+        var balance = System.Text.RegularExpressions.Regex.Match(stdout, @"([-+0-9.E]+)\s+of\s+the\s+lithiation's\s+throughput");
+        Assert.True(balance.Success, stdout);
+        double relative = double.Parse(balance.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Math.Abs(relative) < 1e-9, $"lithium balance from the result file: {relative:E3} of the throughput");
+        Assert.Equal(2, Support.Cli.Run("cycle", path, "--at-sol", "1.5").Code);
+    }
+
+    [Fact]
+    public void A_result_whose_case_reads_tables_by_relative_paths_needs_the_case_file()
+    {
+        using var temp = new Repository.TemporaryDirectory();
+        string path = Path.Combine(temp.Path, "cycle.h5");
+        Simulator.Run(Repository.LoadCase(CycleCase), path);
+        var alone = Support.Cli.Run("cycle", path);
+        Assert.Equal(2, alone.Code);
+        Assert.Contains("--case", alone.Stderr);
+        var given = Support.Cli.Run("cycle", path, "--case", Repository.Case(CycleCase));
+        Assert.True(given.Code == 0, given.Stderr);
+    }
+
+    [Fact]
+    public void A_lithiation_only_result_has_no_cycle_to_analyse()
+    {
+        using var temp = new Repository.TemporaryDirectory();
+        string path = Path.Combine(temp.Path, "l.h5");
+        Simulator.Run(Repository.LoadCase("sio-c-l.yaml"), path);
+        var (code, _, stderr) = Support.Cli.Run("cycle", path);
+        Assert.Equal(2, code);
+        Assert.Contains("no delithiating current step", stderr);
+    }
+
+    [Fact]
+    public void Hysteresis_is_refused_in_the_resolved_mode_with_its_key_path()
+    {
+        string text = File.ReadAllText(Repository.Case("sio-c-l-2d.yaml"));
+        int at = text.IndexOf("  ocp:\n", StringComparison.Ordinal);
+        Assert.True(at >= 0);
+        int end = text.IndexOf("\n", text.IndexOf("step_width", at, StringComparison.Ordinal), StringComparison.Ordinal);
+        string ocp = $"  ocp:\n    hysteresis:\n      lithiation: {{function: silicon_lithiation_verbrugge2016}}\n      delithiation: {{function: silicon_delithiation_verbrugge2016}}\n      gamma: 50";
+        var e = Assert.Throws<CaseValidationException>(() => CaseBuilder.Build(CaseFile.Parse(text[..at] + ocp + text[end..], "2d.yaml", Path.Combine(Repository.Root, "cases"))));
+        Assert.Contains("electrode.ocp.hysteresis", e.Message);
+        Assert.Contains("P2D model only", e.Message);
     }
 }
