@@ -17,13 +17,16 @@ public static class EisCommand
         var inputs = new Argument<FileInfo[]>("result") { Description = "Result files with an impedance step (/impedance)", Arity = ArgumentArity.OneOrMore };
         inputs.Validators.Add(rejectOptionLikeTokens);
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for eis.csv, eis.md, eis.nyquist.png, eis.bode.png, eis.arrhenius.png (default: beside the first result)" };
+        var drt = new Option<bool>("--drt") { Description = "Also the distribution of relaxation times of each spectrum (Tikhonov-regularised NNLS over log-spaced RC elements): eis.drt.csv and its peaks" };
+        var lambda = new Option<double>("--drt-lambda") { Description = "Regularisation λ of the DRT (dimensionless: residuals and weights are scaled by max |Z|)", DefaultValueFactory = _ => 1e-4 };
         var command = new Command("eis",
             "Impedance analysis: Nyquist and Bode figures, R_s and R_ct from the high-frequency semicircle (algebraic circle fit), and\n" +
             "over results at two or more temperatures (each case's cell.temperature_K) the activation energy from R_ct(T): ln(1/R_ct)\n" +
             "vs 1/T (the papers' form) and ln(T/R_ct) vs 1/T (exact for Butler-Volmer). Results are grouped by case name without\n" +
             "its temperature. Writes eis.csv, eis.md and the figures.")
-        { inputs, output };
-        command.SetAction(parse => Execute(console, parse.GetValue(inputs)!.Select(f => f.FullName).ToList(), parse.GetValue(output)?.FullName));
+        { inputs, output, drt, lambda };
+        command.SetAction(parse => Execute(console, parse.GetValue(inputs)!.Select(f => f.FullName).ToList(), parse.GetValue(output)?.FullName,
+            parse.GetValue(drt) ? parse.GetValue(lambda) : null));
         return command;
     }
 
@@ -33,8 +36,13 @@ public static class EisCommand
         public string Label => double.IsFinite(Temperature) ? string.Create(CultureInfo.InvariantCulture, $"{Group} {Temperature:F0} K") : Name;
     }
 
-    public static int Execute(IAnsiConsole console, IReadOnlyList<string> inputs, string? outputDirectory)
+    public static int Execute(IAnsiConsole console, IReadOnlyList<string> inputs, string? outputDirectory, double? drtRegularisation = null)
     {
+        if (drtRegularisation is { } given && !(given > 0 && double.IsFinite(given)))
+        {
+            Console.Error.WriteLine($"error: --drt-lambda: {given.ToString(CultureInfo.InvariantCulture)} is not a regularisation λ > 0");
+            return RunCommand.BadInput;
+        }
         var spectra = new List<Spectrum>();
         foreach (var input in inputs)
         {
@@ -93,6 +101,19 @@ public static class EisCommand
             arrhenius.Add((g.Key, t, r, paper.ActivationEnergy));
         }
         if (notes.Count == 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{arcs.Count} spectra; R_ct {string.Join(", ", arcs.Select(a => $"{1e4 * a.Arc.ChargeTransferResistance:G4} ohm cm^2 ({a.S.Name})"))}; no case at two or more temperatures, so no activation energy."));
+        if (drtRegularisation is { } lambda)
+        {
+            string[] drtHeaders = ["result", "tau_s", "g_ohm_cm2"];
+            var drtTable = new SummaryTable(drtHeaders, [false, true, true]);
+            foreach (var sp in spectra)
+            {
+                var d = ImpedanceAnalysis.DistributionOfRelaxationTimes(sp.Frequency, sp.Real, sp.Imaginary, lambda);
+                for (int k = 0; k < d.Times.Length; k++) drtTable.Rows.Add([sp.Name, d.Times[k], 1e4 * d.Weights[k]]);
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{sp.Name}: DRT (λ = {lambda:G3}) peaks at τ = {string.Join(", ", d.PeakTimes().Select(t => $"{t:G3} s"))}; R_∞ {1e4 * d.HighFrequencyResistance:G4} ohm cm^2, Σg {1e4 * d.TotalResistance:G4} ohm cm^2, RMS misfit {1e4 * d.Residual:G3} ohm cm^2."));
+            }
+            drtTable.WriteCsv(stem + ".drt.csv");
+        }
         table.WriteMarkdown(stem + ".md", "Impedance", notes);
         try
         {
@@ -102,7 +123,7 @@ public static class EisCommand
         }
         catch (FigureException e) { Console.Error.WriteLine($"warning: {e.Message}"); }
         foreach (var n in notes) console.WriteLine(n);
-        foreach (var ext in new[] { ".csv", ".md", ".nyquist.png", ".bode.png", ".arrhenius.png" })
+        foreach (var ext in new[] { ".csv", ".drt.csv", ".md", ".nyquist.png", ".bode.png", ".arrhenius.png" })
             if (File.Exists(stem + ext)) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, stem + ext)}");
         return RunCommand.Ok;
     }

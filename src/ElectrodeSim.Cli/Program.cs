@@ -76,6 +76,7 @@ root.Subcommands.Add(SweepMergeCommand.Create(console, RejectOptionLikeTokens));
 root.Subcommands.Add(SensitivityCommand.Create(console, RejectOptionLikeTokens));
 root.Subcommands.Add(CvCommand.Create(console, RejectOptionLikeTokens));
 root.Subcommands.Add(EisCommand.Create(console, RejectOptionLikeTokens));
+root.Subcommands.Add(CycleCommand.Create(console, RejectOptionLikeTokens));
 
 // keys
 root.Subcommands.Add(KeysCommand.Create());

@@ -68,4 +68,127 @@ public static class ImpedanceAnalysis
     /// <summary>The 3 × 3 system a x = b (MathNet's LU with partial pivoting).</summary>
     private static double[] Solve3(double[,] a, double[] b) =>
         MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(a).Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(b)).ToArray();
+
+    /// <summary>
+    /// Distribution of relaxation times (as seed 003 evaluates its spectra): Z(f) ≈ R_∞ + Σ_k g_k / (1 + i 2π f τ_k) over
+    /// <paramref name="timesPerDecade"/> log-spaced τ_k from a decade below 1/(2π f_max) to a decade above 1/(2π f_min), the
+    /// weights g_k ≥ 0 [Ω·m²] and R_∞ ≥ 0 by Tikhonov-regularised non-negative least squares on the real and imaginary parts
+    /// together: min ‖(A x − z)/s‖² + λ ‖g/s‖², s = max |Z| (so λ [1] is independent of the impedance's scale), solved by
+    /// Lawson–Hanson's active-set NNLS on the system stacked with √λ I, each passive-set subproblem by MathNet's QR.
+    /// A blocking (diffusion-limited) low-frequency tail has no finite τ and lands on the largest τ_k.
+    /// </summary>
+    public static RelaxationTimeDistribution DistributionOfRelaxationTimes(IReadOnlyList<double> frequency, IReadOnlyList<double> real, IReadOnlyList<double> imaginary,
+                                                                           double regularisation = 1e-4, int timesPerDecade = 10)
+    {
+        int m = frequency.Count;
+        if (real.Count != m || imaginary.Count != m) throw new ArgumentException("frequency, real and imaginary differ in length");
+        if (m < 3) throw new ArgumentException("a distribution of relaxation times needs at least three frequencies");
+        if (!(regularisation > 0) || !double.IsFinite(regularisation)) throw new ArgumentOutOfRangeException(nameof(regularisation), regularisation, "λ must be finite and > 0");
+        if (timesPerDecade < 1) throw new ArgumentOutOfRangeException(nameof(timesPerDecade), timesPerDecade, "at least one τ per decade");
+        double fMin = frequency.Min(), fMax = frequency.Max();
+        if (!(fMin > 0)) throw new ArgumentException("frequencies must be > 0");
+        double logLow = Math.Log10(1 / (2 * Math.PI * fMax)) - 1, logHigh = Math.Log10(1 / (2 * Math.PI * fMin)) + 1;
+        int n = (int)Math.Ceiling((logHigh - logLow) * timesPerDecade) + 1;
+        var tau = Enumerable.Range(0, n).Select(k => Math.Pow(10, logLow + k * (logHigh - logLow) / (n - 1))).ToArray();
+        double scale = Enumerable.Range(0, m).Max(k => Math.Sqrt(real[k] * real[k] + imaginary[k] * imaginary[k]));
+        if (!(scale > 0)) throw new ArgumentException("the spectrum is zero");
+        // Unknowns: R_∞, g_1..g_n (scaled by s). Rows: Re, Im per frequency, then √λ per g.
+        int rows = 2 * m + n, cols = n + 1;
+        var a = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(rows, cols);
+        var b = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(rows);
+        double root = Math.Sqrt(regularisation);
+        for (int i = 0; i < m; i++)
+        {
+            double w = 2 * Math.PI * frequency[i];
+            a[2 * i, 0] = 1;
+            for (int k = 0; k < n; k++)
+            {
+                double wt = w * tau[k], d = 1 + wt * wt;
+                a[2 * i, k + 1] = 1 / d;
+                a[2 * i + 1, k + 1] = -wt / d;
+            }
+            b[2 * i] = real[i] / scale;
+            b[2 * i + 1] = imaginary[i] / scale;
+        }
+        for (int k = 0; k < n; k++) a[2 * m + k, k + 1] = root;
+        var x = NonNegativeLeastSquares(a, b);
+        var fit = a.SubMatrix(0, 2 * m, 0, cols) * x - b.SubVector(0, 2 * m);
+        double residual = scale * Math.Sqrt(fit.DotProduct(fit) / (2 * m));
+        return new RelaxationTimeDistribution(tau, x.SubVector(1, n).Select(g => g * scale).ToArray(), x[0] * scale, residual, regularisation);
+    }
+
+    /// <summary>Lawson–Hanson active-set NNLS: min ‖A x − b‖ subject to x ≥ 0.</summary>
+    private static MathNet.Numerics.LinearAlgebra.Vector<double> NonNegativeLeastSquares(MathNet.Numerics.LinearAlgebra.Matrix<double> a, MathNet.Numerics.LinearAlgebra.Vector<double> b)
+    {
+        int n = a.ColumnCount;
+        var x = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(n);
+        var passive = new bool[n];
+        double tolerance = 1e-12 * a.FrobeniusNorm() * b.L2Norm();
+        for (int outer = 0; outer < 3 * n; outer++)
+        {
+            var gradient = a.TransposeThisAndMultiply(b - a * x);
+            int best = -1;
+            for (int j = 0; j < n; j++)
+                if (!passive[j] && gradient[j] > tolerance && (best < 0 || gradient[j] > gradient[best])) best = j;
+            if (best < 0) break;
+            passive[best] = true;
+            for (int inner = 0; inner < 3 * n; inner++)
+            {
+                var set = Enumerable.Range(0, n).Where(j => passive[j]).ToArray();
+                var sub = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(a.RowCount, set.Length, (r, c) => a[r, set[c]]);
+                var z = sub.QR().Solve(b);
+                if (z.All(v => v > 0))
+                {
+                    x.Clear();
+                    for (int c = 0; c < set.Length; c++) x[set[c]] = z[c];
+                    break;
+                }
+                // Step from x toward z as far as x stays feasible; the variables that reach 0 leave the passive set.
+                double alpha = double.PositiveInfinity;
+                for (int c = 0; c < set.Length; c++)
+                    if (z[c] <= 0) alpha = Math.Min(alpha, x[set[c]] / (x[set[c]] - z[c]));
+                for (int c = 0; c < set.Length; c++)
+                {
+                    int j = set[c];
+                    x[j] += alpha * (z[c] - x[j]);
+                    if (x[j] <= 1e-15) { x[j] = 0; passive[j] = false; }
+                }
+            }
+        }
+        return x;
+    }
+}
+
+/// <summary>
+/// A distribution of relaxation times: weights <see cref="Weights"/> g_k [Ω·m²] at <see cref="Times"/> τ_k [s], the
+/// high-frequency resistance R_∞ [Ω·m²], the RMS misfit of the fitted spectrum [Ω·m²] and the λ used.
+/// </summary>
+public sealed record RelaxationTimeDistribution(double[] Times, double[] Weights, double HighFrequencyResistance, double Residual, double Regularisation)
+{
+    /// <summary>Σ g_k [Ω·m²]: the polarisation resistance the distribution holds.</summary>
+    public double TotalResistance => Weights.Sum();
+
+    /// <summary>
+    /// The time constants of the local maxima of g, largest first by their weight, each refined by a parabola through
+    /// log τ at the maximum and its two neighbours [s]; a maximum below <paramref name="fraction"/> of the largest is left out.
+    /// </summary>
+    public IReadOnlyList<double> PeakTimes(double fraction = 0.05)
+    {
+        double largest = Weights.Max();
+        var peaks = new List<(double Tau, double Weight)>();
+        for (int k = 0; k < Weights.Length; k++)
+        {
+            double left = k > 0 ? Weights[k - 1] : 0, right = k + 1 < Weights.Length ? Weights[k + 1] : 0;
+            if (!(Weights[k] > left && Weights[k] >= right && Weights[k] >= fraction * largest)) continue;
+            double logTau = Math.Log10(Times[k]);
+            if (k > 0 && k + 1 < Weights.Length)
+            {
+                double denominator = left - 2 * Weights[k] + right;
+                double step = Math.Log10(Times[k + 1]) - logTau;
+                if (denominator < 0) logTau += 0.5 * step * (left - right) / denominator;
+            }
+            peaks.Add((Math.Pow(10, logTau), Weights[k]));
+        }
+        return peaks.OrderByDescending(p => p.Weight).Select(p => p.Tau).ToList();
+    }
 }

@@ -161,10 +161,19 @@ public static class CaseBuilder
         var digests = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (path, electrode) in new[] { ("electrode", c.Electrode), ("negative_electrode", c.NegativeElectrode), ("positive_electrode", c.PositiveElectrode) })
         {
-            if (electrode?.Ocp?.Table is not { Length: > 0 } table) continue;
-            var file = new FileInfo(document.ResolvePath(table));
-            digests[path + ".ocp.table"] = FileDigests.GetOrAdd((file.FullName, file.LastWriteTimeUtc, file.Length),
-                key => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(key.Path))));
+            var tables = new[]
+            {
+                (".ocp.table", electrode?.Ocp?.Table),
+                (".ocp.hysteresis.lithiation.table", electrode?.Ocp?.Hysteresis?.Lithiation?.Table),
+                (".ocp.hysteresis.delithiation.table", electrode?.Ocp?.Hysteresis?.Delithiation?.Table),
+            };
+            foreach (var (key, table) in tables)
+            {
+                if (table is not { Length: > 0 }) continue;
+                var file = new FileInfo(document.ResolvePath(table));
+                digests[path + key] = FileDigests.GetOrAdd((file.FullName, file.LastWriteTimeUtc, file.Length),
+                    k => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(k.Path))));
+            }
         }
         if (document.ParameterSet is { } set)
             digests["parameter_set"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(set.Text)));
@@ -225,6 +234,7 @@ public static class CaseBuilder
             OpenCircuitPotential = OcpFunctions.Create(e.Ocp!, document),
             EntropicCoefficient = e.Ocp!.EntropicFunction is { } entropic ? EntropicCoefficients.ByName(entropic)
                 : e.Ocp.EntropicCoefficientVK is { } dudt ? EntropicCoefficients.Constant(dudt) : null,
+            Hysteresis = OcpFunctions.CreateHysteresis(e.Ocp!, document),
             ActiveMaterialDensity = density,
         };
     }

@@ -271,7 +271,7 @@ public sealed record ElectrodeSection
     [Key("Butler-Volmer kinetics of the particle surface, j0_ref(T) = j0' exp(-Ea / R T)", Required = "yes, unless from parameter_set")]
     public KineticsSection? Kinetics { get; init; }
     /// <summary>Equilibrium potential U(θ).</summary>
-    [Key("Equilibrium potential U(θ): a named function or a θ,U table", Required = "yes, unless from parameter_set")]
+    [Key("Equilibrium potential U(θ): a named function, a θ,U table, or lithiation and delithiation curves with a hysteresis state", Required = "yes, unless from parameter_set")]
     public OcpSection? Ocp { get; init; }
 }
 
@@ -326,18 +326,18 @@ public sealed record KineticsSection
     public double? DoubleLayerCapacitanceFM2 { get; init; }
 }
 
-/// <summary>Equilibrium potential: exactly one of a named function or a θ,U table.</summary>
+/// <summary>Equilibrium potential: exactly one of a named function, a θ,U table, or two branches with hysteresis.</summary>
 public sealed record OcpSection
 {
     /// <summary>Name of a closed-form U(θ): see <see cref="OcpFunctions.Names"/>.</summary>
-    [Key("Name of a closed-form U(θ)", Required = "exactly one of function, table", ChoicesFrom = typeof(OcpFunctions))]
+    [Key("Name of a closed-form U(θ)", Required = "exactly one of function, table, hysteresis", ChoicesFrom = typeof(OcpFunctions))]
     public string? Function { get; init; }
     /// <summary>
     /// Path of a θ,U table relative to the case file: a regular UTF-8 file of at most 16 MiB
     /// (<see cref="InputLimits.MaxTableBytes"/>), CSV with '#' comments and an optional header, θ [1] in [0, 1]
     /// strictly increasing and U [V] in the first two columns, finite, at least two rows (<see cref="ElectrodeSim.Materials.OcpTable"/>).
     /// </summary>
-    [Key("Path of a θ,U CSV table relative to the case file (θ strictly increasing in [0, 1], U in V; at most 16 MiB)", Required = "exactly one of function, table")]
+    [Key("Path of a θ,U CSV table relative to the case file (θ strictly increasing in [0, 1], U in V; at most 16 MiB)", Required = "exactly one of function, table, hysteresis")]
     public string? Table { get; init; }
     /// <summary>A named entropic coefficient ∂U/∂T(θ): see <see cref="ElectrodeSim.Materials.EntropicCoefficients.Names"/>.</summary>
     [Key("A named entropic coefficient dU/dT(θ): U(θ, T) = U(θ) + (T - 298.15 K) dU/dT, and the reversible heat a j T dU/dT of the thermal model", Required = "at most one of entropic_function, entropic_coefficient_V_K", Default = "none (dU/dT = 0)", ChoicesFrom = typeof(ElectrodeSim.Materials.EntropicCoefficients))]
@@ -346,6 +346,44 @@ public sealed record OcpSection
     [YamlMember(Alias = "entropic_coefficient_V_K", ApplyNamingConventions = false)]
     [Key("A constant entropic coefficient dU/dT (instead of entropic_function)", Unit = "V/K", Range = "in [-0.01, 0.01]", Required = "at most one of entropic_function, entropic_coefficient_V_K", Default = "none (dU/dT = 0)")]
     public double? EntropicCoefficientVK { get; init; }
+    /// <summary>Parameters of <c>sio_stand_in</c> (and only of it).</summary>
+    [Key("Parameters of sio_stand_in (and only of it)", Required = "with function: sio_stand_in")]
+    public SiOStandInSection? Parameters { get; init; }
+    /// <summary>Separate lithiation and delithiation curves with a hysteresis state (<see cref="ElectrodeSim.Materials.OcpHysteresis"/>); P2D only.</summary>
+    [Key("Separate lithiation and delithiation curves blended by a hysteresis state h per particle: U = (1+h)/2 U_delith + (1-h)/2 U_lith, dh/dt = γ |dθ/dt| (sign(j) - h) driven by the faradaic interfacial current (P2D model only; absent: one curve, no hysteresis)", Required = "exactly one of function, table, hysteresis")]
+    public OcpHysteresisSection? Hysteresis { get; init; }
+}
+
+/// <summary>
+/// OCP hysteresis (<see cref="ElectrodeSim.Materials.OcpHysteresis"/>): the two branches, γ and the initial state. The state
+/// h [1] of the particle in each x cell follows <c>dh/dt = γ 3 (j − |j| h) / (F R_p c_s,max)</c> (j &gt; 0 delithiating),
+/// and <c>U(θ, h) = (1 + h)/2 U_delith(θ) + (1 − h)/2 U_lith(θ)</c>.
+/// </summary>
+public sealed record OcpHysteresisSection
+{
+    /// <summary>The branch a lithiating particle follows (h = −1).</summary>
+    [Key("Equilibrium curve a lithiating particle follows (h = -1): a named function or a θ,U table", Required = KeyAttribute.Always)]
+    public OcpBranchSection? Lithiation { get; init; }
+    /// <summary>The branch a delithiating particle follows (h = +1).</summary>
+    [Key("Equilibrium curve a delithiating particle follows (h = +1): a named function or a θ,U table", Required = KeyAttribute.Always)]
+    public OcpBranchSection? Delithiation { get; init; }
+    /// <summary>γ [1] (in [0, 10000]): change of h per unit change of the particle's mean state of lithiation; 1/γ is the Δθ over which the potential crosses (1 − 1/e) of the gap after a reversal.</summary>
+    [Key("γ of dh/dt = γ |dθ/dt| (sign(j) - h): change of h per unit change of the particle's mean state of lithiation; after a reversal the potential crosses (1 - 1/e) of the gap within Δθ = 1/γ (0: h stays at initial_state)", Unit = "1", Range = "in [0, 10000]", Required = KeyAttribute.Always)]
+    public double? Gamma { get; init; }
+    /// <summary>h at the start of the run [1], in [−1, 1]; default −1 (the lithiation branch).</summary>
+    [Key("Hysteresis state h at the start of the run (-1: on the lithiation branch, +1: on the delithiation branch)", Unit = "1", Range = "in [-1, 1]", Default = "-1")]
+    public double? InitialState { get; init; }
+}
+
+/// <summary>One branch of an OCP with hysteresis: exactly one of a named function or a θ,U table (the keys of <see cref="OcpSection"/>).</summary>
+public sealed record OcpBranchSection
+{
+    /// <summary>Name of a closed-form U(θ): see <see cref="OcpFunctions.Names"/>.</summary>
+    [Key("Name of a closed-form U(θ)", Required = "exactly one of function, table", ChoicesFrom = typeof(OcpFunctions))]
+    public string? Function { get; init; }
+    /// <summary>Path of a θ,U table relative to the case file (the format of <c>ocp.table</c>).</summary>
+    [Key("Path of a θ,U CSV table relative to the case file (θ strictly increasing in [0, 1], U in V; at most 16 MiB)", Required = "exactly one of function, table")]
+    public string? Table { get; init; }
     /// <summary>Parameters of <c>sio_stand_in</c> (and only of it).</summary>
     [Key("Parameters of sio_stand_in (and only of it)", Required = "with function: sio_stand_in")]
     public SiOStandInSection? Parameters { get; init; }

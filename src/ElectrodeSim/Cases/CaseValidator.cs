@@ -163,6 +163,8 @@ public static class CaseValidator
             foreach (var (path, electrode) in new[] { ("electrode", _case.Electrode), ("negative_electrode", _case.NegativeElectrode), ("positive_electrode", _case.PositiveElectrode) })
                 if (electrode?.Kinetics?.DoubleLayerCapacitanceFM2 is > 0)
                     Fail(P("model"), thermal.Model, $"accepted with {path}.kinetics.double_layer_capacitance_F_m2 > 0: the lumped thermal model does not count the double layer's charging power (leave one of them out)");
+                else if (electrode?.Ocp?.Hysteresis is not null)
+                    Fail(P("model"), thermal.Model, $"accepted with {path}.ocp.hysteresis: the lumped thermal model's heat balance uses a single equilibrium curve and does not count the hysteresis loop's dissipation (leave one of them out)");
         }
 
         private void CheckLithiumFoil()
@@ -317,35 +319,7 @@ public static class CaseValidator
         private IOpenCircuitPotential? CheckOcp(string at, OcpSection? ocp)
         {
             string path = at + ".ocp";
-            if (ocp == null) { Missing(path, $"section with function (one of {string.Join(", ", OcpFunctions.Names)}) or table (a θ,U CSV file)"); return null; }
-            int before = _errors.Count;
-            bool function = !string.IsNullOrEmpty(ocp.Function), table = !string.IsNullOrEmpty(ocp.Table);
-            if (function && table)
-                Fail(path, $"function: {ocp.Function} with table: {ocp.Table}", "exactly one of function, table");
-            else if (!function && !table)
-                Missing(path, $"exactly one of function (one of {string.Join(", ", OcpFunctions.Names)}) or table (a θ,U CSV file)");
-
-            if (function && !OcpFunctions.Names.Contains(ocp.Function))
-                Fail(path + ".function", ocp.Function!, "one of " + string.Join(", ", OcpFunctions.Names));
-
-            IOpenCircuitPotential? curve = null;
-            if (table)
-            {
-                try { curve = OcpFunctions.ReadTable(ocp.Table!, document); }
-                catch (FileNotFoundException e)
-                {
-                    Fail(path + ".table", ocp.Table!, $"an existing file (looked for {e.FileName})");
-                }
-                catch (InputFileException e)
-                {
-                    Fail(path + ".table", ocp.Table!, $"{e.Accepted} (it is {e.Problem})");
-                }
-                catch (OcpTableException e)
-                {
-                    Fail(path + ".table", ocp.Table!, $"a θ,U table ({e.Message})");
-                }
-            }
-
+            if (ocp == null) { Missing(path, $"section with function (one of {string.Join(", ", OcpFunctions.Names)}), table (a θ,U CSV file) or hysteresis (lithiation and delithiation curves)"); return null; }
             if (ocp.EntropicFunction is { } entropic)
             {
                 if (ocp.EntropicCoefficientVK is { } constant)
@@ -357,16 +331,72 @@ public static class CaseValidator
             if (ocp.EntropicCoefficientVK is { } dudt && !(dudt >= -0.01 && dudt <= 0.01))
                 Fail(path + ".entropic_coefficient_V_K", Text(path + ".entropic_coefficient_V_K", dudt), "in [-0.01, 0.01] V/K (entropic coefficients are below 1 mV/K)");
 
-            if (function && ocp.Function == OcpFunctions.SiOStandIn) CheckStandIn(path + ".parameters", ocp.Parameters);
-            else if (ocp.Parameters != null && (function || table))
-                Fail(path + ".parameters", "a mapping", $"accepted with {(table ? "a table" : "function: " + ocp.Function)}: only function: {OcpFunctions.SiOStandIn} takes parameters");
+            if (ocp.Hysteresis is not { } hysteresis)
+                return CheckCurve(path, ocp.Function, ocp.Table, ocp.Parameters,
+                    $"exactly one of function (one of {string.Join(", ", OcpFunctions.Names)}), table (a θ,U CSV file) or hysteresis (lithiation and delithiation curves)");
+            int before = _errors.Count;
+            string hp = path + ".hysteresis";
+            if (!string.IsNullOrEmpty(ocp.Function) || !string.IsNullOrEmpty(ocp.Table) || ocp.Parameters != null)
+                Fail(path, $"hysteresis with {(!string.IsNullOrEmpty(ocp.Function) ? "function: " + ocp.Function : !string.IsNullOrEmpty(ocp.Table) ? "table: " + ocp.Table : "parameters")}",
+                    "exactly one of function, table, hysteresis (with hysteresis the curves are hysteresis.lithiation and hysteresis.delithiation)", locate: hp);
+            if (_case.Resolved != null)
+                Fail(hp, "a mapping", "accepted in the P2D model only (the resolved 2-D mode has no hysteresis state)");
+            IOpenCircuitPotential? Branch(string name, OcpBranchSection? branch)
+            {
+                if (branch == null) { Missing(hp + "." + name, $"the {name} curve: function (one of {string.Join(", ", OcpFunctions.Names)}) or table (a θ,U CSV file)"); return null; }
+                return CheckCurve(hp + "." + name, branch.Function, branch.Table, branch.Parameters,
+                    $"exactly one of function (one of {string.Join(", ", OcpFunctions.Names)}) or table (a θ,U CSV file)");
+            }
+            var lithiation = Branch("lithiation", hysteresis.Lithiation);
+            var delithiation = Branch("delithiation", hysteresis.Delithiation);
+            if (Require(hysteresis.Gamma, hp + ".gamma", "γ [1], the change of h per unit change of θ, in [0, 10000]"))
+                Closed(hysteresis.Gamma, hp + ".gamma", 0, 1e4, "");
+            Closed(hysteresis.InitialState, hp + ".initial_state", -1, 1, "");
+            if (_errors.Count > before || lithiation == null || delithiation == null) return null;
+            return new OcpHysteresis(lithiation, delithiation, hysteresis.Gamma!.Value, hysteresis.InitialState ?? OcpFunctions.DefaultInitialHysteresisState).Initial;
+        }
+
+        /// <summary>One curve at <paramref name="path"/>: exactly one of function, table; <paramref name="missing"/> is what a section with neither lacks.</summary>
+        private IOpenCircuitPotential? CheckCurve(string path, string? functionName, string? tablePath, SiOStandInSection? parameters, string missing)
+        {
+            int before = _errors.Count;
+            bool function = !string.IsNullOrEmpty(functionName), table = !string.IsNullOrEmpty(tablePath);
+            if (function && table)
+                Fail(path, $"function: {functionName} with table: {tablePath}", "exactly one of function, table");
+            else if (!function && !table)
+                Missing(path, missing);
+
+            if (function && !OcpFunctions.Names.Contains(functionName))
+                Fail(path + ".function", functionName!, "one of " + string.Join(", ", OcpFunctions.Names));
+
+            IOpenCircuitPotential? curve = null;
+            if (table)
+            {
+                try { curve = OcpFunctions.ReadTable(tablePath!, document); }
+                catch (FileNotFoundException e)
+                {
+                    Fail(path + ".table", tablePath!, $"an existing file (looked for {e.FileName})");
+                }
+                catch (InputFileException e)
+                {
+                    Fail(path + ".table", tablePath!, $"{e.Accepted} (it is {e.Problem})");
+                }
+                catch (OcpTableException e)
+                {
+                    Fail(path + ".table", tablePath!, $"a θ,U table ({e.Message})");
+                }
+            }
+
+            if (function && functionName == OcpFunctions.SiOStandIn) CheckStandIn(path + ".parameters", parameters);
+            else if (parameters != null && (function || table))
+                Fail(path + ".parameters", "a mapping", $"accepted with {(table ? "a table" : "function: " + functionName)}: only function: {OcpFunctions.SiOStandIn} takes parameters");
 
             if (_errors.Count > before) return null;
             if (curve != null) return curve;
-            try { return OcpFunctions.Create(ocp, document); }
+            try { return OcpFunctions.Create(new OcpSection { Function = functionName, Parameters = parameters }, document); }
             catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or KeyNotFoundException)
             {
-                Fail(path, ocp.Function ?? ocp.Table ?? "", $"a curve that can be built ({ex.Message.TrimEnd('.')})");
+                Fail(path, functionName ?? tablePath ?? "", $"a curve that can be built ({ex.Message.TrimEnd('.')})");
                 return null;
             }
         }

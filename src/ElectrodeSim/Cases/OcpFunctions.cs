@@ -40,24 +40,46 @@ public static class OcpFunctions
     }
 
     /// <summary>
-    /// The curve an OCP section describes. Assumes the section has passed
-    /// <see cref="CaseValidator"/>: exactly one of function / table, stand-in parameters present.
+    /// The curve an OCP section describes; with hysteresis, the blend at its initial state (<see cref="OcpHysteresis.Initial"/>).
+    /// Assumes the section has passed <see cref="CaseValidator"/>: exactly one of function / table / hysteresis, stand-in
+    /// parameters present.
     /// </summary>
-    public static IOpenCircuitPotential Create(OcpSection ocp, CaseDocument document)
+    public static IOpenCircuitPotential Create(OcpSection ocp, CaseDocument document) =>
+        ocp.Hysteresis is { } hysteresis ? CreateHysteresis(hysteresis, document).Initial : Create(ocp.Function, ocp.Table, ocp.Parameters, document);
+
+    /// <summary>The hysteresis model of an OCP section, or null when it has one curve.</summary>
+    public static OcpHysteresis? CreateHysteresis(OcpSection ocp, CaseDocument document) =>
+        ocp.Hysteresis is { } hysteresis ? CreateHysteresis(hysteresis, document) : null;
+
+    /// <summary>The two branches, γ and the initial state of a validated hysteresis section.</summary>
+    public static OcpHysteresis CreateHysteresis(OcpHysteresisSection hysteresis, CaseDocument document) => new(
+        Create(hysteresis.Lithiation!, document),
+        Create(hysteresis.Delithiation!, document),
+        hysteresis.Gamma!.Value,
+        hysteresis.InitialState ?? DefaultInitialHysteresisState);
+
+    /// <summary>The curve of one branch of a hysteresis section.</summary>
+    public static IOpenCircuitPotential Create(OcpBranchSection branch, CaseDocument document) =>
+        Create(branch.Function, branch.Table, branch.Parameters, document);
+
+    /// <summary>Default initial hysteresis state [1]: on the lithiation branch (the cases start by lithiating).</summary>
+    public const double DefaultInitialHysteresisState = -1.0;
+
+    private static IOpenCircuitPotential Create(string? function, string? table, SiOStandInSection? parameters, CaseDocument document)
     {
-        if (ocp.Table is { } table) return ReadTable(table, document);
-        return ocp.Function switch
+        if (table is { } path) return ReadTable(path, document);
+        return function switch
         {
             SiOStandIn => new SiOStandInOcp(
-                ocp.Parameters!.EndPotentialV ?? DefaultStandInEndPotential,
-                ocp.Parameters.PlateauSlopeV!.Value,
-                ocp.Parameters.StepHeightV!.Value,
-                ocp.Parameters.StepCentre!.Value,
-                ocp.Parameters.StepWidth!.Value),
+                parameters!.EndPotentialV ?? DefaultStandInEndPotential,
+                parameters.PlateauSlopeV!.Value,
+                parameters.StepHeightV!.Value,
+                parameters.StepCentre!.Value,
+                parameters.StepWidth!.Value),
             SiliconLithiationVerbrugge2016 => OpenCircuitPotentials.SiliconLithiationVerbrugge2016,
             SiliconDelithiationVerbrugge2016 => OpenCircuitPotentials.SiliconDelithiationVerbrugge2016,
             { } name when Named.FirstOrDefault(o => o.Name == name) is { } named => named,
-            _ => throw new KeyNotFoundException($"unknown OCP function '{ocp.Function}'; known: {string.Join(", ", Names)}"),
+            _ => throw new KeyNotFoundException($"unknown OCP function '{function}'; known: {string.Join(", ", Names)}"),
         };
     }
 }

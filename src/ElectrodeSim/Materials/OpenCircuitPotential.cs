@@ -265,3 +265,83 @@ public sealed class SiOStandInOcp : IOpenCircuitPotential
         return EndPotential + PlateauSlope * (1 - theta) + StepHeight * (s - Logistic((StepCentre - 1) / StepWidth));
     }
 }
+
+/// <summary>
+/// Equilibrium-potential hysteresis of an insertion material (silicon: lithiation and delithiation curves ~0.2 V apart)
+/// as a one-state model per particle surface (the Verbrugge/Wycisk type, as Plett's battery-model hysteresis state): a
+/// hysteresis state h ∈ [−1, 1] blends the two branches,
+/// <c>U(θ, h) = (1 + h)/2 U_delith(θ) + (1 − h)/2 U_lith(θ)</c>, and relaxes toward the branch of the current reaction at a
+/// rate proportional to how fast the particle's state of lithiation changes:
+/// <c>dh/dt = γ |dθ̄/dt| (s − h)</c>, s = +1 delithiating (j &gt; 0), −1 lithiating, with
+/// <c>|dθ̄/dt| = 3 |j| / (F R_p c_s,max)</c> (the particle's mean state of lithiation moved by the faradaic j):
+/// <c>dh/dt = γ 3 (j − |j| h) / (F R_p c_s,max)</c>. γ [1] is how many units of h a unit change of θ moves: after a
+/// reversal the potential has crossed (1 − e^−1) of the gap once θ has moved 1/γ.
+/// <para>
+/// Why a state and not an instantaneous switch on the sign of the current: a switch makes U jump by the whole gap at
+/// j = 0 (a rest, the turn of a cycle), a discontinuity in the residual Newton cannot converge across and a rest
+/// would have no equilibrium. The state is continuous in time; its right side is Lipschitz in j (the |j| kink at
+/// j = 0 leaves the rate 0 there), it is still during a rest (h remembers the last branch), and [−1, 1] is invariant
+/// (at h = ±1 the rate points inward or vanishes; outside it the rate pulls h back). The integrator holds that bound to its
+/// tolerance, not exactly: where j changes sign its polynomial can overshoot ±1 by a fraction of rtol, so U takes h clamped.
+/// </para>
+/// </summary>
+public sealed class OcpHysteresis
+{
+    public OcpHysteresis(IOpenCircuitPotential lithiation, IOpenCircuitPotential delithiation, double rate, double initialState)
+    {
+        if (!(rate >= 0) || !double.IsFinite(rate)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "the hysteresis rate γ must be finite and >= 0");
+        if (!(initialState >= -1 && initialState <= 1)) throw new ArgumentOutOfRangeException(nameof(initialState), initialState, "the initial hysteresis state must be in [-1, 1]");
+        Lithiation = lithiation;
+        Delithiation = delithiation;
+        Rate = rate;
+        InitialState = initialState;
+        Initial = At(initialState);
+    }
+
+    /// <summary>U_lith(θ): the branch a lithiating particle follows (h = −1).</summary>
+    public IOpenCircuitPotential Lithiation { get; }
+    /// <summary>U_delith(θ): the branch a delithiating particle follows (h = +1).</summary>
+    public IOpenCircuitPotential Delithiation { get; }
+    /// <summary>γ [1]: change of h per unit change of the particle's state of lithiation, toward the current branch.</summary>
+    public double Rate { get; }
+    /// <summary>h at the start of the run [1], in [−1, 1].</summary>
+    public double InitialState { get; }
+    /// <summary>The curve at the initial state, U(θ, h0): the equilibrium of the rest state.</summary>
+    public IOpenCircuitPotential Initial { get; }
+
+    /// <summary>
+    /// U(θ, h) [V], ∂U/∂θ [V] and ∂U/∂h = (U_delith − U_lith)/2 [V]. h is taken clamped to [−1, 1]: the integrator keeps
+    /// it there only to its tolerance (a few 1e-4 at rtol 1e-3 where j changes sign), and U never leaves the loop the two
+    /// branches span (∂U/∂h = 0 outside).
+    /// </summary>
+    public double Evaluate(double theta, double h, out double slope, out double dUdh)
+    {
+        double ul = Lithiation.Evaluate(theta, out double sl);
+        double ud = Delithiation.Evaluate(theta, out double sd);
+        double hc = Math.Clamp(h, -1.0, 1.0);
+        double wd = 0.5 * (1 + hc), wl = 0.5 * (1 - hc);
+        slope = wd * sd + wl * sl;
+        dUdh = hc == h ? 0.5 * (ud - ul) : 0.0;
+        return wd * ud + wl * ul;
+    }
+
+    /// <summary>The curve at a fixed state h, as an <see cref="IOpenCircuitPotential"/>.</summary>
+    public IOpenCircuitPotential At(double h) => new FunctionOcp(
+        $"{Lithiation.Name}|{Delithiation.Name}@h={h.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
+        $"hysteresis blend of {Lithiation.Source} and {Delithiation.Source}",
+        theta => Evaluate(theta, h, out _, out _),
+        theta => { Evaluate(theta, h, out double s, out _); return s; });
+
+    /// <summary>
+    /// dh/dt [1/s] at faradaic current density <paramref name="j"/> [A/m², positive delithiating] for a particle of radius
+    /// <paramref name="radius"/> [m] and c_s,max <paramref name="maxConcentration"/> [mol/m³], and its derivatives in j and h.
+    /// </summary>
+    public double StateRate(double j, double h, double radius, double maxConcentration, out double dj, out double dh)
+    {
+        double k = Rate * 3.0 / (PhysicalConstants.Faraday * radius * maxConcentration);
+        double abs = Math.Abs(j), sign = Math.Sign(j);
+        dj = k * (1 - sign * h);
+        dh = -k * abs;
+        return k * (j - abs * h);
+    }
+}

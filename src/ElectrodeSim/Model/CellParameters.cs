@@ -60,6 +60,7 @@ public sealed record ElectrodeParameters
     public double DoubleLayerCapacitance { get; init; }
     /// <summary>Whether the electrode carries a double layer (and its two unknowns per cell).</summary>
     public bool HasDoubleLayer => DoubleLayerCapacitance > 0;
+    /// <summary>U(θ) [V]; with <see cref="Hysteresis"/>, the blend at its initial state (the rest state's equilibrium).</summary>
     public required IOpenCircuitPotential OpenCircuitPotential { get; init; }
     /// <summary>
     /// Entropic coefficient ∂U/∂T(θ) [V/K] (its slope ∂²U/∂T∂θ), null for none: the equilibrium potential at T is
@@ -84,12 +85,34 @@ public sealed record ElectrodeParameters
         return u + dT * s;
     }
 
+    /// <summary>
+    /// U(θ, h, T) [V], ∂U/∂θ and ∂U/∂h with <see cref="Hysteresis"/>: the branch blend at hysteresis state h, shifted by
+    /// (T − T_ref) ∂U/∂T(θ) as <see cref="EquilibriumPotential(double, double, out double)"/>.
+    /// </summary>
+    public double EquilibriumPotential(double theta, double h, double temperature, out double slope, out double dUdh)
+    {
+        double u = Hysteresis!.Evaluate(theta, h, out slope, out dUdh);
+        if (EntropicCoefficient is null || temperature == EntropicReferenceTemperature) return u;
+        double s = EntropicCoefficient.Evaluate(theta, out double ds);
+        double dT = temperature - EntropicReferenceTemperature;
+        slope += dT * ds;
+        return u + dT * s;
+    }
+
     /// <summary>∂U/∂T(θ) [V/K] and its θ-slope; 0 without an entropic coefficient.</summary>
     public double EntropicCoefficientAt(double theta, out double slope)
     {
         if (EntropicCoefficient is null) { slope = 0.0; return 0.0; }
         return EntropicCoefficient.Evaluate(theta, out slope);
     }
+
+    /// <summary>
+    /// Lithiation/delithiation equilibrium branches and the one-state hysteresis model (<see cref="OcpHysteresis"/>), which
+    /// adds a hysteresis state h per x cell; null (default) for a single curve, <see cref="OpenCircuitPotential"/>.
+    /// </summary>
+    public OcpHysteresis? Hysteresis { get; init; }
+    /// <summary>Whether the electrode carries OCP hysteresis (and its state unknown per cell).</summary>
+    public bool HasHysteresis => Hysteresis is not null;
     /// <summary>Density of the active material [kg/m³], for specific capacity.</summary>
     public required double ActiveMaterialDensity { get; init; }
 

@@ -37,6 +37,9 @@ public sealed class P2DModel : IElectrochemicalModel
         // Likewise the lumped thermal rows and the T column (every row may depend on T) only with cell.thermal.
         Thermal = Layout.IsThermal ? new ThermalBalance(Context) : null;
         if (Thermal is not null) _equations = [.. _equations, Thermal];
+        // Likewise the OCP hysteresis state, only where an electrode has hysteresis.
+        Hysteresis = OcpHysteresisState.IsPresent(Context) ? new OcpHysteresisState(Context) : null;
+        if (Hysteresis is not null) _equations = [.. _equations, Hysteresis];
         var builder = new SparsityPatternBuilder(Layout.Size);
         builder.AddDiagonal();
         foreach (var equation in _equations) equation.DeclarePattern(builder);
@@ -71,12 +74,15 @@ public sealed class P2DModel : IElectrochemicalModel
             }
         }
         DoubleLayer?.FillMass(_mass);
+        Hysteresis?.FillMass(_mass);
         for (int i = 0; i < Mesh.CellCount; i++)
         {
             if (!Layout.HasDoubleLayer(i)) continue;
             _scale[Layout.DoubleLayerPotential(i)] = 0.1;
             _scale[Layout.DoubleLayerCurrent(i)] = 1.0;
         }
+        for (int i = 0; i < Mesh.CellCount; i++)
+            if (Layout.HasHysteresis(i)) _scale[Layout.HysteresisState(i)] = 1.0;
         _scale[Layout.Current] = 1.0;
         _mass[Layout.Charge] = 1.0;
         _scale[Layout.Charge] = 1.0;
@@ -117,6 +123,8 @@ public sealed class P2DModel : IElectrochemicalModel
     public OperatingControl Control { get; }
     /// <summary>The double-layer charging of the electrodes that have one; null when none has.</summary>
     public DoubleLayerCharging? DoubleLayer { get; }
+    /// <summary>The OCP hysteresis state of the electrodes that have it; null when none has.</summary>
+    public OcpHysteresisState? Hysteresis { get; }
     IOperatingControl IElectrochemicalModel.Control => Control;
     public int CurrentIndex => Layout.Current;
     public int ChargeIndex => Layout.Charge;
@@ -222,6 +230,7 @@ public sealed class P2DModel : IElectrochemicalModel
             for (int k = 0; k < Mesh.Particles[Layout.ElectrodeOf(i)].Shells; k++)
                 y[Layout.SolidConcentration(i, k)] = theta0 * electrode.MaxConcentration;
             if (Layout.HasDoubleLayer(i)) y[Layout.DoubleLayerPotential(i)] = y[Layout.SolidPotential(i)] - phiE;
+            if (Layout.HasHysteresis(i)) y[Layout.HysteresisState(i)] = electrode.Hysteresis!.InitialState;
         }
         return y;
     }
@@ -247,7 +256,7 @@ public sealed class P2DModel : IElectrochemicalModel
             var firstCell = Mesh.ElectrodeLayers.First(l => l.ElectrodeIndex == 0).FirstCell;
             double j = current / (negative.SpecificArea * negative.Thickness);
             double theta = SurfaceStateOfLithiation(y, firstCell);
-            phiE = -(Context.EquilibriumPotential(0, theta, out _) + Overpotential(0, j, theta, y[Layout.ElectrolyteConcentration(firstCell)]));
+            phiE = -(EquilibriumPotential(y, firstCell, theta) + Overpotential(0, j, theta, y[Layout.ElectrolyteConcentration(firstCell)]));
         }
         for (int i = 0; i < Mesh.CellCount; i++)
         {
@@ -267,7 +276,7 @@ public sealed class P2DModel : IElectrochemicalModel
             }
             y[Layout.InterfacialCurrent(i)] = j;
             double theta = SurfaceStateOfLithiation(y, i);
-            y[Layout.SolidPotential(i)] = phiE + Context.EquilibriumPotential(e, theta, out _) + Overpotential(e, j, theta, y[Layout.ElectrolyteConcentration(i)]);
+            y[Layout.SolidPotential(i)] = phiE + EquilibriumPotential(y, i, theta) + Overpotential(e, j, theta, y[Layout.ElectrolyteConcentration(i)]);
         }
     }
 
@@ -409,12 +418,24 @@ public sealed class P2DModel : IElectrochemicalModel
         return ButlerVolmerKinetics.SurfaceStateOfLithiation(Context, y, cell, out _, out _);
     }
 
-    /// <summary>Equilibrium potential U(θ_surf) [V vs Li/Li⁺] of the particle surface in electrode cell <paramref name="cell"/>.</summary>
+    /// <summary>Equilibrium potential U(θ_surf) [V vs Li/Li⁺] of the particle surface in electrode cell <paramref name="cell"/> (with hysteresis U(θ_surf, h); at the cell temperature).</summary>
     public double EquilibriumPotential(ReadOnlySpan<double> y, int cell)
     {
         Context.SyncTemperature(y);
-        return Context.EquilibriumPotential(Layout.ElectrodeOf(cell), SurfaceStateOfLithiation(y, cell), out _);
+        return EquilibriumPotential(y, cell, SurfaceStateOfLithiation(y, cell));
     }
+
+    /// <summary>U(θ) [V] of electrode cell <paramref name="cell"/> at state of lithiation <paramref name="theta"/>: with hysteresis at the cell's state h; at the context's temperature (synchronised by the caller).</summary>
+    public double EquilibriumPotential(ReadOnlySpan<double> y, int cell, double theta)
+    {
+        int e = Layout.ElectrodeOf(cell);
+        return Layout.HasHysteresis(cell)
+            ? Cell.Electrodes[e].EquilibriumPotential(theta, y[Layout.HysteresisState(cell)], Context.Temperature, out _, out _)
+            : Context.EquilibriumPotential(e, theta, out _);
+    }
+
+    /// <summary>The OCP hysteresis state h [1] of electrode cell <paramref name="cell"/>; NaN where the electrode has none.</summary>
+    public double HysteresisState(ReadOnlySpan<double> y, int cell) => Layout.HasHysteresis(cell) ? y[Layout.HysteresisState(cell)] : double.NaN;
 
     /// <summary>
     /// Reaction overpotential η = φ_s − φ_e − U(θ_surf) − R_film j [V] in electrode cell <paramref name="cell"/>, the η of

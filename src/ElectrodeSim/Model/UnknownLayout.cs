@@ -8,7 +8,8 @@ namespace ElectrodeSim.Model;
 /// tridiagonal in x with a dense particle block per cell — good locality for assembly and a
 /// small fill-in for KLU. An electrode with a double layer adds, after the shells, the double-layer
 /// potential ψ and the double-layer current i_dl of the cell (<see cref="Physics.DoubleLayerCharging"/>); an electrode
-/// without one has exactly the unknowns it had before. The applied current density I [A/m²] and the charge passed
+/// without one has exactly the unknowns it had before. An electrode with OCP hysteresis adds, after those, the hysteresis
+/// state h of the cell (<see cref="Physics.OcpHysteresisState"/>). The applied current density I [A/m²] and the charge passed
 /// Q [C/m²] come last; with the lumped thermal model, after them the cell's temperature rise above the ambient
 /// T − T_amb [K] and the heat generated so far [J/m²] (<see cref="Physics.ThermalBalance"/>).
 /// </summary>
@@ -16,13 +17,15 @@ public sealed class UnknownLayout
 {
     /// <param name="mesh">The x mesh and particle meshes.</param>
     /// <param name="doubleLayer">Per electrode, whether it carries a double layer; null: none does.</param>
+    /// <param name="hysteresis">Per electrode, whether it carries OCP hysteresis; null: none does.</param>
     /// <param name="thermal">Whether the lumped thermal unknowns follow I and Q.</param>
-    public UnknownLayout(CellMesh mesh, IReadOnlyList<bool>? doubleLayer = null, bool thermal = false)
+    public UnknownLayout(CellMesh mesh, IReadOnlyList<bool>? doubleLayer = null, IReadOnlyList<bool>? hysteresis = null, bool thermal = false)
     {
         int n = mesh.CellCount;
         Base = new int[n];
         ElectrodeIndex = new int[n];
         DoubleLayerBase = new int[n];
+        HysteresisIndex = new int[n];
         int next = 0;
         for (int i = 0; i < n; i++)
         {
@@ -30,11 +33,15 @@ public sealed class UnknownLayout
             Base[i] = next;
             ElectrodeIndex[i] = layer.ElectrodeIndex;
             DoubleLayerBase[i] = -1;
+            HysteresisIndex[i] = -1;
             if (layer.Kind != LayerKind.Electrode) { next += 2; continue; }
             next += 4 + mesh.Particles[layer.ElectrodeIndex].Shells;
-            if (doubleLayer is null || !doubleLayer[layer.ElectrodeIndex]) continue;
-            DoubleLayerBase[i] = next;
-            next += 2;
+            if (doubleLayer is not null && doubleLayer[layer.ElectrodeIndex])
+            {
+                DoubleLayerBase[i] = next;
+                next += 2;
+            }
+            if (hysteresis is not null && hysteresis[layer.ElectrodeIndex]) HysteresisIndex[i] = next++;
         }
         Current = next++;
         Charge = next++;
@@ -73,6 +80,11 @@ public sealed class UnknownLayout
     public int DoubleLayerPotential(int cell) => DoubleLayerBase[cell];
     /// <summary>i_dl = C_dl dψ/dt [A/m² of particle surface].</summary>
     public int DoubleLayerCurrent(int cell) => DoubleLayerBase[cell] + 1;
+    /// <summary>Index of the cell's OCP hysteresis state h [1], −1 where there is none.</summary>
+    public int[] HysteresisIndex { get; }
+    public bool HasHysteresis(int cell) => HysteresisIndex[cell] >= 0;
+    /// <summary>The hysteresis state h [1] of the particle of the cell (−1 lithiation branch, +1 delithiation branch).</summary>
+    public int HysteresisState(int cell) => HysteresisIndex[cell];
 }
 
 /// <summary>

@@ -231,6 +231,14 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             Series(g + "solid_potential", [layer.CellCount], "V", "solid-phase potential phi_s (time × x_electrode)", axes: [x]);
             Series(g + "equilibrium_potential", [layer.CellCount], "V", "equilibrium (open-circuit) potential U(theta_surf) of the particle surface vs Li/Li+ (time × x_electrode)", axes: [x]);
             Series(g + "overpotential", [layer.CellCount], "V", "reaction overpotential eta = phi_s - phi_e - U(theta_surf) - R_film j, positive for delithiation (time × x_electrode)", axes: [x]);
+            var electrode = _model.Cell.Electrodes[e];
+            if (electrode.HasHysteresis)
+                Series(g + "hysteresis_state", [layer.CellCount], "1", "OCP hysteresis state h of the particle, in [-1, 1]: U = (1+h)/2 U_delith + (1-h)/2 U_lith, -1 on the lithiation branch, +1 on the delithiation branch (time × x_electrode)", axes: [x]);
+            if (electrode.HasDoubleLayer)
+            {
+                Series(g + "double_layer_potential", [layer.CellCount], "V", "double-layer potential psi = phi_s - phi_e across the particle surface (time × x_electrode)", axes: [x]);
+                Series(g + "double_layer_current_density", [layer.CellCount], "A/m^2", "double-layer charging current i_dl = C_dl dpsi/dt per unit particle surface, positive like j (time × x_electrode)", axes: [x]);
+            }
         }
     }
 
@@ -338,6 +346,18 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             _series[g + "equilibrium_potential"].Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceOverpotential(y, layer.FirstCell + i);
             _series[g + "overpotential"].Append(_buffer.AsSpan(0, n));
+            if (electrode.HasHysteresis)
+            {
+                for (int i = 0; i < n; i++) _buffer[i] = y[L.HysteresisState(layer.FirstCell + i)];
+                _series[g + "hysteresis_state"].Append(_buffer.AsSpan(0, n));
+            }
+            if (electrode.HasDoubleLayer)
+            {
+                for (int i = 0; i < n; i++) _buffer[i] = y[L.DoubleLayerPotential(layer.FirstCell + i)];
+                _series[g + "double_layer_potential"].Append(_buffer.AsSpan(0, n));
+                for (int i = 0; i < n; i++) _buffer[i] = y[L.DoubleLayerCurrent(layer.FirstCell + i)];
+                _series[g + "double_layer_current_density"].Append(_buffer.AsSpan(0, n));
+            }
         }
     }
 

@@ -12,12 +12,13 @@ namespace ElectrodeSim.Physics;
 /// electrode cell carries the algebraic row <c>j − j_BV = 0</c>. The surface state of lithiation
 /// is extrapolated from the outer shell with the surface flux:
 /// <c>c_surf = c_last − (R − r_last) j / (F D_s)</c>, r_last the outer shell's centre.
+/// With OCP hysteresis U is <c>U(θ_surf, h)</c> of the cell's hysteresis state (<see cref="OcpHysteresisState"/>).
 /// </summary>
 public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
 {
     /// <summary>θ is kept this far from 0 and 1 inside j0, whose θ factors vanish there.</summary>
     private const double ThetaFloor = 1e-9;
-    private int[] _self = [], _solid = [], _electrolyte = [], _concentration = [], _surface = [];
+    private int[] _self = [], _solid = [], _electrolyte = [], _concentration = [], _surface = [], _hysteresis = [];
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
@@ -31,6 +32,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
             pattern.Add(row, m.ElectrolytePotential[i]);
             pattern.Add(row, m.ElectrolyteConcentration[i]);
             pattern.Add(row, context.SurfaceShell[i]);
+            if (context.Layout.HasHysteresis(i)) pattern.Add(row, context.Layout.HysteresisState(i));
         }
     }
 
@@ -38,7 +40,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
     {
         var m = context.Maps;
         int n = context.Graph.CellCount;
-        _self = new int[n]; _solid = new int[n]; _electrolyte = new int[n]; _concentration = new int[n]; _surface = new int[n];
+        _self = new int[n]; _solid = new int[n]; _electrolyte = new int[n]; _concentration = new int[n]; _surface = new int[n]; _hysteresis = new int[n];
         for (int i = 0; i < n; i++)
         {
             int row = m.InterfacialCurrent[i];
@@ -48,6 +50,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
             _electrolyte[i] = pattern.SlotOf(row, m.ElectrolytePotential[i]);
             _concentration[i] = pattern.SlotOf(row, m.ElectrolyteConcentration[i]);
             _surface[i] = pattern.SlotOf(row, context.SurfaceShell[i]);
+            _hysteresis[i] = context.Layout.HasHysteresis(i) ? pattern.SlotOf(row, context.Layout.HysteresisState(i)) : -1;
         }
     }
 
@@ -131,7 +134,10 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
             double j = y[row];
             double ce = Math.Max(y[m.ElectrolyteConcentration[i]], 1e-6);
             double theta = SurfaceStateOfLithiation(context, y, i, out double dThetaDc, out double dThetaDj);
-            double u = electrode.EquilibriumPotential(theta, context.Temperature, out double dUdTheta);
+            int hysteresis = L.HysteresisIndex[i];
+            double dUdh = 0;
+            double u = hysteresis < 0 ? electrode.EquilibriumPotential(theta, context.Temperature, out double dUdTheta)
+                                      : electrode.EquilibriumPotential(theta, y[hysteresis], context.Temperature, out dUdTheta, out dUdh);
             double eta = y[m.SolidPotential[i]] - y[m.ElectrolytePotential[i]] - u - electrode.FilmResistance * j;
 
             var rate = Rate(context.ReferenceExchangeCurrentDensity[L.ElectrodeOf(i)], aa, ac, f, ce / cRef, theta, eta);
@@ -146,6 +152,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
             jacobian[_electrolyte[i]] += j0 * dbdEta;
             jacobian[_concentration[i]] -= aa * j0 / ce * b;
             jacobian[_surface[i]] += dRdTheta * dThetaDc;
+            if (hysteresis >= 0) jacobian[_hysteresis[i]] += j0 * dbdEta * dUdh;
         }
     }
 }

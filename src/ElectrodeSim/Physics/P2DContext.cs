@@ -15,7 +15,8 @@ public sealed class P2DContext
     {
         Cell = cell;
         Mesh = mesh;
-        Layout = new UnknownLayout(mesh, cell.Electrodes.Select(e => e.HasDoubleLayer).ToArray(), thermal: cell.Thermal is not null);
+        Layout = new UnknownLayout(mesh, cell.Electrodes.Select(e => e.HasDoubleLayer).ToArray(), cell.Electrodes.Select(e => e.HasHysteresis).ToArray(),
+            thermal: cell.Thermal is not null);
         FaceAverage = faceAverage;
         Temperature = cell.Thermal?.InitialTemperature ?? cell.Temperature;
         int n = mesh.CellCount;

@@ -99,6 +99,14 @@ public class CaseKeysTests
         ["protocol[].points_per_decade"] = [("protocol[].mode", "impedance"), ("protocol[].frequency_min_Hz", "0.1"), ("protocol[].frequency_max_Hz", "1e4")],
     };
 
+    static CaseKeysTests()
+    {
+        // The stand-in's parameters of a hysteresis branch are checked with function: sio_stand_in on that branch.
+        foreach (var branch in new[] { "lithiation", "delithiation" })
+            foreach (var p in new[] { "end_potential_V", "plateau_slope_V", "step_height_V", "step_centre", "step_width" })
+                Companions[$"electrode.ocp.hysteresis.{branch}.parameters.{p}"] = [($"electrode.ocp.hysteresis.{branch}.function", "sio_stand_in")];
+    }
+
     /// <summary>Keys whose in-range value is still refused in the base case for another reason (named here).</summary>
     private static readonly Dictionary<string, string> InRangeRefusedByContext = new()
     {

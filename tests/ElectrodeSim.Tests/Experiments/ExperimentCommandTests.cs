@@ -25,6 +25,12 @@ public class ExperimentCommandTests
         Assert.Contains("SiO@C-h: Ea from ln(1/R_ct)", eis.Stdout);
         foreach (var name in new[] { "eis.csv", "eis.md", "eis.nyquist.png", "eis.bode.png", "eis.arrhenius.png" })
             Assert.True(File.Exists(Path.Combine(dir.Path, name)), name);
+        // With --drt, the distribution of relaxation times of each spectrum too; a λ <= 0 is refused.
+        var drt = Support.Cli.Run(["eis", .. files, "--out", dir.Path, "--drt"]);
+        Assert.True(drt.Code == 0, drt.Stderr);
+        Assert.Contains("DRT (λ = 0.0001) peaks at τ", drt.Stdout);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "eis.drt.csv")));
+        Assert.Equal(2, Support.Cli.Run("eis", files[0], "--drt", "--drt-lambda", "-1").Code);
         var refused = Support.Cli.Run("cv", files[0]);
         Assert.Equal(2, refused.Code);
         Assert.Contains("has no voltage_sweep step", refused.Stderr);

@@ -1,3 +1,4 @@
+using ElectrodeSim.Analysis;
 using System.Diagnostics;
 using System.Numerics;
 using ElectrodeSim.Cases;
@@ -73,6 +74,26 @@ public class ImpedanceTests(Xunit.Abstractions.ITestOutputHelper output)
             output.WriteLine($"{frequencies[k],12:G5} Hz  model {z.Real[k]:E5} {z.Imaginary[k]:E5}  Randles {randles.Real:E5} {randles.Imaginary:E5}  {error:P3}");
         }
         Assert.True(worst <= 0.005, $"largest deviation from the Randles circuit {worst:P3} of the electrode's impedance");
+    }
+
+    [Fact]
+    public void The_distribution_of_relaxation_times_of_the_fast_transport_spectrum_peaks_at_R_ct_C_dl()
+    {
+        var setup = FastTransport();
+        var model = new P2DModel(setup.Cell, setup.Mesh, setup.FaceAverage);
+        var e = setup.Cell.WorkingElectrode;
+        double f = model.Context.InverseThermalVoltage, theta = e.InitialStateOfLithiation;
+        double j0 = model.Context.ReferenceExchangeCurrentDensity[0] * Math.Pow((1 - theta) / 0.5, e.AnodicTransferCoefficient) * Math.Pow(theta / 0.5, e.CathodicTransferCoefficient);
+        // τ = R_ct C_dl per unit particle surface (both scale with a L alike).
+        double tau = Capacitance / (f * j0 * (e.AnodicTransferCoefficient + e.CathodicTransferCoefficient));
+        double corner = 1 / (2 * Math.PI * tau);
+        var z = ImpedanceSpectrum.Compute(model, model.InitialState(), 0, CaseBuilder.ImpedanceFrequencies(corner / 100, corner * 100, 10));
+        var drt = ImpedanceAnalysis.DistributionOfRelaxationTimes(z.Frequency, z.Real, z.Imaginary);
+        var peaks = drt.PeakTimes();
+        double nearest = peaks.MinBy(p => Math.Abs(Math.Log(p / tau)));
+        output.WriteLine($"τ = R_ct C_dl = {tau:G4} s; DRT peaks {string.Join(", ", peaks.Select(p => p.ToString("G4")))} s; misfit {drt.Residual:E2} ohm m^2");
+        Assert.Equal(tau, peaks[0], 0.05 * tau);
+        Assert.Equal(tau, nearest, 0.05 * tau);
     }
 
     [Fact]
