@@ -300,4 +300,19 @@ public sealed class ThermalTests(ITestOutputHelper output)
         Assert.Equal(2, code);
         Assert.Contains(path, stderr);
     }
+    [Fact]
+    public void Lumped_thermal_with_ocp_hysteresis_is_refused_naming_both_keys()
+    {
+        // The heat balance uses one equilibrium curve and does not count the hysteresis loop's dissipation.
+        var definition = CaseOverrides.Load(Repository.Case(Path.Combine("experiments", "sio-c-l-cycle.yaml")),
+        [
+            new CaseOverride("cell.thermal.model", "lumped"), new CaseOverride("cell.thermal.heat_capacity_J_kgK", "1000"),
+            new CaseOverride("cell.thermal.mass_kg", "0.05"), new CaseOverride("cell.thermal.electrode_area_m2", "0.01"),
+            new CaseOverride("cell.thermal.heat_transfer_coefficient_W_m2K", "10"), new CaseOverride("cell.thermal.cooling_area_m2", "0.02"),
+        ]);
+        var errors = CaseValidator.FindErrors(definition);
+        var error = Assert.Single(errors);
+        Assert.Equal("cell.thermal.model", error.Path);
+        Assert.Contains("electrode.ocp.hysteresis", error.ToString(), StringComparison.Ordinal);
+    }
 }
