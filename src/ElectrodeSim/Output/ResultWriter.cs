@@ -61,6 +61,11 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _metadata = metadata;
         _every = Math.Max(1, everyNSteps);
         _fields = writeFields;
+        if (!writeFields)
+        {
+            _pending = [.. ScalarSeries.Select(_ => new List<double>(128))];
+            _pendingSteps = new List<int>(128);
+        }
         _last = new double[model.Size];
         int maxCells = model.Mesh.CellCount * Math.Max(1, model.Mesh.Particles.Max(p => p.Shells));
         _buffer = new double[maxCells];
@@ -251,10 +256,32 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     // Time spent appending records during the run (the solve's share of the wall time is the rest).
     private TimeSpan _writing;
 
+    /// <summary>The time series in <see cref="Append"/>'s order (<c>/protocol_step</c>, an integer series, apart).</summary>
+    private static readonly string[] ScalarSeries = ["/time", "/voltage", "/current_density", "/specific_capacity", "/charge"];
+
+    /// <summary>
+    /// Without fields, the records of the time series, gathered in memory during the run and written by
+    /// <see cref="WritePending"/> at the end (one extent change and one write per series instead of one per record):
+    /// the file then needs no HDF5 call while the model is solved, so parallel runs (a sweep) do not queue on the
+    /// process-wide HDF5 lock for every step. With fields the records stream to the file as they come.
+    /// </summary>
+    private readonly List<double>[]? _pending;
+    private readonly List<int>? _pendingSteps;
+
     private void Append(double time, ReadOnlySpan<double> y, int protocolStep)
     {
         var L = _model.Layout;
         double charge = y[L.Charge];
+        if (_pending is not null)
+        {
+            _pending[0].Add(time);
+            _pending[1].Add(_model.Voltage(y));
+            _pending[2].Add(y[L.Current]);
+            _pending[3].Add(charge / (3600.0 * _model.Cell.WorkingElectrode.ActiveMassPerArea));
+            _pending[4].Add(charge);
+            _pendingSteps!.Add(protocolStep);
+            return;
+        }
         _series["/time"].Append([time]);
         _series["/voltage"].Append([_model.Voltage(y)]);
         _series["/current_density"].Append([y[L.Current]]);
@@ -265,6 +292,19 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         AppendFields(y);
         // Only a record whose every field was appended: the sidecar selects it from each of them.
         _recordedTimes.Add(time);
+    }
+
+    /// <summary>Writes the gathered records of a run without fields (see <see cref="_pending"/>), once.</summary>
+    private void WritePending()
+    {
+        if (_pending is null || _pendingSteps!.Count == 0) return;
+        for (int k = 0; k < ScalarSeries.Length; k++)
+        {
+            _series[ScalarSeries[k]].AppendMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending[k]));
+            _pending[k].Clear();
+        }
+        _series["/protocol_step"].AppendMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pendingSteps));
+        _pendingSteps.Clear();
     }
 
     private void AppendFields(ReadOnlySpan<double> y)
@@ -309,6 +349,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     {
         if (_finished) throw new InvalidOperationException($"{FinalPath} is already finished");
         if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
+        WritePending();
         WriteImpedance(solution);
         _file.CreateGroup("/solver");
         var s = solution.Statistics;
@@ -431,6 +472,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 try
                 {
                     if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
+                    WritePending();
                     _file.SetAttribute("/", "status", "failed");
                     _file.SetAttribute("/", "failure_reason", reason);
                 }
