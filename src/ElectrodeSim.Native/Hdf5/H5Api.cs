@@ -70,6 +70,7 @@ internal static unsafe partial class H5Api
     internal static long CString { get; private set; }
     internal static long DatasetCreateClass { get; private set; }
     internal static long DatasetAccessClass { get; private set; }
+    internal static long DatasetTransferClass { get; private set; }
     internal static long LinkCreateClass { get; private set; }
     internal static long FileAccessClass { get; private set; }
 
@@ -105,6 +106,7 @@ internal static unsafe partial class H5Api
             CString = ReadGlobalId(library, "H5T_C_S1_g");
             DatasetCreateClass = ReadGlobalId(library, "H5P_CLS_DATASET_CREATE_ID_g");
             DatasetAccessClass = ReadGlobalId(library, "H5P_CLS_DATASET_ACCESS_ID_g");
+            DatasetTransferClass = ReadGlobalId(library, "H5P_CLS_DATASET_XFER_ID_g");
             LinkCreateClass = ReadGlobalId(library, "H5P_CLS_LINK_CREATE_ID_g");
             FileAccessClass = ReadGlobalId(library, "H5P_CLS_FILE_ACCESS_ID_g");
             initialized = true;
@@ -219,6 +221,7 @@ internal static unsafe partial class H5Api
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Iget_type(long id);
 
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Pcreate(long propertyClass);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_buffer(long plist, nuint size, void* typeConversion, void* background);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_chunk(long plist, int rank, ulong* dims);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_deflate(long plist, uint level);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pget_chunk(long plist, int maxRank, ulong* dims);
