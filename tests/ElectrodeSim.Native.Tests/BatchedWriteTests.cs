@@ -44,6 +44,42 @@ public sealed class BatchedWriteTests : IDisposable
     }
 
     [Fact]
+    public void A_file_built_in_memory_appears_only_when_closed_and_reads_back_like_one_written_to_disk()
+    {
+        var path = temp.File("memory.h5");
+        var values = Enumerable.Range(0, 300).Select(i => i * 0.25).ToArray();
+        using (var file = Hdf5File.CreateInMemory(path))
+        {
+            Assert.True(file.InMemory);
+            file.SetAttribute("/", "status", "running");
+            using (var series = file.CreateExtendable("/time", []))
+                series.AppendMany(values);
+            file.WriteTable("/outcome", [TableColumn.Of("index", [0]), TableColumn.Of("reason", ["V <= 0.01 V"])]);
+            file.Flush();
+            Assert.False(File.Exists(path));                                  // nothing on disk before the close
+            file.SetAttribute("/", "status", "complete");
+        }
+        Assert.True(File.Exists(path));
+        using var read = Hdf5File.OpenRead(path);
+        Assert.Equal("complete", read.ReadStringAttribute("/", "status"));
+        Assert.Equal(values, read.ReadArray("/time", out var dims));
+        Assert.Equal([300L], dims);
+        Assert.Equal(["V <= 0.01 V"], read.ReadTable("/outcome").Strings("reason"));
+    }
+
+    [Fact]
+    public void A_file_built_in_memory_whose_folder_is_gone_fails_at_the_close_with_an_io_error()
+    {
+        string folder = temp.File("gone");
+        Directory.CreateDirectory(folder);
+        var file = Hdf5File.CreateInMemory(System.IO.Path.Combine(folder, "x.h5"));
+        file.SetAttribute("/", "status", "running");
+        Directory.Delete(folder);
+        Assert.ThrowsAny<IOException>(() => file.Dispose());
+        file.Dispose();                                                       // closed once: a second dispose does nothing
+    }
+
+    [Fact]
     public void A_table_larger_than_its_conversion_buffer_minimum_round_trips_every_row()
     {
         var path = temp.File("long-table.h5");

@@ -230,6 +230,10 @@ internal static unsafe partial class H5Api
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pclose(long plist);
     /// <summary>HDF5 ≥ 1.10.7: whether H5Fopen/H5Fcreate take flock() locks on the file (hbool_t arguments).</summary>
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_file_locking(long plist, byte useFileLocking, byte ignoreWhenDisabled);
+    /// <summary>The core (memory) file driver: the file lives in memory, growing by <paramref name="increment"/> bytes; without a backing store nothing is written to disk.</summary>
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_fapl_core(long plist, nuint increment, byte backingStore);
+    /// <summary>The bytes of the file as it would be on disk (flushed first); with a null buffer, its size.</summary>
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial nint H5Fget_file_image(long file, void* buffer, nuint size);
 
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Screate(int spaceClass);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Screate_simple(int rank, ulong* dims, ulong* maxDims);

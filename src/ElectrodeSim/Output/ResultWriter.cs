@@ -71,7 +71,9 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _buffer = new double[maxCells];
         try
         {
-            _file = Hdf5File.Create(TemporaryPath);
+            // Without fields the file is small (tens of kB): HDF5 builds it in memory and it is written in one go, outside the
+            // HDF5 lock, when it is closed; the temporary file then appears only at the end of the run.
+            _file = writeFields ? Hdf5File.Create(TemporaryPath) : Hdf5File.CreateInMemory(TemporaryPath);
         }
         catch (Exception e) when (IsIoFailure(e))
         {
