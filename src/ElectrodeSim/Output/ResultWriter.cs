@@ -19,7 +19,9 @@ public sealed record RunMetadata(string CaseName, string CaseText, string Proven
 /// unfinished file ever looks complete. When the records themselves cannot be kept (a full disk,
 /// an I/O error), <see cref="Fail"/> removes them and leaves a small <c>NAME.failed.h5</c> with
 /// the reason instead. Time series and fields are extendable in time, chunked and
-/// deflate-compressed, and appended as the run goes.
+/// deflate-compressed, and appended as the run goes. A run without fields (a sweep's usual case)
+/// is gathered instead: HDF5 builds the small file in memory, the time series are written in one
+/// go at the end, and the temporary file appears on disk only when the file is closed.
 /// </summary>
 public sealed class ResultWriter : ISolutionObserver, IDisposable
 {
