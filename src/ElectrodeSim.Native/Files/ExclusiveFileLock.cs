@@ -45,7 +45,12 @@ public sealed partial class ExclusiveFileLock : IDisposable
     /// file holds it, returns null and that holder's text.
     /// </summary>
     /// <exception cref="IOException">The lock file cannot be created or locked (no such directory, no permission).</exception>
-    public static ExclusiveFileLock? TryAcquire(string path, string holder, out string? currentHolder)
+    /// <param name="flushToDisk">
+    /// Whether the holder's text is written through to the disk (fsync) before the lock is returned. The lock itself
+    /// never outlives the process, so the text only informs whoever finds the lock held; a sweep, which takes one lock
+    /// per case, passes false to keep one fsync per case off its critical path.
+    /// </param>
+    public static ExclusiveFileLock? TryAcquire(string path, string holder, out string? currentHolder, bool flushToDisk = true)
     {
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("Run locks are implemented for Linux only.");
@@ -85,7 +90,7 @@ public sealed partial class ExclusiveFileLock : IDisposable
                 stream.SetLength(0);
                 stream.Position = 0;
                 stream.Write(Encoding.UTF8.GetBytes(holder));
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk);
                 currentHolder = null;
                 return new ExclusiveFileLock(path, stream, locked, previous.Length > 0 ? previous : null);
             }

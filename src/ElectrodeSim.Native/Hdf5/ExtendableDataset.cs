@@ -71,6 +71,68 @@ public sealed unsafe class ExtendableDataset : IDisposable
             AppendCore(values, slice.Length, NativeInt);
     }
 
+    /// <summary>
+    /// Appends <c>slices.Length / SliceLength</c> slices at once (one extent change and one write), as that many
+    /// <see cref="Append(ReadOnlySpan{double})"/> calls would; nothing is written for an empty span.
+    /// </summary>
+    /// <param name="slices">Whole slices one after another, in row-major order.</param>
+    public void AppendMany(ReadOnlySpan<double> slices)
+    {
+        fixed (double* values = slices)
+            AppendManyCore(values, slices.Length, NativeDouble);
+    }
+
+    /// <inheritdoc cref="AppendMany(ReadOnlySpan{double})"/>
+    public void AppendMany(ReadOnlySpan<int> slices)
+    {
+        fixed (int* values = slices)
+            AppendManyCore(values, slices.Length, NativeInt);
+    }
+
+    /// <summary>Values in one slice (the product of <see cref="SliceDims"/>).</summary>
+    public int SliceLength => sliceLength;
+
+    private void AppendManyCore(void* values, int length, long memoryType)
+    {
+        if (length % sliceLength != 0)
+            throw new ArgumentException($"Slices for {path} hold {length} values, not a multiple of the slice length {sliceLength}.", "slices");
+        int slices = length / sliceLength;
+        if (slices == 0) return;
+        using (Enter())
+        {
+            ObjectDisposedException.ThrowIf(datasetId < 0, this);
+            var newExtent = (ulong[])extent.Clone();
+            var offset = new ulong[extent.Length];
+            var block = (ulong[])count.Clone();
+            newExtent[0] = (ulong)(Count + slices);
+            offset[0] = (ulong)Count;
+            block[0] = (ulong)slices;
+            fixed (ulong* e = newExtent, o = offset, b = block)
+            {
+                Check(H5Dset_extent(datasetId, e), "H5Dset_extent", path);
+                var memorySpace = Hdf5File.CreateSpace([(ulong)length], null, path);
+                try
+                {
+                    var fileSpace = Check(H5Dget_space(datasetId), "H5Dget_space", path);
+                    try
+                    {
+                        Check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, o, null, b, null), "H5Sselect_hyperslab", path);
+                        Check(H5Dwrite(datasetId, memoryType, memorySpace, fileSpace, H5P_DEFAULT, values), "H5Dwrite", path);
+                    }
+                    finally
+                    {
+                        Check(H5Sclose(fileSpace), "H5Sclose", path);
+                    }
+                }
+                finally
+                {
+                    Check(H5Sclose(memorySpace), "H5Sclose", path);
+                }
+            }
+            Count += slices;
+        }
+    }
+
     private void AppendCore(void* values, int length, long memoryType)
     {
         if (length != sliceLength)

@@ -70,6 +70,7 @@ internal static unsafe partial class H5Api
     internal static long CString { get; private set; }
     internal static long DatasetCreateClass { get; private set; }
     internal static long DatasetAccessClass { get; private set; }
+    internal static long DatasetTransferClass { get; private set; }
     internal static long LinkCreateClass { get; private set; }
     internal static long FileAccessClass { get; private set; }
 
@@ -105,6 +106,7 @@ internal static unsafe partial class H5Api
             CString = ReadGlobalId(library, "H5T_C_S1_g");
             DatasetCreateClass = ReadGlobalId(library, "H5P_CLS_DATASET_CREATE_ID_g");
             DatasetAccessClass = ReadGlobalId(library, "H5P_CLS_DATASET_ACCESS_ID_g");
+            DatasetTransferClass = ReadGlobalId(library, "H5P_CLS_DATASET_XFER_ID_g");
             LinkCreateClass = ReadGlobalId(library, "H5P_CLS_LINK_CREATE_ID_g");
             FileAccessClass = ReadGlobalId(library, "H5P_CLS_FILE_ACCESS_ID_g");
             initialized = true;
@@ -219,6 +221,7 @@ internal static unsafe partial class H5Api
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Iget_type(long id);
 
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Pcreate(long propertyClass);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_buffer(long plist, nuint size, void* typeConversion, void* background);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_chunk(long plist, int rank, ulong* dims);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_deflate(long plist, uint level);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pget_chunk(long plist, int maxRank, ulong* dims);
@@ -227,6 +230,10 @@ internal static unsafe partial class H5Api
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pclose(long plist);
     /// <summary>HDF5 ≥ 1.10.7: whether H5Fopen/H5Fcreate take flock() locks on the file (hbool_t arguments).</summary>
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_file_locking(long plist, byte useFileLocking, byte ignoreWhenDisabled);
+    /// <summary>The core (memory) file driver: the file lives in memory, growing by <paramref name="increment"/> bytes; without a backing store nothing is written to disk.</summary>
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_fapl_core(long plist, nuint increment, byte backingStore);
+    /// <summary>The bytes of the file as it would be on disk (flushed first); with a null buffer, its size.</summary>
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial nint H5Fget_file_image(long file, void* buffer, nuint size);
 
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Screate(int spaceClass);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Screate_simple(int rank, ulong* dims, ulong* maxDims);

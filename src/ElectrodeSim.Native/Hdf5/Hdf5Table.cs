@@ -166,8 +166,9 @@ public sealed unsafe partial class Hdf5File
                     {
                         Check(H5Tclose(stringType), "H5Tclose", datasetPath);
                     }
+                    // Conversion buffers of the table's size (a file row with its variable-length strings is larger than a memory row; at least a page), not HDF5's 1 MiB default: see WriteArrayCore.
                     fixed (byte* data = buffer)
-                        WriteArrayCore(datasetPath, data, rows, [rows], type);
+                        WriteArrayCore(datasetPath, data, rows, [rows], type, Math.Max(4096L, 4L * rowSize * rows));
                 }
                 finally
                 {

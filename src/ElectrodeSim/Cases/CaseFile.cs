@@ -63,11 +63,18 @@ public static class CaseFile
     /// (<see cref="CaseValidator"/>) so that the one exception lists all of them. A text that passes is
     /// returned unvalidated (<see cref="CaseBuilder.Build"/> validates it).
     /// </summary>
-    public static CaseDocument Parse(string yamlText, string sourceName, string baseDirectory)
+    public static CaseDocument Parse(string yamlText, string sourceName, string baseDirectory) => Parse(yamlText, null, sourceName, baseDirectory);
+
+    /// <summary>
+    /// <see cref="Parse(string, string, string)"/> of a text whose index has been built already (<paramref name="parsed"/>,
+    /// the index of exactly <paramref name="yamlText"/> up to positions: a sweep's case, built from its base case's events
+    /// with the swept scalars replaced, <see cref="YamlNodeIndex.WithScalars"/>), so the text is not read again.
+    /// </summary>
+    internal static CaseDocument Parse(string yamlText, YamlNodeIndex? parsed, string sourceName, string baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(yamlText);
         var errors = new List<CaseError>();
-        var definition = Read<CaseDefinition>(yamlText, sourceName, "a case", RequiredSections, errors, out var index, out var check);
+        var definition = Read<CaseDefinition>(yamlText, sourceName, "a case", RequiredSections, errors, out var index, out var check, parsed);
 
         // A parameter set supplies every key the case does not write: the case text (without the nodes
         // that did not fit the schema) is laid over the set's and read again.
@@ -106,10 +113,12 @@ public static class CaseFile
     /// is not a mapping cannot be read at all and throws <see cref="CaseValidationException"/> at once.
     /// Shared by case files and the other inputs read the same way (calibration specs).
     /// </summary>
-    internal static T? Read<T>(string yamlText, string sourceName, string what, string requiredKeys, List<CaseError> errors, out YamlNodeIndex index, out SchemaCheck check)
+    internal static T? Read<T>(string yamlText, string sourceName, string what, string requiredKeys, List<CaseError> errors, out YamlNodeIndex index, out SchemaCheck check,
+        YamlNodeIndex? parsed = null)
         where T : class
     {
-        if (!YamlNodeIndex.TryBuild(yamlText, out index, out var syntaxError, out var lastPath))
+        if (parsed is not null) index = parsed;
+        else if (!YamlNodeIndex.TryBuild(yamlText, out index, out var syntaxError, out var lastPath))
             throw new CaseValidationException(sourceName, [SyntaxError(yamlText, syntaxError!, lastPath)], syntaxError);
         if (index.IsEmpty)
             throw new CaseValidationException(sourceName, [new CaseError(Document, "an empty file", $"{what}: a mapping with {requiredKeys}")]);

@@ -85,11 +85,25 @@ public static class CaseOverrides
     {
         if (overrides.Count == 0) { resolvedText = yamlText; return CaseFile.Parse(yamlText, sourceName, baseDirectory); }
         var errors = new List<CaseError>();
+        // A sweep sets plain scalars of one base text thousands of times: the rewritten text's index is then made from the
+        // base's events (the text is not read again), and it is exactly the index reading the rewritten text gives.
+        if (InPlace(yamlText, overrides.ToList(), out var parsed) is { } edited)
+        {
+            resolvedText = edited;
+            return Unlocated(() => CaseFile.Parse(edited, parsed, sourceName, baseDirectory), sourceName, errors);
+        }
         resolvedText = Apply(yamlText, overrides, sourceName, errors);
+        string text = resolvedText;
+        return Unlocated(() => CaseFile.Parse(text, sourceName, baseDirectory), sourceName, errors);
+    }
+
+    /// <summary>Reads the overridden text; its errors after <paramref name="errors"/> (those of the overrides), without line numbers.</summary>
+    private static CaseDocument Unlocated(Func<CaseDocument> read, string sourceName, List<CaseError> errors)
+    {
         static CaseError Unlocated(CaseError e) => e with { Line = null, Column = null };
         try
         {
-            var document = CaseFile.Parse(resolvedText, sourceName, baseDirectory);
+            var document = read();
             if (errors.Count > 0) throw new CaseValidationException(sourceName, errors);
             return document;
         }
@@ -120,6 +134,14 @@ public static class CaseOverrides
     {
         if (!YamlNodeIndex.TryBuild(resolvedText, out var index, out _, out _))
             return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(resolvedText)));
+        return Fingerprint(index);
+    }
+
+    /// <summary><see cref="Fingerprint(string)"/> of the text a document was read from, from its index (the text is not read again).</summary>
+    public static string Fingerprint(CaseDocument document) => Fingerprint(document.Index);
+
+    private static string Fingerprint(YamlNodeIndex index)
+    {
         var content = new StringBuilder();
         foreach (var e in index.Events)
         {
@@ -139,14 +161,32 @@ public static class CaseOverrides
     /// </summary>
     public static string? ApplyInPlace(string text, IReadOnlyList<CaseOverride> overrides) => InPlace(text, overrides.ToList());
 
-    private static string? InPlace(string text, List<CaseOverride> overrides)
+    private static string? InPlace(string text, List<CaseOverride> overrides) => InPlace(text, overrides, out _, index: false);
+
+    /// <summary><see cref="InPlace(string, List{CaseOverride})"/>, with the index of the edited text (null when it cannot be made from the base's events).</summary>
+    private static string? InPlace(string text, List<CaseOverride> overrides, out YamlNodeIndex? editedIndex) => InPlace(text, overrides, out editedIndex, index: true);
+
+    private static string? InPlace(string text, List<CaseOverride> overrides, out YamlNodeIndex? editedIndex, bool index)
     {
+        editedIndex = null;
+        string? edited = InPlaceText(text, overrides, out var baseIndex);
+        if (edited is null || !index) return edited;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var o in overrides) values[o.Path] = o.Value;
+        editedIndex = baseIndex!.WithScalars(values);
+        return editedIndex is null ? null : edited;
+    }
+
+    private static string? InPlaceText(string text, List<CaseOverride> overrides, out YamlNodeIndex? index)
+    {
+        index = null;
         if (text.Length > 1_000_000 || overrides.Any(o => !PlainValue.IsMatch(o.Value))) return null;
-        if (!Indexes.TryGetValue(text, out var index))
+        if (!Indexes.TryGetValue(text, out var found))
         {
-            if (!YamlNodeIndex.TryBuild(text, out index, out _, out _) || index.Root?.Kind != YamlNodeKind.Mapping) return null;
-            if (Indexes.Count < 64) Indexes.TryAdd(text, index);
+            if (!YamlNodeIndex.TryBuild(text, out found, out _, out _) || found.Root?.Kind != YamlNodeKind.Mapping) return null;
+            if (Indexes.Count < 64) Indexes.TryAdd(text, found);
         }
+        index = found;
         var edits = new Dictionary<int, (int End, string Value)>();
         foreach (var o in overrides)
         {

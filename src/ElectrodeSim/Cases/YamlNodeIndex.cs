@@ -54,11 +54,59 @@ internal sealed class YamlNodeIndex
     public bool IsEmpty => Root == null || (Root.Kind == YamlNodeKind.Scalar && string.IsNullOrWhiteSpace(Root.Text));
 
     /// <summary>Indexes <paramref name="text"/>; on a syntax error returns false with the error and the last key path read before it.</summary>
-    public static bool TryBuild(string text, out YamlNodeIndex index, out YamlException? syntaxError, out string lastPath)
+    public static bool TryBuild(string text, out YamlNodeIndex index, out YamlException? syntaxError, out string lastPath) =>
+        TryBuild(new Parser(new StringReader(text)), out index, out syntaxError, out lastPath);
+
+    /// <summary>
+    /// The index of this text with the scalar values at some key paths replaced, built from this index's events without
+    /// reading any text: what <see cref="TryBuild(string, out YamlNodeIndex, out YamlException?, out string)"/> gives for
+    /// the text with those scalars rewritten in place (<see cref="CaseOverrides.ApplyInPlace"/>), apart from the positions,
+    /// which stay those of this text. Null when a path is not a scalar of this text, or a value would not read back as the
+    /// plain scalar it replaces.
+    /// </summary>
+    /// <param name="values">Key path → new value; each value a plain word or number (the caller checks the characters).</param>
+    public YamlNodeIndex? WithScalars(IReadOnlyDictionary<string, string> values)
+    {
+        var replaced = new Dictionary<ParsingEvent, string>(ReferenceEqualityComparer.Instance);
+        var byStart = new Dictionary<long, Scalar>();
+        foreach (var e in _events)
+            if (e is Scalar scalar) byStart.TryAdd(scalar.Start.Index, scalar);
+        foreach (var (path, value) in values)
+        {
+            // '-' alone reads as a sequence entry, not as a scalar (the only indicator among the plain characters).
+            if (value.Length == 0 || value == "-") return null;
+            if (ValueAt(path) is not { Kind: YamlNodeKind.Scalar } node || !byStart.TryGetValue(node.Start.Index, out var scalar)
+                || scalar.Style != ScalarStyle.Plain || !scalar.Anchor.IsEmpty || !scalar.Tag.IsEmpty || scalar.Value != node.Text)
+                return null;
+            replaced[scalar] = value;
+        }
+        var events = new List<ParsingEvent>(_events.Count + 1);
+        foreach (var e in _events)
+            events.Add(e is Scalar s && replaced.TryGetValue(s, out var value)
+                ? new Scalar(s.Anchor, s.Tag, value, ScalarStyle.Plain, s.IsPlainImplicit, s.IsQuotedImplicit, s.Start, s.End, s.IsKey)
+                : e);
+        events.Add(new StreamEnd());
+        return TryBuild(new EventList(events), out var index, out _, out _) ? index : null;
+    }
+
+    /// <summary>Parser events played back from a list.</summary>
+    private sealed class EventList(IReadOnlyList<ParsingEvent> events) : IParser
+    {
+        private int _next;
+        public ParsingEvent? Current { get; private set; }
+        public bool MoveNext()
+        {
+            if (_next >= events.Count) { Current = null; return false; }
+            Current = events[_next++];
+            return true;
+        }
+    }
+
+    private static bool TryBuild(IParser source, out YamlNodeIndex index, out YamlException? syntaxError, out string lastPath)
     {
         index = new YamlNodeIndex();
         syntaxError = null;
-        var parser = new RecordingParser(new Parser(new StringReader(text)), index._events);
+        var parser = new RecordingParser(source, index._events);
         try
         {
             parser.Consume<StreamStart>();

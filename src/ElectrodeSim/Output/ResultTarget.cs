@@ -52,7 +52,16 @@ public sealed class ResultTarget : IDisposable
     /// <param name="finalPath">The result file, <c>NAME.h5</c>.</param>
     /// <param name="casePath">The case file being run, recorded in the lock for whoever finds it held.</param>
     /// <exception cref="OutputTargetException">Another live run holds the lock, or the folder cannot be created or written.</exception>
-    public static ResultTarget Claim(string finalPath, string? casePath = null)
+    public static ResultTarget Claim(string finalPath, string? casePath = null) => ClaimCore(finalPath, casePath, sweepCase: false);
+
+    /// <summary>
+    /// <see cref="Claim(string, string?)"/> for one case of a sweep, which has taken its folder's sweep lock and removed the
+    /// stale temporary files of the whole folder once (<see cref="RemoveStaleTemporaryFiles(string)"/>): the folder is not
+    /// listed again per case (a thousand cases would list it a thousand times) and the lock's text is not forced to the disk.
+    /// </summary>
+    internal static ResultTarget ClaimSweepCase(string finalPath) => ClaimCore(finalPath, null, sweepCase: true);
+
+    private static ResultTarget ClaimCore(string finalPath, string? casePath, bool sweepCase)
     {
         string full = Path.GetFullPath(finalPath);
         string directory = Path.GetDirectoryName(full)!;
@@ -73,7 +82,7 @@ public sealed class ResultTarget : IDisposable
             $"case: {(casePath is null ? "(not given)" : Path.GetFullPath(casePath))}") + "\n";
         ExclusiveFileLock? runLock;
         string? other;
-        try { runLock = ExclusiveFileLock.TryAcquire(LockPathOf(full), holder, out other); }
+        try { runLock = ExclusiveFileLock.TryAcquire(LockPathOf(full), holder, out other, flushToDisk: !sweepCase); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new OutputTargetException($"{directory}: cannot write there: {e.Message}", e);
@@ -84,7 +93,7 @@ public sealed class ResultTarget : IDisposable
         var target = new ResultTarget(full, runLock);
         if (runLock.PreviousHolder is { } stale)
             target._notes.Add($"took over the lock of {Path.GetFileName(full)} left by a run that ended without releasing it ({Describe(stale)})");
-        target.RemoveStaleTemporaryFiles();
+        if (!sweepCase) target.RemoveStaleTemporaryFiles();
         return target;
     }
 
@@ -110,18 +119,45 @@ public sealed class ResultTarget : IDisposable
     /// </summary>
     private void RemoveStaleTemporaryFiles()
     {
-        string directory = Path.GetDirectoryName(FinalPath)!;
         string prefix = "." + Path.GetFileName(FinalPath) + ".";
-        foreach (var file in Directory.EnumerateFiles(directory, prefix + "*.partial"))
+        foreach (var (file, pid) in StaleTemporaryFiles(Path.GetDirectoryName(FinalPath)!, prefix + "*.partial", prefix.Length))
         {
-            var pidText = Path.GetFileName(file)[prefix.Length..].Split('.')[0];
-            if (!int.TryParse(pidText, CultureInfo.InvariantCulture, out int pid) || ExclusiveFileLock.ProcessIsAlive(pid)) continue;
             try
             {
                 File.Delete(file);
                 _notes.Add($"removed {Path.GetFileName(file)}, left by a run (pid {pid}) that ended before it finished");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>
+    /// Removes the temporary result files (<c>.NAME.h5.PID.RANDOM.partial</c>) in <paramref name="directory"/> left by runs
+    /// whose process has ended, for every NAME at once: what <see cref="Claim(string, string?)"/> does for its own target,
+    /// done once by a sweep before it claims its cases with <see cref="ClaimSweepCase"/>. A live process's files are kept.
+    /// </summary>
+    internal static int RemoveStaleTemporaryFiles(string directory)
+    {
+        int removed = 0;
+        foreach (var (file, _) in StaleTemporaryFiles(directory, ".*.h5.*.partial", -1))
+        {
+            try { File.Delete(file); removed++; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return removed;
+    }
+
+    /// <summary>Files matching <paramref name="pattern"/> whose pid (after <paramref name="prefixLength"/> characters, or after <c>.h5.</c> when -1) is not a live process.</summary>
+    private static IEnumerable<(string File, int Pid)> StaleTemporaryFiles(string directory, string pattern, int prefixLength)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, pattern))
+        {
+            string name = Path.GetFileName(file);
+            int start = prefixLength >= 0 ? prefixLength : name.LastIndexOf(".h5.", StringComparison.Ordinal) + 4;
+            if (start < 4 || start >= name.Length) continue;
+            var pidText = name[start..].Split('.')[0];
+            if (!int.TryParse(pidText, CultureInfo.InvariantCulture, out int pid) || ExclusiveFileLock.ProcessIsAlive(pid)) continue;
+            yield return (file, pid);
         }
     }
 

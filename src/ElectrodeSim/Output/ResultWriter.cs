@@ -19,7 +19,9 @@ public sealed record RunMetadata(string CaseName, string CaseText, string Proven
 /// unfinished file ever looks complete. When the records themselves cannot be kept (a full disk,
 /// an I/O error), <see cref="Fail"/> removes them and leaves a small <c>NAME.failed.h5</c> with
 /// the reason instead. Time series and fields are extendable in time, chunked and
-/// deflate-compressed, and appended as the run goes.
+/// deflate-compressed, and appended as the run goes. A run without fields (a sweep's usual case)
+/// is gathered instead: HDF5 builds the small file in memory, the time series are written in one
+/// go at the end, and the temporary file appears on disk only when the file is closed.
 /// </summary>
 public sealed class ResultWriter : ISolutionObserver, IDisposable
 {
@@ -61,12 +63,19 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _metadata = metadata;
         _every = Math.Max(1, everyNSteps);
         _fields = writeFields;
+        if (!writeFields)
+        {
+            _pending = [.. ScalarSeries.Select(_ => new List<double>(128))];
+            _pendingSteps = new List<int>(128);
+        }
         _last = new double[model.Size];
         int maxCells = model.Mesh.CellCount * Math.Max(1, model.Mesh.Particles.Max(p => p.Shells));
         _buffer = new double[maxCells];
         try
         {
-            _file = Hdf5File.Create(TemporaryPath);
+            // Without fields the file is small (tens of kB): HDF5 builds it in memory and it is written in one go, outside the
+            // HDF5 lock, when it is closed; the temporary file then appears only at the end of the run.
+            _file = writeFields ? Hdf5File.Create(TemporaryPath) : Hdf5File.CreateInMemory(TemporaryPath);
         }
         catch (Exception e) when (IsIoFailure(e))
         {
@@ -295,10 +304,32 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     // Time spent appending records during the run (the solve's share of the wall time is the rest).
     private TimeSpan _writing;
 
+    /// <summary>The time series in <see cref="Append"/>'s order (<c>/protocol_step</c>, an integer series, apart).</summary>
+    private static readonly string[] ScalarSeries = ["/time", "/voltage", "/current_density", "/specific_capacity", "/charge"];
+
+    /// <summary>
+    /// Without fields, the records of the time series, gathered in memory during the run and written by
+    /// <see cref="WritePending"/> at the end (one extent change and one write per series instead of one per record):
+    /// the file then needs no HDF5 call while the model is solved, so parallel runs (a sweep) do not queue on the
+    /// process-wide HDF5 lock for every step. With fields the records stream to the file as they come.
+    /// </summary>
+    private readonly List<double>[]? _pending;
+    private readonly List<int>? _pendingSteps;
+
     private void Append(double time, ReadOnlySpan<double> y, int protocolStep)
     {
         var L = _model.Layout;
         double charge = y[L.Charge];
+        if (_pending is not null)
+        {
+            _pending[0].Add(time);
+            _pending[1].Add(_model.Voltage(y));
+            _pending[2].Add(y[L.Current]);
+            _pending[3].Add(charge / (3600.0 * _model.Cell.WorkingElectrode.ActiveMassPerArea));
+            _pending[4].Add(charge);
+            _pendingSteps!.Add(protocolStep);
+            return;
+        }
         _series["/time"].Append([time]);
         _series["/voltage"].Append([_model.Voltage(y)]);
         _series["/current_density"].Append([y[L.Current]]);
@@ -310,6 +341,19 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         AppendFields(y);
         // Only a record whose every field was appended: the sidecar selects it from each of them.
         _recordedTimes.Add(time);
+    }
+
+    /// <summary>Writes the gathered records of a run without fields (see <see cref="_pending"/>), once.</summary>
+    private void WritePending()
+    {
+        if (_pending is null || _pendingSteps!.Count == 0) return;
+        for (int k = 0; k < ScalarSeries.Length; k++)
+        {
+            _series[ScalarSeries[k]].AppendMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending[k]));
+            _pending[k].Clear();
+        }
+        _series["/protocol_step"].AppendMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pendingSteps));
+        _pendingSteps.Clear();
     }
 
     private void AppendFields(ReadOnlySpan<double> y)
@@ -366,6 +410,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     {
         if (_finished) throw new InvalidOperationException($"{FinalPath} is already finished");
         if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
+        WritePending();
         WriteImpedance(solution);
         WriteSolverReport(_file, solution, _model.Size, _writing, "variable-order variable-step BDF (1-5), Newton with analytic Jacobian, SuiteSparse KLU");
         WriteProtocolOutcome(_file, solution);
@@ -495,6 +540,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 try
                 {
                     if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
+                    WritePending();
                     _file.SetAttribute("/", "status", "failed");
                     _file.SetAttribute("/", "failure_reason", reason);
                 }

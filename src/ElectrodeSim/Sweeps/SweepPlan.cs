@@ -18,9 +18,13 @@ public sealed record SweepCase(int Index, string Name, IReadOnlyList<SweepInput>
 /// </summary>
 public static class CaseFingerprint
 {
-    public static string Of(string resolvedText, IReadOnlyDictionary<string, string> inputFiles)
+    public static string Of(string resolvedText, IReadOnlyDictionary<string, string> inputFiles) => Combine(CaseOverrides.Fingerprint(resolvedText), inputFiles);
+
+    /// <summary><see cref="Of(string, IReadOnlyDictionary{string, string})"/> of the text <paramref name="document"/> was read from, without reading it again.</summary>
+    public static string Of(CaseDocument document, IReadOnlyDictionary<string, string> inputFiles) => Combine(CaseOverrides.Fingerprint(document), inputFiles);
+
+    private static string Combine(string text, IReadOnlyDictionary<string, string> inputFiles)
     {
-        string text = CaseOverrides.Fingerprint(resolvedText);
         if (inputFiles.Count == 0) return text;
         var all = new System.Text.StringBuilder(text);
         foreach (var (key, digest) in inputFiles.OrderBy(f => f.Key, StringComparer.Ordinal)) all.Append('\n').Append(key).Append('=').Append(digest);
@@ -94,8 +98,9 @@ public sealed class SweepPlan
                     });
                 }
                 var overrides = definition.Fixed.Concat(inputs.Where(x => x.Key != SweepDefinition.CaseKey).Select(x => new CaseOverride(x.Key, x.Value))).ToList();
-                var setup = CaseBuilder.Build(CaseOverrides.Parse(text, overrides, source, directory, out string resolved));
-                cases[i] = new SweepCase(i, CaseName(i, n), inputs, resolved, CaseFingerprint.Of(resolved, setup.InputFiles), setup);
+                var document = CaseOverrides.Parse(text, overrides, source, directory, out string resolved);
+                var setup = CaseBuilder.Build(document);
+                cases[i] = new SweepCase(i, CaseName(i, n), inputs, resolved, CaseFingerprint.Of(document, setup.InputFiles), setup);
             }
             catch (CaseValidationException e) { invalid.Add(new InvalidSweepCase(i, inputs, e)); }
             catch (FileNotFoundException e) { invalid.Add(new InvalidSweepCase(i, inputs, new CaseValidationException(source, [new CaseError(SweepDefinition.CaseKey, e.FileName ?? "", "an existing case file")]))); }
