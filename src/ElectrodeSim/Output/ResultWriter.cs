@@ -328,6 +328,8 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             _pending[3].Add(charge / (3600.0 * _model.Cell.WorkingElectrode.ActiveMassPerArea));
             _pending[4].Add(charge);
             _pendingSteps!.Add(protocolStep);
+            // The lumped thermal series (rare in large studies) stream to the file as with fields.
+            if (_model.Thermal is not null) AppendThermal(y);
             return;
         }
         _series["/time"].Append([time]);

@@ -315,4 +315,24 @@ public sealed class ThermalTests(ITestOutputHelper output)
         Assert.Equal("cell.thermal.model", error.Path);
         Assert.Contains("electrode.ocp.hysteresis", error.ToString(), StringComparison.Ordinal);
     }
+    [Fact]
+    public void Without_fields_the_thermal_series_are_written_for_every_record()
+    {
+        // output.fields: false gathers the scalar series in memory (sweeps); the thermal series must come with them.
+        using var dir = new Repository.TemporaryDirectory();
+        foreach (var fields in new[] { "true", "false" })
+        {
+            var setup = CaseBuilder.Build(CaseOverrides.Load(Repository.Case(Path.Combine("thermal", "lgm50-2C-lumped.yaml")),
+                [new CaseOverride("output.fields", fields)]));
+            string file = Path.Combine(dir.Path, $"fields-{fields}.h5");
+            Simulator.Run(setup, file);
+            using var h5 = ElectrodeSim.Native.Hdf5.Hdf5File.OpenRead(file);
+            long n = h5.GetDims("/time")[0];
+            Assert.True(n > 10);
+            foreach (var (path, _, _) in ElectrodeSim.Output.ResultWriter.ThermalSeries)
+                Assert.Equal(n, h5.GetDims(path)[0]);
+            var temperature = h5.ReadArray("/temperature", out _);
+            Assert.True(temperature[^1] > temperature[0] + 10, $"a 2C discharge heats the cell (T {temperature[0]} -> {temperature[^1]} K)");
+        }
+    }
 }
