@@ -91,7 +91,7 @@ public static class Simulator
         var packing = Mesh.Resolved.DiscPacking.Pack(resolved.Geometry);                       // seeded disc packing
         var mesh = Mesh.Resolved.ResolvedMesh.Build(packing, resolved.CellSize);                 // Cartesian phase mask → finite-volume graph
         var model = new ResolvedParticleModel(resolved.Parameters, mesh, setup.FaceAverage);     // conservation laws on the graph
-        var runner = new ProtocolRunner(model, setup.Solver) { Schedule = setup.Output.Schedule };
+        var runner = new ProtocolRunner(model, setup.Solver) { Schedule = setup.Output.Schedule, LinearSolver = ResolvedParticleModel.CreateLinearSolver };
         using var writer = target is null ? null : new Output.ResolvedResultWriter(target, model, setup.CaseText, setup.ProvenanceJson, setup.Output.Fields, setup.Output.EveryNSteps);
         var solution = runner.Run(setup.Protocol, writer is null ? null : [writer], cancellation);
         writer?.Complete(solution);

@@ -24,7 +24,7 @@ public static class ResolvedModelBench
     public static void Run(string[] args)
     {
         var inv = CultureInfo.InvariantCulture;
-        string solver = args.FirstOrDefault(a => a.StartsWith("--solver=", StringComparison.Ordinal))?["--solver=".Length..] ?? "klu";
+        string solver = args.FirstOrDefault(a => a.StartsWith("--solver=", StringComparison.Ordinal))?["--solver=".Length..] ?? "klu-nd";
         bool reuse = args.Contains("--reuse");
         args = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
         double[] sizes = args.Length > 0 ? [.. args.Select(a => double.Parse(a, inv))] : [0.4, 0.2, 0.1];
@@ -55,7 +55,7 @@ public static class ResolvedModelBench
             var s = solution.Statistics;
             double capacity = solution.StepCharge(0) / 3.6 / model.ActiveMassPerArea / 1000.0;
             Console.WriteLine(string.Create(inv,
-                $"| {h:G3} | {mesh.Graph.CellCount} | {model.Size} | {model.JacobianPattern.NonZeroCount} | {s.Steps} | {s.NewtonIterations} | {s.JacobianEvaluations} | {s.Factorizations} | {wall:F1} | {model.Assembly.Elapsed.TotalSeconds:F1} | {timed!.Factor.Elapsed.TotalSeconds:F1} | {timed.Solve.Elapsed.TotalSeconds:F1} | {wall - model.Assembly.Elapsed.TotalSeconds - timed.Factor.Elapsed.TotalSeconds - timed.Solve.Elapsed.TotalSeconds:F1} | {capacity:F3} | {solution.Steps[0].Reason} (set-up {setupTime:F2} s; {s}, rejected {s.RejectedSteps}, Newton failures {s.NewtonFailures}{(timed.Inner is KluLinearSolver k ? $", KLU fresh pivoting {k.FreshFactorizations}" : "")}) |"));
+                $"| {h:G3} | {mesh.Graph.CellCount} | {model.Size} | {model.JacobianPattern.NonZeroCount} | {s.Steps} | {s.NewtonIterations} | {s.JacobianEvaluations} | {s.Factorizations} | {wall:F1} | {model.Assembly.Elapsed.TotalSeconds:F1} | {timed!.Factor.Elapsed.TotalSeconds:F1} | {timed.Solve.Elapsed.TotalSeconds:F1} | {wall - model.Assembly.Elapsed.TotalSeconds - timed.Factor.Elapsed.TotalSeconds - timed.Solve.Elapsed.TotalSeconds:F1} | {capacity:F3} | {solution.Steps[0].Reason} (set-up {setupTime:F2} s; {s}, rejected {s.RejectedSteps}, Newton failures {s.NewtonFailures}{(timed.Inner is KluLinearSolver k ? $", KLU fresh pivoting {k.FreshFactorizations}, factorisation flops {timed.Flops:G3}" : "")}) |"));
         }
     }
 
@@ -98,7 +98,8 @@ public static class ResolvedModelBench
         "klu" => new KluLinearSolver(pattern),
         "klu-colamd" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Ordering = ElectrodeSim.Native.Klu.KluOrdering.Colamd }),
         "klu-nobtf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { BlockTriangular = false }),
-        "klu-nd" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { BlockTriangular = false, Permutation = FillReducingOrdering.NestedDissection(pattern) }),
+        "klu-nd" => ResolvedParticleModel.CreateLinearSolver(pattern), // what Simulator.RunResolved uses
+
         "klu-nd-btf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Permutation = FillReducingOrdering.NestedDissection(pattern) }),
         "umfpack" => new UmfpackLinearSolver(pattern),
         "umfpack-metis" => new UmfpackLinearSolver(pattern, ElectrodeSim.Native.Umfpack.UmfpackOrdering.Metis),
@@ -119,7 +120,15 @@ public static class ResolvedModelBench
         public ISparseLinearSolver Inner => inner;
         public Stopwatch Factor { get; } = new();
         public Stopwatch Solve { get; } = new();
-        void ISparseLinearSolver.Factor(ReadOnlySpan<double> values) { Factor.Start(); try { inner.Factor(values); } finally { Factor.Stop(); } }
+        /// <summary>Σ KLU flops of the factorisations (machine-load independent cost).</summary>
+        public double Flops { get; private set; }
+        void ISparseLinearSolver.Factor(ReadOnlySpan<double> values)
+        {
+            Factor.Start();
+            try { inner.Factor(values); }
+            finally { Factor.Stop(); }
+            if (inner is KluLinearSolver k) Flops += k.FlopCount;
+        }
         void ISparseLinearSolver.Solve(Span<double> rhs) { Solve.Start(); inner.Solve(rhs); Solve.Stop(); }
         public void Dispose() => inner.Dispose();
     }
