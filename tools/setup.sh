@@ -2,14 +2,15 @@
 # Installs what ElectrodeSim needs on a Debian machine (idempotent: packages already installed are
 # not asked for again, and with nothing missing apt is not run at all).
 #   tools/setup.sh           what a run needs (tools/run.sh): the native HDF5 library with its
-#                            high-level part (dimension scales), SuiteSparse KLU, and the figure font
+#                            high-level part (dimension scales), SuiteSparse KLU and UMFPACK (with METIS,
+#                            the nested-dissection ordering of the 2-D model), and the figure font
 #                            (fonts-go; `run --plot` draws figures in process, with no other package)
 #   tools/setup.sh --tests   that, plus what only the tests need (tools/test.sh): h5dump and h5py
 #                            for reading results back, chromium (headless) for the report test,
 #                            slurm-wlm and munge for the one-node cluster of the Slurm sweep test (tools/slurm.sh)
 # Further arguments are more Debian packages to install. The .NET 10 SDK must already be on PATH.
 set -euo pipefail
-packages=(libhdf5-103-1 libhdf5-hl-100 libklu1 fonts-go)
+packages=(libhdf5-103-1 libhdf5-hl-100 libklu1 libumfpack5 fonts-go)
 test_packages=(hdf5-tools python3-h5py python3-meshio chromium slurm-wlm munge)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")

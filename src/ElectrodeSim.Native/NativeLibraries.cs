@@ -13,6 +13,8 @@ internal static class NativeLibraries
     internal const string Hdf5 = "hdf5";
     internal const string Hdf5HighLevel = "hdf5_hl";
     internal const string Klu = "klu";
+    internal const string Umfpack = "umfpack";
+    internal const string Metis = "metis";
 
     internal static readonly string[] Hdf5Candidates =
         ["libhdf5_serial.so.103", "libhdf5.so.103", "libhdf5.so", "hdf5.dll"];
@@ -21,6 +23,10 @@ internal static class NativeLibraries
         ["libhdf5_serial_hl.so.100", "libhdf5_hl.so.100", "libhdf5_hl.so", "hdf5_hl.dll"];
     internal static readonly string[] KluCandidates =
         ["libklu.so.1", "libklu.so.2", "libklu.so", "klu.dll"];
+    internal static readonly string[] UmfpackCandidates =
+        ["libumfpack.so.5", "libumfpack.so.6", "libumfpack.so", "umfpack.dll"];
+    internal static readonly string[] MetisCandidates =
+        ["libmetis.so.5", "libmetis.so", "metis.dll"];
 
     private static readonly Lazy<IntPtr> Hdf5Handle =
         new(() => Load(Hdf5, Hdf5Candidates, "libhdf5-103-1"));
@@ -28,6 +34,10 @@ internal static class NativeLibraries
         new(() => Load(Hdf5HighLevel, Hdf5HighLevelCandidates, "libhdf5-hl-100"));
     private static readonly Lazy<IntPtr> KluHandle =
         new(() => Load(Klu, KluCandidates, "libklu1"));
+    private static readonly Lazy<IntPtr> UmfpackHandle =
+        new(() => Load(Umfpack, UmfpackCandidates, "libumfpack5"));
+    private static readonly Lazy<IntPtr> MetisHandle =
+        new(() => Load(Metis, MetisCandidates, "libmetis5"));
 
     // A module initializer is the only place guaranteed to run before the first P/Invoke of
     // this assembly; the resolver can be registered only once per assembly.
@@ -46,6 +56,8 @@ internal static class NativeLibraries
             Hdf5 => Hdf5Handle.Value,
             Hdf5HighLevel => Hdf5HighLevelHandle.Value,
             Klu => KluHandle.Value,
+            Umfpack => UmfpackHandle.Value,
+            Metis => MetisHandle.Value,
             _ => IntPtr.Zero,
         };
 

@@ -15,22 +15,32 @@ using ElectrodeSim.Simulation;
 /// electrode, 20 µm high, 1.5 µm discs at area fraction 0.5, seed 1) at the given cell sizes: unknowns, Jacobian
 /// non-zeros, steps, Newton iterations, Jacobians / factorisations, and the wall time split into residual + Jacobian
 /// assembly (timed around the model's Evaluate), KLU numeric factorisations, KLU solves and the rest (symbolic analysis, integrator, events, set-up).
-/// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- resolved-2d [h_um ...] (default 0.4 0.2 0.1).
+/// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- resolved-2d [h_um ...] (default 0.4 0.2 0.1)
+/// [--solver=klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod] [--reuse] (keep the iteration matrix across steps);
+/// --solver=probe[:name,name...] factorises one Jacobian per solver instead (analysis / factor / refactor / solve time, KLU flops).
 /// </summary>
 public static class ResolvedModelBench
 {
     public static void Run(string[] args)
     {
         var inv = CultureInfo.InvariantCulture;
+        string solver = args.FirstOrDefault(a => a.StartsWith("--solver=", StringComparison.Ordinal))?["--solver=".Length..] ?? "klu-nd";
+        bool reuse = args.Contains("--reuse");
+        args = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
         double[] sizes = args.Length > 0 ? [.. args.Select(a => double.Parse(a, inv))] : [0.4, 0.2, 0.1];
         var setup = Simulator.LoadCase(Path.Combine(FindRepository(), "cases", "sio-c-l.yaml"));
         var parameters = new ResolvedCellParameters { Cell = setup.Cell, ParticleConductivity = 10.0, CarbonBinderConductivity = 100.0, ContactConductance = 1e4 };
         var settings = new ResolvedGeometrySettings(25e-6, 16.7e-6, 20e-6, new DiscRadiusDistribution.Fixed(1.5e-6), 0.5,
                                                     MinimumGap: 0.2e-6, SeparatorGap: 0.2e-6, CollectorGap: 0.2e-6, Seed: 1);
         var packing = DiscPacking.Pack(settings);
-        Console.WriteLine(string.Create(inv, $"SiO@C-l 2-D: {packing.Discs.Count} discs, area fraction {packing.AreaFraction:F4}; 50 A/m^2 to 0.01 V; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        Console.WriteLine(string.Create(inv, $"SiO@C-l 2-D, solver {solver}{(reuse ? ", iteration matrix kept across steps" : "")}: {packing.Discs.Count} discs, area fraction {packing.AreaFraction:F4}; 50 A/m^2 to 0.01 V; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         Console.WriteLine("| h [um] | cells | unknowns | nnz | steps | Newton | Jacobians | factorisations | wall [s] | assembly [s] | factorisation [s] | solves [s] | rest [s] | capacity [mAh/g] | end |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        if (solver.StartsWith("probe", StringComparison.Ordinal))
+        {
+            Probe(parameters, packing, sizes, solver.Length > 6 ? solver[6..].Split(',') : ["klu", "klu-colamd", "klu-nobtf", "klu-nd", "umfpack", "umfpack-metis"]);
+            return;
+        }
         foreach (double h in sizes)
         {
             var clock = Stopwatch.StartNew();
@@ -38,16 +48,64 @@ public static class ResolvedModelBench
             var model = new TimedModel(new ResolvedParticleModel(parameters, mesh));
             double setupTime = clock.Elapsed.TotalSeconds;
             TimedSolver? timed = null;
-            var runner = new ProtocolRunner(model, setup.Solver) { LinearSolver = pattern => timed = new TimedSolver(new KluLinearSolver(pattern)) };
+            var runner = new ProtocolRunner(model, setup.Solver with { ReuseIterationMatrix = reuse }) { LinearSolver = pattern => timed = new TimedSolver(MakeSolver(solver, pattern)) };
             var protocol = new Protocol([new ProtocolStep { Label = "lithiation", Mode = ControlMode.Current, Value = 50, Stops = [new StopCondition(StopQuantity.Voltage, true, 0.01)] }]);
             var solution = runner.Run(protocol);
             double wall = clock.Elapsed.TotalSeconds;
             var s = solution.Statistics;
             double capacity = solution.StepCharge(0) / 3.6 / model.ActiveMassPerArea / 1000.0;
             Console.WriteLine(string.Create(inv,
-                $"| {h:G3} | {mesh.Graph.CellCount} | {model.Size} | {model.JacobianPattern.NonZeroCount} | {s.Steps} | {s.NewtonIterations} | {s.JacobianEvaluations} | {s.Factorizations} | {wall:F1} | {model.Assembly.Elapsed.TotalSeconds:F1} | {timed!.Factor.Elapsed.TotalSeconds:F1} | {timed.Solve.Elapsed.TotalSeconds:F1} | {wall - model.Assembly.Elapsed.TotalSeconds - timed.Factor.Elapsed.TotalSeconds - timed.Solve.Elapsed.TotalSeconds:F1} | {capacity:F1} | {solution.Steps[0].Reason} (set-up {setupTime:F2} s) |"));
+                $"| {h:G3} | {mesh.Graph.CellCount} | {model.Size} | {model.JacobianPattern.NonZeroCount} | {s.Steps} | {s.NewtonIterations} | {s.JacobianEvaluations} | {s.Factorizations} | {wall:F1} | {model.Assembly.Elapsed.TotalSeconds:F1} | {timed!.Factor.Elapsed.TotalSeconds:F1} | {timed.Solve.Elapsed.TotalSeconds:F1} | {wall - model.Assembly.Elapsed.TotalSeconds - timed.Factor.Elapsed.TotalSeconds - timed.Solve.Elapsed.TotalSeconds:F1} | {capacity:F3} | {solution.Steps[0].Reason} (set-up {setupTime:F2} s; {s}, rejected {s.RejectedSteps}, Newton failures {s.NewtonFailures}{(timed.Inner is KluLinearSolver k ? $", KLU fresh pivoting {k.FreshFactorizations}, factorisation flops {timed.Flops:G3}" : "")}) |"));
         }
     }
+
+    /// <summary>One Jacobian at the initial state (plus the mass matrix over a 1 s step) factorised once by each solver: time and KLU flops.</summary>
+    private static void Probe(ResolvedCellParameters parameters, DiscPacking packing, double[] sizes, string[] solvers)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        foreach (double h in sizes)
+        {
+            var model = new ResolvedParticleModel(parameters, ResolvedMesh.Build(packing, h * 1e-6));
+            var y = model.InitialState();
+            model.EstimateAlgebraicState(y, 50);
+            var p = model.JacobianPattern;
+            var jac = new double[p.NonZeroCount];
+            model.Evaluate(0, y, new double[model.Size], jac);
+            for (int i = 0; i < model.Size; i++) jac[p.SlotOf(i, i)] += model.MassDiagonal[i];
+            foreach (var name in solvers)
+            {
+                var clock = Stopwatch.StartNew();
+                using var s = MakeSolver(name, p);
+                double analyse = clock.Elapsed.TotalSeconds;
+                clock.Restart();
+                s.Factor(jac);
+                double first = clock.Elapsed.TotalSeconds;
+                clock.Restart();
+                s.Factor(jac);
+                double second = clock.Elapsed.TotalSeconds;
+                var rhs = new double[model.Size]; rhs[0] = 1;
+                clock.Restart();
+                s.Solve(rhs);
+                double solve = clock.Elapsed.TotalSeconds;
+                string flops = s is KluLinearSolver k ? k.FlopCount.ToString("G3", inv) : "-";
+                Console.WriteLine(string.Create(inv, $"h {h} um n {model.Size} {name,-14} analyse {analyse:F3} s  factor {first:F3} s  refactor {second:F3} s  solve {solve * 1e3:F1} ms  flops {flops}"));
+            }
+        }
+    }
+
+    private static ISparseLinearSolver MakeSolver(string name, SparsityPattern pattern) => name switch
+    {
+        "klu" => new KluLinearSolver(pattern),
+        "klu-colamd" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Ordering = ElectrodeSim.Native.Klu.KluOrdering.Colamd }),
+        "klu-nobtf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { BlockTriangular = false }),
+        "klu-nd" => ResolvedParticleModel.CreateLinearSolver(pattern), // what Simulator.RunResolved uses
+
+        "klu-nd-btf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Permutation = FillReducingOrdering.NestedDissection(pattern) }),
+        "umfpack" => new UmfpackLinearSolver(pattern),
+        "umfpack-metis" => new UmfpackLinearSolver(pattern, ElectrodeSim.Native.Umfpack.UmfpackOrdering.Metis),
+        "umfpack-cholmod" => new UmfpackLinearSolver(pattern, ElectrodeSim.Native.Umfpack.UmfpackOrdering.Cholmod),
+        _ => throw new ArgumentException($"--solver={name}: not one of klu, klu-colamd, klu-nobtf, klu-nd, klu-nd-btf, umfpack, umfpack-metis, umfpack-cholmod"),
+    };
 
     private static string FindRepository()
     {
@@ -59,9 +117,18 @@ public static class ResolvedModelBench
     /// <summary>KLU with its numeric factorisations and solves timed.</summary>
     private sealed class TimedSolver(ISparseLinearSolver inner) : ISparseLinearSolver
     {
+        public ISparseLinearSolver Inner => inner;
         public Stopwatch Factor { get; } = new();
         public Stopwatch Solve { get; } = new();
-        void ISparseLinearSolver.Factor(ReadOnlySpan<double> values) { Factor.Start(); try { inner.Factor(values); } finally { Factor.Stop(); } }
+        /// <summary>Σ KLU flops of the factorisations (machine-load independent cost).</summary>
+        public double Flops { get; private set; }
+        void ISparseLinearSolver.Factor(ReadOnlySpan<double> values)
+        {
+            Factor.Start();
+            try { inner.Factor(values); }
+            finally { Factor.Stop(); }
+            if (inner is KluLinearSolver k) Flops += k.FlopCount;
+        }
         void ISparseLinearSolver.Solve(Span<double> rhs) { Solve.Start(); inner.Solve(rhs); Solve.Stop(); }
         public void Dispose() => inner.Dispose();
     }

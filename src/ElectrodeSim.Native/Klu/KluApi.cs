@@ -26,18 +26,23 @@ internal static unsafe partial class KluApi
     // Over-allocated so a future release that appends statistics cannot write past the block.
     internal const int CommonAllocation = 1024;
     internal const int TolOffset = 0;
+    internal const int BtfOffset = 40;
+    internal const int OrderingOffset = 44;
     internal const int ScaleOffset = 48;
     internal const int HaltIfSingularOffset = 72;
     internal const int StatusOffset = 76;
     internal const int SingularColumnOffset = 92;
+    internal const int FlopsOffset = 104;
     internal const int RcondOffset = 112;
 
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_defaults(void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial void* klu_analyze(int n, int* columnPointers, int* rowIndices, void* common);
+    [LibraryImport(NativeLibraries.Klu)] internal static partial void* klu_analyze_given(int n, int* columnPointers, int* rowIndices, int* rowPermutation, int* columnPermutation, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial void* klu_factor(int* columnPointers, int* rowIndices, double* values, void* symbolic, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_refactor(int* columnPointers, int* rowIndices, double* values, void* symbolic, void* numeric, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_solve(void* symbolic, void* numeric, int leadingDimension, int rightHandSides, double* b, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_tsolve(void* symbolic, void* numeric, int leadingDimension, int rightHandSides, double* b, void* common);
+    [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_flops(void* symbolic, void* numeric, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_rcond(void* symbolic, void* numeric, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_free_symbolic(void** symbolic, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_free_numeric(void** numeric, void* common);

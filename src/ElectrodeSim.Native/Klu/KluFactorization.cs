@@ -35,7 +35,21 @@ public sealed unsafe class KluFactorization : IDisposable
     /// <param name="colPointers">0-based column pointers, length <paramref name="n"/> + 1, starting at 0 and non-decreasing.</param>
     /// <param name="rowIndices">0-based row index of each stored entry, column by column; length colPointers[n]. Rows within a column may be in any order but must not repeat.</param>
     public KluFactorization(int n, int[] colPointers, int[] rowIndices)
+        : this(n, colPointers, rowIndices, KluOptions.Default)
     {
+    }
+
+    /// <summary>
+    /// Copies the sparsity pattern into unmanaged memory and runs the symbolic analysis with the given ordering
+    /// options (<see cref="KluOptions.Default"/>: KLU's defaults, block triangular form + AMD).
+    /// </summary>
+    /// <param name="n">Order of the matrix.</param>
+    /// <param name="colPointers">0-based column pointers, length <paramref name="n"/> + 1, starting at 0 and non-decreasing.</param>
+    /// <param name="rowIndices">0-based row index of each stored entry, column by column.</param>
+    /// <param name="options">Fill-reducing ordering and block triangular form.</param>
+    public KluFactorization(int n, int[] colPointers, int[] rowIndices, KluOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         ArgumentNullException.ThrowIfNull(colPointers);
         ArgumentNullException.ThrowIfNull(rowIndices);
@@ -55,7 +69,19 @@ public sealed unsafe class KluFactorization : IDisposable
             colPointers.AsSpan().CopyTo(new Span<int>(columnPointers, n + 1));
             rowIndices.AsSpan().CopyTo(new Span<int>(this.rowIndices, nonZeros));
 
-            symbolic = klu_analyze(n, columnPointers, this.rowIndices, common);
+            *(int*)(common + BtfOffset) = options.BlockTriangular ? 1 : 0;
+            if (options.Permutation is { } permutation)
+            {
+                ValidatePermutation(n, permutation);
+                // The same permutation for rows and columns: P A Pᵀ keeps the diagonal (the pivots) on the diagonal.
+                fixed (int* order = permutation)
+                    symbolic = klu_analyze_given(n, columnPointers, this.rowIndices, order, order, common);
+            }
+            else
+            {
+                *(int*)(common + OrderingOffset) = (int)options.Ordering;
+                symbolic = klu_analyze(n, columnPointers, this.rowIndices, common);
+            }
             if (symbolic == null)
                 throw Failure("klu_analyze");
         }
@@ -68,6 +94,24 @@ public sealed unsafe class KluFactorization : IDisposable
 
     /// <summary>Order of the matrix.</summary>
     public int Size { get; }
+
+    /// <summary>Floating-point operations of the last factorisation (klu_flops): the cost measure of an ordering, independent of the machine's load.</summary>
+    public double FlopCount
+    {
+        get
+        {
+            ThrowIfDisposed();
+            if (numeric == null) return double.NaN;
+            if (klu_flops(symbolic, numeric, common) == 0) throw Failure("klu_flops");
+            return *(double*)(common + FlopsOffset);
+        }
+    }
+
+    /// <summary>Factorisations done afresh with new pivoting (klu_factor).</summary>
+    public int FreshFactorizations { get; private set; }
+
+    /// <summary>Factorisations that reused the previous pivot order (klu_refactor, accepted).</summary>
+    public int Refactorizations { get; private set; }
 
     /// <summary>
     /// KLU's cheap reciprocal condition estimate (smallest over largest pivot magnitude) of
@@ -95,11 +139,15 @@ public sealed unsafe class KluFactorization : IDisposable
             {
                 if (klu_refactor(columnPointers, rowIndices, entries, symbolic, numeric, common) != 0
                     && EstimateReciprocalCondition() >= RefactorPivotThreshold)
+                {
+                    Refactorizations++;
                     return;
+                }
                 FreeNumeric();
             }
 
             numeric = klu_factor(columnPointers, rowIndices, entries, symbolic, common);
+            FreshFactorizations++;
             if (numeric == null)
                 throw Status == KLU_SINGULAR ? Singular(values) : Failure("klu_factor");
             // Also rejects NaN, which klu_factor lets through as a "nonzero" pivot.
@@ -200,6 +248,19 @@ public sealed unsafe class KluFactorization : IDisposable
         if (tol != 0.001 || scale != 2 || haltIfSingular != 1 || Status != KLU_OK)
             throw new NotSupportedException(
                 "The loaded KLU library uses an unknown klu_common layout; SuiteSparse 5 or later (libklu1) is required.");
+    }
+
+    private static void ValidatePermutation(int n, int[] permutation)
+    {
+        if (permutation.Length != n)
+            throw new ArgumentException($"Expected a permutation of length {n}, got {permutation.Length}.", nameof(permutation));
+        var seen = new bool[n];
+        foreach (var k in permutation)
+        {
+            if ((uint)k >= (uint)n || seen[k])
+                throw new ArgumentException($"The ordering is not a permutation of 0..{n - 1} (entry {k}).", nameof(permutation));
+            seen[k] = true;
+        }
     }
 
     private static void ValidatePattern(int n, int[] colPointers, int[] rowIndices)

@@ -3,9 +3,9 @@ using ElectrodeSim.Native.Klu;
 namespace ElectrodeSim.Numerics.Sparse;
 
 /// <summary>
-/// SuiteSparse KLU behind <see cref="ISparseLinearSolver"/>: the symbolic analysis (block
-/// triangular form + AMD ordering) is done once per pattern, numeric factorisations are
-/// <c>klu_refactor</c> calls on the same pivot sequence.
+/// SuiteSparse KLU behind <see cref="ISparseLinearSolver"/>: the symbolic analysis (by default block
+/// triangular form + AMD ordering; <see cref="KluOptions"/> for others) is done once per pattern, numeric
+/// factorisations are <c>klu_refactor</c> calls on the same pivot sequence.
 /// </summary>
 public sealed class KluLinearSolver : ISparseLinearSolver
 {
@@ -13,6 +13,15 @@ public sealed class KluLinearSolver : ISparseLinearSolver
 
     public KluLinearSolver(SparsityPattern pattern) =>
         _klu = new KluFactorization(pattern.Size, pattern.ColumnPointers, pattern.RowIndices);
+
+    public KluLinearSolver(SparsityPattern pattern, KluOptions options) =>
+        _klu = new KluFactorization(pattern.Size, pattern.ColumnPointers, pattern.RowIndices, options);
+
+    /// <summary>Factorisations with fresh pivoting (the rest reused the pivot order).</summary>
+    public int FreshFactorizations => _klu.FreshFactorizations;
+
+    /// <summary>Floating-point operations of the last factorisation.</summary>
+    public double FlopCount => _klu.FlopCount;
 
     public void Factor(ReadOnlySpan<double> values)
     {

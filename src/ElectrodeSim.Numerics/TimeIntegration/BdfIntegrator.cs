@@ -55,6 +55,9 @@ public sealed class BdfIntegrator
     // table from the states at every step (O(k²) vector operations and k + 3 state copies; 8–14 % of a run).
     private double[][] _history, _candidate;
     private int _historyOrders, _candidateOrders;
+    // With ReuseIterationMatrix: the a0 of the factorised iteration matrix, NaN when the factors are not a0 M + ∂g/∂y
+    // (none yet, or the algebraic-initialisation matrix).
+    private double _factoredA0 = double.NaN;
 
     public BdfIntegrator(IDaeSystem system, ISparseLinearSolver linearSolver, BdfOptions options)
     {
@@ -414,6 +417,12 @@ public sealed class BdfIntegrator
         Predict(tNew, Math.Min(k + 1, _times.Count), y);
         Array.Copy(y, _predicted, _n);
         SetWeights(y);
+        if (!_options.ReuseIterationMatrix) return Newton(tNew, a0, y, consistentInitialisation: false);
+        bool kept = double.IsFinite(_factoredA0) && a0 <= _options.IterationMatrixA0Ratio * _factoredA0 && _factoredA0 <= _options.IterationMatrixA0Ratio * a0;
+        if (Newton(tNew, a0, y, consistentInitialisation: false, keepMatrix: kept)) return true;
+        if (!kept) return false;
+        // The kept matrix may be what failed: once more from the prediction with a fresh one before the step is cut.
+        Array.Copy(_predicted, y, _n);
         return Newton(tNew, a0, y, consistentInitialisation: false);
     }
 
@@ -436,13 +445,13 @@ public sealed class BdfIntegrator
     /// <paramref name="consistentInitialisation"/> the differential unknowns are held fixed and
     /// only the algebraic rows are solved.
     /// </summary>
-    private bool Newton(double t, double a0, double[] y, bool consistentInitialisation)
+    private bool Newton(double t, double a0, double[] y, bool consistentInitialisation, bool keepMatrix = false)
     {
         // Simplified Newton: the iteration matrix a0 M + ∂g/∂y is formed and factorised at the
         // first iterate and refreshed only when the contraction rate degrades, so most iterations
         // cost one residual evaluation and one pair of triangular solves.
         double previous = double.PositiveInfinity;
-        bool refresh = true, fresh = false;
+        bool refresh = !keepMatrix, fresh = false;
         for (int iteration = 0; iteration < _options.MaxNewtonIterations; iteration++)
         {
             if (refresh)
@@ -458,8 +467,10 @@ public sealed class BdfIntegrator
                 {
                     for (int i = 0; i < _n; i++) if (_mass[i] != 0) _jacobian[_diagonalSlot[i]] += a0 * _mass[i];
                 }
+                _factoredA0 = double.NaN;
                 try { _linear.Factor(_jacobian); }
                 catch (SingularIterationMatrixException) { return false; }
+                if (!consistentInitialisation) _factoredA0 = a0;
                 Statistics.Factorizations++;
                 refresh = false;
                 fresh = true;
@@ -517,6 +528,7 @@ public sealed class BdfIntegrator
     /// </summary>
     private bool SolveAlgebraic(double t, double[] y, out string failure)
     {
+        _factoredA0 = double.NaN;
         var trial = _predicted;
         double lambda = 1.0;
         for (int iteration = 0; iteration < _options.MaxInitialisationIterations; iteration++)

@@ -16,6 +16,16 @@ public sealed record BdfOptions
     /// <summary>Newton stops when the weighted RMS norm of the update falls below this (in units of the error tolerance).</summary>
     public double NewtonTolerance { get; init; } = 1e-4;
     public int MaxNewtonIterations { get; init; } = 8;
+    /// <summary>
+    /// Keep the factorised iteration matrix a0 M + ∂g/∂y across steps (modified Newton, as DASSL and IDA do) while a0
+    /// stays within a factor <see cref="IterationMatrixA0Ratio"/> of the one it was formed with; it is refreshed when the
+    /// contraction rate degrades, and a step whose Newton fails on a kept matrix is retried once with a fresh one before
+    /// the step is cut. Off by default (the P2D models: there a factorisation costs about a residual evaluation); on for
+    /// the 2-D resolved-particle model, whose factorisation costs tens of solves.
+    /// </summary>
+    public bool ReuseIterationMatrix { get; init; }
+    /// <summary>With <see cref="ReuseIterationMatrix"/>: the largest ratio (either way) of a step's a0 to the kept matrix's before it is re-formed.</summary>
+    public double IterationMatrixA0Ratio { get; init; } = 2.0;
     /// <summary>Damped Newton iterations allowed for a consistent initial state.</summary>
     public int MaxInitialisationIterations { get; init; } = 60;
 
@@ -25,6 +35,7 @@ public sealed record BdfOptions
         if (MaxOrder is < 1 or > 5) throw new ArgumentException($"max order {MaxOrder} is not in 1..5");
         if (FixedStep < 0) throw new ArgumentException($"fixed step {FixedStep} is negative");
         if (!(MinStep > 0)) throw new ArgumentException($"min step {MinStep} is not > 0");
+        if (!(IterationMatrixA0Ratio >= 1)) throw new ArgumentException($"iteration matrix a0 ratio {IterationMatrixA0Ratio} is not >= 1");
     }
 }
 

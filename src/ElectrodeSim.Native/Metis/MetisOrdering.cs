@@ -1,0 +1,35 @@
+using System.Runtime.InteropServices;
+
+namespace ElectrodeSim.Native.Metis;
+
+/// <summary>
+/// METIS 5 (libmetis5, 32-bit idx_t as Debian builds it) nested-dissection ordering of a symmetric graph: the
+/// fill-reducing ordering for sparse direct factorisations of 2-D and 3-D mesh matrices (fill O(n log n) on a 2-D grid).
+/// </summary>
+public static unsafe partial class MetisOrdering
+{
+    private const int MetisOk = 1;
+
+    [LibraryImport(NativeLibraries.Metis)]
+    private static partial int METIS_NodeND(int* vertexCount, int* adjacencyPointers, int* adjacency, int* vertexWeights, int* options, int* permutation, int* inversePermutation);
+
+    /// <summary>
+    /// Nested-dissection ordering of the undirected graph given in compressed form (no self loops, each edge in both
+    /// directions). Returns <c>order</c> with <c>order[k]</c> the original vertex eliminated k-th.
+    /// </summary>
+    public static int[] NestedDissection(int vertexCount, int[] adjacencyPointers, int[] adjacency)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(vertexCount, 1);
+        if (adjacencyPointers.Length != vertexCount + 1 || adjacencyPointers[vertexCount] != adjacency.Length)
+            throw new ArgumentException($"adjacency pointers must have {vertexCount + 1} entries ending at the adjacency length {adjacency.Length}", nameof(adjacencyPointers));
+        var newPosition = new int[vertexCount];
+        var order = new int[vertexCount];
+        int n = vertexCount;
+        int status;
+        // METIS's "perm" output is the vertex at each position of the ordering and "iperm" each vertex's position.
+        fixed (int* xadj = adjacencyPointers, adj = adjacency.Length > 0 ? adjacency : [0], position = newPosition, vertexAt = order)
+            status = METIS_NodeND(&n, xadj, adj, null, null, vertexAt, position);
+        if (status != MetisOk) throw new InvalidOperationException($"METIS_NodeND failed with status {status}");
+        return order;
+    }
+}
