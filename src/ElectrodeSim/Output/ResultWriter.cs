@@ -122,13 +122,22 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             string name = prefix.Length == 0 ? "electrode" : prefix.TrimEnd('/') + " electrode";
             string g = "/fields/" + prefix;
             var x = mesh.Centres.AsSpan(layer.FirstCell, layer.CellCount).ToArray();
-            meshes.Add(new XdmfMesh(name + " particles (x, r)", x, mesh.Particles[e].Centres, [g + "state_of_lithiation", g + "solid_concentration"]));
-            meshes.Add(new XdmfMesh(name + " (x)", x, null,
-                [g + "surface_state_of_lithiation", g + "mean_state_of_lithiation", g + "interfacial_current_density", g + "solid_potential", g + "equilibrium_potential", g + "overpotential"]));
+            // Every field of the group on that plane or line, as created (so a field added to the writer, such as the
+            // hysteresis state or the double-layer unknowns, is in the sidecar without being listed twice).
+            string xAxis = "/mesh/" + prefix + "x_electrode";
+            meshes.Add(new XdmfMesh(name + " particles (x, r)", x, mesh.Particles[e].Centres, FieldsOn(xAxis, "/mesh/" + prefix + "r")));
+            meshes.Add(new XdmfMesh(name + " (x)", x, null, FieldsOn(xAxis)));
         }
-        meshes.Add(new XdmfMesh("electrolyte (x)", mesh.Centres, null, ["/fields/electrolyte_concentration", "/fields/electrolyte_potential"]));
+        meshes.Add(new XdmfMesh("electrolyte (x)", mesh.Centres, null, FieldsOn("/mesh/x")));
         return meshes;
     }
+
+    /// <summary>The fields whose dimensions besides time have exactly the scales <paramref name="axes"/>, in creation order.</summary>
+    private List<string> FieldsOn(params string[] axes) =>
+        _fieldAxes.Where(f => f.Value.SequenceEqual(axes)).Select(f => f.Key).ToList();
+
+    // The mesh scales of each /fields dataset, in creation order (the sidecar lists them from here).
+    private readonly List<KeyValuePair<string, string[]>> _fieldAxes = new();
 
     /// <summary>After <see cref="Fail"/>: why not even a failure marker could be written, or null.</summary>
     public string? FailureMarkerProblem { get; private set; }
@@ -205,6 +214,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     {
         var ds = _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 4, int32Values: int32);
         _series[path] = ds;
+        if (path.StartsWith("/fields/", StringComparison.Ordinal)) _fieldAxes.Add(new(path, axes));
         Describe(path, units, description);
         if (path == "/time") return;
         _file.AttachDimensionScale(path, 0, "/time");

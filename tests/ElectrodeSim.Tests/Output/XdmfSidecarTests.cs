@@ -78,6 +78,26 @@ public class XdmfSidecarTests
     }
 
     [Fact]
+    public void The_sidecar_lists_every_field_the_run_writes_including_the_hysteresis_state()
+    {
+        // The sidecar's fields come from the datasets the writer created: with OCP hysteresis the state h is one more
+        // electrode line field, read by meshio with the values of the HDF5 file.
+        using var temp = new Repository.TemporaryDirectory();
+        string path = Path.Combine(temp.Path, "cycle.h5");
+        // Records every 2 h of the 40-h cycle keep meshio's read short.
+        var setup = ElectrodeSim.Cases.CaseBuilder.Build(ElectrodeSim.Cases.CaseOverrides.Load(Repository.Case(Path.Combine("experiments", "sio-c-l-cycle.yaml")),
+            [new ElectrodeSim.Cases.CaseOverride("output.every_s", "7200")]));
+        Simulator.Run(setup, path);
+        string xmf = Path.Combine(temp.Path, "cycle.xmf");
+        Assert.Contains("cycle.h5:/fields/hysteresis_state", File.ReadAllText(xmf));
+        long nt;
+        using (var h5 = ElectrodeSim.Native.Hdf5.Hdf5File.OpenRead(path)) nt = h5.GetDims("/time")[0];
+        int nx = setup.Mesh.ElectrodeCells;
+        var line = Assert.Single(Meshio(xmf, path), l => l.StartsWith("electrode (x) ", StringComparison.Ordinal));
+        Assert.Equal($"electrode (x) {nt} line {nx - 1} equilibrium_potential,hysteresis_state,interfacial_current_density,mean_state_of_lithiation,overpotential,solid_potential,surface_state_of_lithiation {7 * nt * nx}", line);
+    }
+
+    [Fact]
     public void Meshio_reads_every_field_of_the_sidecar_at_every_time_with_the_values_of_the_hdf5_file()
     {
         using var temp = new Repository.TemporaryDirectory();
