@@ -10,8 +10,8 @@
 #                            slurm-wlm and munge for the one-node cluster of the Slurm sweep test (tools/slurm.sh)
 # Further arguments are more Debian packages to install. The .NET 10 SDK must already be on PATH.
 set -euo pipefail
-packages=(libhdf5-103-1 libhdf5-hl-100 libklu1 libumfpack5 fonts-go)
-test_packages=(hdf5-tools python3-h5py python3-meshio chromium slurm-wlm munge)
+packages=(libhdf5-103-1 libhdf5-hl-100 libklu1 libmetis5 fonts-go)
+test_packages=(hdf5-tools python3-h5py python3-meshio libumfpack5 chromium slurm-wlm munge)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
   shift
