@@ -7,27 +7,36 @@
 #                            (fonts-go; `run --plot` draws figures in process, with no other package)
 #   tools/setup.sh --tests   that, plus what only the tests need (tools/test.sh): h5dump and h5py
 #                            for reading results back, chromium (headless) for the report test,
-#                            slurm-wlm and munge for the one-node cluster of the Slurm sweep test (tools/slurm.sh)
+#                            slurm-wlm and munge for the one-node cluster of the Slurm sweep test (tools/slurm.sh),
+#                            python3-paraview (ParaView's own XDMF reader, for the sidecar test; without its
+#                            recommended packages, which would add a desktop's worth)
 # Further arguments are more Debian packages to install. The .NET 10 SDK must already be on PATH.
 set -euo pipefail
 packages=(libhdf5-103-1 libhdf5-hl-100 libklu1 libmetis5 fonts-go)
 test_packages=(hdf5-tools python3-h5py python3-meshio libumfpack5 chromium slurm-wlm munge)
+lean_packages=()   # installed without their recommended packages
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
+  lean_packages+=(python3-paraview)
   shift
 fi
 packages+=("$@")
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+missing=() missing_lean=()
+for p in "${packages[@]}"; do installed "$p" || missing+=("$p"); done
+for p in "${lean_packages[@]}"; do installed "$p" || missing_lean+=("$p"); done
+if ((${#missing[@]} + ${#missing_lean[@]})); then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "setup: installing ${missing[*]}" >&2
+  echo "setup: installing ${missing[*]} ${missing_lean[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get -o DPkg::Lock::Timeout=600 update -q >&2
-  $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -q "${missing[@]}" >&2
+  if ((${#missing[@]})); then
+    $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -q "${missing[@]}" >&2
+  fi
+  if ((${#missing_lean[@]})); then
+    $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing_lean[@]}" >&2
+  fi
 fi
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET 10 SDK (dotnet) is not on PATH; install it from https://dotnet.microsoft.com/download" >&2

@@ -349,7 +349,9 @@ public sealed class ResolvedResultWriter : ISolutionObserver, IDisposable
 
     /// <summary>
     /// The XDMF: a temporal collection of 2-D rectilinear grids (node coordinates /mesh/y_faces, /mesh/x_faces; Dimensions
-    /// in XDMF's slowest-first order, ny+1 × nx+1), each field a cell-centred hyperslab of its time record.
+    /// in XDMF's slowest-first order, ny+1 × nx+1), each field a cell-centred hyperslab of its time record. The hyperslab's
+    /// result is declared ny × nx, the shape of the grid's cell data: declared 1 × ny × nx (the selection's count), ParaView's
+    /// XDMF reader fails to copy it ("Can't Write Temp Dataset") and shows other records' values.
     /// </summary>
     public XDocument Sidecar(string hdf5FileName)
     {
@@ -369,7 +371,7 @@ public sealed class ResolvedResultWriter : ISolutionObserver, IDisposable
                     new XElement("DataItem", new XAttribute("Dimensions", $"{ny} {nx}"), new XAttribute("NumberType", "Int"), new XAttribute("Format", "HDF"), Hdf("/mesh/phase"))));
             foreach (var info in FieldInfo)
                 grid.Add(new XElement("Attribute", new XAttribute("Name", info.Name), new XAttribute("AttributeType", "Scalar"), new XAttribute("Center", "Cell"),
-                    new XElement("DataItem", new XAttribute("ItemType", "HyperSlab"), new XAttribute("Dimensions", $"1 {ny} {nx}"), new XAttribute("Type", "HyperSlab"),
+                    new XElement("DataItem", new XAttribute("ItemType", "HyperSlab"), new XAttribute("Dimensions", $"{ny} {nx}"), new XAttribute("Type", "HyperSlab"),
                         new XElement("DataItem", new XAttribute("Dimensions", "3 3"), new XAttribute("NumberType", "Int"), new XAttribute("Format", "XML"), $"{t} 0 0 1 1 1 1 {ny} {nx}"),
                         new XElement("DataItem", new XAttribute("Dimensions", $"{nt} {ny} {nx}"), new XAttribute("NumberType", "Float"), new XAttribute("Precision", "8"),
                             new XAttribute("Format", "HDF"), Hdf("/fields/" + info.Name)))));
