@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ElectrodeSim.Cases;
 using ElectrodeSim.Tests.Support;
 
@@ -11,8 +10,6 @@ namespace ElectrodeSim.Tests.Output;
 /// </summary>
 public class ParaViewSidecarTests
 {
-    private const string Python = "/usr/bin/python3";
-
     /// <summary>
     /// Reads the sidecar with vtkXdmfReader at each of its time steps (which must equal /time) and compares each point
     /// and cell array of each block with /fields/NAME[k] (or /mesh/phase), NaN where the file has NaN. Prints one line
@@ -49,17 +46,10 @@ public class ParaViewSidecarTests
 
     private static string[] ParaView(string xmf, string h5)
     {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["HDF5_USE_FILE_LOCKING"] = "FALSE"; // a sibling test process may hold an inherited lock
-        psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(ReadWithParaView); psi.ArgumentList.Add(xmf); psi.ArgumentList.Add(h5);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "ParaView's XDMF reader could not read the sidecar: " + stderr);
+        var (lines, stderr) = SystemPython.Run(ReadWithParaView, "ParaView's XDMF reader could not read the sidecar", xmf, h5);
         // The reader reports its own HDF5 or XDMF errors on stderr and still returns: any of them is a failure.
         Assert.DoesNotContain("Error", stderr);
-        return stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return lines;
     }
 
     [ParaViewFact]
@@ -98,19 +88,7 @@ public class ParaViewSidecarTests
 /// <summary>A fact skipped when the system Python cannot import ParaView's XDMF reader (Debian package python3-paraview).</summary>
 public sealed class ParaViewFactAttribute : FactAttribute
 {
-    private static readonly Lazy<bool> Available = new(() =>
-    {
-        try
-        {
-            var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add("-c"); psi.ArgumentList.Add("import paraview, h5py; from vtkmodules.vtkIOXdmf2 import vtkXdmfReader");
-            using var process = Process.Start(psi)!;
-            process.StandardOutput.ReadToEnd(); process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception) { return false; }
-    });
+    private static readonly Lazy<bool> Available = new(() => SystemPython.Succeeds("import paraview, h5py; from vtkmodules.vtkIOXdmf2 import vtkXdmfReader"));
 
     public ParaViewFactAttribute()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ElectrodeSim.Native.Hdf5;
 using ElectrodeSim.Simulation;
 using ElectrodeSim.Tests.Support;
@@ -78,7 +77,6 @@ public class ResultFileTests
     public void Result_file_reads_back_in_h5py_with_chunked_extendable_fields()
     {
         // tools/setup.sh (called by tools/test.sh) installs python3-h5py for the system Python.
-        const string python = "/usr/bin/python3";
         using var temp = new Repository.TemporaryDirectory();
         string path = Path.Combine(temp.Path, "l.h5");
         var result = Simulator.Run(Repository.LoadCase("sio-c-l.yaml"), path);
@@ -91,15 +89,7 @@ public class ResultFileTests
             "o=f['/protocol/outcome']\n" +
             "print(f['/protocol_step'].dtype, o.dtype['index'], o.dtype['capacity_mAh_g'], ','.join(o.dtype.names))\n" +
             "print(' '.join(s.name for i in range(d.ndim) for s in d.dims[i].values()), f['/fields/electrolyte_potential'].dims[1][0].name, f['/voltage'].dims[0][0].name)\n";
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["HDF5_USE_FILE_LOCKING"] = "FALSE"; // see ExternalTool.Run in the native tests: a sibling process may hold an inherited lock
-        psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(path);
-        using var process = Process.Start(psi)!;
-        string stdout = process.StandardOutput.ReadToEnd();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "h5py could not read the file (run tools/setup.sh): " + stderr);
-        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = SystemPython.Run(script, "h5py could not read the file (run tools/setup.sh)", path).Lines;
         Assert.Equal($"complete {result.Solution.Time.Count} 16 10 True True 1 gzip", lines[0]);
         Assert.Equal(result.Summary.Capacity, double.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), 9);
         Assert.Equal("int32 int32 float64 index,label,mode,start_s,end_s,duration_s,charge_C_m2,capacity_mAh_g,end,reason", lines[2]);

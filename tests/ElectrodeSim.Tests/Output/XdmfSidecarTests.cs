@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ElectrodeSim.Output;
 using ElectrodeSim.Tests.Support;
 
@@ -7,8 +6,6 @@ namespace ElectrodeSim.Tests.Output;
 /// <summary>The XDMF sidecar read back by meshio (Debian python3-meshio), the XDMF reader tools/setup.sh installs.</summary>
 public class XdmfSidecarTests
 {
-    private const string Python = "/usr/bin/python3";
-
     /// <summary>
     /// Reads every temporal collection of the sidecar with meshio's TimeSeriesReader and checks the
     /// points against /mesh and every attribute, at every time, against its HDF5 dataset. meshio reads
@@ -64,18 +61,8 @@ public class XdmfSidecarTests
                 print(c.get("Name"), reader.num_steps, cells[0].type, len(cells[0].data), ",".join(names), checked)
         """;
 
-    private static string[] Meshio(string xmf, string h5)
-    {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["HDF5_USE_FILE_LOCKING"] = "FALSE"; // a sibling test process may hold an inherited lock (see ExternalTool.Run in the native tests)
-        psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(ReadWithMeshio); psi.ArgumentList.Add(xmf); psi.ArgumentList.Add(h5);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "meshio could not read the sidecar (tools/setup.sh installs python3-meshio): " + stderr);
-        return stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
+    private static string[] Meshio(string xmf, string h5) =>
+        SystemPython.Run(ReadWithMeshio, "meshio could not read the sidecar (tools/setup.sh installs python3-meshio)", xmf, h5).Lines;
 
     [Fact]
     public void The_sidecar_lists_every_field_the_run_writes_including_the_hysteresis_state()

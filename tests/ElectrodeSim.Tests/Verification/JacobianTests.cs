@@ -13,6 +13,27 @@ namespace ElectrodeSim.Tests.Verification;
 /// </summary>
 internal static class JacobianCheck
 {
+    /// <summary>A state away from equilibrium: gradients in c_e and c_s, a non-zero current and reaction.</summary>
+    public static double[] PerturbedState(P2DModel model, int seed, double current = 30.0)
+    {
+        var rng = new Random(seed);
+        var y = model.InitialState();
+        model.EstimateAlgebraicState(y, current);
+        var L = model.Layout;
+        for (int i = 0; i < model.Mesh.CellCount; i++)
+        {
+            y[L.ElectrolyteConcentration(i)] *= 1 + 0.3 * (rng.NextDouble() - 0.5);
+            y[L.ElectrolytePotential(i)] += 0.01 * (rng.NextDouble() - 0.5);
+            if (!L.IsElectrode(i)) continue;
+            y[L.SolidPotential(i)] += 0.01 * (rng.NextDouble() - 0.5);
+            y[L.InterfacialCurrent(i)] *= 1 + 0.5 * (rng.NextDouble() - 0.5);
+            var electrode = model.Cell.Electrodes[L.ElectrodeOf(i)];
+            for (int k = 0; k < model.Mesh.Particles[L.ElectrodeOf(i)].Shells; k++)
+                y[L.SolidConcentration(i, k)] = electrode.MaxConcentration * (0.2 + 0.4 * rng.NextDouble());
+        }
+        return y;
+    }
+
     /// <summary>Asserts every entry; returns the worst error as a fraction of its tolerance and how many non-zero differences were checked.</summary>
     public static (double Worst, int Checked) AssertMatchesFiniteDifferences(IDaeSystem model, double[] y)
     {
@@ -57,26 +78,6 @@ public class JacobianTests
 {
     private static void AssertJacobianMatchesFiniteDifferences(P2DModel model, double[] y) => JacobianCheck.AssertMatchesFiniteDifferences(model, y);
 
-    /// <summary>A state away from equilibrium: gradients in c_e and c_s, a non-zero current and reaction.</summary>
-    private static double[] PerturbedState(P2DModel model, int seed)
-    {
-        var rng = new Random(seed);
-        var y = model.InitialState();
-        model.EstimateAlgebraicState(y, 30.0);
-        var L = model.Layout;
-        for (int i = 0; i < model.Mesh.CellCount; i++)
-        {
-            y[L.ElectrolyteConcentration(i)] *= 1 + 0.3 * (rng.NextDouble() - 0.5);
-            y[L.ElectrolytePotential(i)] += 0.01 * (rng.NextDouble() - 0.5);
-            if (!L.IsElectrode(i)) continue;
-            y[L.SolidPotential(i)] += 0.01 * (rng.NextDouble() - 0.5);
-            y[L.InterfacialCurrent(i)] *= 1 + 0.5 * (rng.NextDouble() - 0.5);
-            var electrode = model.Cell.Electrodes[L.ElectrodeOf(i)];
-            for (int k = 0; k < model.Mesh.Particles[L.ElectrodeOf(i)].Shells; k++)
-                y[L.SolidConcentration(i, k)] = electrode.MaxConcentration * (0.2 + 0.4 * rng.NextDouble());
-        }
-        return y;
-    }
 
     [Theory]
     [InlineData("sio-c-l.yaml", ControlMode.Current)]
@@ -88,7 +89,7 @@ public class JacobianTests
         var model = new P2DModel(setup.Cell, new Mesh.MeshSettings { SeparatorCells = 3, ElectrodeCells = 4, ParticleShells = 4 }, setup.FaceAverage);
         model.Control.Mode = mode;
         model.Control.SetValue = mode == ControlMode.Voltage ? 0.05 : 30.0;
-        AssertJacobianMatchesFiniteDifferences(model, PerturbedState(model, 7));
+        AssertJacobianMatchesFiniteDifferences(model, JacobianCheck.PerturbedState(model, 7));
     }
 
     [Theory]
@@ -108,7 +109,7 @@ public class JacobianTests
         var model = new P2DModel(setup.Cell, mesh, setup.FaceAverage);
         model.Control.Mode = mode;
         model.Control.SetValue = mode == ControlMode.Voltage ? 3.7 : 30.0;
-        AssertJacobianMatchesFiniteDifferences(model, PerturbedState(model, 5));
+        AssertJacobianMatchesFiniteDifferences(model, JacobianCheck.PerturbedState(model, 5));
     }
 
     [Fact]
@@ -118,6 +119,6 @@ public class JacobianTests
         var model = new P2DModel(setup.Cell, new Mesh.MeshSettings { SeparatorCells = 3, ElectrodeCells = 4, ParticleShells = 3 }, Mesh.FaceAverage.Arithmetic);
         model.Control.Mode = ControlMode.Current;
         model.Control.SetValue = 30;
-        AssertJacobianMatchesFiniteDifferences(model, PerturbedState(model, 11));
+        AssertJacobianMatchesFiniteDifferences(model, JacobianCheck.PerturbedState(model, 11));
     }
 }

@@ -225,21 +225,8 @@ public sealed class ThermalTests(ITestOutputHelper output)
         var model = new P2DModel(setup.Cell, mesh, setup.FaceAverage);
         model.Control.Mode = ControlMode.Current;
         model.Control.SetValue = 30.0;
-        var rng = new Random(3);
-        var y = model.InitialState();
-        model.EstimateAlgebraicState(y, 30.0);
+        var y = JacobianCheck.PerturbedState(model, 3);
         var L = model.Layout;
-        for (int i = 0; i < model.Mesh.CellCount; i++)
-        {
-            y[L.ElectrolyteConcentration(i)] *= 1 + 0.3 * (rng.NextDouble() - 0.5);
-            y[L.ElectrolytePotential(i)] += 0.01 * (rng.NextDouble() - 0.5);
-            if (!L.IsElectrode(i)) continue;
-            y[L.SolidPotential(i)] += 0.01 * (rng.NextDouble() - 0.5);
-            y[L.InterfacialCurrent(i)] *= 1 + 0.5 * (rng.NextDouble() - 0.5);
-            var electrode = model.Cell.Electrodes[L.ElectrodeOf(i)];
-            for (int k = 0; k < model.Mesh.Particles[L.ElectrodeOf(i)].Shells; k++)
-                y[L.SolidConcentration(i, k)] = electrode.MaxConcentration * (0.2 + 0.4 * rng.NextDouble());
-        }
         y[L.TemperatureRise] = 17.0;
         var (worst, count) = JacobianCheck.AssertMatchesFiniteDifferences(model, y);
         output.WriteLine($"{kind}: worst {worst:E2} of the tolerance over {count} entries");
