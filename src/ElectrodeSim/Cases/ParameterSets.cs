@@ -88,7 +88,7 @@ public static class ParameterSets
             [["solid_diffusivity_m2_s", "solid_diffusivity_activation_energy_J_mol"], ["solid_diffusivity_function"]],
         ],
         [typeof(KineticsSection)] = [[["exchange_current_prefactor_A_m2"], ["rate_constant", "reference_temperature_K"]]],
-        [typeof(OcpSection)] = [[["function", "parameters"], ["table"], ["hysteresis"]]],
+        [typeof(OcpSection)] = [[["function", "parameters"], ["table"], ["hysteresis"]], [["entropic_function"], ["entropic_coefficient_V_K"]]],
     };
 
     /// <summary>

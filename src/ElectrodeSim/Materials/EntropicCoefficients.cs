@@ -6,8 +6,9 @@ namespace ElectrodeSim.Materials;
 /// The equilibrium potential at temperature T is <c>U(x, T) = U(x) + (T − T_ref) ∂U/∂T(x)</c>, and the reversible heat
 /// of the reaction <c>a j T ∂U/∂T</c> (<see cref="Physics.ThermalBalance"/>). Expressions as published (PyBaMM's
 /// Marquis2019 set: <c>graphite_entropic_change_Moura2016</c>, <c>lico2_entropic_change_Moura2016</c>, transcribed in
-/// shared/reference/marquis2019/PARAMS_Marquis2019.md §2), derivatives worked out by hand; the tests check both
-/// against the tabulated values and central differences.
+/// shared/reference/marquis2019/PARAMS_Marquis2019.md §2, named by the compiled-in Marquis2019 set since its version 2;
+/// O'Regan et al. 2022 for the LG M50, which the Chen2020 set does not name: it states 0), derivatives worked out by
+/// hand; the tests check both against the tabulated or hand-evaluated values and central differences.
 /// </summary>
 public static class EntropicCoefficients
 {
@@ -72,11 +73,46 @@ public static class EntropicCoefficients
         return v;
     }
 
+    /// <summary>
+    /// LG M50 graphite-SiOx (O'Regan, Brosa Planella, Widanage, Kendrick, Electrochim. Acta 425 (2022) 140700, as in
+    /// PyBaMM's ORegan2022 set: <c>graphite_LGM50_entropic_change_ORegan2022</c>), a fit in mV/K:
+    /// ∂U/∂T = (a0 x + c0 + a2 exp(−(x − b2)²/c2)) / 1000 with a0 = −0.1112, c0 = 0.02914, a2 = 0.3561, b2 = 0.08309,
+    /// c2 = 0.004616 (the fit's tanh pair has a1 = 0, "fixed fit" in the source, so it is left out).
+    /// </summary>
+    public static IOpenCircuitPotential GraphiteLgm50ORegan2022 { get; } = new FunctionOcp(
+        "graphite_lgm50_entropic_change_oregan2022", "LG M50 graphite entropic change of O'Regan et al. 2022 (PyBaMM ORegan2022: graphite_LGM50_entropic_change_ORegan2022)",
+        x => GraphiteLgm50(x, out _), x => { GraphiteLgm50(x, out double s); return s; });
+
+    private static double GraphiteLgm50(double x, out double slope)
+    {
+        const double a0 = -0.1112, c0 = 0.02914, a2 = 0.3561, b2 = 0.08309, c2 = 0.004616;
+        double g = a2 * Math.Exp(-(x - b2) * (x - b2) / c2);
+        slope = (a0 + g * (-2 * (x - b2) / c2)) / 1000;
+        return (a0 * x + c0 + g) / 1000;
+    }
+
+    /// <summary>
+    /// LG M50 NMC 811 (O'Regan et al. 2022, as in PyBaMM's ORegan2022 set: <c>nmc_LGM50_entropic_change_ORegan2022</c>),
+    /// a fit in mV/K: ∂U/∂T = (a1 exp(−(x − b1)²/c1) + a2 exp(−(x − b2)²/c2)) / 1000 with a1 = 0.04006, b1 = 0.2828,
+    /// c1 = 0.0009855, a2 = −0.06656, b2 = 0.8032, c2 = 0.02179.
+    /// </summary>
+    public static IOpenCircuitPotential Nmc811Lgm50ORegan2022 { get; } = new FunctionOcp(
+        "nmc811_lgm50_entropic_change_oregan2022", "LG M50 NMC 811 entropic change of O'Regan et al. 2022 (PyBaMM ORegan2022: nmc_LGM50_entropic_change_ORegan2022)",
+        x => Nmc811Lgm50(x, out _), x => { Nmc811Lgm50(x, out double s); return s; });
+
+    private static double Nmc811Lgm50(double x, out double slope)
+    {
+        const double a1 = 0.04006, b1 = 0.2828, c1 = 0.0009855, a2 = -0.06656, b2 = 0.8032, c2 = 0.02179;
+        double g1 = a1 * Math.Exp(-(x - b1) * (x - b1) / c1), g2 = a2 * Math.Exp(-(x - b2) * (x - b2) / c2);
+        slope = (g1 * (-2 * (x - b1) / c1) + g2 * (-2 * (x - b2) / c2)) / 1000;
+        return (g1 + g2) / 1000;
+    }
+
     /// <summary>A constant ∂U/∂T [V/K].</summary>
     public static IOpenCircuitPotential Constant(double voltsPerKelvin) => new FunctionOcp(
         "constant", "constant entropic coefficient of the case", _ => voltsPerKelvin, _ => 0.0);
 
-    private static readonly IReadOnlyList<IOpenCircuitPotential> Named = [GraphiteMoura2016, LithiumCobaltOxideMoura2016];
+    private static readonly IReadOnlyList<IOpenCircuitPotential> Named = [GraphiteMoura2016, LithiumCobaltOxideMoura2016, GraphiteLgm50ORegan2022, Nmc811Lgm50ORegan2022];
 
     /// <summary>The names a case can give in <c>ocp.entropic_function</c>.</summary>
     public static IReadOnlyList<string> Names { get; } = Named.Select(f => f.Name).ToArray();

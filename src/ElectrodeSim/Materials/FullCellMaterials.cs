@@ -192,12 +192,14 @@ public static class PositiveElectrodeOcp
 /// </summary>
 public static class SolidDiffusivities
 {
-    public static IReadOnlyList<string> Names { get; } = ["graphite_ecker2015", "nco_ecker2015"];
+    public static IReadOnlyList<string> Names { get; } = ["graphite_ecker2015", "nco_ecker2015", "graphite_lgm50_oregan2022", "nmc811_lgm50_oregan2022"];
 
     public static Correlation ByName(string name) => name switch
     {
         "graphite_ecker2015" => GraphiteEcker2015,
         "nco_ecker2015" => NickelCobaltOxideEcker2015,
+        "graphite_lgm50_oregan2022" => GraphiteLgm50ORegan2022,
+        "nmc811_lgm50_oregan2022" => Nmc811Lgm50ORegan2022,
         _ => throw new KeyNotFoundException($"unknown solid diffusivity function '{name}'; known: {string.Join(", ", Names)}"),
     };
 
@@ -209,6 +211,52 @@ public static class SolidDiffusivities
         "graphite_ecker2015", "Ecker et al., J. Electrochem. Soc. 162 (2015) A1836 (part I), doi:10.1149/2.0551509jes", "m^2/s",
         (x, T) => (8.4e-13 * Math.Exp(-11.3 * x) + 8.2e-15) * Arrhenius(3.03e4, 296.0, T),
         (x, T) => -11.3 * 8.4e-13 * Math.Exp(-11.3 * x) * Arrhenius(3.03e4, 296.0, T));
+
+    /// <summary>
+    /// log10 of Σ (amplitude, centre, width²) Gaussians plus a linear part, and its x-derivative (the form of O'Regan 2022's
+    /// diffusivity fits: log10 D = a0 x + c0 + Σ a_k exp(−(x − b_k)²/c_k)).
+    /// </summary>
+    private static double Log10Gaussians(double a0, double c0, (double A, double B, double C)[] terms, double x, out double slope)
+    {
+        double e = a0 * x + c0;
+        slope = a0;
+        foreach (var (a, b, c) in terms)
+        {
+            double g = a * Math.Exp(-(x - b) * (x - b) / c);
+            e += g;
+            slope += g * (-2 * (x - b) / c);
+        }
+        return e;
+    }
+
+    private static readonly (double, double, double)[] GraphiteLgm50Terms = [(-1.553, 0.2031, 0.0006091), (-6.136, 0.5375, 0.06438), (-9.725, 0.9144, 0.0578), (1.85, 0.5953, 0.001356)];
+    private static readonly (double, double, double)[] Nmc811Lgm50Terms = [(-0.9231, 0.3216, 0.002534), (-0.4066, 0.4532, 0.003926), (-0.993, 0.8098, 0.09924)];
+
+    private static double ORegan(double a0, double c0, (double, double, double)[] terms, double factor, double activationOverR, double x, double T, bool derivative)
+    {
+        double e = Log10Gaussians(a0, c0, terms, x, out double slope);
+        double d = Math.Pow(10, e) * factor * Math.Exp(activationOverR * (1 / 298.15 - 1 / T));
+        return derivative ? d * Math.Log(10) * slope : d;
+    }
+
+    /// <summary>
+    /// LG M50 graphite of O'Regan, Brosa Planella, Widanage, Kendrick, Electrochim. Acta 425 (2022) 140700 (PyBaMM ORegan2022
+    /// graphite_LGM50_diffusivity_ORegan2022, GITT): log10 D = 11.17 x − 15.11 + Gaussians, × 3.0321 (the source's correcting
+    /// factor), Arrhenius E/R = 2092 K about 298.15 K.
+    /// </summary>
+    public static Correlation GraphiteLgm50ORegan2022 { get; } = new(
+        "graphite_lgm50_oregan2022", "O'Regan et al., Electrochim. Acta 425 (2022) 140700 (LG M50 graphite, GITT)", "m^2/s",
+        (x, T) => ORegan(11.17, -15.11, GraphiteLgm50Terms, 3.0321, 2092, x, T, false),
+        (x, T) => ORegan(11.17, -15.11, GraphiteLgm50Terms, 3.0321, 2092, x, T, true));
+
+    /// <summary>
+    /// LG M50 NMC 811 of O'Regan et al. 2022 (PyBaMM ORegan2022 nmc_LGM50_diffusivity_ORegan2022, GITT):
+    /// log10 D = −13.96 + Gaussians, × 2.7 (the source's correcting factor), Arrhenius E/R = 1449 K about 298.15 K.
+    /// </summary>
+    public static Correlation Nmc811Lgm50ORegan2022 { get; } = new(
+        "nmc811_lgm50_oregan2022", "O'Regan et al., Electrochim. Acta 425 (2022) 140700 (LG M50 NMC 811, GITT)", "m^2/s",
+        (x, T) => ORegan(0, -13.96, Nmc811Lgm50Terms, 2.7, 1449, x, T, false),
+        (x, T) => ORegan(0, -13.96, Nmc811Lgm50Terms, 2.7, 1449, x, T, true));
 
     /// <summary>Nickel cobalt oxide of Ecker et al. 2015: D = (3.7e-13 − 3.4e-13 e^(−12 (x − 0.62)²)) exp(−E/RT) exp(E/(R·296.15 K)), E = 80.6 kJ/mol.</summary>
     public static Correlation NickelCobaltOxideEcker2015 { get; } = new(

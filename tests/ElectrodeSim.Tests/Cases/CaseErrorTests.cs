@@ -77,7 +77,7 @@ public sealed class CaseErrorTests : IClassFixture<CaseDirectory>
         { "initial concentration above the maximum", "initial_state_of_lithiation: 0.005", "initial_concentration_mol_m3: 2.0e5", "electrode.initial_concentration_mol_m3", "2.0e5 is not < c_s,max = 160439 mol/m³" },
         { "transference number of one or more", "initial_concentration_mol_m3: 1000", "initial_concentration_mol_m3: 1000\n  transference_number: 1.2", "electrolyte.transference_number", "1.2 is not in (0, 1)" },
         { "unknown parameter set", "name: SiO@C-l test", "name: SiO@C-l test\nparameter_set: Marquis2018", "parameter_set", "Marquis2018 is not one of Chen2020, Ecker2015, Marquis2019 (did you mean Marquis2019?)" },
-        { "parameter set version that does not exist", "name: SiO@C-l test", "name: SiO@C-l test\nparameter_set: Marquis2019@7", "parameter_set", "Marquis2019@7 is not an available version: Marquis2019@1" },
+        { "parameter set version that does not exist", "name: SiO@C-l test", "name: SiO@C-l test\nparameter_set: Marquis2019@7", "parameter_set", "Marquis2019@7 is not an available version: Marquis2019@2" },
         { "temperature in Celsius", "temperature_K: 298.15", "temperature_K: 25", "cell.temperature_K", "25 is not in (200, 400) K" },
         { "missing temperature", "  temperature_K: 298.15\n", "", "cell.temperature_K", "missing (cell temperature [K])" },
         { "lithium foil transfer coefficient out of range", "transfer_coefficient: 0.5\nelectrolyte", "transfer_coefficient: 1\nelectrolyte", "lithium_foil.transfer_coefficient", "1 is not in (0, 1)" },
