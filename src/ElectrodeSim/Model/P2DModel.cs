@@ -389,6 +389,7 @@ public sealed class P2DModel : IElectrochemicalModel
         var low = new StateExtreme(double.PositiveInfinity, 0, 0, 0);
         var high = new StateExtreme(double.NegativeInfinity, 0, 0, 0);
         var electrolyte = new StateExtreme(double.PositiveInfinity, -1, 0, -1);
+        Context.SyncTemperature(y);
         for (int i = 0; i < Mesh.CellCount; i++)
         {
             double c = y[Layout.ElectrolyteConcentration(i)];
@@ -396,11 +397,32 @@ public sealed class P2DModel : IElectrochemicalModel
             if (!Layout.IsElectrode(i)) continue;
             int e = Layout.ElectrodeOf(i);
             double inverseMax = 1.0 / Cell.Electrodes[e].MaxConcentration;
-            int shells = Mesh.Particles[e].Shells;
-            for (int k = -1; k < shells; k++)
+            // The surface (shell −1, the value the kinetics see) first, then the shells from the centre out. Per step on
+            // every shell of the mesh (the limits are watched after each step): the shells' own extremes in one plain
+            // pass, merged after; a cell with a NaN goes the element-wise way (a NaN becomes the extreme and stays).
+            double surface = ButlerVolmerKinetics.SurfaceStateOfLithiation(Context, y, i, out _, out _);
+            if (Replaces(surface, low.Value, lower: true)) low = new StateExtreme(surface, e, i, -1);
+            if (Replaces(surface, high.Value, lower: false)) high = new StateExtreme(surface, e, i, -1);
+            var shells = y.Slice(Layout.SolidConcentration(i, 0), Mesh.Particles[e].Shells);
+            double lowest = double.PositiveInfinity, highest = double.NegativeInfinity;
+            int lowestAt = -1, highestAt = -1;
+            bool finite = true;
+            for (int k = 0; k < shells.Length; k++)
             {
-                // k = −1 is the surface (the value the kinetics see), then the shells from the centre out.
-                double theta = k < 0 ? SurfaceStateOfLithiation(y, i) : y[Layout.SolidConcentration(i, k)] * inverseMax;
+                double theta = shells[k] * inverseMax;
+                if (theta < lowest) (lowest, lowestAt) = (theta, k);
+                if (theta > highest) (highest, highestAt) = (theta, k);
+                finite &= !double.IsNaN(theta);
+            }
+            if (finite)
+            {
+                if (lowestAt >= 0 && Replaces(lowest, low.Value, lower: true)) low = new StateExtreme(lowest, e, i, lowestAt);
+                if (highestAt >= 0 && Replaces(highest, high.Value, lower: false)) high = new StateExtreme(highest, e, i, highestAt);
+                continue;
+            }
+            for (int k = 0; k < shells.Length; k++)
+            {
+                double theta = shells[k] * inverseMax;
                 if (Replaces(theta, low.Value, lower: true)) low = new StateExtreme(theta, e, i, k);
                 if (Replaces(theta, high.Value, lower: false)) high = new StateExtreme(theta, e, i, k);
             }
