@@ -56,6 +56,28 @@ public class AnalysisTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_current_still_rising_at_the_vertex_is_flagged_and_an_interior_maximum_is_not()
+    {
+        // 1.0 V → 0 V → 1.0 V in 201 + 200 records: a Gaussian lithiation peak at 0.3 V on the way down, a current
+        // that rises to the vertex (exp growth) on the way up after it, a delithiation peak at 0.5 V on the way up.
+        var v = new List<double>();
+        var i = new List<double>();
+        for (int k = 0; k <= 200; k++) { double x = 1 - k / 200.0; v.Add(x); i.Add(5 * Math.Exp(-Math.Pow((x - 0.3) / 0.05, 2))); }
+        for (int k = 1; k <= 200; k++) { double x = k / 200.0; v.Add(x); i.Add(-4 * Math.Exp(-Math.Pow((x - 0.5) / 0.05, 2))); }
+        var interior = VoltammetryAnalysis.Peaks(new Voltammogram(1e-4, v.ToArray(), i.ToArray()));
+        Assert.False(interior.PositivePeakAtVertex);
+        Assert.False(interior.NegativePeakAtVertex);
+        Assert.Equal(0.3, interior.PositivePeakPotential, 1e-9);
+        Assert.Equal(-4, interior.NegativePeak, 1e-9);
+        // Lithiation current growing toward the vertex at 0 V: its largest value is the vertex current.
+        var rising = i.Select((c, k) => k <= 200 ? 5 * Math.Exp(-10 * v[k]) : c).ToArray();
+        var vertex = VoltammetryAnalysis.Peaks(new Voltammogram(1e-4, v.ToArray(), rising));
+        Assert.True(vertex.PositivePeakAtVertex);
+        Assert.Equal(0.0, vertex.PositivePeakPotential, 1e-12);
+        Assert.False(vertex.NegativePeakAtVertex);
+    }
+
+    [Fact]
     public void A_diffusion_limited_electrode_gives_b_near_one_half()
     {
         var setup = Repository.LoadCase("sio-c-l.yaml");

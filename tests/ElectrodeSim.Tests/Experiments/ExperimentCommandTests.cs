@@ -22,7 +22,8 @@ public class ExperimentCommandTests
         }
         var eis = Support.Cli.Run(["eis", .. files, "--out", dir.Path]);
         Assert.True(eis.Code == 0, eis.Stderr);
-        Assert.Contains("SiO@C-h: Ea from ln(1/R_ct)", eis.Stdout);
+        Assert.Contains("SiO@C-h: circle chord: Ea from ln(1/R_ct)", eis.Stdout);
+        Assert.Contains("SiO@C-h: less the case's film resistance", eis.Stdout);
         foreach (var name in new[] { "eis.csv", "eis.md", "eis.nyquist.png", "eis.bode.png", "eis.arrhenius.png" })
             Assert.True(File.Exists(Path.Combine(dir.Path, name)), name);
         // With --drt, the distribution of relaxation times of each spectrum too; a λ <= 0 is refused.
