@@ -20,7 +20,8 @@ public static class EisCommand
         var drt = new Option<bool>("--drt") { Description = "Also the distribution of relaxation times of each spectrum (Tikhonov-regularised NNLS over log-spaced RC elements): eis.drt.csv and its peaks" };
         var lambda = new Option<double>("--drt-lambda") { Description = "Regularisation λ of the DRT (dimensionless: residuals and weights are scaled by max |Z|)", DefaultValueFactory = _ => 1e-4 };
         var command = new Command("eis",
-            "Impedance analysis: Nyquist and Bode figures, R_s and R_ct from the high-frequency semicircle (algebraic circle fit), and\n" +
+            "Impedance analysis: Nyquist and Bode figures, R_s and R_ct from the high-frequency semicircle (algebraic circle fit) and from a\n" +
+            "porous-electrode transmission line fitted to the same arc (R_s, pore electrolyte R_ion, solid R_sol, interface R_ct || C), and\n" +
             "over results at two or more temperatures (each case's cell.temperature_K) the activation energy from R_ct(T): ln(1/R_ct)\n" +
             "vs 1/T (the papers' form) and ln(T/R_ct) vs 1/T (exact for Butler-Volmer). Results are grouped by case name without\n" +
             "its temperature. Writes eis.csv, eis.md and the figures.")
@@ -30,7 +31,8 @@ public static class EisCommand
         return command;
     }
 
-    private sealed record Spectrum(string Name, string Group, double Temperature, double[] Frequency, double[] Real, double[] Imaginary)
+    /// <param name="Film">The case's film resistance over the electrode, R_film/(a L) [Ω·m²] (NaN when the result has no case).</param>
+    private sealed record Spectrum(string Name, string Group, double Temperature, double[] Frequency, double[] Real, double[] Imaginary, double Film)
     {
         /// <summary>Legend text: the case and its temperature when known, else the file name.</summary>
         public string Label => double.IsFinite(Temperature) ? string.Create(CultureInfo.InvariantCulture, $"{Group} {Temperature:F0} K") : Name;
@@ -50,7 +52,7 @@ public static class EisCommand
             {
                 using var file = Hdf5File.OpenRead(input);
                 if (!file.Exists("/impedance/real")) { Console.Error.WriteLine($"error: {input}: has no /impedance spectrum (a run with a mode: impedance step)"); return RunCommand.BadInput; }
-                double temperature = double.NaN;
+                double temperature = double.NaN, film = double.NaN;
                 string group = Path.GetFileNameWithoutExtension(input);
                 if (file.Exists("/") && TryText(file, "case_text") is { } text)
                 {
@@ -59,11 +61,13 @@ public static class EisCommand
                         var setup = CaseBuilder.Build(CaseFile.Parse(text, Path.GetFileName(input) + " (case_text)", Path.GetDirectoryName(Path.GetFullPath(input))!));
                         temperature = setup.Cell.Temperature;
                         group = setup.Name;
+                        var working = setup.Cell.Electrodes[^1];
+                        film = working.FilmResistance / (working.SpecificArea * working.Thickness);
                     }
                     catch (Exception e) when (e is CaseValidationException or IOException) { }
                 }
                 spectra.Add(new Spectrum(Path.GetFileNameWithoutExtension(input), group, temperature,
-                    file.ReadArray("/impedance/frequency", out _), file.ReadArray("/impedance/real", out _), file.ReadArray("/impedance/imaginary", out _)));
+                    file.ReadArray("/impedance/frequency", out _), file.ReadArray("/impedance/real", out _), file.ReadArray("/impedance/imaginary", out _), film));
             }
             catch (Exception e) when (e is Hdf5Exception or IOException or ResultFileException)
             {
@@ -71,16 +75,20 @@ public static class EisCommand
                 return RunCommand.BadInput;
             }
         }
-        string[] headers = ["result", "case", "temperature_K", "series_resistance_ohm_cm2", "charge_transfer_resistance_ohm_cm2", "apex_frequency_Hz", "arc_capacitance_F_cm2"];
+        string[] headers = ["result", "case", "temperature_K", "series_resistance_ohm_cm2", "charge_transfer_resistance_ohm_cm2", "apex_frequency_Hz", "arc_capacitance_F_cm2",
+                            "line_series_resistance_ohm_cm2", "line_pore_electrolyte_resistance_ohm_cm2", "line_solid_resistance_ohm_cm2", "line_charge_transfer_resistance_ohm_cm2",
+                            "line_capacitance_F_cm2", "line_relative_residual", "case_film_resistance_ohm_cm2"];
         var table = new SummaryTable(headers, headers.Select(h => h is not ("result" or "case")).ToList());
-        var arcs = new List<(Spectrum S, Semicircle Arc)>();
+        var arcs = new List<(Spectrum S, Semicircle Arc, PorousElectrodeFit Line)>();
         foreach (var s in spectra)
         {
             Semicircle arc;
-            try { arc = ImpedanceAnalysis.FitSemicircle(s.Frequency, s.Real, s.Imaginary); }
+            PorousElectrodeFit line;
+            try { arc = ImpedanceAnalysis.FitSemicircle(s.Frequency, s.Real, s.Imaginary); line = ImpedanceAnalysis.FitTransmissionLine(s.Frequency, s.Real, s.Imaginary); }
             catch (ArgumentException e) { Console.Error.WriteLine($"error: {s.Name}: {e.Message}"); return RunCommand.BadInput; }
-            arcs.Add((s, arc));
-            table.Rows.Add([s.Name, s.Group, s.Temperature, 1e4 * arc.SeriesResistance, 1e4 * arc.ChargeTransferResistance, arc.ApexFrequency, 1e-4 * arc.Capacitance]);
+            arcs.Add((s, arc, line));
+            table.Rows.Add([s.Name, s.Group, s.Temperature, 1e4 * arc.SeriesResistance, 1e4 * arc.ChargeTransferResistance, arc.ApexFrequency, 1e-4 * arc.Capacitance,
+                            1e4 * line.SeriesResistance, 1e4 * line.IonicResistance, 1e4 * line.SolidResistance, 1e4 * line.ChargeTransferResistance, 1e-4 * line.Capacitance, line.Residual, 1e4 * s.Film]);
         }
         string directory = outputDirectory ?? Path.GetDirectoryName(Path.GetFullPath(inputs[0]))!;
         Directory.CreateDirectory(directory);
@@ -96,9 +104,19 @@ public static class EisCommand
             var r = points.Select(a => a.Arc.ChargeTransferResistance).ToArray();
             var paper = ImpedanceAnalysis.Arrhenius(t, r);
             var exact = ImpedanceAnalysis.Arrhenius(t, r, withTemperature: true);
+            string F(ArrheniusFit a) => string.Create(CultureInfo.InvariantCulture, $"{a.ActivationEnergy / 1000:F2} ± {a.ActivationEnergyError / 1000:F2}");
             notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{g.Key}: Ea from ln(1/R_ct) vs 1/T = {paper.ActivationEnergy / 1000:F2} ± {paper.ActivationEnergyError / 1000:F2} kJ/mol (R² {paper.RSquared:F4}); from ln(T/R_ct) = {exact.ActivationEnergy / 1000:F2} ± {exact.ActivationEnergyError / 1000:F2} kJ/mol ({t.Length} temperatures)."));
-            arrhenius.Add((g.Key, t, r, paper.ActivationEnergy));
+                $"{g.Key}: circle chord: Ea from ln(1/R_ct) vs 1/T = {F(paper)} kJ/mol (R² {paper.RSquared:F4}); from ln(T/R_ct) = {F(exact)} kJ/mol ({t.Length} temperatures)."));
+            var line = points.Select(a => a.Line.ChargeTransferResistance).ToArray();
+            notes.Add($"{g.Key}: transmission line's R_ct (kinetics + film): ln(1/R_ct) {F(ImpedanceAnalysis.Arrhenius(t, line))}, ln(T/R_ct) {F(ImpedanceAnalysis.Arrhenius(t, line, withTemperature: true))} kJ/mol.");
+            if (points.All(a => double.IsFinite(a.S.Film)) && points.Any(a => a.S.Film > 0))
+            {
+                var kinetic = points.Select(a => a.Line.ChargeTransferResistance - a.S.Film).ToArray();
+                if (kinetic.All(k => k > 0))
+                    notes.Add($"{g.Key}: less the case's film resistance R_film/(aL) = {string.Create(CultureInfo.InvariantCulture, $"{1e4 * points[0].S.Film:G4}")} ohm cm^2 (no capacitance of its own, so no spectrum separates it): " +
+                              $"ln(1/R_ct) {F(ImpedanceAnalysis.Arrhenius(t, kinetic))}, ln(T/R_ct) {F(ImpedanceAnalysis.Arrhenius(t, kinetic, withTemperature: true))} kJ/mol.");
+            }
+            arrhenius.Add((g.Key, t, line, ImpedanceAnalysis.Arrhenius(t, line).ActivationEnergy));
         }
         if (notes.Count == 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{arcs.Count} spectra; R_ct {string.Join(", ", arcs.Select(a => $"{1e4 * a.Arc.ChargeTransferResistance:G4} ohm cm^2 ({a.S.Name})"))}; no case at two or more temperatures, so no activation energy."));
         if (drtRegularisation is { } lambda)
@@ -119,7 +137,7 @@ public static class EisCommand
         {
             FigureRenderer.Write(AnalysisFigures.Nyquist("Nyquist", spectra.Select(s => (s.Label, s.Real, s.Imaginary)).ToList()), stem + ".nyquist.png", FigureFormat.Png, 900, 600);
             FigureRenderer.Write(AnalysisFigures.Bode("Bode", spectra.Select(s => (s.Label, s.Frequency, s.Real, s.Imaginary)).ToList()), stem + ".bode.png", FigureFormat.Png, 900, 600);
-            if (arrhenius.Count > 0) FigureRenderer.Write(AnalysisFigures.Arrhenius("Arrhenius: R_ct(T)", arrhenius), stem + ".arrhenius.png", FigureFormat.Png, 900, 600);
+            if (arrhenius.Count > 0) FigureRenderer.Write(AnalysisFigures.Arrhenius("Arrhenius: transmission-line R_ct(T)", arrhenius), stem + ".arrhenius.png", FigureFormat.Png, 900, 600);
         }
         catch (FigureException e) { Console.Error.WriteLine($"warning: {e.Message}"); }
         foreach (var n in notes) console.WriteLine(n);

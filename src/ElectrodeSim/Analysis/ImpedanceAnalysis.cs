@@ -13,6 +13,14 @@ public readonly record struct Semicircle(double SeriesResistance, double ChargeT
     public double Capacitance => 1.0 / (2 * Math.PI * ApexFrequency * ChargeTransferResistance);
 }
 
+/// <summary>
+/// <see cref="ImpedanceAnalysis.TransmissionLine"/> fitted to a spectrum's charge-transfer arc: series resistance, the pore
+/// electrolyte's resistance across the electrode, the interface's charge-transfer resistance, the solid rail's resistance
+/// (all [Ω·m²] of cell area), the double layer's capacitance [F/m²] of cell area, the RMS of the relative residuals [1]
+/// and the points fitted.
+/// </summary>
+public sealed record PorousElectrodeFit(double SeriesResistance, double IonicResistance, double ChargeTransferResistance, double Capacitance, double Residual, int Points, double SolidResistance = 0);
+
 /// <summary>Activation energy [J/mol] from an Arrhenius fit, with its standard error.</summary>
 public readonly record struct ArrheniusFit(double ActivationEnergy, double ActivationEnergyError, double RSquared, int Points);
 
@@ -63,6 +71,128 @@ public static class ImpedanceAnalysis
         var y = temperatures.Select((t, k) => Math.Log((withTemperature ? t : 1.0) / resistances[k])).ToList();
         var fit = LineFit.Of(x, y);
         return new ArrheniusFit(-fit.Slope * PhysicalConstants.GasConstant, fit.SlopeError * PhysicalConstants.GasConstant, fit.RSquared, fit.Points);
+    }
+
+    /// <summary>
+    /// The impedance of a porous electrode in series with R_s [Ω·m²]: de Levie's transmission line with two rails, the pore
+    /// electrolyte (resistance R_ion across the electrode's thickness) and the solid (R_sol), loaded by the interface,
+    /// charge-transfer resistance R_ct parallel to the double layer C, both summed over the electrode (R_ct = r_ct/(a L),
+    /// C = C_dl a L): with z = R_ct/(1 + iωR_ct C) and ν = √((R_ion + R_sol)/z),
+    /// Z = R_s + R_ion R_sol/(R_ion + R_sol) (1 + 2/(ν sinh ν)) + (R_ion² + R_sol²)/(R_ion + R_sol) coth(ν)/ν
+    /// (symmetric in the two rails). R_sol = 0 gives √(R_ion z) coth √(R_ion/z); both → 0 the Randles circuit.
+    /// </summary>
+    public static System.Numerics.Complex TransmissionLine(double frequency, double seriesResistance, double ionicResistance, double chargeTransferResistance, double capacitance,
+                                                           double solidResistance = 0)
+    {
+        var z = chargeTransferResistance / new System.Numerics.Complex(1, 2 * Math.PI * frequency * chargeTransferResistance * capacitance);
+        double sum = ionicResistance + solidResistance;
+        if (sum <= 0) return seriesResistance + z;
+        var nu = System.Numerics.Complex.Sqrt(sum / z);
+        // coth ν = (1 + e^{-2ν})/(1 − e^{-2ν}) and 1/sinh ν = 2e^{-ν}/(1 − e^{-2ν}) with Re ν > 0: no overflow for large ν.
+        var e2 = System.Numerics.Complex.Exp(-2 * nu);
+        var coth = (1 + e2) / (1 - e2);
+        var cosech = 2 * System.Numerics.Complex.Exp(-nu) / (1 - e2);
+        return seriesResistance + ionicResistance * solidResistance / sum * (1 + 2 * cosech / nu)
+               + (ionicResistance * ionicResistance + solidResistance * solidResistance) / sum * coth / nu;
+    }
+
+    /// <summary>
+    /// R_s, R_ion, R_ct, C and R_sol of <see cref="TransmissionLine"/> fitted to the spectrum's charge-transfer arc (the points
+    /// <see cref="FitSemicircle"/> uses, from the highest frequency to the first minimum of −Im Z after the arc's top, less
+    /// the last half decade, where the next process already adds to −Im Z) by
+    /// Levenberg–Marquardt on the real and imaginary parts, each residual divided by |Z| at its frequency, the parameters
+    /// in logarithms (all stay &gt; 0), started from the circle fit with R_ion/R_ct from 10⁻³ to 10 (R_sol 10⁻³ and 10⁻¹ of it) and the best kept.
+    /// Unlike the circle's chord, R_ct is then the interface's own resistance even where the pore electrolyte's resistance
+    /// is comparable (the chord is the line's d.c. limit, √(R_ion R_ct) coth √(R_ion/R_ct), not R_ct).
+    /// </summary>
+    public static PorousElectrodeFit FitTransmissionLine(IReadOnlyList<double> frequency, IReadOnlyList<double> real, IReadOnlyList<double> imaginary)
+    {
+        var circle = FitSemicircle(frequency, real, imaginary);
+        // The arc's last half decade, where the next (diffusion) process already adds to −Im Z, is left out.
+        var arc = Enumerable.Range(0, frequency.Count).OrderByDescending(k => frequency[k]).Take(circle.Points).ToArray();
+        double lowest = Math.Sqrt(10) * frequency[arc[^1]];
+        var order = arc.Where(k => frequency[k] >= lowest).ToArray();
+        if (order.Length < 8) order = arc;
+        var f = order.Select(k => frequency[k]).ToArray();
+        var zr = order.Select(k => real[k]).ToArray();
+        var zi = order.Select(k => imaginary[k]).ToArray();
+        double chord = Math.Max(circle.ChargeTransferResistance, 1e-12 * Math.Abs(circle.SeriesResistance) + 1e-300);
+        double rs0 = circle.SeriesResistance > 0 ? circle.SeriesResistance : zr.Min();
+        PorousElectrodeFit? best = null;
+        foreach (double ratio in new[] { 1e-3, 1e-2, 1e-1, 1, 10 })
+            foreach (double solid in new[] { 1e-3, 1e-1 })
+            {
+                double[] p = [Math.Log(rs0), Math.Log(ratio * chord), Math.Log(chord), Math.Log(circle.Capacitance), Math.Log(solid * ratio * chord)];
+                var fit = LevenbergMarquardt(f, zr, zi, p);
+                if (best is null || fit.Residual < best.Residual) best = fit;
+            }
+        return best!;
+    }
+
+    private static double[] Residuals(double[] f, double[] zr, double[] zi, double[] p)
+    {
+        var r = new double[2 * f.Length];
+        for (int k = 0; k < f.Length; k++)
+        {
+            var z = TransmissionLine(f[k], Math.Exp(p[0]), Math.Exp(p[1]), Math.Exp(p[2]), Math.Exp(p[3]), Math.Exp(p[4]));
+            double scale = Math.Sqrt(zr[k] * zr[k] + zi[k] * zi[k]);
+            r[2 * k] = (z.Real - zr[k]) / scale;
+            r[2 * k + 1] = (z.Imaginary - zi[k]) / scale;
+        }
+        return r;
+    }
+
+    private static PorousElectrodeFit LevenbergMarquardt(double[] f, double[] zr, double[] zi, double[] p)
+    {
+        int n = p.Length;
+        var r = Residuals(f, zr, zi, p);
+        double cost = r.Sum(v => v * v), mu = 1e-3;
+        bool converged = false;
+        for (int iteration = 0; iteration < 200 && !converged; iteration++)
+        {
+            // Forward-difference Jacobian in the log parameters.
+            var jacobian = new double[r.Length, n];
+            for (int c = 0; c < n; c++)
+            {
+                var q = (double[])p.Clone();
+                q[c] += 1e-7;
+                var rq = Residuals(f, zr, zi, q);
+                for (int k = 0; k < r.Length; k++) jacobian[k, c] = (rq[k] - r[k]) / 1e-7;
+            }
+            var jtj = new double[n, n];
+            var jtr = new double[n];
+            for (int a = 0; a < n; a++)
+            {
+                for (int k = 0; k < r.Length; k++) jtr[a] -= jacobian[k, a] * r[k];
+                for (int b = 0; b < n; b++)
+                    for (int k = 0; k < r.Length; k++) jtj[a, b] += jacobian[k, a] * jacobian[k, b];
+            }
+            bool improved = false;
+            while (mu < 1e12)
+            {
+                var damped = (double[,])jtj.Clone();
+                for (int a = 0; a < n; a++) damped[a, a] += mu * (jtj[a, a] + 1e-12);
+                var step = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(damped).Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(jtr)).ToArray();
+                var trial = p.Zip(step, (x, d) => x + Math.Clamp(d, -2, 2)).ToArray();
+                var rt = Residuals(f, zr, zi, trial);
+                double trialCost = rt.Sum(v => v * v);
+                if (double.IsFinite(trialCost) && trialCost < cost)
+                {
+                    double change = step.Max(Math.Abs);
+                    p = trial; r = rt;
+                    converged = change < 1e-10 || cost - trialCost < 1e-14 * cost;
+                    cost = trialCost;
+                    mu = Math.Max(mu / 10, 1e-12);
+                    improved = true;
+                    break;
+                }
+                mu *= 10;
+            }
+            if (!improved) break;
+        }
+        // The line is symmetric in its rails: the larger is called the electrolyte's.
+        double rail1 = Math.Exp(p[1]), rail2 = Math.Exp(p[4]);
+        return new PorousElectrodeFit(Math.Exp(p[0]), Math.Max(rail1, rail2), Math.Exp(p[2]), Math.Exp(p[3]), Math.Sqrt(cost / r.Length), f.Length, Math.Min(rail1, rail2));
     }
 
     /// <summary>The 3 × 3 system a x = b (MathNet's LU with partial pivoting).</summary>

@@ -24,8 +24,14 @@ public readonly record struct LineFit(double Slope, double Intercept, double Slo
 /// <param name="Current">[A/m²], any sign convention, as long as all voltammograms share it.</param>
 public sealed record Voltammogram(double ScanRate, double[] Potential, double[] Current);
 
-/// <summary>Peak currents of one voltammogram [A/m²] and where they are [V]: the largest current of each sign.</summary>
-public readonly record struct VoltammogramPeaks(double ScanRate, double PositivePeak, double PositivePeakPotential, double NegativePeak, double NegativePeakPotential);
+/// <summary>
+/// Peak currents of one voltammogram [A/m²] and where they are [V]: the largest current of each sign (NaN when none has
+/// it), and whether it is no maximum (<see cref="PositivePeakAtVertex"/>, <see cref="NegativePeakAtVertex"/>): the current
+/// at a vertex or end of its sweep segment is within 5 % of it, so the current was still rising when the sweep turned (or
+/// highest just after the turn), there is no peak in the papers' sense, and a b-value of such currents measures the vertex.
+/// </summary>
+public readonly record struct VoltammogramPeaks(double ScanRate, double PositivePeak, double PositivePeakPotential, double NegativePeak, double NegativePeakPotential,
+                                                bool PositivePeakAtVertex = false, bool NegativePeakAtVertex = false);
 
 /// <summary>
 /// The analyses the seed papers apply to cyclic voltammetry, for simulated or measured curves alike: peak current per
@@ -37,13 +43,31 @@ public static class VoltammetryAnalysis
 {
     public static VoltammogramPeaks Peaks(Voltammogram cv)
     {
-        int hi = 0, lo = 0;
-        for (int k = 1; k < cv.Current.Length; k++)
-        {
-            if (cv.Current[k] > cv.Current[hi]) hi = k;
-            if (cv.Current[k] < cv.Current[lo]) lo = k;
-        }
-        return new VoltammogramPeaks(cv.ScanRate, cv.Current[hi], cv.Potential[hi], cv.Current[lo], cv.Potential[lo]);
+        var (hi, hiAtVertex) = Peak(cv, +1);
+        var (lo, loAtVertex) = Peak(cv, -1);
+        return new VoltammogramPeaks(cv.ScanRate, hi < 0 ? double.NaN : cv.Current[hi], hi < 0 ? double.NaN : cv.Potential[hi],
+                                     lo < 0 ? double.NaN : cv.Current[lo], lo < 0 ? double.NaN : cv.Potential[lo], hiAtVertex, loAtVertex);
+    }
+
+    /// <summary>
+    /// The record of the largest current of one sign (−1 when no current has that sign) and whether it is no maximum: the
+    /// current at either end of its sweep segment (the records between two turns of the sweep direction) is within 5 % of it.
+    /// </summary>
+    private static (int Index, bool AtVertex) Peak(Voltammogram cv, int sign)
+    {
+        var v = cv.Potential;
+        var i = cv.Current;
+        int n = i.Length, peak = -1;
+        for (int k = 0; k < n; k++)
+            if (sign * i[k] > 0 && (peak < 0 || sign * i[k] > sign * i[peak])) peak = k;
+        if (peak < 0) return (-1, false);
+        int Direction(int k) => Math.Sign(v[k + 1] - v[k]);
+        int direction = peak + 1 < n && Direction(peak) != 0 ? Direction(peak) : peak > 0 ? Direction(peak - 1) : 0;
+        int end = peak, start = peak;
+        while (end + 1 < n && Direction(end) * direction >= 0) end++;
+        while (start > 0 && Direction(start - 1) * direction >= 0) start--;
+        double top = sign * i[peak];
+        return (peak, sign * i[end] >= 0.95 * top || sign * i[start] >= 0.95 * top);
     }
 
     /// <summary>b of |i_p| = a v^b: slope of log₁₀|i_p| against log₁₀ v, with its standard error.</summary>
