@@ -20,8 +20,9 @@ public sealed record RunMetadata(string CaseName, string CaseText, string Proven
 /// an I/O error), <see cref="Fail"/> removes them and leaves a small <c>NAME.failed.h5</c> with
 /// the reason instead. Time series and fields are extendable in time, chunked and
 /// deflate-compressed, and appended as the run goes. A run without fields (a sweep's usual case)
-/// is gathered instead: HDF5 builds the small file in memory, the time series are written in one
-/// go at the end, and the temporary file appears on disk only when the file is closed.
+/// is gathered instead: HDF5 builds the small file in memory, the time series (uncompressed chunks of
+/// 256 records) are written in one go at the end, and the temporary file appears on disk only when the
+/// file is closed.
 /// </summary>
 public sealed class ResultWriter : ISolutionObserver, IDisposable
 {
@@ -208,7 +209,12 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     /// </summary>
     private void Series(string path, long[] slice, string units, string description, bool int32 = false, params string[] axes)
     {
-        var ds = _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 4, int32Values: int32);
+        // Without fields every series is a few kilobytes at most, written in one go at the end: one uncompressed chunk of
+        // 256 records holds a whole run's series as a rule, and deflating a few hundred bytes saves nothing but costs the
+        // filter pipeline at every close (a sweep writes a thousand such files).
+        var ds = _fields
+            ? _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 4, int32Values: int32)
+            : _file.CreateExtendable(path, slice, chunkSlices: 256, deflateLevel: 0, int32Values: int32);
         _series[path] = ds;
         if (path.StartsWith("/fields/", StringComparison.Ordinal)) _fieldAxes.Add(new(path, axes));
         Describe(path, units, description);
