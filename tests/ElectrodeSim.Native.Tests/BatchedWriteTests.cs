@@ -44,6 +44,37 @@ public sealed class BatchedWriteTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_of_attributes_reads_back_as_the_single_writes_and_replaces_existing_ones_whatever_their_type()
+    {
+        var path = temp.File("attributes.h5");
+        using (var file = Hdf5File.Create(path))
+        {
+            file.WriteArray("/x", [1.0, 2.0]);
+            file.SetAttribute("/x", "status", 3.5);                       // replaced by a string below
+            file.SetAttribute("/", "kept", "untouched");
+            file.SetAttributes("/x",
+            [
+                Hdf5Attribute.Of("status", "complete"),
+                Hdf5Attribute.Of("units", "m — µm × 1e-6"),
+                Hdf5Attribute.Of("steps", 77L),
+                Hdf5Attribute.Of("wall_time_s", 0.0123),
+                Hdf5Attribute.Of("empty", ""),
+            ]);
+            file.SetAttributes("/", [Hdf5Attribute.Of("count", 2L), Hdf5Attribute.Of("count", 3L)]);   // the last of one name wins
+            file.SetAttributes("/", []);
+        }
+        using var read = Hdf5File.OpenRead(path);
+        Assert.Equal("complete", read.ReadStringAttribute("/x", "status"));
+        Assert.Equal("m — µm × 1e-6", read.ReadStringAttribute("/x", "units"));
+        Assert.Equal(77L, read.ReadLongAttribute("/x", "steps"));
+        Assert.Equal(0.0123, read.ReadDoubleAttribute("/x", "wall_time_s"));
+        Assert.Equal("", read.ReadStringAttribute("/x", "empty"));
+        Assert.Equal(3L, read.ReadLongAttribute("/", "count"));
+        Assert.Equal("untouched", read.ReadStringAttribute("/", "kept"));
+        Assert.Throws<Hdf5Exception>(() => read.ReadDoubleAttribute("/x", "status"));   // a string now, not the old double
+    }
+
+    [Fact]
     public void A_file_built_in_memory_appears_only_when_closed_and_reads_back_like_one_written_to_disk()
     {
         var path = temp.File("memory.h5");

@@ -87,7 +87,9 @@ public sealed partial class ExclusiveFileLock : IDisposable
                     continue;
                 }
                 var previous = ReadAll(stream);
-                stream.SetLength(0);
+                // Only a stale lock's text needs clearing: truncating the new, empty file would make ext4 (auto_da_alloc) write
+                // it back to the disk when it is closed (writeback started inside close(), per lock), and a sweep takes one lock per case.
+                if (stream.Length > 0) stream.SetLength(0);
                 stream.Position = 0;
                 stream.Write(Encoding.UTF8.GetBytes(holder));
                 stream.Flush(flushToDisk);

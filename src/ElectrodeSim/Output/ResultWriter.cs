@@ -20,8 +20,9 @@ public sealed record RunMetadata(string CaseName, string CaseText, string Proven
 /// an I/O error), <see cref="Fail"/> removes them and leaves a small <c>NAME.failed.h5</c> with
 /// the reason instead. Time series and fields are extendable in time, chunked and
 /// deflate-compressed, and appended as the run goes. A run without fields (a sweep's usual case)
-/// is gathered instead: HDF5 builds the small file in memory, the time series are written in one
-/// go at the end, and the temporary file appears on disk only when the file is closed.
+/// is gathered instead: HDF5 builds the small file in memory, the time series (uncompressed chunks of
+/// 256 records) are written in one go at the end, and the temporary file appears on disk only when the
+/// file is closed.
 /// </summary>
 public sealed class ResultWriter : ISolutionObserver, IDisposable
 {
@@ -144,20 +145,20 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
 
     private void WriteHeader(RunMetadata metadata) => WriteHeader(_file, metadata, _model);
 
-    private static void WriteHeader(Hdf5File file, RunMetadata metadata, P2DModel model)
-    {
-        file.SetAttribute("/", "program", "ElectrodeSim");
-        file.SetAttribute("/", "program_version", ProgramVersion);
-        file.SetAttribute("/", "case_name", metadata.CaseName);
-        file.SetAttribute("/", "case_text", metadata.CaseText);
-        file.SetAttribute("/", "provenance", metadata.ProvenanceJson);
-        file.SetAttribute("/", "parameter_notes", metadata.ParameterNotesJson);
-        file.SetAttribute("/", "input_files", metadata.InputFilesJson);
-        file.SetAttribute("/", "model", model.Cell.IsHalfCell ? "P2D half cell (lithium foil | separator | electrode)" : "P2D full cell (negative | separator | positive)");
-        file.SetAttribute("/", "created_utc", DateTime.UtcNow.ToString("O"));
-        file.SetAttribute("/", "status", "running");
-        file.SetAttribute("/", "conventions", "SI units; I > 0 lithiates the working electrode of a half cell (discharges a full cell); j > 0 delithiates the particle");
-    }
+    private static void WriteHeader(Hdf5File file, RunMetadata metadata, P2DModel model) => file.SetAttributes("/",
+    [
+        Hdf5Attribute.Of("program", "ElectrodeSim"),
+        Hdf5Attribute.Of("program_version", ProgramVersion),
+        Hdf5Attribute.Of("case_name", metadata.CaseName),
+        Hdf5Attribute.Of("case_text", metadata.CaseText),
+        Hdf5Attribute.Of("provenance", metadata.ProvenanceJson),
+        Hdf5Attribute.Of("parameter_notes", metadata.ParameterNotesJson),
+        Hdf5Attribute.Of("input_files", metadata.InputFilesJson),
+        Hdf5Attribute.Of("model", model.Cell.IsHalfCell ? "P2D half cell (lithium foil | separator | electrode)" : "P2D full cell (negative | separator | positive)"),
+        Hdf5Attribute.Of("created_utc", DateTime.UtcNow.ToString("O")),
+        Hdf5Attribute.Of("status", "running"),
+        Hdf5Attribute.Of("conventions", "SI units; I > 0 lithiates the working electrode of a half cell (discharges a full cell); j > 0 delithiates the particle"),
+    ]);
 
     private void Dataset(string path, ReadOnlySpan<double> data, string units, string description, params long[] dims)
     {
@@ -165,11 +166,8 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         Describe(path, units, description);
     }
 
-    private void Describe(string path, string units, string description)
-    {
-        _file.SetAttribute(path, "units", units);
-        _file.SetAttribute(path, "description", description);
-    }
+    private void Describe(string path, string units, string description) =>
+        _file.SetAttributes(path, [Hdf5Attribute.Of("units", units), Hdf5Attribute.Of("description", description)]);
 
     private IEnumerable<(int Electrode, string Prefix, Layer Layer)> ElectrodeGroups()
     {
@@ -202,8 +200,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _file.SetDimensionScale("/mesh/x", "x");
         _file.AttachDimensionScale("/mesh/region", 0, "/mesh/x");
         var w = _model.Cell.WorkingElectrode;
-        _file.SetAttribute("/", "active_mass_per_area_kg_m2", w.ActiveMassPerArea);
-        _file.SetAttribute("/", "max_concentration_mol_m3", w.MaxConcentration);
+        _file.SetAttributes("/", [Hdf5Attribute.Of("active_mass_per_area_kg_m2", w.ActiveMassPerArea), Hdf5Attribute.Of("max_concentration_mol_m3", w.MaxConcentration)]);
     }
 
     /// <summary>
@@ -212,7 +209,12 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     /// </summary>
     private void Series(string path, long[] slice, string units, string description, bool int32 = false, params string[] axes)
     {
-        var ds = _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 4, int32Values: int32);
+        // Without fields every series is a few kilobytes at most, written in one go at the end: one uncompressed chunk of
+        // 256 records holds a whole run's series as a rule, and deflating a few hundred bytes saves nothing but costs the
+        // filter pipeline at every close (a sweep writes a thousand such files).
+        var ds = _fields
+            ? _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 4, int32Values: int32)
+            : _file.CreateExtendable(path, slice, chunkSlices: 256, deflateLevel: 0, int32Values: int32);
         _series[path] = ds;
         if (path.StartsWith("/fields/", StringComparison.Ordinal)) _fieldAxes.Add(new(path, axes));
         Describe(path, units, description);
@@ -426,8 +428,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         WriteImpedance(solution);
         WriteSolverReport(_file, solution, _model.Size, _writing, "variable-order variable-step BDF (1-5), Newton with analytic Jacobian, SuiteSparse KLU");
         WriteProtocolOutcome(_file, solution);
-        foreach (var (key, value) in summary) _file.SetAttribute("/", key, value);
-        _file.SetAttribute("/", "status", "complete");
+        _file.SetAttributes("/", [.. summary.Select(p => Hdf5Attribute.Of(p.Key, p.Value)), Hdf5Attribute.Of("status", "complete")]);
         CloseFile();
         // Written before the file takes its name, so that a sidecar that cannot be written fails the
         // run like any other write (the closed file then becomes NAME.failed.h5); it appears under its
@@ -449,17 +450,20 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     {
         file.CreateGroup("/solver");
         var s = solution.Statistics;
-        file.SetAttribute("/solver", "steps", (long)s.Steps);
-        file.SetAttribute("/solver", "rejected_steps", (long)s.RejectedSteps);
-        file.SetAttribute("/solver", "newton_failures", (long)s.NewtonFailures);
-        file.SetAttribute("/solver", "newton_iterations", (long)s.NewtonIterations);
-        file.SetAttribute("/solver", "jacobian_evaluations", (long)s.JacobianEvaluations);
-        file.SetAttribute("/solver", "max_order_used", (long)s.MaxOrderUsed);
-        file.SetAttribute("/solver", "wall_time_s", solution.WallTime.TotalSeconds);
-        file.SetAttribute("/solver", "output_time_s", writing.TotalSeconds);
-        file.SetAttribute("/solver", "solve_time_s", Math.Max(0, (solution.WallTime - writing).TotalSeconds));
-        file.SetAttribute("/solver", "unknowns", unknowns);
-        file.SetAttribute("/solver", "description", description);
+        file.SetAttributes("/solver",
+        [
+            Hdf5Attribute.Of("steps", (long)s.Steps),
+            Hdf5Attribute.Of("rejected_steps", (long)s.RejectedSteps),
+            Hdf5Attribute.Of("newton_failures", (long)s.NewtonFailures),
+            Hdf5Attribute.Of("newton_iterations", (long)s.NewtonIterations),
+            Hdf5Attribute.Of("jacobian_evaluations", (long)s.JacobianEvaluations),
+            Hdf5Attribute.Of("max_order_used", (long)s.MaxOrderUsed),
+            Hdf5Attribute.Of("wall_time_s", solution.WallTime.TotalSeconds),
+            Hdf5Attribute.Of("output_time_s", writing.TotalSeconds),
+            Hdf5Attribute.Of("solve_time_s", Math.Max(0, (solution.WallTime - writing).TotalSeconds)),
+            Hdf5Attribute.Of("unknowns", unknowns),
+            Hdf5Attribute.Of("description", description),
+        ]);
     }
 
     /// <summary>
@@ -520,13 +524,12 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             TableColumn.Of("end", steps.Select(o => o.End.ToString()).ToArray()),
             TableColumn.Of("reason", steps.Select(o => o.Reason).ToArray()),
         ]);
-        file.SetAttribute("/protocol/outcome", "description", "how each protocol step ended, one row per step");
-        file.SetAttribute("/protocol/outcome", "units", string.Join(", ", OutcomeColumns.Where(c => c.Units.Length > 0).Select(c => $"{c.Name} [{c.Units}]")) + "; the other columns are text");
-        foreach (var (name, units, description) in OutcomeColumns)
-        {
-            file.SetAttribute("/protocol/outcome", "units_" + name, units.Length > 0 ? units : "(text)");
-            file.SetAttribute("/protocol/outcome", "description_" + name, description);
-        }
+        file.SetAttributes("/protocol/outcome",
+        [
+            Hdf5Attribute.Of("description", "how each protocol step ended, one row per step"),
+            Hdf5Attribute.Of("units", string.Join(", ", OutcomeColumns.Where(c => c.Units.Length > 0).Select(c => $"{c.Name} [{c.Units}]")) + "; the other columns are text"),
+            .. OutcomeColumns.SelectMany(c => new[] { Hdf5Attribute.Of("units_" + c.Name, c.Units.Length > 0 ? c.Units : "(text)"), Hdf5Attribute.Of("description_" + c.Name, c.Description) }),
+        ]);
         // The tab-separated form of earlier versions, kept for readers that know only it.
         var outcomes = string.Join("\n", steps.Select(o => $"{o.Index}\t{o.Label}\t{o.StartTime:G10}\t{o.EndTime:G10}\t{o.Charge:G10}\t{o.Reason}"));
         file.SetAttribute("/", "protocol_outcome", "index\tlabel\tstart_s\tend_s\tcharge_C_m2\treason\n" + outcomes);
@@ -553,8 +556,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 {
                     if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
                     WritePending();
-                    _file.SetAttribute("/", "status", "failed");
-                    _file.SetAttribute("/", "failure_reason", reason);
+                    _file.SetAttributes("/", [Hdf5Attribute.Of("status", "failed"), Hdf5Attribute.Of("failure_reason", reason)]);
                 }
                 catch (Exception e) when (IsIoFailure(e)) { problem = e; }
                 try { CloseFile(); }
