@@ -16,9 +16,10 @@ using ElectrodeSim.Simulation;
 /// non-zeros, steps, Newton iterations, Jacobians / factorisations, and the wall time split into residual + Jacobian
 /// assembly (timed around the model's Evaluate), KLU numeric factorisations, KLU solves and the rest (symbolic analysis, integrator, events, set-up).
 /// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- resolved-2d [h_um ...] (default 0.4 0.2 0.1)
-/// [--solver=klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod|gmres-NAME] [--reuse] (keep the iteration matrix across steps);
+/// [--solver=default|klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod|gmres-NAME] [--reuse] (keep the iteration matrix across steps);
 /// gmres-NAME: GMRES preconditioned by a kept factorisation of solver NAME (<see cref="StaleFactorGmresSolver"/>),
-/// [--gmres-tol=1e-8] [--gmres-refactor=8] [--gmres-max=30];
+/// [--gmres-tol=1e-8] [--gmres-refactor=8] [--gmres-max=30]; default: what the 2-D model runs with
+/// (<see cref="ResolvedParticleModel.CreateLinearSolver"/>: gmres-klu-nd with <see cref="ResolvedParticleModel.KrylovOptions"/>);
 /// --solver=probe[:name,name...] factorises one Jacobian per solver instead (analysis / factor / refactor / solve time, KLU flops).
 /// </summary>
 public static class ResolvedModelBench
@@ -26,9 +27,10 @@ public static class ResolvedModelBench
     public static void Run(string[] args)
     {
         var inv = CultureInfo.InvariantCulture;
-        string solver = args.FirstOrDefault(a => a.StartsWith("--solver=", StringComparison.Ordinal))?["--solver=".Length..] ?? "klu-nd";
+        string solver = args.FirstOrDefault(a => a.StartsWith("--solver=", StringComparison.Ordinal))?["--solver=".Length..] ?? "default";
         bool reuse = args.Contains("--reuse");
-        var gmresOptions = new StaleFactorGmresOptions();
+        var gmresOptions = solver == "default" ? ResolvedParticleModel.KrylovOptions : new StaleFactorGmresOptions();
+        if (solver == "default") solver = "gmres-klu-nd"; // what ResolvedParticleModel.CreateLinearSolver builds
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-tol=", StringComparison.Ordinal)) is string tol) gmresOptions = gmresOptions with { RelativeTolerance = double.Parse(tol["--gmres-tol=".Length..], inv) };
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-refactor=", StringComparison.Ordinal)) is string re) gmresOptions = gmresOptions with { RefactorIterations = int.Parse(re["--gmres-refactor=".Length..], inv) };
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-max=", StringComparison.Ordinal)) is string mx) gmresOptions = gmresOptions with { MaxIterations = int.Parse(mx["--gmres-max=".Length..], inv) };
@@ -120,7 +122,7 @@ public static class ResolvedModelBench
         "klu" => new KluLinearSolver(pattern),
         "klu-colamd" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Ordering = ElectrodeSim.Native.Klu.KluOrdering.Colamd }),
         "klu-nobtf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { BlockTriangular = false }),
-        "klu-nd" => ResolvedParticleModel.CreateLinearSolver(pattern), // what Simulator.RunResolved uses
+        "klu-nd" => ResolvedParticleModel.CreateDirectSolver(pattern), // the factorisation ResolvedParticleModel.CreateLinearSolver keeps
 
         "klu-nd-btf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Permutation = FillReducingOrdering.NestedDissection(pattern) }),
         "umfpack" => new UmfpackLinearSolver(pattern),
