@@ -191,4 +191,30 @@ public sealed class GmresTests
         a[3] = double.NaN;
         Assert.Throws<SingularIterationMatrixException>(() => solver.Factor(a));
     }
+
+    [Fact]
+    public void A_singular_matrix_met_after_a_kept_factorisation_gives_a_non_finite_solution_and_the_next_matrix_is_factorised_afresh()
+    {
+        const int k = 6;
+        var p = GridPattern(k);
+        using var solver = new StaleFactorGmresSolver(p, new KluLinearSolver(p), new StaleFactorGmresOptions { MaxIterations = 5 });
+        var good = ConvectionDiffusion(p, k, 2.0, 1.0, 0.0);
+        solver.Factor(good);
+        var singular = (double[])good.Clone();
+        for (int e = 0; e < singular.Length; e++) if (p.RowIndices[e] == 7) singular[e] = 0; // row 7 empty
+        solver.Factor(singular);
+        var b = Manufactured(p.Size, 5);
+        var x = (double[])b.Clone();
+        solver.Solve(x);
+        Assert.All(x, v => Assert.True(double.IsNaN(v)));
+        solver.Solve(x); // Newton may try once more before cutting the step: still no solution, no exception
+        Assert.All(x, v => Assert.True(double.IsNaN(v)));
+        solver.Factor(good);
+        int before = solver.Factorizations;
+        var y = (double[])b.Clone();
+        solver.Solve(y);
+        Assert.Equal(0, solver.LastReport.Iterations); // factorised at Factor, solved directly
+        Assert.True(RelativeResidual(p, good, b, y) <= 1e-12);
+        Assert.Equal(before, solver.Factorizations);
+    }
 }

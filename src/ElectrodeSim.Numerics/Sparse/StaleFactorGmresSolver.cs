@@ -33,7 +33,7 @@ public sealed class StaleFactorGmresSolver : ISparseLinearSolver
     private readonly double[] _values, _rowScale, _scaledRhs, _work;
     private readonly LinearMap _multiply;
     private readonly InPlaceSolve _precondition;
-    private bool _factorsCurrent, _haveFactors;
+    private bool _factorsCurrent, _haveFactors, _lostFactors;
 
     /// <param name="pattern">The pattern every matrix shares.</param>
     /// <param name="direct">The factorisation used as preconditioner (owned: disposed with this solver).</param>
@@ -81,7 +81,12 @@ public sealed class StaleFactorGmresSolver : ISparseLinearSolver
 
     public void Solve(Span<double> rhsThenSolution)
     {
-        if (!_haveFactors) throw new InvalidOperationException("No valid factorization: Factor must succeed before solving.");
+        if (!_haveFactors)
+        {
+            if (!_lostFactors) throw new InvalidOperationException("No valid factorization: Factor must succeed before solving.");
+            rhsThenSolution.Fill(double.NaN); // a refactorisation in an earlier solve found the matrix singular
+            return;
+        }
         if (_factorsCurrent)
         {
             _direct.Solve(rhsThenSolution);
@@ -123,10 +128,11 @@ public sealed class StaleFactorGmresSolver : ISparseLinearSolver
         _haveFactors = _factorsCurrent = true;
     }
 
+    /// <summary>Factorises the current matrix; when it is singular the kept factors are gone too (the next <see cref="Factor"/> starts afresh).</summary>
     private bool TryFactorCurrent()
     {
-        try { FactorCurrent(); return true; }
-        catch (SingularIterationMatrixException) { return false; }
+        try { FactorCurrent(); _lostFactors = false; return true; }
+        catch (SingularIterationMatrixException) { _lostFactors = true; return false; }
     }
 
     /// <summary>D = 1 / (largest |entry| of each row) of the current matrix, so no equation's units dominate the residual norm.</summary>
