@@ -16,7 +16,10 @@ using ElectrodeSim.Simulation;
 /// non-zeros, steps, Newton iterations, Jacobians / factorisations, and the wall time split into residual + Jacobian
 /// assembly (timed around the model's Evaluate), KLU numeric factorisations, KLU solves and the rest (symbolic analysis, integrator, events, set-up).
 /// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- resolved-2d [h_um ...] (default 0.4 0.2 0.1)
-/// [--solver=klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod] [--reuse] (keep the iteration matrix across steps);
+/// [--solver=default|klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod|gmres-NAME] [--reuse] (keep the iteration matrix across steps);
+/// gmres-NAME: GMRES preconditioned by a kept factorisation of solver NAME (<see cref="StaleFactorGmresSolver"/>),
+/// [--gmres-tol=1e-8] [--gmres-refactor=8] [--gmres-max=30]; default: what the 2-D model runs with
+/// (<see cref="ResolvedParticleModel.CreateLinearSolver"/>: gmres-klu-nd with <see cref="ResolvedParticleModel.KrylovOptions"/>);
 /// --solver=probe[:name,name...] factorises one Jacobian per solver instead (analysis / factor / refactor / solve time, KLU flops).
 /// </summary>
 public static class ResolvedModelBench
@@ -24,8 +27,13 @@ public static class ResolvedModelBench
     public static void Run(string[] args)
     {
         var inv = CultureInfo.InvariantCulture;
-        string solver = args.FirstOrDefault(a => a.StartsWith("--solver=", StringComparison.Ordinal))?["--solver=".Length..] ?? "klu-nd";
+        string solver = args.FirstOrDefault(a => a.StartsWith("--solver=", StringComparison.Ordinal))?["--solver=".Length..] ?? "default";
         bool reuse = args.Contains("--reuse");
+        var gmresOptions = solver == "default" ? ResolvedParticleModel.KrylovOptions : new StaleFactorGmresOptions();
+        if (solver == "default") solver = "gmres-klu-nd"; // what ResolvedParticleModel.CreateLinearSolver builds
+        if (args.FirstOrDefault(a => a.StartsWith("--gmres-tol=", StringComparison.Ordinal)) is string tol) gmresOptions = gmresOptions with { RelativeTolerance = double.Parse(tol["--gmres-tol=".Length..], inv) };
+        if (args.FirstOrDefault(a => a.StartsWith("--gmres-refactor=", StringComparison.Ordinal)) is string re) gmresOptions = gmresOptions with { RefactorIterations = int.Parse(re["--gmres-refactor=".Length..], inv) };
+        if (args.FirstOrDefault(a => a.StartsWith("--gmres-max=", StringComparison.Ordinal)) is string mx) gmresOptions = gmresOptions with { MaxIterations = int.Parse(mx["--gmres-max=".Length..], inv) };
         args = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
         double[] sizes = args.Length > 0 ? [.. args.Select(a => double.Parse(a, inv))] : [0.4, 0.2, 0.1];
         var setup = Simulator.LoadCase(Path.Combine(FindRepository(), "cases", "sio-c-l.yaml"));
@@ -47,15 +55,29 @@ public static class ResolvedModelBench
             var mesh = ResolvedMesh.Build(packing, h * 1e-6);
             var model = new TimedModel(new ResolvedParticleModel(parameters, mesh));
             double setupTime = clock.Elapsed.TotalSeconds;
-            TimedSolver? timed = null;
-            var runner = new ProtocolRunner(model, setup.Solver with { ReuseIterationMatrix = reuse }) { LinearSolver = pattern => timed = new TimedSolver(MakeSolver(solver, pattern)) };
+            TimedSolver? timed = null, outer = null;
+            StaleFactorGmresSolver? gmres = null;
+            var runner = new ProtocolRunner(model, setup.Solver with { ReuseIterationMatrix = reuse })
+            {
+                LinearSolver = pattern =>
+                {
+                    timed = new TimedSolver(MakeSolver(solver.StartsWith("gmres-", StringComparison.Ordinal) ? solver["gmres-".Length..] : solver, pattern));
+                    if (!solver.StartsWith("gmres-", StringComparison.Ordinal)) return timed;
+                    gmres = new StaleFactorGmresSolver(pattern, timed, gmresOptions);
+                    return outer = new TimedSolver(gmres);
+                },
+            };
             var protocol = new Protocol([new ProtocolStep { Label = "lithiation", Mode = ControlMode.Current, Value = 50, Stops = [new StopCondition(StopQuantity.Voltage, true, 0.01)] }]);
             var solution = runner.Run(protocol);
             double wall = clock.Elapsed.TotalSeconds;
             var s = solution.Statistics;
             double capacity = solution.StepCharge(0) / 3.6 / model.ActiveMassPerArea / 1000.0;
+            // With GMRES: the factorisations are the direct solver's, and the Krylov work (mat-vecs, orthogonalisation) is the outer solver's time less the direct solver's.
+            double linear = outer != null ? outer.Factor.Elapsed.TotalSeconds + outer.Solve.Elapsed.TotalSeconds : timed!.Factor.Elapsed.TotalSeconds + timed.Solve.Elapsed.TotalSeconds;
+            string krylov = gmres == null ? "" : string.Create(inv,
+                $", factorisations done {gmres.Factorizations}, GMRES solves {gmres.KrylovSolves} with {gmres.KrylovIterations} iterations (max {gmres.MaxKrylovIterations}, failures {gmres.KrylovFailures}), direct solves {gmres.DirectSolves}, Krylov overhead {linear - timed!.Factor.Elapsed.TotalSeconds - timed.Solve.Elapsed.TotalSeconds:F1} s, tol {gmresOptions.RelativeTolerance:G2}, refactor above {gmresOptions.RefactorIterations}");
             Console.WriteLine(string.Create(inv,
-                $"| {h:G3} | {mesh.Graph.CellCount} | {model.Size} | {model.JacobianPattern.NonZeroCount} | {s.Steps} | {s.NewtonIterations} | {s.JacobianEvaluations} | {s.Factorizations} | {wall:F1} | {model.Assembly.Elapsed.TotalSeconds:F1} | {timed!.Factor.Elapsed.TotalSeconds:F1} | {timed.Solve.Elapsed.TotalSeconds:F1} | {wall - model.Assembly.Elapsed.TotalSeconds - timed.Factor.Elapsed.TotalSeconds - timed.Solve.Elapsed.TotalSeconds:F1} | {capacity:F3} | {solution.Steps[0].Reason} (set-up {setupTime:F2} s; {s}, rejected {s.RejectedSteps}, Newton failures {s.NewtonFailures}{(timed.Inner is KluLinearSolver k ? $", KLU fresh pivoting {k.FreshFactorizations}, factorisation flops {timed.Flops:G3}" : "")}) |"));
+                $"| {h:G3} | {mesh.Graph.CellCount} | {model.Size} | {model.JacobianPattern.NonZeroCount} | {s.Steps} | {s.NewtonIterations} | {s.JacobianEvaluations} | {gmres?.Factorizations ?? s.Factorizations} | {wall:F1} | {model.Assembly.Elapsed.TotalSeconds:F1} | {timed!.Factor.Elapsed.TotalSeconds:F1} | {timed.Solve.Elapsed.TotalSeconds:F1} | {wall - model.Assembly.Elapsed.TotalSeconds - linear:F1} | {capacity:F3} | {solution.Steps[0].Reason} (set-up {setupTime:F2} s; {s}, rejected {s.RejectedSteps}, Newton failures {s.NewtonFailures}{(timed.Inner is KluLinearSolver k ? $", KLU fresh pivoting {k.FreshFactorizations}" : "")}, factorisation flops {timed.Flops:G3}{krylov}; CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s in process) |"));
         }
     }
 
@@ -81,14 +103,16 @@ public static class ResolvedModelBench
                 s.Factor(jac);
                 double first = clock.Elapsed.TotalSeconds;
                 clock.Restart();
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 s.Factor(jac);
                 double second = clock.Elapsed.TotalSeconds;
+                double secondCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
                 var rhs = new double[model.Size]; rhs[0] = 1;
                 clock.Restart();
                 s.Solve(rhs);
                 double solve = clock.Elapsed.TotalSeconds;
-                string flops = s is KluLinearSolver k ? k.FlopCount.ToString("G3", inv) : "-";
-                Console.WriteLine(string.Create(inv, $"h {h} um n {model.Size} {name,-14} analyse {analyse:F3} s  factor {first:F3} s  refactor {second:F3} s  solve {solve * 1e3:F1} ms  flops {flops}"));
+                string flops = s switch { KluLinearSolver k => k.FlopCount.ToString("G3", inv), UmfpackLinearSolver u => u.FlopCount.ToString("G3", inv), _ => "-" };
+                Console.WriteLine(string.Create(inv, $"h {h} um n {model.Size} {name,-14} analyse {analyse:F3} s  factor {first:F3} s  refactor {second:F3} s (CPU {secondCpu:F3} s)  solve {solve * 1e3:F1} ms  flops {flops}"));
             }
         }
     }
@@ -98,7 +122,7 @@ public static class ResolvedModelBench
         "klu" => new KluLinearSolver(pattern),
         "klu-colamd" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Ordering = ElectrodeSim.Native.Klu.KluOrdering.Colamd }),
         "klu-nobtf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { BlockTriangular = false }),
-        "klu-nd" => ResolvedParticleModel.CreateLinearSolver(pattern), // what Simulator.RunResolved uses
+        "klu-nd" => ResolvedParticleModel.CreateDirectSolver(pattern), // the factorisation ResolvedParticleModel.CreateLinearSolver keeps
 
         "klu-nd-btf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Permutation = FillReducingOrdering.NestedDissection(pattern) }),
         "umfpack" => new UmfpackLinearSolver(pattern),
@@ -128,6 +152,7 @@ public static class ResolvedModelBench
             try { inner.Factor(values); }
             finally { Factor.Stop(); }
             if (inner is KluLinearSolver k) Flops += k.FlopCount;
+            if (inner is UmfpackLinearSolver u) Flops += u.FlopCount;
         }
         void ISparseLinearSolver.Solve(Span<double> rhs) { Solve.Start(); inner.Solve(rhs); Solve.Stop(); }
         public void Dispose() => inner.Dispose();

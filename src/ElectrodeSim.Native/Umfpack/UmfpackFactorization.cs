@@ -25,7 +25,7 @@ public enum UmfpackOrdering
 public sealed unsafe partial class UmfpackFactorization : IDisposable
 {
     private const int ControlLength = 20, InfoLength = 90;
-    private const int StrategyIndex = 5, IterativeRefinementIndex = 7, OrderingIndex = 10;
+    private const int StrategyIndex = 5, IterativeRefinementIndex = 7, OrderingIndex = 10, FlopsInfo = 42;
     private const int StatusOk = 0, WarningSingular = 1;
     private const int SystemA = 0;
 
@@ -82,6 +82,9 @@ public sealed unsafe partial class UmfpackFactorization : IDisposable
 
     /// <summary>Order of the matrix.</summary>
     public int Size { get; }
+
+    /// <summary>Floating-point operations of the last numeric factorisation (Info[UMFPACK_FLOPS]).</summary>
+    public double FlopCount => _info == null ? double.NaN : _info[FlopsInfo];
 
     /// <summary>Numeric factorisation with the given values (in pattern order), reusing the symbolic analysis.</summary>
     /// <exception cref="SingularMatrixException">A zero pivot.</exception>

@@ -11,6 +11,9 @@ public sealed class UmfpackLinearSolver(SparsityPattern pattern, UmfpackOrdering
 {
     private readonly UmfpackFactorization _lu = new(pattern.Size, pattern.ColumnPointers, pattern.RowIndices, ordering);
 
+    /// <summary>Floating-point operations of the last factorisation.</summary>
+    public double FlopCount => _lu.FlopCount;
+
     public void Factor(ReadOnlySpan<double> values)
     {
         try { _lu.Factor(values); }

@@ -115,7 +115,7 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
         var model = new ResolvedParticleModel(Parameters(), SmallMesh());
         var options = new BdfOptions { RelativeTolerance = 1e-4 };
         var reference = new ProtocolRunner(model, options).Run(Cycle());
-        var dissected = new ProtocolRunner(model, options) { LinearSolver = ResolvedParticleModel.CreateLinearSolver }.Run(Cycle());
+        var dissected = new ProtocolRunner(model, options) { LinearSolver = ResolvedParticleModel.CreateDirectSolver }.Run(Cycle());
         double lithiated = dissected.StepCharge(0) / PhysicalConstants.Faraday;
         double error = model.LithiumInventory(dissected.FinalState) - model.LithiumInventory(model.InitialState()) - dissected.FinalState[model.ChargeIndex] / PhysicalConstants.Faraday;
         Assert.True(Math.Abs(error) <= 1e-8 * Math.Abs(lithiated), $"inventory error {error:E3} mol/m² vs lithiated {lithiated:E3} mol/m²");

@@ -1,0 +1,54 @@
+using ElectrodeSim.Materials;
+using ElectrodeSim.Model;
+using ElectrodeSim.Numerics.Sparse;
+using ElectrodeSim.Numerics.TimeIntegration;
+using ElectrodeSim.Physics;
+using ElectrodeSim.Simulation;
+
+namespace ElectrodeSim.Tests.Verification;
+
+/// <summary>
+/// The 2-D model's default linear solver (GMRES preconditioned by a kept nested-dissection factorisation,
+/// <see cref="ResolvedParticleModel.CreateLinearSolver"/>) against a fresh KLU factorisation of every iteration matrix,
+/// on the small three-disc geometry through lithiation, rest, a voltage hold and delithiation.
+/// </summary>
+public class ResolvedLinearSolverTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static Protocol Cycle() => new([
+        new ProtocolStep { Label = "lithiation", Mode = ControlMode.Current, Value = 50, MaxDuration = 120, Stops = [new StopCondition(StopQuantity.Voltage, true, 0.01)] },
+        new ProtocolStep { Label = "rest", Mode = ControlMode.Rest, MaxDuration = 60 },
+        new ProtocolStep { Label = "hold", Mode = ControlMode.Voltage, Value = 0.15, MaxDuration = 60 },
+        new ProtocolStep { Label = "delithiation", Mode = ControlMode.Current, Value = -30, MaxDuration = 60 }]);
+
+    [Fact]
+    public void The_kept_factorisation_GMRES_solver_conserves_lithium_and_follows_fresh_factorisations_within_the_integrator_tolerance()
+    {
+        var model = new ResolvedParticleModel(ResolvedParticleModelTests.Parameters(), ResolvedParticleModelTests.SmallMesh());
+        var options = new BdfOptions { RelativeTolerance = 1e-4 };
+        var reference = new ProtocolRunner(model, options).Run(Cycle());
+        StaleFactorGmresSolver? krylov = null;
+        var solution = new ProtocolRunner(model, options)
+        {
+            LinearSolver = pattern => ResolvedParticleModel.CreateLinearSolver(pattern) is var s && s is StaleFactorGmresSolver g ? krylov = g : s,
+        }.Run(Cycle());
+        Assert.NotNull(krylov);
+        output.WriteLine($"{model.Size} unknowns; fresh: {reference.Statistics}; GMRES: {solution.Statistics}, factorisations done {krylov.Factorizations}, " +
+                         $"GMRES solves {krylov.KrylovSolves} with {krylov.KrylovIterations} iterations (max {krylov.MaxKrylovIterations}, failures {krylov.KrylovFailures}), direct solves {krylov.DirectSolves}");
+        // The factorisation was kept for some matrices: GMRES did solve on stale factors.
+        Assert.True(krylov.KrylovSolves > 0 && krylov.Factorizations < solution.Statistics.Factorizations,
+                    $"{krylov.Factorizations} factorisations for {solution.Statistics.Factorizations} iteration matrices");
+        double lithiated = solution.StepCharge(0) / PhysicalConstants.Faraday;
+        double error = model.LithiumInventory(solution.FinalState) - model.LithiumInventory(model.InitialState()) - solution.FinalState[model.ChargeIndex] / PhysicalConstants.Faraday;
+        Assert.True(Math.Abs(error) <= 1e-8 * Math.Abs(lithiated), $"inventory error {error:E3} mol/m² vs lithiated {lithiated:E3} mol/m²");
+        Assert.Equal(reference.Steps.Count, solution.Steps.Count);
+        for (int k = 0; k < reference.Steps.Count; k++)
+        {
+            double a = reference.StepCharge(k), b = solution.StepCharge(k);
+            output.WriteLine($"step {k}: {a:G10} vs {b:G10} C/m^2");
+            // GMRES solves each Newton system to a relative residual, so the Newton iterates (and the step sizes the
+            // integrator picks) may differ: two valid runs, equal within the integrator's relative tolerance.
+            Assert.True(Math.Abs(a - b) <= options.RelativeTolerance * Math.Max(Math.Abs(a), 1.0), $"step {k}: charge {b:G10} vs {a:G10} C/m^2");
+        }
+        Assert.Equal(reference.Voltage[^1], solution.Voltage[^1], 4);
+    }
+}
