@@ -25,16 +25,14 @@ public class ResolvedHomogenisationTests(Xunit.Abstractions.ITestOutputHelper ou
         "resolved.particle_area_fraction=0.4", "mesh.separator_cells=4", "mesh.electrode_cells=16", "mesh.particle_shells=12",
     ];
 
-    // TEMPORARY: extra overrides for measurements.
-    private static readonly string[] Extra = (Environment.GetEnvironmentVariable("HOMOG_EXTRA") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries);
     private static SimulationSetup Load(IEnumerable<string> overrides) =>
-        CaseBuilder.Build(CaseOverrides.Load(Repository.Case("sio-c-l-2d.yaml"), [.. Common.Concat(Extra).Concat(overrides).Select(a => CaseOverride.Parse(a))]));
+        CaseBuilder.Build(CaseOverrides.Load(Repository.Case("sio-c-l-2d.yaml"), [.. Common.Concat(overrides).Select(a => CaseOverride.Parse(a))]));
 
     [Fact]
     public void Smaller_discs_at_the_same_area_fraction_approach_the_matching_P2D_capacity_and_average_voltage()
     {
-        var radii = (Environment.GetEnvironmentVariable("HOMOG_RADII") ?? "0.6,0.3,0.15").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        double perCell = double.Parse(Environment.GetEnvironmentVariable("HOMOG_PER_CELL") ?? "3", CultureInfo.InvariantCulture);
+        var radii = new[] { 0.6, 0.3, 0.15 };
+        const double perCell = 3;
         var rows = new List<(double R, double Capacity2D, double CapacityP2D, double Voltage2D, double VoltageP2D)>();
         foreach (double r in radii)
         {

@@ -137,9 +137,11 @@ public sealed class ResolvedMesh
     /// <see cref="ArgumentException"/> when a disc holds no cell centre, or a particle cell would border the
     /// separator (raise the separator gap to at least h/2).
     /// </summary>
-    /// <param name="apertures">Whether an interior face between two cells of a disc carries only its part inside the disc (the cut-cell
-    /// face aperture); false: the whole grid face (the staircase).</param>
-    public static ResolvedMesh Build(DiscPacking packing, double cellSize, bool apertures = true)
+    /// <param name="apertures">The cut-cell faces: an interior face between two cells of a disc carries only its part inside the disc
+    /// (the face aperture), and a particle cell whose corner only is clipped by the circle gets a diagonal interface face to the
+    /// matrix cell there (no grid area), for <see cref="Physics.Resolved.CapacityScaling.CutCell"/> with
+    /// <see cref="Physics.Resolved.InterfaceAreaDistribution.Arc"/>; false (default): the whole grid faces (the staircase).</param>
+    public static ResolvedMesh Build(DiscPacking packing, double cellSize, bool apertures = false)
     {
         var s = packing.Settings;
         if (!(cellSize > 0) || !double.IsFinite(cellSize)) throw new ArgumentException($"resolved mesh: cell size {cellSize} m is not > 0");
@@ -283,6 +285,27 @@ public sealed class ResolvedMesh
             if (rawInterface[d.Index] == 0)
                 throw new ArgumentException($"resolved mesh: disc {d.Index} has no face against the matrix at cell size {cellSize:G3} m");
 
+        if (apertures)
+        {
+            // Cut cells: a particle cell with no face against the matrix whose diagonal neighbour is matrix (the circle clips its
+            // corner) gets a diagonal interface face to it, of no grid area (the staircase distributions give it nothing; the arc
+            // distribution gives it the cell's arc).
+            var hasInterface = new bool[cells];
+            foreach (var f in faces) if (f.Kind == FaceKind.Interface) hasInterface[f.Left] = true;
+            double diagonal = 0.5 * Math.Sqrt(dxe * dxe + dy * dy);
+            for (int c = 0; c < cells; c++)
+            {
+                if (!ResolvedRegions.IsParticle(region[c]) || hasInterface[c]) continue;
+                int i = c % nx, j = c / nx;
+                foreach (var (di, dj) in (ReadOnlySpan<(int, int)>)[(-1, -1), (1, -1), (-1, 1), (1, 1)])
+                {
+                    if (i + di < nxs || i + di >= nx) continue;
+                    int m = ((j + dj) % ny + ny) % ny * nx + i + di;
+                    if (region[m] == ResolvedRegions.Matrix)
+                        faces.Add(new(c, m, 0.0, diagonal, diagonal, FaceKind.Interface, ResolvedRegions.DiscOf(region[c]), FaceAxis.Bridge));
+                }
+            }
+        }
         var (cutArea, cutArc, aperture) = CutCells(packing, region, faces, columnFaces, nx, ny, nxs, dy, apertures);
 
         var builder = new FiniteVolumeGraph.Builder();

@@ -59,8 +59,8 @@ public sealed record ResolvedCellParameters
     /// unit interface area: the interface conductive network of the coating (a worse coating conducts less).
     /// </summary>
     public required double ContactConductance { get; init; }
-    public CapacityScaling Capacity { get; init; } = CapacityScaling.CutCell;
-    public InterfaceAreaDistribution InterfaceArea { get; init; } = InterfaceAreaDistribution.Arc;
+    public CapacityScaling Capacity { get; init; } = CapacityScaling.TrueDiscArea;
+    public InterfaceAreaDistribution InterfaceArea { get; init; } = InterfaceAreaDistribution.Projected;
 
     public ElectrodeParameters Electrode => Cell.WorkingElectrode;
 }
