@@ -80,7 +80,7 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
         {
             if (c.ParticleConcentration[cell] >= 0)
             {
-                _mass[c.ParticleConcentration[cell]] = 1.0;
+                _mass[c.ParticleConcentration[cell]] = c.SolidVolumeFraction[cell];
                 _scale[c.ParticleConcentration[cell]] = c.MaxConcentration[cell];
                 _scale[c.ParticlePotential[cell]] = 0.1;
                 continue;
@@ -116,14 +116,14 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
     /// <summary>Σ πR² ρ / H [kg/m²]: the discs' true area, whatever <see cref="CapacityScaling"/> is chosen for c_s,max.</summary>
     public double ActiveMassPerArea => Mesh.Packing.Discs.Sum(d => d.Area) * Parameters.Electrode.ActiveMaterialDensity / Height;
 
-    /// <summary>Capacity of the discs in one hour [A/m²]: Σ (particle cells' area) c_s,max(cell) F / (3600 H).</summary>
+    /// <summary>Capacity of the discs in one hour [A/m²]: Σ (particle cells' lithium-holding area) c_s,max(cell) F / (3600 H).</summary>
     public double OneCCurrentDensity
     {
         get
         {
             double sum = 0;
             var g = Mesh.Graph;
-            for (int cell = 0; cell < g.CellCount; cell++) sum += g.CellVolume[cell] * Context.MaxConcentration[cell];
+            for (int cell = 0; cell < g.CellCount; cell++) sum += g.CellVolume[cell] * Context.SolidVolumeFraction[cell] * Context.MaxConcentration[cell];
             return sum * Materials.PhysicalConstants.Faraday / (3600.0 * Height);
         }
     }
@@ -253,7 +253,7 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
         var g = Mesh.Graph;
         double total = 0;
         for (int cell = 0; cell < g.CellCount; cell++)
-            total += g.CellVolume[cell] * (c.ParticleConcentration[cell] >= 0 ? y[c.ParticleConcentration[cell]] : c.Porosity[cell] * y[c.ElectrolyteConcentration[cell]]);
+            total += g.CellVolume[cell] * (c.ParticleConcentration[cell] >= 0 ? c.SolidVolumeFraction[cell] * y[c.ParticleConcentration[cell]] : c.Porosity[cell] * y[c.ElectrolyteConcentration[cell]]);
         return total / Height;
     }
 
@@ -265,8 +265,9 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
         for (int cell = 0; cell < g.CellCount; cell++)
         {
             if (Context.ParticleConcentration[cell] < 0) continue;
-            li += g.CellVolume[cell] * y[Context.ParticleConcentration[cell]];
-            capacity += g.CellVolume[cell] * Context.MaxConcentration[cell];
+            double v = g.CellVolume[cell] * Context.SolidVolumeFraction[cell];
+            li += v * y[Context.ParticleConcentration[cell]];
+            capacity += v * Context.MaxConcentration[cell];
         }
         return li / capacity;
     }

@@ -43,11 +43,16 @@ public class ResolvedSingleDiscTests(Xunit.Abstractions.ITestOutputHelper output
         };
     }
 
-    private static ResolvedMesh Mesh(double h)
+    /// <summary>The staircase (the model's default) or the cut-cell geometry (<see cref="CapacityScaling.CutCell"/>, arcs, face apertures).</summary>
+    private static ResolvedCellParameters Configured(ResolvedCellParameters p, bool cutCells) => cutCells
+        ? p with { Capacity = CapacityScaling.CutCell, InterfaceArea = InterfaceAreaDistribution.Arc }
+        : p with { Capacity = CapacityScaling.TrueDiscArea, InterfaceArea = InterfaceAreaDistribution.Projected };
+
+    private static ResolvedMesh Mesh(double h, bool cutCells)
     {
         var settings = new ResolvedGeometrySettings(1 * Um, 5 * Um, Height, new DiscRadiusDistribution.Fixed(Radius), 0.35,
                                                     SeparatorGap: 0.4 * Um, CollectorGap: 0.4 * Um);
-        return ResolvedMesh.Build(DiscPacking.FromDiscs(settings, [new Disc(0, 3.5 * Um, 4.0 * Um, Radius)]), h);
+        return ResolvedMesh.Build(DiscPacking.FromDiscs(settings, [new Disc(0, 3.5 * Um, 4.0 * Um, Radius)]), h, apertures: cutCells);
     }
 
     /// <summary>
@@ -90,29 +95,42 @@ public class ResolvedSingleDiscTests(Xunit.Abstractions.ITestOutputHelper output
         return theta[i] + (s - i) * (theta[i + 1] - theta[i]);
     }
 
-    private (double Max, double Rms, double Mean) Error(double h, double[] reference, double fluxOverMax)
+    private (double Max, double Rms, double Mean) Error(double h, double[] reference, double fluxOverMax, bool cutCells)
     {
-        var model = new ResolvedParticleModel(WellMixed(), Mesh(h));
+        var model = new ResolvedParticleModel(Configured(WellMixed(), cutCells), Mesh(h, cutCells));
         var runner = new ProtocolRunner(model, new BdfOptions { RelativeTolerance = 1e-7 });
         var solution = runner.Run(new Protocol([new ProtocolStep { Label = "constant flux", Mode = ControlMode.Current, Value = Current, MaxDuration = Duration }]));
         var y = solution.FinalState;
         var disc = model.Mesh.Packing.Discs[0];
         double max = 0, sum = 0; int count = 0;
+        (int Cell, double R, double Error) worst = (-1, 0, 0);
         for (int cell = 0; cell < model.Mesh.Graph.CellCount; cell++)
         {
             if (model.Context.ParticleConcentration[cell] < 0) continue;
             var (x, yy) = model.Mesh.CellCentre(cell);
             double r = Math.Sqrt((x - disc.X) * (x - disc.X) + DiscPacking.NearestImage(yy - disc.Y, Height) * DiscPacking.NearestImage(yy - disc.Y, Height));
             double e = model.StateOfLithiation(y, cell) - Interpolate(reference, Radius, r);
+            if (Math.Abs(e) > max) worst = (cell, r, e);
             max = Math.Max(max, Math.Abs(e)); sum += e * e; count++;
         }
+        int faces = model.Interface.Faces.ToArray().Count(f => model.Mesh.Graph.LeftCell[f] == worst.Cell);
+        output.WriteLine($"  worst cell {worst.Cell}: r/R = {worst.R / Radius:F4}, error {worst.Error:E3}, volume fraction {model.Context.SolidVolumeFraction[worst.Cell]:F4}, " +
+                         $"arc/h = {(model.Mesh.CutArc.Length > 0 ? model.Mesh.CutArc[worst.Cell] / h : double.NaN):F4}, interface faces {faces}");
         double mean = model.MeanStateOfLithiation(y);
         output.WriteLine($"h = {h / Um:F4} um (R/h = {Radius / h:F0}): {model.Size} unknowns, {solution.Statistics.Steps} steps; max |SOL error| {max:E3}, rms {Math.Sqrt(sum / count):E3}; mean SOL {mean:F6}");
         return (max, Math.Sqrt(sum / count), mean);
     }
 
-    [Fact]
-    public void A_single_disc_under_constant_flux_follows_the_cylinder_solution_and_converges_under_refinement()
+    /// <summary>
+    /// Measured 2026-12-02 (max |ΔSOL| / rms at R/h = 6, 12, 24). Staircase: 1.56e-3 / 7.8e-4, 1.37e-3 / 6.0e-4, 6.1e-4 / 2.1e-4
+    /// (order over the last halving 1.2 max, 1.5 rms). Cut cells: 2.59e-3 / 9.0e-4, 9.7e-4 / 2.95e-4, 6.65e-4 / 1.06e-4 (order 0.55 max, 1.48 rms; the worst cell
+    /// is a boundary cell that merged its neighbours' slivers, r/R = 0.988, κ = 0.90, arc 1.50 h). Neither reaches the order 1.8 MODEL.md §8 asks (see
+    /// docs/resolved-model.md); the bounds pin what is reached so a regression fails.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 1e-3, 3e-4, 1.3)]
+    [InlineData(true, 1e-3, 1.5e-4, 1.3)]
+    public void A_single_disc_under_constant_flux_follows_the_cylinder_solution_and_converges_under_refinement(bool cutCells, double maxBound, double rmsBound, double orderBound)
     {
         var p = WellMixed().Electrode;
         // Mean flux over the true perimeter: Σ j A = −I H, so q = I H / (2πR F) mol/(m² s) enters, q/c_max in θ per m·s⁻¹.
@@ -123,16 +141,14 @@ public class ResolvedSingleDiscTests(Xunit.Abstractions.ITestOutputHelper output
         double meanExact = p.InitialStateOfLithiation + 2 * fluxOverMax * Duration / Radius;
         output.WriteLine($"reference: surface SOL {reference[^1]:F6}, centre {reference[0]:F6}, exact mean {meanExact:F6}; reference vs half resolution {referenceError:E2}");
         double[] hs = [0.25 * Um, 0.125 * Um, 0.0625 * Um];
-        var errors = hs.Select(h => Error(h, reference, fluxOverMax)).ToArray();
+        var errors = hs.Select(h => Error(h, reference, fluxOverMax, cutCells)).ToArray();
         for (int k = 1; k < hs.Length; k++)
             output.WriteLine($"observed order {hs[k - 1] / Um:F4} -> {hs[k] / Um:F4} um: max {Math.Log(errors[k - 1].Max / errors[k].Max) / Math.Log(2):F2}, rms {Math.Log(errors[k - 1].Rms / errors[k].Rms) / Math.Log(2):F2}");
         Assert.All(errors, e => Assert.Equal(meanExact, e.Mean, 8));
-        // Measured (projected interface areas): max 1.56e-3, 1.37e-3, 6.1e-4; rms 7.8e-4, 6.0e-4, 2.1e-4 at R/h = 6, 12, 24 — observed
-        // order 1.2 (max) and 1.5 (rms) over the last halving, not yet the 1.8 MODEL.md §8 asks (the staircase surface is the
-        // limiting error; see docs/resolved-model.md). The bounds below pin what is reached so a regression fails.
-        Assert.True(errors[^1].Max < 1e-3, $"max SOL error {errors[^1].Max:E3} at the finest mesh");
-        Assert.True(errors[^1].Max < errors[^2].Max && errors[^2].Rms < errors[0].Rms, "the error falls under refinement");
+        Assert.True(errors[^1].Max < maxBound, $"max SOL error {errors[^1].Max:E3} at the finest mesh");
+        Assert.True(errors[^1].Rms < rmsBound, $"rms SOL error {errors[^1].Rms:E3} at the finest mesh");
+        Assert.True(errors[^2].Rms < errors[0].Rms, "the error falls under refinement");
         double order = Math.Log(errors[^2].Rms / errors[^1].Rms) / Math.Log(2);
-        Assert.True(order >= 1.3, $"observed order (rms) {order:F2}");
+        Assert.True(order >= orderBound, $"observed order (rms) {order:F2}");
     }
 }

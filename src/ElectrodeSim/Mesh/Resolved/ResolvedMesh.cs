@@ -137,7 +137,11 @@ public sealed class ResolvedMesh
     /// <see cref="ArgumentException"/> when a disc holds no cell centre, or a particle cell would border the
     /// separator (raise the separator gap to at least h/2).
     /// </summary>
-    public static ResolvedMesh Build(DiscPacking packing, double cellSize)
+    /// <param name="apertures">The cut-cell faces: an interior face between two cells of a disc carries only its part inside the disc
+    /// (the face aperture), and a particle cell whose corner only is clipped by the circle gets a diagonal interface face to the
+    /// matrix cell there (no grid area), for <see cref="Physics.Resolved.CapacityScaling.CutCell"/> with
+    /// <see cref="Physics.Resolved.InterfaceAreaDistribution.Arc"/>; false (default): the whole grid faces (the staircase).</param>
+    public static ResolvedMesh Build(DiscPacking packing, double cellSize, bool apertures = false)
     {
         var s = packing.Settings;
         if (!(cellSize > 0) || !double.IsFinite(cellSize)) throw new ArgumentException($"resolved mesh: cell size {cellSize} m is not > 0");
@@ -281,6 +285,29 @@ public sealed class ResolvedMesh
             if (rawInterface[d.Index] == 0)
                 throw new ArgumentException($"resolved mesh: disc {d.Index} has no face against the matrix at cell size {cellSize:G3} m");
 
+        if (apertures)
+        {
+            // Cut cells: a particle cell with no face against the matrix whose diagonal neighbour is matrix (the circle clips its
+            // corner) gets a diagonal interface face to it, of no grid area (the staircase distributions give it nothing; the arc
+            // distribution gives it the cell's arc).
+            var hasInterface = new bool[cells];
+            foreach (var f in faces) if (f.Kind == FaceKind.Interface) hasInterface[f.Left] = true;
+            double diagonal = 0.5 * Math.Sqrt(dxe * dxe + dy * dy);
+            for (int c = 0; c < cells; c++)
+            {
+                if (!ResolvedRegions.IsParticle(region[c]) || hasInterface[c]) continue;
+                int i = c % nx, j = c / nx;
+                foreach (var (di, dj) in (ReadOnlySpan<(int, int)>)[(-1, -1), (1, -1), (-1, 1), (1, 1)])
+                {
+                    if (i + di < nxs || i + di >= nx) continue;
+                    int m = ((j + dj) % ny + ny) % ny * nx + i + di;
+                    if (region[m] == ResolvedRegions.Matrix)
+                        faces.Add(new(c, m, 0.0, diagonal, diagonal, FaceKind.Interface, ResolvedRegions.DiscOf(region[c]), FaceAxis.Bridge));
+                }
+            }
+        }
+        var (cutArea, cutArc, aperture) = CutCells(packing, region, faces, columnFaces, nx, ny, nxs, dy, apertures);
+
         var builder = new FiniteVolumeGraph.Builder();
         for (int c = 0; c < cells; c++) builder.AddCell(Width(c % nx) * dy, region[c]);
         var axes = new FaceAxis[faces.Count];
@@ -293,10 +320,143 @@ public sealed class ResolvedMesh
             if (f.Kind == FaceKind.Boundary) builder.AddBoundaryFace(f.Left, f.Area, f.LeftDistance, f.Tag);
             else
             {
-                double area = f.Kind == FaceKind.Interface ? f.Area * discs[f.Tag].Perimeter / rawInterface[f.Tag] : f.Area;
+                double area = f.Kind == FaceKind.Interface ? f.Area * discs[f.Tag].Perimeter / rawInterface[f.Tag] : f.Area * aperture[n];
                 builder.AddFace(f.Left, f.Right, area, f.LeftDistance, f.RightDistance, f.Kind, f.Tag);
             }
         }
-        return new ResolvedMesh(packing, builder.Build(), nx, ny, nxs, columnFaces, dy, axes, geometric, cellCount, rawInterface, unresolved, bridged);
+        return new ResolvedMesh(packing, builder.Build(), nx, ny, nxs, columnFaces, dy, axes, geometric, cellCount, rawInterface, unresolved, bridged)
+        {
+            CutArea = cutArea,
+            CutArc = cutArc,
+        };
     }
+
+    /// <summary>
+    /// The cut-cell geometry of the discs on the mask: per particle cell the disc area it stands for (its own cell ∩ disc plus
+    /// the slivers of the disc that lie in neighbouring non-particle cells, each sliver shared among the disc's cells beside it
+    /// in proportion to the shared face's chord inside the disc times |n·e| (the part of the sliver that drains through that face
+    /// along the normal n) — diagonal neighbours when no face is shared, else the nearest cell of the disc: cell merging) and the arc of the
+    /// circle it stands for (the same ownership; a cell without an interface face hands its arc to the nearest cell of its disc
+    /// that has one); per pending face the aperture (the fraction of an interior particle face inside its disc; 1 elsewhere).
+    /// Each disc's areas are rescaled to πR² and its arcs to 2πR (the rescaling absorbs the pieces lying in other discs' cells,
+    /// where discs come closer than a cell).
+    /// </summary>
+    private static (double[] Area, double[] Arc, double[] Aperture) CutCells(DiscPacking packing, int[] region, List<PendingFace> faces,
+                                                                          double[] columnFaces, int nx, int ny, int nxs, double dy, bool apertures)
+    {
+        var s = packing.Settings;
+        int cells = region.Length;
+        var area = new double[cells];
+        var arc = new double[cells];
+        var owners = new List<int>(8);
+        var weights = new List<double>(8);
+        var members = new List<int>[packing.Discs.Count];
+        for (int k = 0; k < members.Length; k++) members[k] = [];
+        for (int c = 0; c < cells; c++)
+            if (ResolvedRegions.IsParticle(region[c])) members[ResolvedRegions.DiscOf(region[c])].Add(c);
+        double CentreX(int i) => 0.5 * (columnFaces[i] + columnFaces[i + 1]);
+        int Nearest(int disc, double x, double y)
+        {
+            int best = -1; double bestDistance = double.PositiveInfinity;
+            foreach (int c in members[disc])
+            {
+                double rx = CentreX(c % nx) - x, ry = DiscPacking.NearestImage((c / nx + 0.5) * dy - y, s.Height);
+                double d = rx * rx + ry * ry;
+                if (d < bestDistance) { bestDistance = d; best = c; }
+            }
+            return best;
+        }
+        foreach (var d in packing.Discs)
+        {
+            int particle = ResolvedRegions.Particle(d.Index);
+            int iLow = Math.Max(nxs, nxs + (int)Math.Floor((d.X - d.Radius - s.ElectrodeStart) / (columnFaces[nxs + 1] - columnFaces[nxs])) - 1);
+            int iHigh = Math.Min(nx - 1, nxs + (int)Math.Ceiling((d.X + d.Radius - s.ElectrodeStart) / (columnFaces[nxs + 1] - columnFaces[nxs])) + 1);
+            int jLow = (int)Math.Floor((d.Y - d.Radius) / dy) - 1, jHigh = (int)Math.Ceiling((d.Y + d.Radius) / dy) + 1;
+            var seen = new HashSet<int>();
+            for (int jj = jLow; jj <= jHigh; jj++)
+            {
+                int j = ((jj % ny) + ny) % ny;
+                double ry = DiscPacking.NearestImage((j + 0.5) * dy - d.Y, s.Height);
+                for (int i = iLow; i <= iHigh; i++)
+                {
+                    int c = j * nx + i;
+                    if (!seen.Add(c)) continue;
+                    double x0 = columnFaces[i] - d.X, x1 = columnFaces[i + 1] - d.X;
+                    double a = DiscCellGeometry.RectangleArea(d.Radius, x0, x1, ry - 0.5 * dy, ry + 0.5 * dy);
+                    double l = DiscCellGeometry.ArcLength(d.Radius, x0, x1, ry - 0.5 * dy, ry + 0.5 * dy);
+                    if (a == 0 && l == 0) continue;
+                    owners.Clear();
+                    weights.Clear();
+                    if (region[c] == particle) { owners.Add(c); weights.Add(1.0); }
+                    else
+                    {
+                        // A sliver drains along the disc's normal through the faces it shares with the disc's cells: its share
+                        // through face k is the face's chord inside the disc times |n·e_k|, n the normal at the cell centre.
+                        double nx0 = CentreX(i) - d.X, ny0 = ry, norm = Math.Sqrt(nx0 * nx0 + ny0 * ny0);
+                        foreach (var (di, dj) in (ReadOnlySpan<(int, int)>)[(-1, 0), (1, 0), (0, -1), (0, 1)])
+                        {
+                            if (Neighbour(i + di, j + dj) is not int n || region[n] != particle) continue;
+                            double chord = di != 0
+                                ? DiscCellGeometry.SegmentLength(d.Radius, (di < 0 ? columnFaces[i] : columnFaces[i + 1]) - d.X, ry - 0.5 * dy, ry + 0.5 * dy)
+                                : DiscCellGeometry.SegmentLength(d.Radius, ry + 0.5 * dj * dy, columnFaces[i] - d.X, columnFaces[i + 1] - d.X);
+                            owners.Add(n);
+                            weights.Add(chord * (norm > 0 ? Math.Abs(di != 0 ? nx0 : ny0) / norm : 1.0));
+                        }
+                        if (owners.Count > 0 && weights.Sum() <= 0) for (int k = 0; k < weights.Count; k++) weights[k] = 1.0;
+                        if (owners.Count == 0)
+                            foreach (var (di, dj) in (ReadOnlySpan<(int, int)>)[(-1, -1), (1, -1), (-1, 1), (1, 1)])
+                                if (Neighbour(i + di, j + dj) is int n && region[n] == particle) { owners.Add(n); weights.Add(1.0); }
+                        if (owners.Count == 0) { owners.Add(Nearest(d.Index, CentreX(i), (j + 0.5) * dy)); weights.Add(1.0); }
+                    }
+                    double total = weights.Sum();
+                    for (int k = 0; k < owners.Count; k++) { area[owners[k]] += a * weights[k] / total; arc[owners[k]] += l * weights[k] / total; }
+                }
+            }
+        }
+        int? Neighbour(int i, int j) => i < 0 || i >= nx ? null : ((j % ny) + ny) % ny * nx + i;
+
+        // Arcs of cells with no interface face go to the nearest cell of the disc that has one.
+        var hasInterface = new bool[cells];
+        foreach (var f in faces) if (f.Kind == FaceKind.Interface) hasInterface[f.Left] = true;
+        var interfaceMembers = new List<int>[packing.Discs.Count];
+        for (int k = 0; k < members.Length; k++) interfaceMembers[k] = [.. members[k].Where(c => hasInterface[c])];
+        for (int k = 0; k < members.Length; k++)
+            foreach (int c in members[k])
+            {
+                if (hasInterface[c] || arc[c] == 0) continue;
+                double cx = CentreX(c % nx), cy = (c / nx + 0.5) * dy;
+                int best = interfaceMembers[k].MinBy(o => Math.Pow(CentreX(o % nx) - cx, 2) + Math.Pow(DiscPacking.NearestImage((o / nx + 0.5) * dy - cy, s.Height), 2));
+                arc[best] += arc[c];
+                arc[c] = 0;
+            }
+        foreach (var d in packing.Discs)
+        {
+            double sumArea = members[d.Index].Sum(c => area[c]), sumArc = members[d.Index].Sum(c => arc[c]);
+            foreach (int c in members[d.Index]) { area[c] *= d.Area / sumArea; arc[c] *= d.Perimeter / sumArc; }
+        }
+
+        var aperture = new double[faces.Count];
+        for (int n = 0; n < faces.Count; n++)
+        {
+            aperture[n] = 1.0;
+            var f = faces[n];
+            if (!apertures || f.Kind != FaceKind.Interior || f.Axis == FaceAxis.Bridge || !ResolvedRegions.IsParticle(region[f.Left])) continue;
+            var d = packing.Discs[ResolvedRegions.DiscOf(region[f.Left])];
+            int i = f.Left % nx, j = f.Left / nx;
+            double ry = DiscPacking.NearestImage((j + 0.5) * dy - d.Y, s.Height);
+            double length = f.Axis == FaceAxis.X
+                ? DiscCellGeometry.SegmentLength(d.Radius, columnFaces[i + 1] - d.X, ry - 0.5 * dy, ry + 0.5 * dy)
+                : DiscCellGeometry.SegmentLength(d.Radius, ry + 0.5 * dy, columnFaces[i] - d.X, columnFaces[i + 1] - d.X);
+            aperture[n] = Math.Max(length / f.Area, 1e-3);
+        }
+        return (area, arc, aperture);
+    }
+
+    /// <summary>
+    /// Per graph cell: the disc area a particle cell stands for in the cut-cell geometry [m²] (0 off the discs); each disc's sum is
+    /// πR². A particle cell's volume fraction is this over its cell area.
+    /// </summary>
+    public double[] CutArea { get; private init; } = [];
+    /// <summary>Per graph cell: the arc of its disc's circle a particle cell stands for [m] (0 off the discs, and on cells without an interface face); each disc's sum is 2πR.</summary>
+    public double[] CutArc { get; private init; } = [];
 }

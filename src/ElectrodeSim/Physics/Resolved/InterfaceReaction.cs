@@ -73,6 +73,19 @@ public sealed class InterfaceReaction : IModelEquation
             area[k] = mesh.GeometricFaceArea[f] * projection;
             sum[disc.Index] += area[k];
         }
+        if (context.Parameters.InterfaceArea == InterfaceAreaDistribution.Arc)
+        {
+            // The cell's arc, shared among its interface faces by projection.
+            var perCell = new double[g.CellCount];
+            var count = new int[g.CellCount];
+            for (int k = 0; k < faces.Length; k++) { perCell[g.LeftCell[faces[k]]] += area[k]; count[g.LeftCell[faces[k]]]++; }
+            for (int k = 0; k < faces.Length; k++)
+            {
+                int p = g.LeftCell[faces[k]];
+                area[k] = perCell[p] > 0 ? mesh.CutArc[p] * area[k] / perCell[p] : mesh.CutArc[p] / count[p];
+            }
+            return area;
+        }
         if (context.Parameters.InterfaceArea == InterfaceAreaDistribution.Projected)
             for (int k = 0; k < faces.Length; k++)
             {

@@ -13,6 +13,12 @@ public enum CapacityScaling
     TrueDiscArea,
     /// <summary>c_s,max as given: the disc holds (its cells' area) × c_s,max (the staircase capacity).</summary>
     CellArea,
+    /// <summary>
+    /// Cut cells: each particle cell holds lithium over the disc area it stands for, <see cref="ResolvedMesh.CutArea"/> (its own
+    /// cell ∩ disc plus the disc's slivers in the matrix cells beside it), as a volume fraction κ = CutArea / cell area on
+    /// ∂c_s/∂t; c_s,max as given, so θ = c_s / c_s,max and diffusion acts on the true concentration. Each disc holds πR² c_s,max.
+    /// </summary>
+    CutCell,
 }
 
 /// <summary>How each disc's reactive area 2πR is shared among its staircase interface faces.</summary>
@@ -27,6 +33,12 @@ public enum InterfaceAreaDistribution
     /// <summary>Every face of disc i scaled by the same 2πR / (raw staircase length) (<see cref="ResolvedMesh"/>'s graph areas): the
     /// total is right but the area per arc length swings by ±17 % with the angle (π/4 (|cos| + |sin|)).</summary>
     Uniform,
+    /// <summary>
+    /// Each particle cell reacts over the arc of the circle it stands for in the cut-cell geometry (<see cref="ResolvedMesh.CutArc"/>),
+    /// shared among its interface faces in proportion to A_k |n·e_k| (as <see cref="Projected"/>): the lithium enters the cell whose
+    /// cut volume lies behind the arc.
+    /// </summary>
+    Arc,
 }
 
 /// <summary>
@@ -102,6 +114,7 @@ public sealed class ResolvedContext
         Porosity = new double[n];
         Tortuosity = new double[n];
         MaxConcentration = new double[n];
+        SolidVolumeFraction = new double[n];
         for (int c = 0; c < n; c++)
         {
             int region = g.CellRegion[c];
@@ -116,7 +129,10 @@ public sealed class ResolvedContext
                 Tortuosity[c] = MatrixEffectiveProperties.IonicFactor(electrode.Porosity, phi, electrode.BruggemanElectrolyte);
             }
             else
+            {
                 MaxConcentration[c] = electrode.MaxConcentration * (parameters.Capacity == CapacityScaling.TrueDiscArea ? mesh.CapacityScale[Disc[c]] : 1.0);
+                SolidVolumeFraction[c] = parameters.Capacity == CapacityScaling.CutCell ? mesh.CutArea[c] / g.CellVolume[c] : 1.0;
+            }
         }
         ReferenceExchangeCurrentDensity = electrode.ReferenceExchangeCurrentDensity(cell.Temperature);
         EffectiveDiffusivity = new double[n]; EffectiveDiffusivitySlope = new double[n];
@@ -162,6 +178,11 @@ public sealed class ResolvedContext
     public double MatrixElectronicConductivity { get; }
     /// <summary>Effective c_s,max per particle cell [mol/m³] (<see cref="CapacityScaling"/>); 0 elsewhere.</summary>
     public double[] MaxConcentration { get; }
+    /// <summary>
+    /// Fraction of each particle cell's area that holds lithium [1]: the mass coefficient of ∂c_s/∂t (<see cref="CapacityScaling.CutCell"/>:
+    /// the cut area over the cell area, above 1 where the cell carries slivers; 1 otherwise); 0 off the particles.
+    /// </summary>
+    public double[] SolidVolumeFraction { get; }
     /// <summary>j0_ref(T) [A/m²].</summary>
     public double ReferenceExchangeCurrentDensity { get; }
     /// <summary>[K]</summary>
