@@ -1,3 +1,5 @@
+using ElectrodeSim.Cases;
+using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -43,7 +45,10 @@ public sealed record ValidationManifest
         string file = Directory.Exists(path) ? System.IO.Path.Combine(path, FileName) : path;
         if (!File.Exists(file)) throw new FileNotFoundException($"validation manifest not found: {System.IO.Path.GetFullPath(file)}", file);
         var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
-        var manifest = deserializer.Deserialize<ValidationManifest>(File.ReadAllText(file)) ?? new ValidationManifest();
+        string text = File.ReadAllText(file);
+        ValidationManifest manifest;
+        try { manifest = deserializer.Deserialize<ValidationManifest>(text) ?? new ValidationManifest(); }
+        catch (YamlException e) { throw new InvalidDataException(Describe(file, text, e), e); }
         if (manifest.Cases is not { Count: > 0 } && manifest.Entries is not { Count: > 0 }) throw new InvalidDataException($"{file}: no cases and no entries");
         foreach (var (c, k) in (manifest.Cases ?? []).Select((c, k) => (c, k)))
             if (string.IsNullOrEmpty(c.Case) || string.IsNullOrEmpty(c.Voltage))
@@ -59,6 +64,31 @@ public sealed record ValidationManifest
             else entries.Add(e);
         }
         return manifest with { Path = System.IO.Path.GetFullPath(file), Cases = cases, Entries = entries };
+    }
+
+    /// <summary>
+    /// A deserialiser error as the user wrote it: file, line and column, the key path (from the node index of the text), and
+    /// for a key the manifest does not know, the keys accepted there (from the record the key was read into).
+    /// </summary>
+    private static string Describe(string file, string text, YamlException e)
+    {
+        string where = $"{file}, line {e.Start.Line}, column {e.Start.Column}";
+        if (!YamlNodeIndex.TryBuild(text, out var index, out var syntax, out var last))
+            return $"{where}: {(last.Length > 0 ? last : "(document)")}: not valid YAML ({(syntax ?? e).Message.TrimEnd('.')})";
+        var key = index.StartingAt(e.Start).FirstOrDefault(n => n.IsKey);
+        var unknown = System.Text.RegularExpressions.Regex.Match(e.Message, @"^Property '(?<key>[^']*)' not found on type '(?<type>[^']+)'");
+        if (key != null && unknown.Success && typeof(ValidationManifest).Assembly.GetType(unknown.Groups["type"].Value) is { } type)
+        {
+            var accepted = type.GetProperties()
+                .Where(p => p.CanWrite && !p.IsDefined(typeof(YamlIgnoreAttribute), true))
+                .Select(p => (p.GetCustomAttributes(typeof(YamlMemberAttribute), true).FirstOrDefault() as YamlMemberAttribute)?.Alias
+                    ?? UnderscoredNamingConvention.Instance.Apply(p.Name)).ToList();
+            string hint = CaseFile.Closest(key.Text ?? "", accepted) is { } near ? $" (did you mean {near}?)" : "";
+            return $"{where}: {key.Path}: '{key.Text}' is not a key here{hint}; accepted: {string.Join(", ", accepted)}";
+        }
+        var node = index.StartingAt(e.Start).FirstOrDefault(n => !n.IsKey) ?? index.Containing(e.Start);
+        string reason = (e.InnerException?.Message ?? e.Message).TrimEnd('.');
+        return node != null ? $"{where}: {node.Path}: {node.Display} is not accepted ({reason})" : $"{where}: {reason}";
     }
 
     /// <summary>Directory of the manifest.</summary>

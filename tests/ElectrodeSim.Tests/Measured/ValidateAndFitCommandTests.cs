@@ -64,6 +64,24 @@ public class ValidateAndFitCommandTests
     }
 
     [Fact]
+    public void An_unknown_or_unreadable_manifest_key_exits_2_naming_file_line_column_key_path_and_the_accepted_keys()
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        string manifest = MeasuredEntry(dir, "t_h,U_V\n0,0.3\n0.1,0.2\n").Manifest;
+        string text = File.ReadAllText(manifest);
+        int line = text[..text.IndexOf("    kind: curve\n", StringComparison.Ordinal)].Count(c => c == '\n') + 2;
+        File.WriteAllText(manifest, text.Replace("    kind: curve\n", "    kind: curve\n    max_rmse_mv: 5\n"));
+        var (code, _, stderr) = Support.Cli.Run("validate", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains($"validation.yaml, line {line}, column 5: entries[0].max_rmse_mv: 'max_rmse_mv' is not a key here (did you mean max_rmse_mV?); accepted: name, kind, case,", stderr);
+
+        File.WriteAllText(manifest, text.Replace("    kind: curve\n", "    kind: curve\n    max_rmse_mV: five\n"));
+        (code, _, stderr) = Support.Cli.Run("validate", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains($"validation.yaml, line {line}, column 18: entries[0].max_rmse_mV: five is not accepted", stderr);
+    }
+
+    [Fact]
     public void A_bad_entry_in_the_manifest_exits_2_naming_its_key_path_and_the_accepted_values()
     {
         using var dir = new Repository.TemporaryDirectory();
