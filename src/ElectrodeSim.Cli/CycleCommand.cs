@@ -44,7 +44,8 @@ public static class CycleCommand
                 || !data.IsHalfCell || data.Electrodes.Count != 1 || data.Electrodes[0] is not { StateOfLithiation: { } theta, MeanStateOfLithiation: { } meanTheta, RadiusFaces: { } radiusFaces } electrode
                 || data.ElectrolyteConcentration is not { } electrolyte || data.XFaces is not { } xFaces || data.Region is not { } region || data.CaseText is not { } text)
             {
-                Console.Error.WriteLine($"error: {input}: needs a half-cell result with its case, time series and fields (state of lithiation, electrolyte concentration) ({string.Join(" ", data.Notes)})");
+                Console.Error.WriteLine($"error: {input}: needs a half-cell result with its case, time series and fields (state of lithiation, electrolyte concentration)" +
+                    (data.Notes.Count > 0 ? $" ({string.Join(" ", data.Notes)})" : ""));
                 status = RunCommand.BadInput;
                 continue;
             }
