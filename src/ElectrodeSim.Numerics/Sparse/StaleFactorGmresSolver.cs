@@ -75,7 +75,7 @@ public sealed class StaleFactorGmresSolver : ISparseLinearSolver
         for (int k = 0; k < values.Length; k++)
             if (!double.IsFinite(values[k])) throw new SingularIterationMatrixException($"Matrix value {k} is {values[k]}; the factorisation needs finite values.");
         values.CopyTo(_values);
-        if (_haveFactors) { _factorsCurrent = false; return; }
+        if (_haveFactors) { _factorsCurrent = false; EquilibrateRows(); return; } // the scale of this matrix serves all its solves
         FactorCurrent(); // the first matrix (or the first after a failure): no factors to precondition with
     }
 
@@ -94,7 +94,6 @@ public sealed class StaleFactorGmresSolver : ISparseLinearSolver
             LastReport = new GmresReport(true, 0, 0);
             return;
         }
-        EquilibrateRows();
         for (int i = 0; i < _scaledRhs.Length; i++) _scaledRhs[i] = _rowScale[i] * rhsThenSolution[i];
         var report = _gmres.Solve(_multiply, _precondition, _scaledRhs, _work, _options.RelativeTolerance);
         LastReport = report;

@@ -93,6 +93,6 @@ public sealed class ParaViewFactAttribute : FactAttribute
     public ParaViewFactAttribute()
     {
         if (!Available.Value)
-            Skip = "/usr/bin/python3 cannot import ParaView's vtkXdmfReader and h5py (Debian packages python3-paraview, python3-h5py; tools/setup.sh --tests installs them).";
+            Skip = "/usr/bin/python3 cannot import ParaView's vtkXdmfReader and h5py (Debian packages python3-paraview, python3-h5py; tools/setup.sh --tests installs them; issue 8 asks for this check).";
     }
 }
