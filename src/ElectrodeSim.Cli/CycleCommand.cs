@@ -52,7 +52,7 @@ public static class CycleCommand
             SimulationSetup setup;
             try
             {
-                setup = casePath is null ? CaseBuilder.Build(CaseFile.Parse(text, Path.GetFileName(input) + " (case_text)", Path.GetDirectoryName(Path.GetFullPath(input))!))
+                setup = casePath is null ? CaseBuilder.Build(CaseFile.FromResult(input, text))
                                          : CaseBuilder.Build(CaseFile.Load(casePath));
             }
             catch (Exception e) when (e is CaseValidationException or IOException)

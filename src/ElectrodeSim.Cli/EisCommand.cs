@@ -58,7 +58,7 @@ public static class EisCommand
                 {
                     try
                     {
-                        var setup = CaseBuilder.Build(CaseFile.Parse(text, Path.GetFileName(input) + " (case_text)", Path.GetDirectoryName(Path.GetFullPath(input))!));
+                        var setup = CaseBuilder.Build(CaseFile.FromResult(input, text));
                         temperature = setup.Cell.Temperature;
                         group = setup.Name;
                         var working = setup.Cell.Electrodes[^1];

@@ -52,7 +52,7 @@ public static class GittCommand
             SimulationSetup? setup = null;
             string? caseNote = null;
             if (data.CaseText is { } text)
-                try { setup = CaseBuilder.Build(CaseFile.Parse(text, Path.GetFileName(input) + " (case_text)", Path.GetDirectoryName(Path.GetFullPath(input))!)); }
+                try { setup = CaseBuilder.Build(CaseFile.FromResult(input, text)); }
                 catch (Exception e) when (e is CaseValidationException or IOException) { caseNote = $"the result's case could not be rebuilt ({e.Message.Split('\n')[0]}): no model D_s, no SOL"; }
             else caseNote = "the result holds no case: no model D_s, no SOL";
             var electrode = setup?.Cell.WorkingElectrode;

@@ -32,6 +32,14 @@ public static class CaseFile
         Parse(ReadInputText(path, InputLimits.MaxCaseBytes, "case file", out string full), Path.GetFileName(full), Path.GetDirectoryName(full)!);
 
     /// <summary>
+    /// The case a result file records (its <c>case_text</c> attribute), parsed with errors labelled
+    /// "<c>result.h5 (case_text)</c>" and relative paths resolved against the result's directory, as the
+    /// analysis commands (gitt, cycle, eis) rebuild a run's set-up from its result.
+    /// </summary>
+    public static CaseDocument FromResult(string resultPath, string caseText) =>
+        Parse(caseText, Path.GetFileName(resultPath) + " (case_text)", Path.GetDirectoryName(Path.GetFullPath(resultPath))!);
+
+    /// <summary>
     /// The text of an input file read with the limits of <see cref="InputFiles"/>; problems are reported as
     /// <see cref="CaseValidationException"/> for <c>(file)</c> (a missing file as <see cref="FileNotFoundException"/>
     /// saying "<paramref name="what"/> not found").
