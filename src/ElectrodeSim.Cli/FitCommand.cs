@@ -85,7 +85,7 @@ public static class FitCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return RunCommand.RunFailed;
         }
-        string report = Report(spec, specFile.FullName, result);
+        string report = Report(spec, specFile.FullName, result, parallel);
         Console.Out.Write(report);
         var fittedValues = result.Values.Select(v => v.Value).ToList();
         string casePath = Path.GetFullPath(Path.Combine(directory, spec.Case.Length > 0 ? spec.Case : spec.Datasets[0].Case));
@@ -137,11 +137,11 @@ public static class FitCommand
         return result!;
     }
 
-    private static string Report(FitSpec spec, string specPath, FitResult r)
+    private static string Report(FitSpec spec, string specPath, FitResult r, int parallel)
     {
         var b = new StringBuilder();
         b.Append(CultureInfo.InvariantCulture, $"# Fit: {(spec.Description.Length > 0 ? spec.Description : Path.GetFileName(specPath))}\n\n");
-        b.Append(CultureInfo.InvariantCulture, $"Levenberg-Marquardt: {r.ExitReason} after {r.Iterations} iterations (model calls of the minimiser), {r.Evaluations} model evaluations (each one run per curve, one per rate), {r.WallTime.TotalSeconds:F1} s wall time on {Environment.ProcessorCount} cores.\n");
+        b.Append(CultureInfo.InvariantCulture, $"Levenberg-Marquardt: {r.ExitReason} after {r.Iterations} iterations (model calls of the minimiser), {r.Evaluations} model evaluations (each one run per curve, one per rate), {r.WallTime.TotalSeconds:F1} s wall time ({parallel} runs at a time, --parallel, on {Environment.ProcessorCount} cores).\n");
         b.Append(CultureInfo.InvariantCulture, $"{r.Points} residuals, {r.DegreesOfFreedom} degrees of freedom, residual standard deviation s = {N(r.ResidualSigma, "G4")} (V for curves; weighted).\n\n");
         b.Append("| key | fitted | 95 % interval | scale | bounds |\n| --- | --- | --- | --- | --- |\n");
         foreach (var v in r.Values)

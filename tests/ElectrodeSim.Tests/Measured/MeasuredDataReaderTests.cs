@@ -1,3 +1,4 @@
+using System.Globalization;
 using ElectrodeSim.Cases;
 using ElectrodeSim.Measured;
 using ElectrodeSim.Tests.Support;
@@ -191,5 +192,26 @@ public class MeasuredDataReaderTests
         Assert.True(curve.Time.Length > 200);
         Assert.InRange(curve.Current![10], 2.49, 2.51);                                     // A, discharge positive
         Assert.InRange(curve.CapacityPerArea()![^1] / 3600, 47.0, 47.3);                  // 4.842 Ah / 0.1027 m2 = 47.15 Ah/m2
+    }
+
+    /// <summary>
+    /// Every LG M50 sidecar points at its own cell's file and puts its current and capacity on the modelled pair's
+    /// 0.1027 m2: discharge current positive at the nominal C-rate (1C = 5 A, in A as the file), and the last capacity the file's
+    /// discharged_Ah (read here straight from the CSV) over the area.
+    /// </summary>
+    [Theory]
+    [InlineData("cell781-0.1C", 0.5)] [InlineData("cell782-0.1C", 0.5)] [InlineData("cell783-0.1C", 0.5)] [InlineData("cell784-0.1C", 0.5)]
+    [InlineData("cell785-0.5C", 2.5)] [InlineData("cell786-0.5C", 2.5)] [InlineData("cell787-0.5C", 2.5)] [InlineData("cell788-0.5C", 2.5)]
+    public void Every_LG_M50_sidecar_reads_its_own_cell_per_electrode_area(string name, double currentA)
+    {
+        var curve = MeasuredDataReader.ReadCurve(Path.Combine(Repository.Root, "validation", "lgm50-chen2020", name + ".data.yaml"));
+        string cell = name[4..7], rate = name.EndsWith("0.1C", StringComparison.Ordinal) ? "0p1C" : "0p5C";
+        var lines = File.ReadAllLines(Path.Combine(Repository.SharedReference, "lgm50_chen2020", $"Cell{cell}_{rate}_25degC_discharge1.csv"))
+            .Where(l => l.Length > 0).ToArray();
+        int ah = Array.IndexOf(lines[0].Split(','), "discharged_Ah");
+        double lastAh = double.Parse(lines[^1].Split(',')[ah], CultureInfo.InvariantCulture);
+        Assert.Equal(lines.Length - 1, curve.Time.Length);
+        Assert.InRange(curve.Current![curve.Current.Length / 2], 0.99 * currentA, 1.01 * currentA);                     // A
+        Assert.Equal(lastAh * 3600 / 0.1027, curve.CapacityPerArea()![^1], 6);                                           // C/m2
     }
 }
