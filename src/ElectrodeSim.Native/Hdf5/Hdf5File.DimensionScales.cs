@@ -152,14 +152,16 @@ public sealed unsafe partial class Hdf5File
                             labelText[a.Dimension] = a.Label ?? System.IO.Path.GetFileName(a.Scale);
                         }
                         var flat = perDimension.SelectMany(r => r ?? []).ToArray();
-                        var lists = stackalloc VariableLength[rank];
+                        var lists = new VariableLength[rank];
+                        var labelPointers = new nint[rank];
                         var labelBytes = labelText.Select(t => t is null ? null : Encoding.ASCII.GetBytes(t + "\0")).ToArray();
                         var handles = new System.Runtime.InteropServices.GCHandle[rank];
                         try
                         {
                             fixed (ulong* all = flat)
+                            fixed (VariableLength* listBuffer = lists)
+                            fixed (nint* labelBuffer = labelPointers)
                             {
-                                var labelPointers = stackalloc byte*[rank];
                                 int offset = 0;
                                 for (int d = 0; d < rank; d++)
                                 {
@@ -169,12 +171,11 @@ public sealed unsafe partial class Hdf5File
                                     if (labelBytes[d] is { } bytes)
                                     {
                                         handles[d] = System.Runtime.InteropServices.GCHandle.Alloc(bytes, System.Runtime.InteropServices.GCHandleType.Pinned);
-                                        labelPointers[d] = (byte*)handles[d].AddrOfPinnedObject();
+                                        labelPointers[d] = handles[d].AddrOfPinnedObject();
                                     }
-                                    else labelPointers[d] = null;
                                 }
-                                WriteArrayAttribute(dataset, "DIMENSION_LIST", references, lists, rank, datasetPath);
-                                WriteArrayAttribute(dataset, "DIMENSION_LABELS", labels, labelPointers, rank, datasetPath);
+                                WriteArrayAttribute(dataset, "DIMENSION_LIST", references, listBuffer, rank, datasetPath);
+                                WriteArrayAttribute(dataset, "DIMENSION_LABELS", labels, labelBuffer, rank, datasetPath);
                             }
                         }
                         finally
