@@ -68,6 +68,7 @@ internal static unsafe partial class H5Api
     internal static long NativeInt { get; private set; }
     internal static long NativeLongLong { get; private set; }
     internal static long CString { get; private set; }
+    internal static long ObjectReference { get; private set; }
     internal static long DatasetCreateClass { get; private set; }
     internal static long DatasetAccessClass { get; private set; }
     internal static long DatasetTransferClass { get; private set; }
@@ -104,6 +105,7 @@ internal static unsafe partial class H5Api
             NativeInt = ReadGlobalId(library, "H5T_NATIVE_INT_g");
             NativeLongLong = ReadGlobalId(library, "H5T_NATIVE_LLONG_g");
             CString = ReadGlobalId(library, "H5T_C_S1_g");
+            ObjectReference = ReadGlobalId(library, "H5T_STD_REF_OBJ_g");
             DatasetCreateClass = ReadGlobalId(library, "H5P_CLS_DATASET_CREATE_ID_g");
             DatasetAccessClass = ReadGlobalId(library, "H5P_CLS_DATASET_ACCESS_ID_g");
             DatasetTransferClass = ReadGlobalId(library, "H5P_CLS_DATASET_XFER_ID_g");
@@ -279,6 +281,13 @@ internal static unsafe partial class H5Api
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Aget_type(long attribute);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Aget_space(long attribute);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Aclose(long attribute);
+    /// <summary>Number of attributes of an object (deprecated in 1.12 in favour of H5Oget_info, and still exported).</summary>
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Aget_num_attrs(long objectId);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Tvlen_create(long baseType);
+    /// <summary>HDF5 1.10 object reference (hobj_ref_t, 8 bytes) to the object at <paramref name="name"/>; <paramref name="space"/> -1.</summary>
+    [LibraryImport(NativeLibraries.Hdf5, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5Rcreate(ulong* reference, long location, string name, int referenceType, long space);
+    internal const int H5R_OBJECT = 0;
+    internal const int H5I_DATASET = 5;
 
     // Dimension scales (HDF5 high-level library, libhdf5_hl).
     [LibraryImport(NativeLibraries.Hdf5HighLevel, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5DSset_scale(long dataset, string dimensionName);

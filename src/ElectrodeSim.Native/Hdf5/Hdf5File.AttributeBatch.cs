@@ -50,6 +50,10 @@ public sealed unsafe partial class Hdf5File
             var target = OpenObject(objectPath);
             try
             {
+                // An object without attributes (one just created) needs no look-up before each create, except for a name
+                // given twice in the batch: looking an attribute up reads every attribute message of the object header.
+                bool fresh = Check(H5Aget_num_attrs(target), "H5Aget_num_attrs", objectPath) == 0;
+                int index = 0;
                 var space = Check(H5Screate(H5S_SCALAR), "H5Screate", objectPath);
                 try
                 {
@@ -61,6 +65,8 @@ public sealed unsafe partial class Hdf5File
                         foreach (var a in attributes)
                         {
                             var label = AttributeLabel(objectPath, a.Name);
+                            bool mayExist = !fresh || NameIsEarlierInBatch(attributes, index);
+                            index++;
                             switch (a.Kind)
                             {
                                 case Hdf5Attribute.String:
@@ -69,16 +75,16 @@ public sealed unsafe partial class Hdf5File
                                     {
                                         // A variable-length string is written as an array of char pointers.
                                         var pointer = chars;
-                                        WriteAttributeOn(target, a.Name, label, space, text, &pointer);
+                                        WriteAttributeOn(target, a.Name, label, space, text, &pointer, mayExist);
                                     }
                                     break;
                                 case Hdf5Attribute.Double:
                                     double number = a.Number;
-                                    WriteAttributeOn(target, a.Name, label, space, NativeDouble, &number);
+                                    WriteAttributeOn(target, a.Name, label, space, NativeDouble, &number, mayExist);
                                     break;
                                 default:
                                     long integer = a.Integer;
-                                    WriteAttributeOn(target, a.Name, label, space, NativeLongLong, &integer);
+                                    WriteAttributeOn(target, a.Name, label, space, NativeLongLong, &integer, mayExist);
                                     break;
                             }
                         }
@@ -100,11 +106,18 @@ public sealed unsafe partial class Hdf5File
         }
     }
 
+    private static bool NameIsEarlierInBatch(ReadOnlySpan<Hdf5Attribute> attributes, int index)
+    {
+        for (int i = 0; i < index; i++)
+            if (attributes[i].Name == attributes[index].Name) return true;
+        return false;
+    }
+
     /// <summary>Creates (replacing) and writes one attribute of an open object with a given dataspace; the HDF5 lock is held.</summary>
-    private static void WriteAttributeOn(long target, string name, string label, long space, long type, void* buffer)
+    private static void WriteAttributeOn(long target, string name, string label, long space, long type, void* buffer, bool mayExist)
     {
         // Deleting first lets the type change on overwrite.
-        if (Check(H5Aexists(target, name), "H5Aexists", label) > 0)
+        if (mayExist && Check(H5Aexists(target, name), "H5Aexists", label) > 0)
             Check(H5Adelete(target, name), "H5Adelete", label);
         var attribute = Check(H5Acreate2(target, name, type, space, H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2", label);
         try

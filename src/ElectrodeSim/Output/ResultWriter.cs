@@ -20,9 +20,9 @@ public sealed record RunMetadata(string CaseName, string CaseText, string Proven
 /// an I/O error), <see cref="Fail"/> removes them and leaves a small <c>NAME.failed.h5</c> with
 /// the reason instead. Time series and fields are extendable in time, chunked and
 /// deflate-compressed, and appended as the run goes. A run without fields (a sweep's usual case)
-/// is gathered instead: HDF5 builds the small file in memory, the time series (uncompressed chunks of
-/// 256 records) are written in one go at the end, and the temporary file appears on disk only when the
-/// file is closed.
+/// is gathered instead: HDF5 builds the small file in memory, the time series are written at the end as
+/// contiguous datasets of their final length, and the temporary file appears on disk only when the file
+/// is closed. The dimension scales of a file are written in one go (<see cref="Hdf5File.WriteDimensionScales"/>).
 /// </summary>
 public sealed class ResultWriter : ISolutionObserver, IDisposable
 {
@@ -194,11 +194,11 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             Dataset(group + "x_electrode", mesh.Centres.AsSpan(layer.FirstCell, layer.CellCount), "m", "cell centres of the electrode cells (the x axis of electrode fields)", layer.CellCount);
             Dataset(group + "r", particle.Centres, "m", "particle shell centres (pseudo-dimension)", particle.Shells);
             Dataset(group + "r_faces", particle.Faces, "m", "particle shell faces", particle.Shells + 1);
-            _file.SetDimensionScale(group + "x_electrode", "x_electrode");
-            _file.SetDimensionScale(group + "r", "r");
+            _scales.Add((group + "x_electrode", "x_electrode"));
+            _scales.Add((group + "r", "r"));
         }
-        _file.SetDimensionScale("/mesh/x", "x");
-        _file.AttachDimensionScale("/mesh/region", 0, "/mesh/x");
+        _scales.Add(("/mesh/x", "x"));
+        _attachments.Add(new("/mesh/region", 0, "/mesh/x"));
         var w = _model.Cell.WorkingElectrode;
         _file.SetAttributes("/", [Hdf5Attribute.Of("active_mass_per_area_kg_m2", w.ActiveMassPerArea), Hdf5Attribute.Of("max_concentration_mol_m3", w.MaxConcentration)]);
     }
@@ -209,29 +209,57 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     /// </summary>
     private void Series(string path, long[] slice, string units, string description, bool int32 = false, params string[] axes)
     {
-        // Without fields every series is a few kilobytes at most, written in one go at the end: one uncompressed chunk of
-        // 256 records holds a whole run's series as a rule, and deflating a few hundred bytes saves nothing but costs the
-        // filter pipeline at every close (a sweep writes a thousand such files).
+        // Without fields the series stream only with the lumped thermal model (rare in large studies): a few kilobytes at
+        // most, so one uncompressed chunk of 256 records, as deflating a few hundred bytes saves nothing but costs the filter
+        // pipeline at every close.
         var ds = _fields
             ? _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 4, int32Values: int32)
             : _file.CreateExtendable(path, slice, chunkSlices: 256, deflateLevel: 0, int32Values: int32);
         _series[path] = ds;
         if (path.StartsWith("/fields/", StringComparison.Ordinal)) _fieldAxes.Add(new(path, axes));
         Describe(path, units, description);
-        if (path == "/time") return;
-        _file.AttachDimensionScale(path, 0, "/time");
-        for (int d = 0; d < axes.Length; d++) _file.AttachDimensionScale(path, d + 1, axes[d]);
+        AttachAxes(path, axes);
     }
+
+    /// <summary>Dimension 0 of a series has the scale <c>/time</c>, its further dimensions the mesh scales <paramref name="axes"/> (written by <see cref="WriteScales"/>).</summary>
+    private void AttachAxes(string path, string[] axes)
+    {
+        if (path == "/time") return;
+        _attachments.Add(new(path, 0, "/time"));
+        for (int d = 0; d < axes.Length; d++) _attachments.Add(new(path, d + 1, axes[d]));
+    }
+
+    // The file's dimension scales and their attachments, gathered and written in one go (Hdf5File.WriteDimensionScales):
+    // at the end of the constructor with fields, with the time series at the end of the run without them.
+    private readonly List<(string Path, string Name)> _scales = [];
+    private readonly List<DimensionScaleAttachment> _attachments = [];
+    private bool _scalesWritten;
+
+    private void WriteScales()
+    {
+        if (_scalesWritten) return;
+        _scalesWritten = true;
+        _file.WriteDimensionScales(_scales, _attachments);
+    }
+
+    /// <summary>The time series every result has: path, units, description (<c>/protocol_step</c> holds 32-bit integers).</summary>
+    private static readonly (string Path, string Units, string Description)[] TimeSeries =
+    [
+        ("/time", "s", "time since the start of the run"),
+        ("/voltage", "V", "cell voltage, working electrode vs lithium foil (half cell) or positive vs negative collector (full cell)"),
+        ("/current_density", "A/m^2", "applied current density; positive lithiates the working electrode (half cell) / discharges (full cell)"),
+        ("/specific_capacity", "mAh/g", "charge passed per mass of working-electrode active material"),
+        ("/charge", "C/m^2", "charge passed per unit cell area"),
+        ("/protocol_step", "1", "index of the protocol step each record belongs to (row of /protocol/outcome)"),
+    ];
 
     private void CreateSeries()
     {
-        Series("/time", [], "s", "time since the start of the run");
-        _file.SetDimensionScale("/time", "time");
-        Series("/voltage", [], "V", "cell voltage, working electrode vs lithium foil (half cell) or positive vs negative collector (full cell)");
-        Series("/current_density", [], "A/m^2", "applied current density; positive lithiates the working electrode (half cell) / discharges (full cell)");
-        Series("/specific_capacity", [], "mAh/g", "charge passed per mass of working-electrode active material");
-        Series("/charge", [], "C/m^2", "charge passed per unit cell area");
-        Series("/protocol_step", [], "1", "index of the protocol step each record belongs to (row of /protocol/outcome)", int32: true);
+        _scales.Add(("/time", "time"));
+        // Without fields the time series are gathered in memory and written whole at the end (WritePending).
+        if (_fields)
+            foreach (var (path, units, description) in TimeSeries)
+                Series(path, [], units, description, int32: path == "/protocol_step");
         if (_model.Thermal is not null) CreateThermalSeries();
         if (!_fields) return;
         _file.CreateGroup("/fields");
@@ -261,6 +289,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 Series(g + "double_layer_current_density", [layer.CellCount], "A/m^2", "double-layer charging current i_dl = C_dl dpsi/dt per unit particle surface, positive like j (time × x_electrode)", axes: [x]);
             }
         }
+        WriteScales();
     }
 
     /// <summary>The names, units and descriptions of the lumped thermal model's series (only with cell.thermal model lumped).</summary>
@@ -357,18 +386,29 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _recordedTimes.Add(time);
     }
 
-    /// <summary>Writes the gathered records of a run without fields (see <see cref="_pending"/>), once.</summary>
+    /// <summary>
+    /// Writes the gathered records of a run without fields (see <see cref="_pending"/>), once: each time series as one
+    /// dataset of its final length (contiguous: a run without fields is not extended later), then the dimension scales.
+    /// </summary>
     private void WritePending()
     {
-        if (_pending is null || _pendingSteps!.Count == 0) return;
+        if (_pending is null || _pendingWritten) return;
+        _pendingWritten = true;
         for (int k = 0; k < ScalarSeries.Length; k++)
         {
-            _series[ScalarSeries[k]].AppendMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending[k]));
-            _pending[k].Clear();
+            var (path, units, description) = TimeSeries[k];
+            System.Diagnostics.Debug.Assert(path == ScalarSeries[k]);
+            Dataset(path, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending[k]), units, description, _pending[k].Count);
+            AttachAxes(path, []);
         }
-        _series["/protocol_step"].AppendMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pendingSteps));
-        _pendingSteps.Clear();
+        var (stepPath, stepUnits, stepDescription) = TimeSeries[^1];
+        _file.WriteArray(stepPath, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pendingSteps), _pendingSteps!.Count);
+        Describe(stepPath, stepUnits, stepDescription);
+        AttachAxes(stepPath, []);
+        WriteScales();
     }
+
+    private bool _pendingWritten;
 
     private void AppendFields(ReadOnlySpan<double> y)
     {
