@@ -103,6 +103,36 @@ public sealed class KluFactorizationTests
     }
 
     [Fact]
+    public void Factor_entries_count_the_fill_an_ordering_causes()
+    {
+        // Arrow matrix: diagonal 10, first row and column 1. Eliminating the head first fills L and U completely
+        // (n (n + 1) entries with both diagonals); eliminating it last leaves no fill (the 4 n − 2 entries of the pattern's triangles).
+        const int n = 8;
+        var colPointers = new List<int> { 0 };
+        var rows = new List<int>();
+        var values = new List<double>();
+        for (var column = 0; column < n; column++)
+        {
+            for (var row = 0; row < n; row++)
+            {
+                if (row != column && row != 0 && column != 0) continue;
+                rows.Add(row);
+                values.Add(row == column ? 10.0 : 1.0);
+            }
+            colPointers.Add(rows.Count);
+        }
+        double Entries(int[] order)
+        {
+            using var lu = new KluFactorization(n, [.. colPointers], [.. rows], new KluOptions { BlockTriangular = false, Permutation = order });
+            Assert.True(double.IsNaN(lu.FactorEntries));
+            lu.Factor([.. values]);
+            return lu.FactorEntries;
+        }
+        Assert.Equal(n * (n + 1), Entries([.. Enumerable.Range(0, n)]));
+        Assert.Equal(4 * n - 2, Entries([.. Enumerable.Range(1, n - 1), 0]));
+    }
+
+    [Fact]
     public void Refactoring_with_new_values_on_the_same_pattern_gives_the_new_solution()
     {
         var first = RandomDiagonallyDominant(200, seed: 3);

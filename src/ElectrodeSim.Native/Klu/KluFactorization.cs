@@ -107,6 +107,22 @@ public sealed unsafe class KluFactorization : IDisposable
         }
     }
 
+    /// <summary>
+    /// Entries of L and U of the last factorisation, diagonals included (klu_numeric's lnz + unz; with block triangular form
+    /// the off-diagonal blocks are not counted). One solve reads each once: the cost measure of a solve. NaN before the first.
+    /// </summary>
+    public double FactorEntries
+    {
+        get
+        {
+            ThrowIfDisposed();
+            if (numeric == null) return double.NaN;
+            // klu_numeric starts with int n, nblocks, lnz, unz (SuiteSparse 5 and later); n guards the layout.
+            var head = (int*)numeric;
+            return head[0] == Size ? (double)head[2] + head[3] : double.NaN;
+        }
+    }
+
     /// <summary>Factorisations done afresh with new pivoting (klu_factor).</summary>
     public int FreshFactorizations { get; private set; }
 

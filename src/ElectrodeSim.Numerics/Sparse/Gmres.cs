@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace ElectrodeSim.Numerics.Sparse;
 
 /// <summary>y = A x for some linear operator A.</summary>
@@ -71,13 +74,15 @@ public sealed class Gmres
             var w = _v[k + 1];
             multiply(z, w);
             int column = k * (_m + 1);
+            // Modified Gram–Schmidt with each subtraction fused with the next projection (or, after the last, the norm):
+            // one pass over w per basis vector instead of two, the same arithmetic.
+            double hjk = Dot(w, _v[0]);
             for (int j = 0; j <= k; j++)
             {
-                double hjk = Dot(w, _v[j]);
                 _h[column + j] = hjk;
-                Axpy(-hjk, _v[j], w);
+                hjk = SubtractThenDot(hjk, _v[j], w, j < k ? _v[j + 1] : w);
             }
-            double next = Norm(w);
+            double next = Math.Sqrt(hjk);
             _h[column + k + 1] = next;
             if (!double.IsFinite(next)) return new GmresReport(false, k, double.NaN);
             if (next > 0) for (int i = 0; i < _n; i++) w[i] /= next;
@@ -114,15 +119,47 @@ public sealed class Gmres
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+        var va = MemoryMarshal.Cast<double, Vector<double>>(a);
+        var vb = MemoryMarshal.Cast<double, Vector<double>>(b);
+        var sum = Vector<double>.Zero;
+        for (int i = 0; i < va.Length; i++) sum += va[i] * vb[i];
+        double s = Vector.Sum(sum);
+        for (int i = va.Length * Vector<double>.Count; i < a.Length; i++) s += a[i] * b[i];
         return s;
     }
 
     private static double Norm(ReadOnlySpan<double> a) => Math.Sqrt(Dot(a, a));
 
+    /// <summary>w ← w − alpha v, returning (new w) · u; u may be w itself (then ‖w‖²).</summary>
+    private static double SubtractThenDot(double alpha, ReadOnlySpan<double> v, Span<double> w, ReadOnlySpan<double> u)
+    {
+        var vv = MemoryMarshal.Cast<double, Vector<double>>(v);
+        var vw = MemoryMarshal.Cast<double, Vector<double>>(w);
+        var vu = MemoryMarshal.Cast<double, Vector<double>>(u);
+        var a = new Vector<double>(alpha);
+        var sum = Vector<double>.Zero;
+        for (int i = 0; i < vw.Length; i++)
+        {
+            var x = vw[i] - a * vv[i];
+            vw[i] = x;
+            sum += x * vu[i]; // u = w: vu[i] was read after the store above, so it is the new value too
+        }
+        double s = Vector.Sum(sum);
+        for (int i = vw.Length * Vector<double>.Count; i < w.Length; i++)
+        {
+            double x = w[i] - alpha * v[i];
+            w[i] = x;
+            s += x * u[i];
+        }
+        return s;
+    }
+
     private static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
-        for (int i = 0; i < y.Length; i++) y[i] += alpha * x[i];
+        var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+        var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+        var a = new Vector<double>(alpha);
+        for (int i = 0; i < vy.Length; i++) vy[i] += a * vx[i];
+        for (int i = vy.Length * Vector<double>.Count; i < y.Length; i++) y[i] += alpha * x[i];
     }
 }

@@ -23,6 +23,9 @@ public sealed class KluLinearSolver : ISparseLinearSolver
     /// <summary>Floating-point operations of the last factorisation.</summary>
     public double FlopCount => _klu.FlopCount;
 
+    /// <summary>Entries of L and U of the last factorisation (the memory one triangular solve pair reads).</summary>
+    public double FactorEntries => _klu.FactorEntries;
+
     public void Factor(ReadOnlySpan<double> values)
     {
         try { _klu.Factor(values); }

@@ -61,7 +61,7 @@ public static class CaseBuilder
             Capacity = r.CapacityScaling == "cell_area" ? Physics.Resolved.CapacityScaling.CellArea : Physics.Resolved.CapacityScaling.TrueDiscArea,
             InterfaceArea = r.InterfaceArea == "uniform" ? Physics.Resolved.InterfaceAreaDistribution.Uniform : Physics.Resolved.InterfaceAreaDistribution.Projected,
         };
-        return new ResolvedSetup(geometry, r.CellSizeUm!.Value * Micrometre, parameters);
+        return new ResolvedSetup(geometry, r.CellSizeUm!.Value * Micrometre, parameters, DirectLinearSolver: c.Solver?.Linear == "direct");
     }
 
     /// <summary>The lumped thermal model per unit electrode area; null when isothermal. Assumes a validated section.</summary>

@@ -589,6 +589,13 @@ public sealed record SolverSection
     /// <summary>Face average of transport coefficients: <c>harmonic</c> (default) or <c>arithmetic</c>.</summary>
     [Key("Face average of transport coefficients", Default = "harmonic", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.FaceAverages))]
     public string? FaceAverage { get; init; }
+    /// <summary>
+    /// Linear solver of the 2-D resolved-particle model (resolved cases only): <c>gmres</c> (default; GMRES on each iteration
+    /// matrix preconditioned by nested-dissection KLU factors kept from an earlier one) or <c>direct</c> (those factors renewed
+    /// for every iteration matrix). Both solve each Newton system; results agree to the tolerances (docs/resolved-model.md).
+    /// </summary>
+    [Key("Linear solver of the 2-D resolved model (resolved cases only): gmres (GMRES on kept nested-dissection KLU factors) or direct (a KLU factorisation of every iteration matrix)", Default = "gmres", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.LinearSolvers))]
+    public string? Linear { get; init; }
 }
 
 /// <summary>Output-file contents.</summary>

@@ -25,6 +25,8 @@ public static class CaseValidator
     public static IReadOnlyList<string> CurrentKeys { get; } = ["current_density_A_m2", "current_density_mA_cm2", "specific_current_A_g", "c_rate"];
     /// <summary>The accepted values of <c>solver.face_average</c>.</summary>
     public static IReadOnlyList<string> FaceAverages { get; } = ["harmonic", "arithmetic"];
+    /// <summary>The accepted values of <c>solver.linear</c> (2-D resolved cases).</summary>
+    public static IReadOnlyList<string> LinearSolvers { get; } = ["gmres", "direct"];
     /// <summary>The accepted values of <c>cell.thermal.model</c>.</summary>
     public static IReadOnlyList<string> ThermalModels { get; } = ["lumped", "isothermal"];
     public static IReadOnlyList<string> CapacityScalings { get; } = ["true_disc_area", "cell_area"];
@@ -685,6 +687,10 @@ public static class CaseValidator
             AtLeast(solver.FixedStepS, "solver.fixed_step_s", 0);
             if (solver.FaceAverage != null && !FaceAverages.Contains(solver.FaceAverage))
                 Fail("solver.face_average", solver.FaceAverage, "one of " + string.Join(", ", FaceAverages));
+            if (solver.Linear != null && !LinearSolvers.Contains(solver.Linear))
+                Fail("solver.linear", solver.Linear, "one of " + string.Join(", ", LinearSolvers));
+            else if (solver.Linear != null && _case.Resolved == null)
+                Fail("solver.linear", solver.Linear, "accepted with a resolved section only (the P2D model's solver condenses its particle shells and has no choice)");
         }
 
         private void CheckOutput()

@@ -47,4 +47,5 @@ public sealed record SimulationSetup
 }
 
 /// <summary>The 2-D resolved-particle mode of a case, SI: the packing to draw, the cell size [m] and the model's extra parameters.</summary>
-public sealed record ResolvedSetup(Mesh.Resolved.ResolvedGeometrySettings Geometry, double CellSize, Physics.Resolved.ResolvedCellParameters Parameters);
+/// <param name="DirectLinearSolver"><c>solver.linear: direct</c>: a KLU factorisation of every iteration matrix instead of GMRES on kept factors.</param>
+public sealed record ResolvedSetup(Mesh.Resolved.ResolvedGeometrySettings Geometry, double CellSize, Physics.Resolved.ResolvedCellParameters Parameters, bool DirectLinearSolver = false);

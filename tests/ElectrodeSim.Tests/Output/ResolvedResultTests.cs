@@ -38,11 +38,29 @@ public class ResolvedResultTests(Xunit.Abstractions.ITestOutputHelper output)
     [InlineData("resolved.particle_area_fraction", "0.95", "resolved.particle_area_fraction")]
     [InlineData("resolved.capacity_scaling", "mass", "resolved.capacity_scaling")]
     [InlineData("resolved.cell_size_um", "0.6", "resolved.separator_gap_um")]
+    [InlineData("solver.linear", "lu", "solver.linear")]
     public void A_bad_resolved_key_is_refused_with_its_path(string key, string value, string path)
     {
         var e = Assert.Throws<CaseValidationException>(() => CaseBuilder.Build(CaseOverrides.Load(Repository.Case("sio-c-l-2d.yaml"), [new CaseOverride(key, value)])));
         output.WriteLine(e.Message);
         Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void Solver_linear_direct_is_read_and_agrees_with_gmres()
+    {
+        CaseOverride[] small = [new("resolved.height_um", "7"), new("resolved.cell_size_um", "0.5"), new("resolved.separator_gap_um", "0.3")];
+        var protocol = new Protocol([new ProtocolStep { Label = "lithiation", Mode = ControlMode.Current, Value = 50, MaxDuration = 120, Stops = [new StopCondition(StopQuantity.Voltage, true, 0.01)] }]);
+        var gmres = CaseBuilder.Build(CaseOverrides.Load(Repository.Case("sio-c-l-2d.yaml"), small)) with { Protocol = protocol };
+        var direct = CaseBuilder.Build(CaseOverrides.Load(Repository.Case("sio-c-l-2d.yaml"), [.. small, new("solver.linear", "direct")])) with { Protocol = protocol };
+        Assert.False(gmres.Resolved!.DirectLinearSolver);
+        Assert.True(direct.Resolved!.DirectLinearSolver);
+        var a = Simulator.RunResolved(gmres, (string?)null);
+        var b = Simulator.RunResolved(direct, (string?)null);
+        output.WriteLine($"gmres: {a.Solution.Statistics}; direct: {b.Solution.Statistics}");
+        // Both solve every Newton system (GMRES to 1e-3 of the residual, then Newton's own test): the same end state.
+        Assert.Equal(b.Solution.Voltage[^1], a.Solution.Voltage[^1], 4);
+        Assert.True(Math.Abs(a.Solution.StepCharge(0) - b.Solution.StepCharge(0)) <= 1e-3 * Math.Abs(b.Solution.StepCharge(0)));
     }
 
     [Fact]
