@@ -31,7 +31,8 @@ namespace ElectrodeSim.Numerics.TimeIntegration;
 /// kept (2026-12-02): the rate of the previous step times the first update (IDA's test) passes as many steps but lets
 /// a step through at 2000× the tolerance on SiO@C-l; Gustafsson's predictive step-size ratio (the smaller of the
 /// standard one and ratio × (h/h_prev) (err_prev/err)^(1/(k+1))): SiO@C-l 77 + 15 rejected → 88 + 19 steps,
-/// Marquis2019 1C 251 + 25 → 256 + 20, no fewer attempts.
+/// Marquis2019 1C 251 + 25 → 256 + 20, no fewer attempts; a ten times larger first step (0.5 instead of 0.05 over the
+/// weighted rate of the differential unknowns): SiO@C-l 77 + 15 → 82 + 23, Marquis2019 1C 251 + 25 → 250 + 24.
 /// A Newton failure cuts the step by 4 and retries; an error-test failure shrinks it by the
 /// error estimate. <see cref="Save"/> and <see cref="Restore"/> let callers go back and re-step
 /// to an event (a voltage cut-off) inside a step.
