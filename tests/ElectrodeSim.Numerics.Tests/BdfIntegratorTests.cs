@@ -345,3 +345,32 @@ public class IterationMatrixReuseTests
     public void The_iteration_matrix_a0_ratio_must_be_at_least_one() =>
         Assert.Throws<ArgumentException>(() => new BdfOptions { IterationMatrixA0Ratio = 0.5 }.Validate());
 }
+
+public class OneIterationAcceptanceTests
+{
+    private static (double[] State, IntegratorStatistics Statistics) Robertson(bool oneIteration)
+    {
+        var system = new RobertsonDae();
+        using var linear = new KluLinearSolver(system.JacobianPattern);
+        var bdf = new BdfIntegrator(system, linear, new BdfOptions { RelativeTolerance = 1e-6, OneIterationAcceptance = oneIteration });
+        bdf.Initialise(0, [1.0, 0.0, 0.0]);
+        bdf.AdvanceTo(40);
+        return (bdf.State.ToArray(), bdf.Statistics);
+    }
+
+    [Fact]
+    public void Ending_Newton_after_one_quadratically_converging_iteration_keeps_the_solution_with_fewer_iterations()
+    {
+        var twice = Robertson(oneIteration: false);
+        var once = Robertson(oneIteration: true);
+        // Robertson at t = 40 (Hairer & Wanner): y1 = 0.7158, y2 = 9.185e-6; the skipped updates are below the Newton
+        // tolerance (1e-4 of the error tolerance), so the two runs agree far inside the 1e-6 relative tolerance.
+        Assert.InRange(once.State[0], 0.7158 - 1e-4, 0.7158 + 1e-4);
+        Assert.InRange(once.State[1], 9.185e-6 * (1 - 1e-3), 9.185e-6 * (1 + 1e-3));
+        Assert.InRange(once.State[0] - twice.State[0], -1e-8, 1e-8);
+        Assert.InRange(once.State[1] - twice.State[1], -1e-4 * 9.185e-6, 1e-4 * 9.185e-6);
+        Assert.True(once.Statistics.NewtonIterations < twice.Statistics.NewtonIterations,
+            $"one-iteration acceptance: {once.Statistics.NewtonIterations} iterations, without: {twice.Statistics.NewtonIterations}");
+        Assert.InRange(once.Statistics.Steps, twice.Statistics.Steps - 2, twice.Statistics.Steps + 2);
+    }
+}

@@ -87,10 +87,28 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     /// <param name="attachments">The kept unknown each chain couples to (one per chain).</param>
     /// <exception cref="ArgumentException">a chain unknown has an entry outside its tridiagonal chain and attachment.</exception>
     public ChainCondensedSolver(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments)
+        : this(pattern, chains, attachments, Checked(pattern, chains, attachments, out int total), total) { }
+
+    /// <summary>
+    /// The condensed solver, or null (with the reason in <paramref name="incompatibility"/>) when <paramref name="pattern"/>
+    /// cannot be condensed along <paramref name="chains"/> (see <see cref="Incompatibility(SparsityPattern, IReadOnlyList{int[]}, IReadOnlyList{int})"/>):
+    /// the check and the set-up share one pass over the pattern.
+    /// </summary>
+    public static ChainCondensedSolver? TryCreate(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments, out string? incompatibility)
+    {
+        incompatibility = Incompatibility(pattern, chains, attachments, out var chainOf, out int total);
+        return incompatibility is null ? new ChainCondensedSolver(pattern, chains, attachments, chainOf, total) : null;
+    }
+
+    private static int[] Checked(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments, out int total)
+    {
+        string? problem = Incompatibility(pattern, chains, attachments, out var chainOf, out total);
+        return problem is null ? chainOf : throw new ArgumentException(problem);
+    }
+
+    private ChainCondensedSolver(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments, int[] chainOf, int total)
     {
         _n = pattern.Size;
-        string? problem = Incompatibility(pattern, chains, attachments, out var chainOf, out int total);
-        if (problem is not null) throw new ArgumentException(problem);
         var cp = pattern.ColumnPointers;
         var rows = pattern.RowIndices;
 

@@ -17,6 +17,12 @@ public sealed record BdfOptions
     public double NewtonTolerance { get; init; } = 1e-4;
     public int MaxNewtonIterations { get; init; } = 8;
     /// <summary>
+    /// End Newton after its first iteration on a freshly factorised matrix when the quadratic convergence measured on the
+    /// preceding steps (the second update over the squared first, the larger of the last two) puts the next update below
+    /// <see cref="NewtonTolerance"/>; at most three steps in a row, then one iterates twice and measures again.
+    /// </summary>
+    public bool OneIterationAcceptance { get; init; } = true;
+    /// <summary>
     /// Keep the factorised iteration matrix a0 M + ∂g/∂y across steps (modified Newton, as DASSL and IDA do) while a0
     /// stays within a factor <see cref="IterationMatrixA0Ratio"/> of the one it was formed with; it is refreshed when the
     /// contraction rate degrades, and a step whose Newton fails on a kept matrix is retried once with a fresh one before

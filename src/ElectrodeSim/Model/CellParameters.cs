@@ -99,6 +99,21 @@ public sealed record ElectrodeParameters
         return u + dT * s;
     }
 
+    /// <summary>
+    /// U(θ, T) [V] and ∂U/∂θ as <see cref="EquilibriumPotential(double, double, out double)"/>, with the entropic coefficient
+    /// ∂U/∂T(θ) [V/K] and its θ-slope from the same evaluation (0 without one): for the heat rows, which need both per cell.
+    /// </summary>
+    public double EquilibriumPotential(double theta, double temperature, out double slope, out double entropic, out double entropicSlope)
+    {
+        double u = OpenCircuitPotential.Evaluate(theta, out slope);
+        if (EntropicCoefficient is null) { (entropic, entropicSlope) = (0.0, 0.0); return u; }
+        entropic = EntropicCoefficient.Evaluate(theta, out entropicSlope);
+        if (temperature == EntropicReferenceTemperature) return u;
+        double dT = temperature - EntropicReferenceTemperature;
+        slope += dT * entropicSlope;
+        return u + dT * entropic;
+    }
+
     /// <summary>∂U/∂T(θ) [V/K] and its θ-slope; 0 without an entropic coefficient.</summary>
     public double EntropicCoefficientAt(double theta, out double slope)
     {

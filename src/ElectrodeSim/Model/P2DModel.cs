@@ -195,9 +195,7 @@ public sealed class P2DModel : IElectrochemicalModel
         }
         // Condense only when every particle row stays inside its chain: a global unknown the shells depend on (the
         // lumped cell temperature through D_s(T)) couples them outside it, and the whole matrix goes to KLU instead.
-        return chains.Count == 0 || ChainCondensedSolver.Incompatibility(pattern, chains, attachments) is not null
-            ? new KluLinearSolver(pattern)
-            : new ChainCondensedSolver(pattern, chains, attachments);
+        return (chains.Count == 0 ? null : ChainCondensedSolver.TryCreate(pattern, chains, attachments, out _)) ?? (ISparseLinearSolver)new KluLinearSolver(pattern);
     }
 
     /// <summary>Sets the current scale of the error weights (so that |I| is resolved relative to the protocol's current).</summary>

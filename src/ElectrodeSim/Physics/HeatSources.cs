@@ -33,8 +33,7 @@ public readonly record struct HeatRates(double Reaction, double Film, double Rev
             if (!L.IsElectrode(i)) continue;
             var electrode = context.Cell.Electrodes[L.ElectrodeOf(i)];
             double theta = ButlerVolmerKinetics.SurfaceStateOfLithiation(context, y, i, out _, out _);
-            double u = electrode.EquilibriumPotential(theta, T, out _);
-            double s = electrode.EntropicCoefficientAt(theta, out _);
+            double u = electrode.EquilibriumPotential(theta, T, out _, out double s, out _);
             double j = y[m.InterfacialCurrent[i]];
             double weight = context.SpecificArea[i] * graph.CellVolume[i];
             double eta = y[m.SolidPotential[i]] - y[m.ElectrolytePotential[i]] - u - electrode.FilmResistance * j;

@@ -81,8 +81,7 @@ public sealed class ThermalBalance(P2DContext context) : IModelEquation
             int e = L.ElectrodeOf(i);
             var electrode = context.Cell.Electrodes[e];
             double theta = ButlerVolmerKinetics.SurfaceStateOfLithiation(context, y, i, out double dThetaDc, out double dThetaDj);
-            double u = electrode.EquilibriumPotential(theta, temperature, out double dUdTheta);
-            double s = electrode.EntropicCoefficientAt(theta, out double dSdTheta);
+            double u = electrode.EquilibriumPotential(theta, temperature, out double dUdTheta, out double s, out double dSdTheta);
             double w = u - temperature * s, dWdTheta = dUdTheta - temperature * dSdTheta;
             double weight = context.SpecificArea[i] * context.Graph.CellVolume[i];
             double j = y[m.InterfacialCurrent[i]];
