@@ -5,5 +5,5 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/tools/setup.sh"
-"$root/tools/electrodesim" --help > /dev/null          # publishes the CLI (ReadyToRun) when sources changed
+"$root/tools/electrodesim" --help > /dev/null          # publishes the CLI (Native AOT) when sources changed
 exec dotnet run -c Release --project "$root/tools/ElectrodeSim.Benchmarks" -- table "$@"

@@ -4,7 +4,8 @@
 #   tools/setup.sh           what a run needs (tools/run.sh): the native HDF5 library with its
 #                            high-level part (dimension scales), SuiteSparse KLU and UMFPACK (with METIS,
 #                            the nested-dissection ordering of the 2-D model), and the figure font
-#                            (fonts-go; `run --plot` draws figures in process, with no other package)
+#                            (fonts-go; `run --plot` draws figures in process, with no other package), and clang
+#                            with zlib's headers, which the Native AOT publish of tools/electrodesim links with
 #   tools/setup.sh --tests   that, plus what only the tests need (tools/test.sh): h5dump and h5py
 #                            for reading results back, chromium (headless) for the report test,
 #                            slurm-wlm and munge for the one-node cluster of the Slurm sweep test (tools/slurm.sh),
@@ -12,7 +13,7 @@
 #                            recommended packages, which would add a desktop's worth)
 # Further arguments are more Debian packages to install. The .NET 10 SDK must already be on PATH.
 set -euo pipefail
-packages=(libhdf5-103-1 libhdf5-hl-100 libklu1 libmetis5 fonts-go)
+packages=(libhdf5-103-1 libhdf5-hl-100 libklu1 libmetis5 fonts-go clang zlib1g-dev)
 test_packages=(hdf5-tools python3-h5py python3-meshio libumfpack5 chromium slurm-wlm munge)
 lean_packages=()   # installed without their recommended packages
 if [ "${1:-}" = "--tests" ]; then

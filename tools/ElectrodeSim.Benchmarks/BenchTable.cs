@@ -6,7 +6,7 @@ using ElectrodeSim.Cases;
 
 /// <summary>
 /// One table of what a run costs (issue 12): case, unknowns, solver steps, Newton iterations, Jacobians, in-process
-/// median (Simulator.Run without output, after one warm-up), whole-process median (the published CLI running the case
+/// median (Simulator.Run without output, after one warm-up), whole-process median (the published Native AOT CLI running the case
 /// with its HDF5 output, as a user runs it) and peak memory of the whole process. Rows: SiO@C-l, Marquis2019 1C at
 /// mesh factors 0.5 / 1 / 4, and (with --large) SiO@C-l refined to about 10⁶ unknowns (one run each).
 /// Run: tools/bench-table.sh [--repeats N] [--large]
@@ -24,7 +24,8 @@ public static class BenchTable
             throw new ArgumentException("--repeats takes a whole number >= 1");
         string root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "ElectrodeSim.sln"))) root = Path.GetDirectoryName(root) ?? throw new DirectoryNotFoundException("ElectrodeSim.sln not found above the benchmark");
-        string cli = Path.Combine(root, "src", "ElectrodeSim.Cli", "bin", "publish", "ElectrodeSim.Cli.dll");
+        // The Native AOT tool that tools/electrodesim starts (tools/bench-table.sh publishes it first).
+        string cli = Path.Combine(root, "src", "ElectrodeSim.Cli", "bin", "native", "ElectrodeSim.Cli");
         if (!File.Exists(cli)) throw new FileNotFoundException($"{cli}: publish the CLI first (tools/electrodesim does, tools/bench-table.sh calls it)");
         string sio = Path.Combine(root, "cases", "sio-c-l.yaml"), marquis = Path.Combine(root, "validation", "marquis2019", "marquis2019-1C.yaml");
 
@@ -58,8 +59,8 @@ public static class BenchTable
                 var whole = new List<double>();
                 for (int k = 0; k < row.Repeats; k++)
                 {
-                    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-                    foreach (var a in new[] { cli, "run", row.CasePath, "--out", scratch }.Concat(row.Sets.SelectMany(s => new[] { "--set", s }))) start.ArgumentList.Add(a);
+                    var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                    foreach (var a in new[] { "run", row.CasePath, "--out", scratch }.Concat(row.Sets.SelectMany(s => new[] { "--set", s }))) start.ArgumentList.Add(a);
                     var clock = Stopwatch.StartNew();
                     using var process = Process.Start(start)!;
                     var errors = process.StandardError.ReadToEndAsync();

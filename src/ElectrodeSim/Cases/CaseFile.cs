@@ -17,6 +17,7 @@ public static class CaseFile
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(CaseSchema.NamingConvention)
         .WithDuplicateKeyChecking()
+        .WithObjectFactory(YamlObjectFactory.Instance)
         .Build();
 
     /// <summary>Label of errors that concern the file as a whole (its type, size or encoding), not a key.</summary>

@@ -44,7 +44,8 @@ public sealed record ValidationManifest
     {
         string file = Directory.Exists(path) ? System.IO.Path.Combine(path, FileName) : path;
         if (!File.Exists(file)) throw new FileNotFoundException($"validation manifest not found: {System.IO.Path.GetFullPath(file)}", file);
-        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
+            .WithObjectFactory(ElectrodeSim.Cases.YamlObjectFactory.Instance).Build();
         string text = File.ReadAllText(file);
         ValidationManifest manifest;
         try { manifest = deserializer.Deserialize<ValidationManifest>(text) ?? new ValidationManifest(); }
