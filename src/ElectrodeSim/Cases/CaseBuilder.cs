@@ -61,7 +61,10 @@ public static class CaseBuilder
             Capacity = r.CapacityScaling == "cell_area" ? Physics.Resolved.CapacityScaling.CellArea : Physics.Resolved.CapacityScaling.TrueDiscArea,
             InterfaceArea = r.InterfaceArea == "uniform" ? Physics.Resolved.InterfaceAreaDistribution.Uniform : Physics.Resolved.InterfaceAreaDistribution.Projected,
         };
-        return new ResolvedSetup(geometry, r.CellSizeUm!.Value * Micrometre, parameters, DirectLinearSolver: c.Solver?.Linear == "direct");
+        bool cut = r.Geometry is "cut_cell" or "embedded_boundary";
+        if (cut) parameters = parameters with { Capacity = Physics.Resolved.CapacityScaling.CutCell, InterfaceArea = Physics.Resolved.InterfaceAreaDistribution.Arc };
+        return new ResolvedSetup(geometry, r.CellSizeUm!.Value * Micrometre, parameters, DirectLinearSolver: c.Solver?.Linear == "direct")
+            { Apertures = cut, EmbeddedBoundary = r.Geometry == "embedded_boundary" };
     }
 
     /// <summary>The lumped thermal model per unit electrode area; null when isothermal. Assumes a validated section.</summary>

@@ -566,6 +566,8 @@ public sealed record ResolvedSection
     public string? CapacityScaling { get; init; }
     [Key("How 2πR is shared among a disc's interface faces: projected (A |n·e|, the local area) or uniform", Default = "projected", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.InterfaceAreas))]
     public string? InterfaceArea { get; init; }
+    [Key("Discretisation of the discs: staircase (the cells whose centre is inside), cut_cell (exact disc area and arc per cell, slivers merged into the particle cells beside them) or embedded_boundary (every cell the disc covers is its own control volume, cut-face fluxes interpolated to the aperture centroids: second order in the single-disc test)", Default = "staircase", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.ResolvedGeometries))]
+    public string? Geometry { get; init; }
 }
 
 /// <summary>Time integration (variable-order BDF) and discretisation scheme choices.</summary>

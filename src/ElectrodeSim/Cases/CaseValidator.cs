@@ -31,6 +31,7 @@ public static class CaseValidator
     public static IReadOnlyList<string> ThermalModels { get; } = ["lumped", "isothermal"];
     public static IReadOnlyList<string> CapacityScalings { get; } = ["true_disc_area", "cell_area"];
     public static IReadOnlyList<string> InterfaceAreas { get; } = ["projected", "uniform"];
+    public static IReadOnlyList<string> ResolvedGeometries { get; } = ["staircase", "cut_cell", "embedded_boundary"];
     /// <summary>Upper bound of activation energies [J/mol]: 200 kJ/mol, far above any Li-ion process; larger values are unit slips.</summary>
     public const double MaxActivationEnergy = 200_000;
     /// <summary>
@@ -669,6 +670,10 @@ public static class CaseValidator
                 Fail("resolved.capacity_scaling", r.CapacityScaling, "one of " + string.Join(", ", CapacityScalings));
             if (r.InterfaceArea != null && !InterfaceAreas.Contains(r.InterfaceArea))
                 Fail("resolved.interface_area", r.InterfaceArea, "one of " + string.Join(", ", InterfaceAreas));
+            if (r.Geometry != null && !ResolvedGeometries.Contains(r.Geometry))
+                Fail("resolved.geometry", r.Geometry, "one of " + string.Join(", ", ResolvedGeometries));
+            else if (r.Geometry is "cut_cell" or "embedded_boundary" && (r.CapacityScaling != null || r.InterfaceArea != null))
+                Fail("resolved.geometry", r.Geometry, "staircase when resolved.capacity_scaling or resolved.interface_area is given (the cut-cell geometries set both)");
             if (h && r.CellSizeUm is { } size && r.HeightUm is { } height && height > 0 && size > height / 3)
                 Fail("resolved.cell_size_um", Text("resolved.cell_size_um", size), $"<= resolved.height_um / 3 = {Format(height / 3)} (the periodic mesh needs 3 rows)");
             if (h && r.CellSizeUm is { } size2 && (r.SeparatorGapUm ?? 0.2) < size2 / 2)

@@ -48,4 +48,10 @@ public sealed record SimulationSetup
 
 /// <summary>The 2-D resolved-particle mode of a case, SI: the packing to draw, the cell size [m] and the model's extra parameters.</summary>
 /// <param name="DirectLinearSolver"><c>solver.linear: direct</c>: a KLU factorisation of every iteration matrix instead of GMRES on kept factors.</param>
-public sealed record ResolvedSetup(Mesh.Resolved.ResolvedGeometrySettings Geometry, double CellSize, Physics.Resolved.ResolvedCellParameters Parameters, bool DirectLinearSolver = false);
+public sealed record ResolvedSetup(Mesh.Resolved.ResolvedGeometrySettings Geometry, double CellSize, Physics.Resolved.ResolvedCellParameters Parameters, bool DirectLinearSolver = false)
+{
+    /// <summary>The mesh's cut-cell faces (<see cref="Mesh.Resolved.ResolvedMesh.Build"/> apertures; <c>resolved.geometry</c> cut_cell or embedded_boundary).</summary>
+    public bool Apertures { get; init; }
+    /// <summary>The embedded-boundary sliver cells and interpolated cut-face fluxes (<c>resolved.geometry: embedded_boundary</c>).</summary>
+    public bool EmbeddedBoundary { get; init; }
+}

@@ -25,8 +25,11 @@ public enum FaceKind
 public sealed class FiniteVolumeGraph
 {
     private FiniteVolumeGraph(double[] volume, int[] region, int[] left, int[] right, double[] area,
-                              double[] leftDistance, double[] rightDistance, FaceKind[] kind, int[] tag)
+                              double[] leftDistance, double[] rightDistance, FaceKind[] kind, int[] tag,
+                              int[]? partner = null, double[]? partnerWeight = null)
     {
+        FluxPartner = partner;
+        FluxPartnerWeight = partnerWeight;
         CellVolume = volume;
         CellRegion = region;
         LeftCell = left;
@@ -74,6 +77,16 @@ public sealed class FiniteVolumeGraph
     /// <summary>Which boundary (or interface, contact) a face belongs to, as numbered by the mesh; 0 when it does not matter.</summary>
     public int[] FaceTag { get; }
 
+    /// <summary>
+    /// Per face, null on a graph without them: a face whose flux is evaluated away from the midpoint of its two cells' centres
+    /// (an embedded-boundary cut face: its open part, the aperture, has its centroid off the grid face's centre) names a
+    /// parallel neighbouring face, and its flux is <c>T_f [(1 − w) Δu_f + w Δu_partner]</c>, the two-point differences
+    /// interpolated linearly to the aperture's centroid (Johansen &amp; Colella 1998); −1 where the face is plain two-point.
+    /// </summary>
+    public int[]? FluxPartner { get; }
+    /// <summary>The interpolation weight w ∈ [0, ½] of <see cref="FluxPartner"/> (0 where there is none).</summary>
+    public double[]? FluxPartnerWeight { get; }
+
     /// <summary>Faces of cell c are <c>CellFaces[CellFaceStart[c] .. CellFaceStart[c + 1])</c>.</summary>
     public int[] CellFaceStart { get; }
     public int[] CellFaces { get; }
@@ -99,6 +112,7 @@ public sealed class FiniteVolumeGraph
         private readonly List<int> _left, _right, _tag;
         private readonly List<double> _area, _leftDistance, _rightDistance;
         private readonly List<FaceKind> _kind;
+        private readonly Dictionary<int, (int Partner, double Weight)> _partners = [];
 
         public Builder() : this(0, 0) { }
 
@@ -145,10 +159,35 @@ public sealed class FiniteVolumeGraph
             return _left.Count - 1;
         }
 
+        /// <summary>
+        /// Makes face <paramref name="face"/>'s flux the interpolation <c>(1 − w)</c> of its own two-point difference and <c>w</c> of
+        /// <paramref name="partner"/>'s (<see cref="FiniteVolumeGraph.FluxPartner"/>).
+        /// </summary>
+        public void SetFluxPartner(int face, int partner, double weight)
+        {
+            if (face < 0 || face >= _left.Count || partner < 0 || partner >= _left.Count || face == partner)
+                throw new ArgumentOutOfRangeException(nameof(partner), $"flux partner {partner} of face {face}: both must be distinct faces of the {_left.Count} added");
+            if (_kind[face] == FaceKind.Boundary || _kind[partner] == FaceKind.Boundary) throw new ArgumentException($"face {face} or its partner {partner} is a boundary face");
+            if (!(weight >= 0 && weight <= 1)) throw new ArgumentException($"flux partner weight {weight} is not in [0, 1]");
+            _partners[face] = (partner, weight);
+        }
+
         private int CheckCell(int cell) =>
             cell >= 0 && cell < _volume.Count ? cell : throw new ArgumentOutOfRangeException(nameof(cell), $"cell {cell} is not one of the {_volume.Count} cells added");
 
-        public FiniteVolumeGraph Build() =>
-            new([.. _volume], [.. _region], [.. _left], [.. _right], [.. _area], [.. _leftDistance], [.. _rightDistance], [.. _kind], [.. _tag]);
+        public FiniteVolumeGraph Build()
+        {
+            int[]? partner = null;
+            double[]? weight = null;
+            if (_partners.Count > 0)
+            {
+                partner = new int[_left.Count];
+                weight = new double[_left.Count];
+                Array.Fill(partner, -1);
+                foreach (var (f, p) in _partners) { partner[f] = p.Partner; weight[f] = p.Weight; }
+            }
+            return new([.. _volume], [.. _region], [.. _left], [.. _right], [.. _area], [.. _leftDistance], [.. _rightDistance], [.. _kind], [.. _tag],
+                       partner, weight);
+        }
     }
 }

@@ -20,6 +20,12 @@ namespace ElectrodeSim.Mesh;
 /// <c>offset_q + map[c]</c>, geometry is stored once and slots per copy. Jacobian slots are bound once;
 /// evaluation allocates nothing. Boundary faces are the law's: it knows the boundary condition.
 /// </para>
+/// <para>
+/// Where the graph names a <see cref="FiniteVolumeGraph.FluxPartner"/> for a flux face (an embedded-boundary cut face) and the
+/// partner carries u too, the face's difference is interpolated to its aperture's centroid:
+/// <c>F_f = T_f (s_f − (1 − w)(u_R − u_L) − w (u_R' − u_L'))</c>, the transmissibility still the face's own. Added after the
+/// two-point loop as the correction <c>T_f w (Δu_f − Δu_f')</c>, so a graph without partners runs the same arithmetic as before.
+/// </para>
 /// </summary>
 public sealed class GraphDiffusion
 {
@@ -33,6 +39,11 @@ public sealed class GraphDiffusion
     private readonly int[] _unknown, _cells;
     private int[] _ll = [], _lr = [], _rl = [], _rr = [];
     private int[] _vll = [], _vlr = [], _vrl = [], _vrr = [];
+    /// <summary>Interpolated faces: index in <see cref="Faces"/> of the face and of its partner, the weight; per evaluation the face's T and ∂T/∂v.</summary>
+    private readonly int[] _corrected = [], _partner = [];
+    private readonly double[] _weight = [];
+    private readonly double[] _t = [], _tByLeft = [], _tByRight = [];
+    private int[] _pll = [], _plr = [], _prl = [], _prr = [];
 
     /// <param name="graph">The cells and faces.</param>
     /// <param name="unknown">Unknown index of u per graph cell, −1 where u does not live.</param>
@@ -82,7 +93,27 @@ public sealed class GraphDiffusion
             _geometric[k] = graph.FaceArea[f] / graph.Distance(f);
             _leftVolume[k] = graph.CellVolume[l]; _rightVolume[k] = graph.CellVolume[r];
         }
+        if (graph.FluxPartner is { } partners)
+        {
+            var index = new Dictionary<int, int>(n);
+            for (int k = 0; k < n; k++) index[Faces[k]] = k;
+            var corrected = new List<int>();
+            var partner = new List<int>();
+            var weight = new List<double>();
+            for (int k = 0; k < n; k++)
+            {
+                int p = partners[Faces[k]];
+                double w = graph.FluxPartnerWeight![Faces[k]];
+                if (p < 0 || w == 0 || !index.TryGetValue(p, out int kp)) continue;
+                corrected.Add(k); partner.Add(kp); weight.Add(w);
+            }
+            _corrected = [.. corrected]; _partner = [.. partner]; _weight = [.. weight];
+            if (_corrected.Length > 0) { _t = new double[n]; _tByLeft = new double[n]; _tByRight = new double[n]; }
+        }
     }
+
+    /// <summary>Flux faces whose difference is interpolated with a partner face's (<see cref="FiniteVolumeGraph.FluxPartner"/>).</summary>
+    public int InterpolatedFaceCount => _corrected.Length;
 
     public FiniteVolumeGraph Graph { get; }
     /// <summary>The graph faces that carry the flux, in graph order; the spans below and per-face inputs follow this order.</summary>
@@ -118,6 +149,13 @@ public sealed class GraphDiffusion
                 pattern.Add(uL, vL); pattern.Add(uL, vR);
                 pattern.Add(uR, vL); pattern.Add(uR, vR);
             }
+            for (int m = 0; m < _corrected.Length; m++)
+            {
+                int k = _corrected[m], kp = _partner[m];
+                int uL = o + _uL[k], uR = o + _uR[k], pL = o + _uL[kp], pR = o + _uR[kp];
+                pattern.Add(uL, pL); pattern.Add(uL, pR);
+                pattern.Add(uR, pL); pattern.Add(uR, pR);
+            }
         }
     }
 
@@ -141,6 +179,19 @@ public sealed class GraphDiffusion
                 int vL = o + _vL[k], vR = o + _vR[k];
                 _vll[s] = pattern.SlotOf(uL, vL); _vlr[s] = pattern.SlotOf(uL, vR);
                 _vrl[s] = pattern.SlotOf(uR, vL); _vrr[s] = pattern.SlotOf(uR, vR);
+            }
+        }
+        int nc = _corrected.Length * _offsets.Length;
+        _pll = new int[nc]; _plr = new int[nc]; _prl = new int[nc]; _prr = new int[nc];
+        for (int q = 0, s = 0; q < _offsets.Length; q++)
+        {
+            int o = _offsets[q];
+            for (int m = 0; m < _corrected.Length; m++, s++)
+            {
+                int k = _corrected[m], kp = _partner[m];
+                int uL = o + _uL[k], uR = o + _uR[k], pL = o + _uL[kp], pR = o + _uR[kp];
+                _pll[s] = pattern.SlotOf(uL, pL); _plr[s] = pattern.SlotOf(uL, pR);
+                _prl[s] = pattern.SlotOf(uR, pL); _prr[s] = pattern.SlotOf(uR, pR);
             }
         }
     }
@@ -176,9 +227,11 @@ public sealed class GraphDiffusion
                 dTdvL = area * dtL * coefficientSlope[l];
                 dTdvR = area * dtR * coefficientSlope[r];
             }
+            if (_t.Length > 0) { _t[k] = t; _tByLeft[k] = dTdvL; _tByRight[k] = dTdvR; }
             AddFace(k, offset, slots + k, y, t, dTdvL, dTdvR, driven ? drive[k] : 0.0,
                     drivenSlope ? driveByLeft[k] : 0.0, drivenSlope ? driveByRight[k] : 0.0, residual, jacobian, withJacobian);
         }
+        if (_corrected.Length > 0) AddInterpolation(offset, copy, y, residual, jacobian, withJacobian);
     }
 
     /// <summary>
@@ -197,7 +250,51 @@ public sealed class GraphDiffusion
             double g = _geometric[k];
             double t = g * faceCoefficient[k];
             double dTdvL = variable ? g * byLeft[k] : 0.0, dTdvR = variable ? g * byRight[k] : 0.0;
+            if (_t.Length > 0) { _t[k] = t; _tByLeft[k] = dTdvL; _tByRight[k] = dTdvR; }
             AddFace(k, offset, slots + k, y, t, dTdvL, dTdvR, 0.0, 0.0, 0.0, residual, jacobian, withJacobian);
+        }
+        if (_corrected.Length > 0) AddInterpolation(offset, copy, y, residual, jacobian, withJacobian);
+    }
+
+    /// <summary>The partner-face corrections <c>δF = T_f w (Δu_f − Δu_f')</c> of the interpolated faces, T_f from this evaluation.</summary>
+    private void AddInterpolation(int offset, int copy, ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian, bool withJacobian)
+    {
+        int faceSlots = copy * Faces.Length, slots = copy * _corrected.Length;
+        for (int m = 0; m < _corrected.Length; m++)
+        {
+            int k = _corrected[m], kp = _partner[m];
+            int uL = offset + _uL[k], uR = offset + _uR[k], pL = offset + _uL[kp], pR = offset + _uR[kp];
+            double w = _weight[m], t = _t[k];
+            double difference = (y[uR] - y[uL]) - (y[pR] - y[pL]);
+            double flux = t * w * difference;
+            double vL = _leftVolume[k], vR = _rightVolume[k];
+            residual[uL] += flux / vL;
+            residual[uR] -= flux / vR;
+            if (!withJacobian) continue;
+            int s = faceSlots + k, sp = slots + m;
+            double tw = t * w;
+            jacobian[_ll[s]] -= tw / vL;
+            jacobian[_lr[s]] += tw / vL;
+            jacobian[_rl[s]] += tw / vR;
+            jacobian[_rr[s]] -= tw / vR;
+            jacobian[_pll[sp]] += tw / vL;
+            jacobian[_plr[sp]] -= tw / vL;
+            jacobian[_prl[sp]] -= tw / vR;
+            jacobian[_prr[sp]] += tw / vR;
+            if (!_hasCoefficientField) continue;
+            double byLeft = _tByLeft[k] * w * difference, byRight = _tByRight[k] * w * difference;
+            if (_sameField)
+            {
+                jacobian[_ll[s]] += byLeft / vL;
+                jacobian[_lr[s]] += byRight / vL;
+                jacobian[_rl[s]] -= byLeft / vR;
+                jacobian[_rr[s]] -= byRight / vR;
+                continue;
+            }
+            jacobian[_vll[s]] += byLeft / vL;
+            jacobian[_vlr[s]] += byRight / vL;
+            jacobian[_vrl[s]] -= byLeft / vR;
+            jacobian[_vrr[s]] -= byRight / vR;
         }
     }
 

@@ -273,22 +273,22 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
     }
 
     /// <summary>
-    /// Interfacial current density j [A/m²] per graph cell: on each particle cell with interface faces, the area-weighted
-    /// mean of its faces' j; NaN on cells without interface faces.
+    /// Interfacial current density j [A/m²] per grid cell (nx · ny): on each particle cell with interface faces, the area-weighted
+    /// mean of its faces' j (an embedded-boundary sliver's in the matrix cell it lies in); NaN on cells without interface faces.
     /// </summary>
     public double[] InterfacialCurrentField(ReadOnlySpan<double> y)
     {
         var g = Mesh.Graph;
-        var sum = new double[g.CellCount];
-        var area = new double[g.CellCount];
+        var sum = new double[Mesh.GridCellCount];
+        var area = new double[Mesh.GridCellCount];
         var faces = Interface.Faces;
         for (int k = 0; k < faces.Length; k++)
         {
-            int p = g.LeftCell[faces[k]];
+            int p = Mesh.GridCell(g.LeftCell[faces[k]]);
             sum[p] += Interface.Areas[k] * Interface.Flux(k, y, []);
             area[p] += Interface.Areas[k];
         }
-        for (int c = 0; c < g.CellCount; c++) sum[c] = area[c] > 0 ? sum[c] / area[c] : double.NaN;
+        for (int c = 0; c < sum.Length; c++) sum[c] = area[c] > 0 ? sum[c] / area[c] : double.NaN;
         return sum;
     }
 }

@@ -78,7 +78,7 @@ public sealed class ResolvedResultWriter : ISolutionObserver, IDisposable
             Dataset("/mesh/y", mesh.RowCentres, "m", "cell-centre y (periodic over the height H)", ny);
             Dataset("/mesh/x_faces", mesh.ColumnFaces, "m", "cell-face x", nx + 1);
             Dataset("/mesh/y_faces", [.. Enumerable.Range(0, ny + 1).Select(j => j * mesh.RowHeight)], "m", "cell-face y", ny + 1);
-            _file.WriteArray("/mesh/phase", mesh.Graph.CellRegion, ny, nx);
+            _file.WriteArray("/mesh/phase", mesh.Graph.CellRegion[..(nx * ny)], ny, nx);
             Describe("/mesh/phase", "1", "region of each cell (ny x nx, x fastest): 0 separator, 1 matrix, 2 + k disc k");
             var discs = mesh.Packing.Discs;
             _file.WriteArray("/mesh/discs", [.. discs.SelectMany(d => new[] { d.X, d.Y, d.Radius })], discs.Count, 3);

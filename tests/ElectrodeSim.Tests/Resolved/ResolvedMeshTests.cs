@@ -166,6 +166,46 @@ public class ResolvedMeshTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_embedded_boundary_mesh_gives_each_sliver_a_cell_of_its_own_and_cut_faces_a_parallel_partner_towards_the_aperture_centroid()
+    {
+        var mesh = ResolvedMesh.Build(DiscPacking.Pack(DiscPackingTests.PaperSize(7)), 0.2 * Um, embeddedBoundary: true);
+        var g = mesh.Graph;
+        int slivers = g.CellCount - mesh.GridCellCount;
+        Assert.True(slivers > 0);
+        for (int cell = mesh.GridCellCount; cell < g.CellCount; cell++)
+        {
+            int grid = mesh.GridCell(cell);
+            Assert.Equal(ResolvedRegions.Matrix, g.CellRegion[grid]);
+            Assert.True(ResolvedRegions.IsParticle(g.CellRegion[cell]));
+            Assert.Equal(mesh.CellCentre(grid), mesh.CellCentre(cell));
+            var faces = FacesOf(g, cell).ToArray();
+            Assert.Single(faces, f => g.Kind[f] == FaceKind.Interface && g.RightCell[f] == grid);
+            Assert.Contains(faces, f => g.Kind[f] == FaceKind.Interior && g.CellRegion[g.LeftCell[f]] == g.CellRegion[g.RightCell[f]]);
+            Assert.InRange(mesh.CutArea[cell] / g.CellVolume[cell], 0.5 * ResolvedMesh.SmallSliverFraction, 1.0);
+        }
+        foreach (var d in mesh.Packing.Discs)
+        {
+            var cells = Enumerable.Range(0, g.CellCount).Where(c => g.CellRegion[c] == ResolvedRegions.Particle(d.Index)).ToArray();
+            Assert.Equal(d.Area, cells.Sum(c => mesh.CutArea[c]), d.Area * 1e-12);
+            Assert.Equal(d.Perimeter, cells.Sum(c => mesh.CutArc[c]), d.Perimeter * 1e-12);
+        }
+        int partnered = 0;
+        for (int f = 0; f < g.FaceCount; f++)
+        {
+            int p = g.FluxPartner![f];
+            if (p < 0) continue;
+            partnered++;
+            Assert.InRange(g.FluxPartnerWeight![f], 1e-15, 0.5 + 1e-12);
+            Assert.Equal(mesh.FaceAxes[f], mesh.FaceAxes[p]);
+            Assert.True(g.FaceArea[f] < mesh.RowHeight, "only a cut face (aperture < 1) is interpolated");
+            Assert.Equal(g.CellRegion[g.LeftCell[f]], g.CellRegion[g.LeftCell[p]]);
+            Assert.Equal(g.CellRegion[g.RightCell[f]], g.CellRegion[g.RightCell[p]]);
+        }
+        output.WriteLine($"{slivers} sliver cells, {partnered} interpolated cut faces, {g.CellCount} cells, {g.FaceCount} faces");
+        Assert.True(partnered > slivers, "most cut faces have a partner");
+    }
+
+    [Fact]
     public void Every_contact_has_a_contact_face_between_cells_of_its_two_discs()
     {
         var settings = DiscPackingTests.PaperSize(seed: 9, fraction: 0.62, gap: 0) with { ContactDistance = 0.05 * Um };

@@ -78,9 +78,23 @@ public sealed class ResolvedMesh
     /// <summary>Contacts joined by a bridge face because their discs share no grid face.</summary>
     public int BridgedContacts { get; }
 
-    public double CellArea(int cell) => (ColumnFaces[cell % ColumnCount + 1] - ColumnFaces[cell % ColumnCount]) * RowHeight;
-    public int Column(int cell) => cell % ColumnCount;
-    public int Row(int cell) => cell / ColumnCount;
+    public double CellArea(int cell) => (ColumnFaces[Column(cell) + 1] - ColumnFaces[Column(cell)]) * RowHeight;
+    public int Column(int cell) => GridCell(cell) % ColumnCount;
+    public int Row(int cell) => GridCell(cell) / ColumnCount;
+
+    /// <summary>nx · ny: the grid's cells, graph cells 0 … nx·ny − 1; an embedded-boundary mesh appends its sliver cells after them.</summary>
+    public int GridCellCount => ColumnCount * RowCount;
+    /// <summary>The grid cell a graph cell lies in: itself, or for a sliver cell (<see cref="EmbeddedBoundary"/>) the matrix cell it shares.</summary>
+    public int GridCell(int cell) => cell < GridCellCount ? cell : SliverGridCell[cell - GridCellCount];
+    /// <summary>
+    /// Embedded-boundary (cut-cell finite-volume) geometry: every grid cell the disc covers is its own control volume of the disc
+    /// (see <see cref="Build"/>), with fluxes interpolated to the apertures' centroids (<see cref="FiniteVolumeGraph.FluxPartner"/>).
+    /// </summary>
+    public bool EmbeddedBoundary { get; private init; }
+    /// <summary>Per sliver cell (graph cell nx·ny + k): the matrix grid cell it lies in (empty unless <see cref="EmbeddedBoundary"/>).</summary>
+    public int[] SliverGridCell { get; private init; } = [];
+    /// <summary>A sliver cell smaller than this fraction of its grid cell is merged into a neighbour of its disc (<see cref="EmbeddedBoundary"/>).</summary>
+    public const double SmallSliverFraction = 1e-3;
 
     /// <summary>Centre (x, y) of a cell [m].</summary>
     public (double X, double Y) CellCentre(int cell) => (ColumnCentres[Column(cell)], RowCentres[Row(cell)]);
@@ -141,8 +155,17 @@ public sealed class ResolvedMesh
     /// (the face aperture), and a particle cell whose corner only is clipped by the circle gets a diagonal interface face to the
     /// matrix cell there (no grid area), for <see cref="Physics.Resolved.CapacityScaling.CutCell"/> with
     /// <see cref="Physics.Resolved.InterfaceAreaDistribution.Arc"/>; false (default): the whole grid faces (the staircase).</param>
-    public static ResolvedMesh Build(DiscPacking packing, double cellSize, bool apertures = false)
+    /// <param name="embeddedBoundary">The embedded-boundary geometry (implies <paramref name="apertures"/>): the disc's part of each matrix
+    /// cell it crosses (a sliver) becomes a cell of its own, graph cell nx·ny + k in the same place (<see cref="SliverGridCell"/>), with c_s and
+    /// φ_s, a volume fraction of its exact area, faces of the chord inside the disc to the disc's cells beside it, and an interface face of
+    /// its own arc to the matrix cell it lies in; particle cells hold only their own cell ∩ disc and arc (no merging). Values sit at the grid
+    /// cell centres, and the flux through a cut face (aperture &lt; 1) is interpolated linearly along the face to the aperture's centroid from
+    /// its own two-point difference and the parallel face's next to it (Johansen &amp; Colella 1998; <see cref="FiniteVolumeGraph.FluxPartner"/>).
+    /// Slivers below <see cref="SmallSliverFraction"/> of a cell are merged into the neighbour of the disc sharing the longest chord. For
+    /// <see cref="Physics.Resolved.CapacityScaling.CutCell"/> with <see cref="Physics.Resolved.InterfaceAreaDistribution.Arc"/>.</param>
+    public static ResolvedMesh Build(DiscPacking packing, double cellSize, bool apertures = false, bool embeddedBoundary = false)
     {
+        apertures |= embeddedBoundary;
         var s = packing.Settings;
         if (!(cellSize > 0) || !double.IsFinite(cellSize)) throw new ArgumentException($"resolved mesh: cell size {cellSize} m is not > 0");
         int nxs = Math.Max(1, (int)Math.Round(s.SeparatorThickness / cellSize));
@@ -306,10 +329,15 @@ public sealed class ResolvedMesh
                 }
             }
         }
+        int gridFaces = faces.Count;
         var (cutArea, cutArc, aperture) = CutCells(packing, region, faces, columnFaces, nx, ny, nxs, dy, apertures);
+        Embedded? embedded = embeddedBoundary ? EmbeddedCells(packing, region, faces, columnFaces, nx, ny, nxs, dy) : null;
+        if (embedded is not null) { cutArea = embedded.Area; cutArc = embedded.Arc; }
 
         var builder = new FiniteVolumeGraph.Builder();
         for (int c = 0; c < cells; c++) builder.AddCell(Width(c % nx) * dy, region[c]);
+        if (embedded is not null)
+            for (int k = 0; k < embedded.GridCell.Length; k++) builder.AddCell(Width(embedded.GridCell[k] % nx) * dy, ResolvedRegions.Particle(embedded.Disc[k]));
         var axes = new FaceAxis[faces.Count];
         var geometric = new double[faces.Count];
         for (int n = 0; n < faces.Count; n++)
@@ -320,15 +348,185 @@ public sealed class ResolvedMesh
             if (f.Kind == FaceKind.Boundary) builder.AddBoundaryFace(f.Left, f.Area, f.LeftDistance, f.Tag);
             else
             {
-                double area = f.Kind == FaceKind.Interface ? f.Area * discs[f.Tag].Perimeter / rawInterface[f.Tag] : f.Area * aperture[n];
+                double area = n >= gridFaces ? f.Area
+                    : f.Kind == FaceKind.Interface ? f.Area * discs[f.Tag].Perimeter / rawInterface[f.Tag] : f.Area * aperture[n];
                 builder.AddFace(f.Left, f.Right, area, f.LeftDistance, f.RightDistance, f.Kind, f.Tag);
             }
         }
+        if (embedded is not null)
+            foreach (var (face, partner, weight) in embedded.Partners) builder.SetFluxPartner(face, partner, weight);
         return new ResolvedMesh(packing, builder.Build(), nx, ny, nxs, columnFaces, dy, axes, geometric, cellCount, rawInterface, unresolved, bridged)
         {
             CutArea = cutArea,
             CutArc = cutArc,
+            EmbeddedBoundary = embedded is not null,
+            SliverGridCell = embedded?.GridCell ?? [],
         };
+    }
+
+    /// <summary>The embedded-boundary additions: sliver cells (grid cell, disc), per graph cell area and arc, the flux partners of the cut faces.</summary>
+    private sealed record Embedded(int[] GridCell, int[] Disc, double[] Area, double[] Arc, List<(int Face, int Partner, double Weight)> Partners);
+
+    /// <summary>
+    /// Adds the sliver cells' faces to <paramref name="faces"/> (after the grid's) and works out their geometry; see <see cref="Build"/>'s
+    /// embeddedBoundary. Each disc's areas are rescaled to πR² and its arcs to 2πR (what lies in the separator or another disc's cells).
+    /// </summary>
+    private static Embedded EmbeddedCells(DiscPacking packing, int[] region, List<PendingFace> faces, double[] columnFaces, int nx, int ny, int nxs, double dy)
+    {
+        var s = packing.Settings;
+        int cells = region.Length;
+        double CentreX(int i) => 0.5 * (columnFaces[i] + columnFaces[i + 1]);
+        int? Neighbour(int i, int j) => i < 0 || i >= nx ? null : ((j % ny) + ny) % ny * nx + i;
+        // The disc's control volume in each grid cell it covers: the grid cell itself (particle) or a sliver cell.
+        var covered = new Dictionary<(int Grid, int Disc), int>();
+        var sliverGrid = new List<int>();
+        var sliverDisc = new List<int>();
+        var area = new List<double>(new double[cells]);
+        var arc = new List<double>(new double[cells]);
+        var small = new List<(int Grid, int Disc, double Area, double Arc)>();
+        double RelativeY(int j, Disc d) => DiscPacking.NearestImage((j + 0.5) * dy - d.Y, s.Height);
+        foreach (var d in packing.Discs)
+        {
+            int particle = ResolvedRegions.Particle(d.Index);
+            double dx = columnFaces[nxs + 1] - columnFaces[nxs];
+            int iLow = Math.Max(nxs, nxs + (int)Math.Floor((d.X - d.Radius - s.ElectrodeStart) / dx) - 1);
+            int iHigh = Math.Min(nx - 1, nxs + (int)Math.Ceiling((d.X + d.Radius - s.ElectrodeStart) / dx) + 1);
+            int jLow = (int)Math.Floor((d.Y - d.Radius) / dy) - 1, jHigh = (int)Math.Ceiling((d.Y + d.Radius) / dy) + 1;
+            var seen = new HashSet<int>();
+            for (int jj = jLow; jj <= jHigh; jj++)
+            {
+                int j = ((jj % ny) + ny) % ny;
+                double ry = RelativeY(j, d);
+                for (int i = iLow; i <= iHigh; i++)
+                {
+                    int c = j * nx + i;
+                    if (!seen.Add(c)) continue;
+                    double x0 = columnFaces[i] - d.X, x1 = columnFaces[i + 1] - d.X;
+                    double a = DiscCellGeometry.RectangleArea(d.Radius, x0, x1, ry - 0.5 * dy, ry + 0.5 * dy);
+                    double l = DiscCellGeometry.ArcLength(d.Radius, x0, x1, ry - 0.5 * dy, ry + 0.5 * dy);
+                    if (a == 0 && l == 0) continue;
+                    if (region[c] == particle) { area[c] += a; arc[c] += l; covered[(c, d.Index)] = c; continue; }
+                    if (region[c] != ResolvedRegions.Matrix) continue; // in the separator or another disc's cell: left to the rescaling
+                    if (a < SmallSliverFraction * (x1 - x0) * dy) { small.Add((c, d.Index, a, l)); continue; }
+                    covered[(c, d.Index)] = cells + sliverGrid.Count;
+                    sliverGrid.Add(c); sliverDisc.Add(d.Index); area.Add(a); arc.Add(l);
+                }
+            }
+        }
+        // Chord of disc d on the grid face between grid cell c and its neighbour (di, dj).
+        double Chord(Disc d, int c, int di, int dj)
+        {
+            int i = c % nx, j = c / nx;
+            double ry = RelativeY(j, d);
+            return di != 0
+                ? DiscCellGeometry.SegmentLength(d.Radius, (di < 0 ? columnFaces[i] : columnFaces[i + 1]) - d.X, ry - 0.5 * dy, ry + 0.5 * dy)
+                : DiscCellGeometry.SegmentLength(d.Radius, ry + 0.5 * dj * dy, columnFaces[i] - d.X, columnFaces[i + 1] - d.X);
+        }
+        ReadOnlySpan<(int, int)> sides = [(-1, 0), (1, 0), (0, -1), (0, 1)];
+        foreach (var (c, k, a, l) in small)
+        {
+            var d = packing.Discs[k];
+            int best = -1; double longest = -1;
+            foreach (var (di, dj) in sides)
+                if (Neighbour(c % nx + di, c / nx + dj) is int n && covered.TryGetValue((n, k), out int owner) && Chord(d, c, di, dj) > longest)
+                { longest = Chord(d, c, di, dj); best = owner; }
+            if (best < 0)
+                best = covered.Where(e => e.Key.Disc == k).MinBy(e => Math.Pow(CentreX(e.Key.Grid % nx) - CentreX(c % nx), 2)
+                                                                     + Math.Pow(DiscPacking.NearestImage((e.Key.Grid / nx - c / nx) * dy, s.Height), 2)).Value;
+            area[best] += a; arc[best] += l;
+        }
+
+        // Faces of the sliver cells: to the disc's cells across each grid face (the chord inside the disc), and the interface face to the
+        // matrix cell the sliver lies in (no grid area; the arc distribution gives it the sliver's arc).
+        var pairs = new HashSet<(int, int)>();
+        for (int k = 0; k < sliverGrid.Count; k++)
+        {
+            int e = cells + k, c = sliverGrid[k], disc = sliverDisc[k];
+            var d = packing.Discs[disc];
+            int i = c % nx, j = c / nx;
+            double width = columnFaces[i + 1] - columnFaces[i];
+            foreach (var (di, dj) in sides)
+            {
+                if (Neighbour(i + di, j + dj) is not int n || !covered.TryGetValue((n, disc), out int other)) continue;
+                double chord = Chord(d, c, di, dj);
+                if (chord <= 0) continue;
+                // Left cell the lower x / lower y one, as on the grid (the upper row's neighbour across the seam is row 0).
+                bool otherFirst = di < 0 || dj < 0;
+                int left = otherFirst ? other : e, right = otherFirst ? e : other;
+                if (!pairs.Add((Math.Min(left, right), Math.Max(left, right)))) continue;
+                double half = di != 0 ? 0.5 * (width + columnFaces[n % nx + 1] - columnFaces[n % nx]) / 2 : 0.5 * dy;
+                bool seam = dj != 0 && (j + dj < 0 || j + dj >= ny);
+                faces.Add(new(left, right, chord, half, half, FaceKind.Interior, seam ? ResolvedFaceTags.PeriodicWrap : ResolvedFaceTags.Bulk,
+                              di != 0 ? FaceAxis.X : FaceAxis.Y));
+            }
+            faces.Add(new(e, c, 0.0, 0.25 * dy, 0.25 * dy, FaceKind.Interface, disc, FaceAxis.Bridge));
+        }
+
+        // Arcs of grid cells with no interface face go to the nearest cell of their disc that has one; then each disc's totals are made exact.
+        int total = cells + sliverGrid.Count;
+        var hasInterface = new bool[total];
+        foreach (var f in faces) if (f.Kind == FaceKind.Interface) hasInterface[f.Left] = true;
+        var members = new List<int>[packing.Discs.Count];
+        for (int k = 0; k < members.Length; k++) members[k] = [];
+        foreach (var ((_, disc), cell) in covered) members[disc].Add(cell);
+        (double X, double Y) Centre(int cell) { int g = cell < cells ? cell : sliverGrid[cell - cells]; return (CentreX(g % nx), (g / nx + 0.5) * dy); }
+        for (int k = 0; k < members.Length; k++)
+            foreach (int c in members[k])
+            {
+                if (hasInterface[c] || arc[c] == 0) continue;
+                var (cx, cy) = Centre(c);
+                int best = members[k].Where(o => hasInterface[o]).MinBy(o => Math.Pow(Centre(o).X - cx, 2) + Math.Pow(DiscPacking.NearestImage(Centre(o).Y - cy, s.Height), 2));
+                arc[best] += arc[c];
+                arc[c] = 0;
+            }
+        foreach (var d in packing.Discs)
+        {
+            double sumArea = members[d.Index].Sum(c => area[c]), sumArc = members[d.Index].Sum(c => arc[c]);
+            foreach (int c in members[d.Index]) { area[c] *= d.Area / sumArea; arc[c] *= d.Perimeter / sumArc; }
+        }
+
+        // Flux partners of the cut faces between two cells of a disc: the aperture [lo, hi] along the face has its centroid at δ (in cell
+        // widths) from the face's centre; the flux there is (1 − |δ|) of the face's two-point flux and |δ| of the parallel face's one cell
+        // towards the centroid (when both its cells are the disc's).
+        var faceOf = new Dictionary<(int, int), int>();
+        for (int n = 0; n < faces.Count; n++)
+            if (faces[n].Kind == FaceKind.Interior && faces[n].Axis != FaceAxis.Bridge) faceOf[(faces[n].Left, faces[n].Right)] = n;
+        int GridOf(int cell) => cell < cells ? cell : sliverGrid[cell - cells];
+        int DiscOf(int cell) => cell < cells ? ResolvedRegions.DiscOf(region[cell]) : sliverDisc[cell - cells];
+        var partners = new List<(int, int, double)>();
+        foreach (var ((left, right), n) in faceOf)
+        {
+            if (!IsDiscCell(left) || !IsDiscCell(right)) continue;
+            int disc = DiscOf(left);
+            if (DiscOf(right) != disc) continue;
+            var d = packing.Discs[disc];
+            int gl = GridOf(left), gr = GridOf(right), i = gl % nx, j = gl / nx;
+            double lo, hi, centre, width;
+            if (faces[n].Axis == FaceAxis.X)
+            {
+                double xf = columnFaces[i + 1] - d.X, ry = RelativeY(j, d);
+                if (Math.Abs(xf) >= d.Radius) continue;
+                double half = Math.Sqrt(d.Radius * d.Radius - xf * xf);
+                (lo, hi, centre, width) = (Math.Max(ry - 0.5 * dy, -half), Math.Min(ry + 0.5 * dy, half), ry, dy);
+            }
+            else
+            {
+                double yf = RelativeY(j, d) + 0.5 * dy, x0 = columnFaces[i] - d.X, x1 = columnFaces[i + 1] - d.X;
+                if (Math.Abs(yf) >= d.Radius) continue;
+                double half = Math.Sqrt(d.Radius * d.Radius - yf * yf);
+                (lo, hi, centre, width) = (Math.Max(x0, -half), Math.Min(x1, half), 0.5 * (x0 + x1), x1 - x0);
+            }
+            if (hi <= lo || hi - lo >= width * (1 - 1e-12)) continue;
+            double delta = (0.5 * (lo + hi) - centre) / width;
+            int step = delta > 0 ? 1 : -1;
+            int? ml = faces[n].Axis == FaceAxis.X ? Neighbour(gl % nx, gl / nx + step) : Neighbour(gl % nx + step, gl / nx);
+            int? mr = faces[n].Axis == FaceAxis.X ? Neighbour(gr % nx, gr / nx + step) : Neighbour(gr % nx + step, gr / nx);
+            if (ml is not int pl || mr is not int pr) continue;
+            if (!covered.TryGetValue((pl, disc), out int cl) || !covered.TryGetValue((pr, disc), out int cr)) continue;
+            if (faceOf.TryGetValue((cl, cr), out int partner)) partners.Add((n, partner, Math.Abs(delta)));
+        }
+        bool IsDiscCell(int cell) => cell >= cells || ResolvedRegions.IsParticle(region[cell]);
+        return new Embedded([.. sliverGrid], [.. sliverDisc], [.. area], [.. arc], partners);
     }
 
     /// <summary>

@@ -84,6 +84,9 @@ public sealed class ResolvedContext
         if (!cell.IsHalfCell || cell.Electrodes.Count != 1) throw new ArgumentException("the resolved-particle model is a half cell: one working electrode against a lithium foil");
         var g = mesh.Graph;
         int n = g.CellCount;
+        if (mesh.EmbeddedBoundary && (parameters.Capacity != CapacityScaling.CutCell || parameters.InterfaceArea != InterfaceAreaDistribution.Arc))
+            throw new ArgumentException($"an embedded-boundary mesh (sliver cells of their own) needs capacity {CapacityScaling.CutCell} and interface area {InterfaceAreaDistribution.Arc}, " +
+                                        $"got {parameters.Capacity} and {parameters.InterfaceArea}");
         ParticleConcentration = Fill(n); ParticlePotential = Fill(n);
         ElectrolyteConcentration = Fill(n); ElectrolytePotential = Fill(n); MatrixPotential = Fill(n);
         Disc = Fill(n);
