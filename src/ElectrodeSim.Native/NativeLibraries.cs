@@ -50,23 +50,37 @@ internal static class NativeLibraries
     /// <summary>Handle of the loaded HDF5 library, needed to read its exported global ids.</summary>
     internal static IntPtr Hdf5Library => Hdf5Handle.Value;
 
+    /// <summary>
+    /// A handle of its own (one more reference, <c>dlopen</c> of the library already loaded) on every call: the Native AOT
+    /// runtime resolves each P/Invoke's module on first use and, when two threads resolve the same module at once, frees
+    /// the handle of the one that lost (<c>dlclose</c>). Handing out the one cached handle let that free unload KLU from
+    /// under the winner ("symbol lookup error: libamd.so.2: undefined symbol: amd_postorder" in a sweep at --parallel 2).
+    /// </summary>
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
         libraryName switch
         {
-            Hdf5 => Hdf5Handle.Value,
-            Hdf5HighLevel => Hdf5HighLevelHandle.Value,
-            Klu => KluHandle.Value,
-            Umfpack => UmfpackHandle.Value,
-            Metis => MetisHandle.Value,
+            Hdf5 => Reference(Hdf5Handle.Value),
+            Hdf5HighLevel => Reference(Hdf5HighLevelHandle.Value),
+            Klu => Reference(KluHandle.Value),
+            Umfpack => Reference(UmfpackHandle.Value),
+            Metis => Reference(MetisHandle.Value),
             _ => IntPtr.Zero,
         };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IntPtr, string> LoadedFrom = new();
+
+    /// <summary>A further reference to the loaded library <paramref name="handle"/> (the same handle, its count raised).</summary>
+    private static IntPtr Reference(IntPtr handle) => NativeLibrary.Load(LoadedFrom[handle]);
 
     internal static IntPtr Load(string logicalName, string[] candidates, string debianPackage)
     {
         foreach (var candidate in candidates)
         {
             if (NativeLibrary.TryLoad(candidate, out var handle))
+            {
+                LoadedFrom[handle] = candidate;
                 return handle;
+            }
         }
         throw new DllNotFoundException(
             $"Could not load the native {logicalName} library; tried {string.Join(", ", candidates)}. " +

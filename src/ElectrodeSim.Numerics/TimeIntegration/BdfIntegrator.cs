@@ -27,7 +27,8 @@ namespace ElectrodeSim.Numerics.TimeIntegration;
 /// update is κ ‖Δ₁‖² with a curvature κ that changes slowly from step to step, so a step ends after its first iteration
 /// when the larger κ of the last two steps that iterated twice puts the second update below the Newton tolerance — at
 /// most three steps in a row, then one iterates twice and measures κ again (Marquis2019 1C: 554 → 383 iterations, the
-/// same 251 steps; the skipped second updates, replayed from a trace, were at most 4× the 1e-4 tolerance). Tried and not
+/// same 251 steps; the skipped second updates, replayed from a trace, were at most 4× the 1e-4 tolerance; off by default,
+/// see the option for why). Tried and not
 /// kept (2026-12-02): the rate of the previous step times the first update (IDA's test) passes as many steps but lets
 /// a step through at 2000× the tolerance on SiO@C-l; Gustafsson's predictive step-size ratio (the smaller of the
 /// standard one and ratio × (h/h_prev) (err_prev/err)^(1/(k+1))): SiO@C-l 77 + 15 rejected → 88 + 19 steps,

@@ -116,4 +116,26 @@ public class NativeToolTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    /// <summary>
+    /// Cases solved on two threads at once in the native tool: both resolve KLU's and HDF5's imports on first use
+    /// concurrently. The runtime frees the losing thread's library handle; when the resolver handed out one shared
+    /// handle this unloaded KLU under the other thread ("symbol lookup error: libamd.so.2: undefined symbol", exit 127).
+    /// </summary>
+    [NativeToolFact]
+    public void A_sweep_at_parallel_2_completes_every_case_in_the_native_tool()
+    {
+        string dir = Directory.CreateTempSubdirectory("es-par-").FullName;
+        try
+        {
+            string sweep = Path.Combine(dir, "sweep.yaml");
+            File.WriteAllText(sweep, $"name: par\nbase: {Repository.Case("sio-c-l.yaml")}\nset: {{output.fields: false}}\n" +
+                                     "axes:\n  protocol[0].current_density_mA_cm2: {from: 1, to: 10, count: 8, spacing: log}\n");
+            var run = Native(dir, "sweep", sweep, "--parallel", "2", "--out", Path.Combine(dir, "out"));
+            Assert.True(run.Code == 0, $"exit {run.Code}: {run.Stderr}");
+            var rows = File.ReadAllLines(Path.Combine(dir, "out", "summary.csv"));
+            Assert.Equal(8, rows.Count(r => r.Contains(",complete,", StringComparison.Ordinal)));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

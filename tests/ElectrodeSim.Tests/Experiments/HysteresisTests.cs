@@ -101,12 +101,9 @@ public class HysteresisTests(Xunit.Abstractions.ITestOutputHelper output)
         double high = run.Records.Max(r => cells.Max(i => r.State[L.HysteresisState(i)]));
         output.WriteLine($"h over every record and cell: [{low:R}, {high:R}]");
         // [−1, 1] is invariant for the ODE; the integrator holds it to its local tolerance, rtol (|h| + 1) = 2e-3 at rtol 1e-3
-        // (where j changes sign inside a step its polynomial overshoots), and the overshoot shrinks with the tolerance. The bound
-        // is that local tolerance: the overshoot depends on where the steps fall (below 1e-3 until 2026-12-02; 1.029e-3 since
-        // Newton may end after one iteration, BdfOptions.OneIterationAcceptance, which moves the steps, not the Newton error:
-        // ≤ 1e-4 of the weight rtol |h| + atol ≈ 1e-3, i.e. ~1e-7 in h).
+        // (where j changes sign inside a step its polynomial overshoots), and the overshoot shrinks with the tolerance.
         double overshoot = Math.Max(-1 - low, high - 1);
-        Assert.True(overshoot < 2e-3, $"h leaves [-1, 1] by {overshoot:E3}");
+        Assert.True(overshoot < 1e-3, $"h leaves [-1, 1] by {overshoot:E3}");
         var tight = RunCycle(0.05, relativeTolerance: 1e-5);
         double tightOvershoot = tight.Records.Max(r => cells.Max(i => Math.Abs(r.State[L.HysteresisState(i)]))) - 1;
         output.WriteLine($"overshoot beyond ±1: {overshoot:E3} at rtol 1e-3, {tightOvershoot:E3} at rtol 1e-5");
