@@ -70,7 +70,7 @@ public sealed class H5DumpFactAttribute : FactAttribute
     public H5DumpFactAttribute()
     {
         if (!ExternalTool.H5DumpAvailable)
-            Skip = "h5dump is not installed (Debian package hdf5-tools).";
+            Skip = "h5dump is not installed (Debian package hdf5-tools, installed by tools/setup.sh --tests; issue 9: the result files it checks).";
     }
 }
 
@@ -80,6 +80,6 @@ public sealed class H5pyFactAttribute : FactAttribute
     public H5pyFactAttribute()
     {
         if (!ExternalTool.H5pyAvailable)
-            Skip = $"{ExternalTool.SystemPython} cannot import h5py (Debian package python3-h5py).";
+            Skip = $"{ExternalTool.SystemPython} cannot import h5py (Debian package python3-h5py, installed by tools/setup.sh --tests; issue 9: the result files it checks).";
     }
 }

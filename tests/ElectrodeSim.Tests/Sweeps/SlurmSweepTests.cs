@@ -11,7 +11,7 @@ public sealed class SlurmFactAttribute : FactAttribute
     {
         string[] programs = ["sbatch", "scontrol", "sinfo", "slurmctld", "slurmd", "munged"];
         var missing = programs.Where(p => !OnPath(p)).ToList();
-        if (missing.Count > 0) Skip = $"Slurm is not installed ({string.Join(", ", missing)} not found; Debian packages slurm-wlm and munge, installed by tools/setup.sh --tests)";
+        if (missing.Count > 0) Skip = $"Slurm is not installed ({string.Join(", ", missing)} not found; Debian packages slurm-wlm and munge, installed by tools/setup.sh --tests; issue 9 asks for this path)";
     }
 
     private static bool OnPath(string program) =>
