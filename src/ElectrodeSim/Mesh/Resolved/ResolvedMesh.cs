@@ -388,48 +388,25 @@ public sealed class ResolvedMesh
         foreach (var d in packing.Discs)
         {
             int particle = ResolvedRegions.Particle(d.Index);
-            double dx = columnFaces[nxs + 1] - columnFaces[nxs];
-            int iLow = Math.Max(nxs, nxs + (int)Math.Floor((d.X - d.Radius - s.ElectrodeStart) / dx) - 1);
-            int iHigh = Math.Min(nx - 1, nxs + (int)Math.Ceiling((d.X + d.Radius - s.ElectrodeStart) / dx) + 1);
-            int jLow = (int)Math.Floor((d.Y - d.Radius) / dy) - 1, jHigh = (int)Math.Ceiling((d.Y + d.Radius) / dy) + 1;
-            var seen = new HashSet<int>();
-            for (int jj = jLow; jj <= jHigh; jj++)
+            foreach (var (c, i, _, _, a, l) in CellsOfDisc(d, s, columnFaces, nx, ny, nxs, dy))
             {
-                int j = ((jj % ny) + ny) % ny;
-                double ry = RelativeY(j, d);
-                for (int i = iLow; i <= iHigh; i++)
-                {
-                    int c = j * nx + i;
-                    if (!seen.Add(c)) continue;
-                    double x0 = columnFaces[i] - d.X, x1 = columnFaces[i + 1] - d.X;
-                    double a = DiscCellGeometry.RectangleArea(d.Radius, x0, x1, ry - 0.5 * dy, ry + 0.5 * dy);
-                    double l = DiscCellGeometry.ArcLength(d.Radius, x0, x1, ry - 0.5 * dy, ry + 0.5 * dy);
-                    if (a == 0 && l == 0) continue;
-                    if (region[c] == particle) { area[c] += a; arc[c] += l; covered[(c, d.Index)] = c; continue; }
-                    if (region[c] != ResolvedRegions.Matrix) continue; // in the separator or another disc's cell: left to the rescaling
-                    if (a < SmallSliverFraction * (x1 - x0) * dy) { small.Add((c, d.Index, a, l)); continue; }
-                    covered[(c, d.Index)] = cells + sliverGrid.Count;
-                    sliverGrid.Add(c); sliverDisc.Add(d.Index); area.Add(a); arc.Add(l);
-                }
+                if (region[c] == particle) { area[c] += a; arc[c] += l; covered[(c, d.Index)] = c; continue; }
+                if (region[c] != ResolvedRegions.Matrix) continue; // in the separator or another disc's cell: left to the rescaling
+                if (a < SmallSliverFraction * ((columnFaces[i + 1] - d.X) - (columnFaces[i] - d.X)) * dy) { small.Add((c, d.Index, a, l)); continue; }
+                covered[(c, d.Index)] = cells + sliverGrid.Count;
+                sliverGrid.Add(c); sliverDisc.Add(d.Index); area.Add(a); arc.Add(l);
             }
         }
         // Chord of disc d on the grid face between grid cell c and its neighbour (di, dj).
-        double Chord(Disc d, int c, int di, int dj)
-        {
-            int i = c % nx, j = c / nx;
-            double ry = RelativeY(j, d);
-            return di != 0
-                ? DiscCellGeometry.SegmentLength(d.Radius, (di < 0 ? columnFaces[i] : columnFaces[i + 1]) - d.X, ry - 0.5 * dy, ry + 0.5 * dy)
-                : DiscCellGeometry.SegmentLength(d.Radius, ry + 0.5 * dj * dy, columnFaces[i] - d.X, columnFaces[i + 1] - d.X);
-        }
+        double Chord(Disc d, int c, int di, int dj) => FaceChord(d, columnFaces, c % nx, RelativeY(c / nx, d), dy, di, dj);
         ReadOnlySpan<(int, int)> sides = [(-1, 0), (1, 0), (0, -1), (0, 1)];
         foreach (var (c, k, a, l) in small)
         {
             var d = packing.Discs[k];
             int best = -1; double longest = -1;
             foreach (var (di, dj) in sides)
-                if (Neighbour(c % nx + di, c / nx + dj) is int n && covered.TryGetValue((n, k), out int owner) && Chord(d, c, di, dj) > longest)
-                { longest = Chord(d, c, di, dj); best = owner; }
+                if (Neighbour(c % nx + di, c / nx + dj) is int n && covered.TryGetValue((n, k), out int owner) && Chord(d, c, di, dj) is var chord && chord > longest)
+                { longest = chord; best = owner; }
             if (best < 0)
                 best = covered.Where(e => e.Key.Disc == k).MinBy(e => Math.Pow(CentreX(e.Key.Grid % nx) - CentreX(c % nx), 2)
                                                                      + Math.Pow(DiscPacking.NearestImage((e.Key.Grid / nx - c / nx) * dy, s.Height), 2)).Value;
@@ -463,27 +440,11 @@ public sealed class ResolvedMesh
         }
 
         // Arcs of grid cells with no interface face go to the nearest cell of their disc that has one; then each disc's totals are made exact.
-        int total = cells + sliverGrid.Count;
-        var hasInterface = new bool[total];
-        foreach (var f in faces) if (f.Kind == FaceKind.Interface) hasInterface[f.Left] = true;
         var members = new List<int>[packing.Discs.Count];
         for (int k = 0; k < members.Length; k++) members[k] = [];
         foreach (var ((_, disc), cell) in covered) members[disc].Add(cell);
-        (double X, double Y) Centre(int cell) { int g = cell < cells ? cell : sliverGrid[cell - cells]; return (CentreX(g % nx), (g / nx + 0.5) * dy); }
-        for (int k = 0; k < members.Length; k++)
-            foreach (int c in members[k])
-            {
-                if (hasInterface[c] || arc[c] == 0) continue;
-                var (cx, cy) = Centre(c);
-                int best = members[k].Where(o => hasInterface[o]).MinBy(o => Math.Pow(Centre(o).X - cx, 2) + Math.Pow(DiscPacking.NearestImage(Centre(o).Y - cy, s.Height), 2));
-                arc[best] += arc[c];
-                arc[c] = 0;
-            }
-        foreach (var d in packing.Discs)
-        {
-            double sumArea = members[d.Index].Sum(c => area[c]), sumArc = members[d.Index].Sum(c => arc[c]);
-            foreach (int c in members[d.Index]) { area[c] *= d.Area / sumArea; arc[c] *= d.Perimeter / sumArc; }
-        }
+        int GridOf(int cell) => cell < cells ? cell : sliverGrid[cell - cells];
+        ArcsToInterfaceCellsAndExactTotals(packing, faces, members, area, arc, cell => (CentreX(GridOf(cell) % nx), (GridOf(cell) / nx + 0.5) * dy), cells + sliverGrid.Count);
 
         // Flux partners of the cut faces between two cells of a disc: the aperture [lo, hi] along the face has its centroid at δ (in cell
         // widths) from the face's centre; the flux there is (1 − |δ|) of the face's two-point flux and |δ| of the parallel face's one cell
@@ -491,7 +452,6 @@ public sealed class ResolvedMesh
         var faceOf = new Dictionary<(int, int), int>();
         for (int n = 0; n < faces.Count; n++)
             if (faces[n].Kind == FaceKind.Interior && faces[n].Axis != FaceAxis.Bridge) faceOf[(faces[n].Left, faces[n].Right)] = n;
-        int GridOf(int cell) => cell < cells ? cell : sliverGrid[cell - cells];
         int DiscOf(int cell) => cell < cells ? ResolvedRegions.DiscOf(region[cell]) : sliverDisc[cell - cells];
         var partners = new List<(int, int, double)>();
         foreach (var ((left, right), n) in faceOf)
@@ -527,6 +487,71 @@ public sealed class ResolvedMesh
         }
         bool IsDiscCell(int cell) => cell >= cells || ResolvedRegions.IsParticle(region[cell]);
         return new Embedded([.. sliverGrid], [.. sliverDisc], [.. area], [.. arc], partners);
+    }
+
+    /// <summary>
+    /// The grid cells of the electrode that disc <paramref name="d"/>'s bounding box covers (periodic in y, each once), with the cell's
+    /// column i and row j, the row centre's y relative to the disc centre (nearest periodic image) and the disc's area and arc in the
+    /// cell; cells the disc neither covers nor crosses are left out.
+    /// </summary>
+    private static IEnumerable<(int Cell, int I, int J, double RelativeY, double Area, double Arc)> CellsOfDisc(
+        Disc d, ResolvedGeometrySettings s, double[] columnFaces, int nx, int ny, int nxs, double dy)
+    {
+        double dx = columnFaces[nxs + 1] - columnFaces[nxs];
+        int iLow = Math.Max(nxs, nxs + (int)Math.Floor((d.X - d.Radius - s.ElectrodeStart) / dx) - 1);
+        int iHigh = Math.Min(nx - 1, nxs + (int)Math.Ceiling((d.X + d.Radius - s.ElectrodeStart) / dx) + 1);
+        int jLow = (int)Math.Floor((d.Y - d.Radius) / dy) - 1, jHigh = (int)Math.Ceiling((d.Y + d.Radius) / dy) + 1;
+        var seen = new HashSet<int>();
+        for (int jj = jLow; jj <= jHigh; jj++)
+        {
+            int j = ((jj % ny) + ny) % ny;
+            double ry = DiscPacking.NearestImage((j + 0.5) * dy - d.Y, s.Height);
+            for (int i = iLow; i <= iHigh; i++)
+            {
+                int c = j * nx + i;
+                if (!seen.Add(c)) continue;
+                double x0 = columnFaces[i] - d.X, x1 = columnFaces[i + 1] - d.X;
+                double a = DiscCellGeometry.RectangleArea(d.Radius, x0, x1, ry - 0.5 * dy, ry + 0.5 * dy);
+                double l = DiscCellGeometry.ArcLength(d.Radius, x0, x1, ry - 0.5 * dy, ry + 0.5 * dy);
+                if (a == 0 && l == 0) continue;
+                yield return (c, i, j, ry, a, l);
+            }
+        }
+    }
+
+    /// <summary>The chord of disc <paramref name="d"/> on the face of grid cell (column <paramref name="i"/>, row centre at <paramref name="ry"/> from the disc) towards its neighbour (di, dj).</summary>
+    private static double FaceChord(Disc d, double[] columnFaces, int i, double ry, double dy, int di, int dj) => di != 0
+        ? DiscCellGeometry.SegmentLength(d.Radius, (di < 0 ? columnFaces[i] : columnFaces[i + 1]) - d.X, ry - 0.5 * dy, ry + 0.5 * dy)
+        : DiscCellGeometry.SegmentLength(d.Radius, ry + 0.5 * dj * dy, columnFaces[i] - d.X, columnFaces[i + 1] - d.X);
+
+    /// <summary>
+    /// The arc of each disc cell without an interface face goes to the nearest cell of its disc that has one (centres by
+    /// <paramref name="centre"/>, nearest periodic image in y); then each disc's areas are rescaled to πR² and its arcs to 2πR
+    /// (what lies in the separator or in another disc's cells).
+    /// </summary>
+    private static void ArcsToInterfaceCellsAndExactTotals(DiscPacking packing, List<PendingFace> faces, List<int>[] members, IList<double> area, IList<double> arc,
+                                                          Func<int, (double X, double Y)> centre, int cellCount)
+    {
+        var hasInterface = new bool[cellCount];
+        foreach (var f in faces) if (f.Kind == FaceKind.Interface) hasInterface[f.Left] = true;
+        double height = packing.Settings.Height;
+        for (int k = 0; k < members.Length; k++)
+        {
+            var interfaceMembers = members[k].Where(c => hasInterface[c]).ToList();
+            foreach (int c in members[k])
+            {
+                if (hasInterface[c] || arc[c] == 0) continue;
+                var (cx, cy) = centre(c);
+                int best = interfaceMembers.MinBy(o => Math.Pow(centre(o).X - cx, 2) + Math.Pow(DiscPacking.NearestImage(centre(o).Y - cy, height), 2));
+                arc[best] += arc[c];
+                arc[c] = 0;
+            }
+        }
+        foreach (var d in packing.Discs)
+        {
+            double sumArea = members[d.Index].Sum(c => area[c]), sumArc = members[d.Index].Sum(c => arc[c]);
+            foreach (int c in members[d.Index]) { area[c] *= d.Area / sumArea; arc[c] *= d.Perimeter / sumArc; }
+        }
     }
 
     /// <summary>
@@ -567,71 +592,36 @@ public sealed class ResolvedMesh
         foreach (var d in packing.Discs)
         {
             int particle = ResolvedRegions.Particle(d.Index);
-            int iLow = Math.Max(nxs, nxs + (int)Math.Floor((d.X - d.Radius - s.ElectrodeStart) / (columnFaces[nxs + 1] - columnFaces[nxs])) - 1);
-            int iHigh = Math.Min(nx - 1, nxs + (int)Math.Ceiling((d.X + d.Radius - s.ElectrodeStart) / (columnFaces[nxs + 1] - columnFaces[nxs])) + 1);
-            int jLow = (int)Math.Floor((d.Y - d.Radius) / dy) - 1, jHigh = (int)Math.Ceiling((d.Y + d.Radius) / dy) + 1;
-            var seen = new HashSet<int>();
-            for (int jj = jLow; jj <= jHigh; jj++)
+            foreach (var (c, i, j, ry, a, l) in CellsOfDisc(d, s, columnFaces, nx, ny, nxs, dy))
             {
-                int j = ((jj % ny) + ny) % ny;
-                double ry = DiscPacking.NearestImage((j + 0.5) * dy - d.Y, s.Height);
-                for (int i = iLow; i <= iHigh; i++)
+                owners.Clear();
+                weights.Clear();
+                if (region[c] == particle) { owners.Add(c); weights.Add(1.0); }
+                else
                 {
-                    int c = j * nx + i;
-                    if (!seen.Add(c)) continue;
-                    double x0 = columnFaces[i] - d.X, x1 = columnFaces[i + 1] - d.X;
-                    double a = DiscCellGeometry.RectangleArea(d.Radius, x0, x1, ry - 0.5 * dy, ry + 0.5 * dy);
-                    double l = DiscCellGeometry.ArcLength(d.Radius, x0, x1, ry - 0.5 * dy, ry + 0.5 * dy);
-                    if (a == 0 && l == 0) continue;
-                    owners.Clear();
-                    weights.Clear();
-                    if (region[c] == particle) { owners.Add(c); weights.Add(1.0); }
-                    else
+                    // A sliver drains along the disc's normal through the faces it shares with the disc's cells: its share
+                    // through face k is the face's chord inside the disc times |n·e_k|, n the normal at the cell centre.
+                    double nx0 = CentreX(i) - d.X, ny0 = ry, norm = Math.Sqrt(nx0 * nx0 + ny0 * ny0);
+                    foreach (var (di, dj) in (ReadOnlySpan<(int, int)>)[(-1, 0), (1, 0), (0, -1), (0, 1)])
                     {
-                        // A sliver drains along the disc's normal through the faces it shares with the disc's cells: its share
-                        // through face k is the face's chord inside the disc times |n·e_k|, n the normal at the cell centre.
-                        double nx0 = CentreX(i) - d.X, ny0 = ry, norm = Math.Sqrt(nx0 * nx0 + ny0 * ny0);
-                        foreach (var (di, dj) in (ReadOnlySpan<(int, int)>)[(-1, 0), (1, 0), (0, -1), (0, 1)])
-                        {
-                            if (Neighbour(i + di, j + dj) is not int n || region[n] != particle) continue;
-                            double chord = di != 0
-                                ? DiscCellGeometry.SegmentLength(d.Radius, (di < 0 ? columnFaces[i] : columnFaces[i + 1]) - d.X, ry - 0.5 * dy, ry + 0.5 * dy)
-                                : DiscCellGeometry.SegmentLength(d.Radius, ry + 0.5 * dj * dy, columnFaces[i] - d.X, columnFaces[i + 1] - d.X);
-                            owners.Add(n);
-                            weights.Add(chord * (norm > 0 ? Math.Abs(di != 0 ? nx0 : ny0) / norm : 1.0));
-                        }
-                        if (owners.Count > 0 && weights.Sum() <= 0) for (int k = 0; k < weights.Count; k++) weights[k] = 1.0;
-                        if (owners.Count == 0)
-                            foreach (var (di, dj) in (ReadOnlySpan<(int, int)>)[(-1, -1), (1, -1), (-1, 1), (1, 1)])
-                                if (Neighbour(i + di, j + dj) is int n && region[n] == particle) { owners.Add(n); weights.Add(1.0); }
-                        if (owners.Count == 0) { owners.Add(Nearest(d.Index, CentreX(i), (j + 0.5) * dy)); weights.Add(1.0); }
+                        if (Neighbour(i + di, j + dj) is not int n || region[n] != particle) continue;
+                        double chord = FaceChord(d, columnFaces, i, ry, dy, di, dj);
+                        owners.Add(n);
+                        weights.Add(chord * (norm > 0 ? Math.Abs(di != 0 ? nx0 : ny0) / norm : 1.0));
                     }
-                    double total = weights.Sum();
-                    for (int k = 0; k < owners.Count; k++) { area[owners[k]] += a * weights[k] / total; arc[owners[k]] += l * weights[k] / total; }
+                    if (owners.Count > 0 && weights.Sum() <= 0) for (int k = 0; k < weights.Count; k++) weights[k] = 1.0;
+                    if (owners.Count == 0)
+                        foreach (var (di, dj) in (ReadOnlySpan<(int, int)>)[(-1, -1), (1, -1), (-1, 1), (1, 1)])
+                            if (Neighbour(i + di, j + dj) is int n && region[n] == particle) { owners.Add(n); weights.Add(1.0); }
+                    if (owners.Count == 0) { owners.Add(Nearest(d.Index, CentreX(i), (j + 0.5) * dy)); weights.Add(1.0); }
                 }
+                double total = weights.Sum();
+                for (int k = 0; k < owners.Count; k++) { area[owners[k]] += a * weights[k] / total; arc[owners[k]] += l * weights[k] / total; }
             }
         }
         int? Neighbour(int i, int j) => i < 0 || i >= nx ? null : ((j % ny) + ny) % ny * nx + i;
 
-        // Arcs of cells with no interface face go to the nearest cell of the disc that has one.
-        var hasInterface = new bool[cells];
-        foreach (var f in faces) if (f.Kind == FaceKind.Interface) hasInterface[f.Left] = true;
-        var interfaceMembers = new List<int>[packing.Discs.Count];
-        for (int k = 0; k < members.Length; k++) interfaceMembers[k] = [.. members[k].Where(c => hasInterface[c])];
-        for (int k = 0; k < members.Length; k++)
-            foreach (int c in members[k])
-            {
-                if (hasInterface[c] || arc[c] == 0) continue;
-                double cx = CentreX(c % nx), cy = (c / nx + 0.5) * dy;
-                int best = interfaceMembers[k].MinBy(o => Math.Pow(CentreX(o % nx) - cx, 2) + Math.Pow(DiscPacking.NearestImage((o / nx + 0.5) * dy - cy, s.Height), 2));
-                arc[best] += arc[c];
-                arc[c] = 0;
-            }
-        foreach (var d in packing.Discs)
-        {
-            double sumArea = members[d.Index].Sum(c => area[c]), sumArc = members[d.Index].Sum(c => arc[c]);
-            foreach (int c in members[d.Index]) { area[c] *= d.Area / sumArea; arc[c] *= d.Perimeter / sumArc; }
-        }
+        ArcsToInterfaceCellsAndExactTotals(packing, faces, members, area, arc, c => (CentreX(c % nx), (c / nx + 0.5) * dy), cells);
 
         var aperture = new double[faces.Count];
         for (int n = 0; n < faces.Count; n++)
@@ -642,9 +632,7 @@ public sealed class ResolvedMesh
             var d = packing.Discs[ResolvedRegions.DiscOf(region[f.Left])];
             int i = f.Left % nx, j = f.Left / nx;
             double ry = DiscPacking.NearestImage((j + 0.5) * dy - d.Y, s.Height);
-            double length = f.Axis == FaceAxis.X
-                ? DiscCellGeometry.SegmentLength(d.Radius, columnFaces[i + 1] - d.X, ry - 0.5 * dy, ry + 0.5 * dy)
-                : DiscCellGeometry.SegmentLength(d.Radius, ry + 0.5 * dy, columnFaces[i] - d.X, columnFaces[i + 1] - d.X);
+            double length = f.Axis == FaceAxis.X ? FaceChord(d, columnFaces, i, ry, dy, 1, 0) : FaceChord(d, columnFaces, i, ry, dy, 0, 1);
             aperture[n] = Math.Max(length / f.Area, 1e-3);
         }
         return (area, arc, aperture);
