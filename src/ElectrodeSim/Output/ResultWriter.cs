@@ -66,7 +66,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _fields = writeFields;
         if (!writeFields)
         {
-            _pending = [.. ScalarSeries.Select(_ => new List<double>(128))];
+            _pending = [.. Enumerable.Range(0, ScalarSeriesCount).Select(_ => new List<double>(128))];
             _pendingSteps = new List<int>(128);
         }
         _last = new double[model.Size];
@@ -348,8 +348,8 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     // Time spent appending records during the run (the solve's share of the wall time is the rest).
     private TimeSpan _writing;
 
-    /// <summary>The time series in <see cref="Append"/>'s order (<c>/protocol_step</c>, an integer series, apart).</summary>
-    private static readonly string[] ScalarSeries = ["/time", "/voltage", "/current_density", "/specific_capacity", "/charge"];
+    /// <summary>The real-valued time series in <see cref="Append"/>'s order: <see cref="TimeSeries"/> without <c>/protocol_step</c> (integers, last).</summary>
+    private static int ScalarSeriesCount => TimeSeries.Length - 1;
 
     /// <summary>
     /// Without fields, the records of the time series, gathered in memory during the run and written by
@@ -397,10 +397,9 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     {
         if (_pending is null || _pendingWritten) return;
         _pendingWritten = true;
-        for (int k = 0; k < ScalarSeries.Length; k++)
+        for (int k = 0; k < ScalarSeriesCount; k++)
         {
             var (path, units, description) = TimeSeries[k];
-            System.Diagnostics.Debug.Assert(path == ScalarSeries[k]);
             Dataset(path, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending[k]), units, description, _pending[k].Count);
             AttachAxes(path, []);
         }
