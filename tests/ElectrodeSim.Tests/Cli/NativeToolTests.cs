@@ -30,13 +30,7 @@ public class NativeToolTests
     private static (int Code, string Stdout, string Stderr) Native(string workingDirectory, params string[] args)
     {
         Assert.True(File.Exists(Tool), $"{Tool} is not published (tools/electrodesim --version publishes it)");
-        var start = new ProcessStartInfo(Tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(60_000), "the native tool did not exit within 60 s");
-        return (process.ExitCode, stdout, stderr.Result);
+        return Support.Cli.Process(Tool, workingDirectory, args);
     }
 
     /// <summary>Output with wall times masked and the lines naming written files (relative to different folders) left out.</summary>
