@@ -695,7 +695,7 @@ public static class CaseValidator
             if (solver.Linear != null && !LinearSolvers.Contains(solver.Linear))
                 Fail("solver.linear", solver.Linear, "one of " + string.Join(", ", LinearSolvers));
             else if (solver.Linear != null && _case.Resolved == null)
-                Fail("solver.linear", solver.Linear, "accepted with a resolved section only (the P2D model's solver condenses its particle shells and has no choice)");
+                Fail("solver.linear", solver.Linear, "accepted in a P2D case: only a case with a resolved: section chooses its linear solver (the P2D solver condenses its particle shells and has no choice); remove the key");
         }
 
         private void CheckOutput()

@@ -190,6 +190,10 @@ public static class OpenCircuitPotentials
 {
     private const double Eps = 1e-6;
 
+    // Verbrugge 2016 coefficients, highest power first (θ^7 … θ^0); declared before the functions that read them.
+    private static readonly double[] LithiationCoefficients = [-96.63, 372.6, -587.6, 489.9, -232.8, 62.99, -9.286, 0.8633];
+    private static readonly double[] DelithiationCoefficients = [-51.02, 161.3, -205.7, 140.2, -58.76, 16.87, -3.792, 0.9937];
+
     /// <summary>
     /// Silicon lithiation branch, 7th-order polynomial fit of Verbrugge, Baker & Xiao,
     /// J. Electrochem. Soc. 163 (2016) A262, doi:10.1149/2.0581602jes, with the end terms
@@ -206,9 +210,6 @@ public static class OpenCircuitPotentials
         x => Poly(DelithiationCoefficients, Clamp(x)),
         x => PolyDerivative(DelithiationCoefficients, Clamp(x)));
 
-    // Highest power first (θ^7 … θ^0).
-    private static readonly double[] LithiationCoefficients = [-96.63, 372.6, -587.6, 489.9, -232.8, 62.99, -9.286, 0.8633];
-    private static readonly double[] DelithiationCoefficients = [-51.02, 161.3, -205.7, 140.2, -58.76, 16.87, -3.792, 0.9937];
 
     private static double Clamp(double x) => Math.Clamp(x, Eps, 1 - Eps);
 

@@ -59,7 +59,7 @@ public sealed class CaseErrorTests : IClassFixture<CaseDirectory>
         { "tolerance out of range", "relative_tolerance: 1.0e-4", "relative_tolerance: 0.5", "solver.relative_tolerance", "0.5 is not in (0, 0.1)" },
         { "BDF order out of range", "max_order: 5", "max_order: 6", "solver.max_order", "6 is not an integer in [1, 5]" },
         { "bad face average", "face_average: harmonic", "face_average: geometric", "solver.face_average", "geometric is not one of harmonic, arithmetic" },
-        { "linear solver key on a P2D case", "face_average: harmonic", "face_average: harmonic\n  linear: direct", "solver.linear", "direct is not accepted with a resolved section only" },
+        { "linear solver key on a P2D case", "face_average: harmonic", "face_average: harmonic\n  linear: direct", "solver.linear", "direct is not accepted in a P2D case: only a case with a resolved: section chooses its linear solver" },
         { "output every zero steps", "every_n_steps: 1", "every_n_steps: 0", "output.every_n_steps", "0 is not an integer >= 1" },
         { "provenance note that is not text", "electrode.active_density_kg_m3: \"rebuilt: SiO density\"", "electrode.active_density_kg_m3: {text: rebuilt}", "provenance.notes.electrode.active_density_kg_m3", "a mapping is not a text value" },
         { "unknown cell type", "type: half", "type: coin", "cell.type", "coin is not one of half, full" },
