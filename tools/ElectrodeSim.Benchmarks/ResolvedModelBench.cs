@@ -19,7 +19,7 @@ using ElectrodeSim.Simulation;
 /// [--solver=default|klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod|gmres-NAME] [--reuse] (keep the iteration matrix across steps);
 /// gmres-NAME: GMRES preconditioned by a kept factorisation of solver NAME (<see cref="StaleFactorGmresSolver"/>),
 /// [--gmres-tol=1e-8] [--gmres-refactor=8] [--gmres-max=30]; default: what the 2-D model runs with
-/// (<see cref="ResolvedParticleModel.CreateLinearSolver"/>: gmres-klu-nd with <see cref="ResolvedParticleModel.KrylovOptions"/>);
+/// (<see cref="ResolvedParticleModel.CreateKrylovSolver"/>: gmres-klu-nd with <see cref="ResolvedParticleModel.KrylovOptions"/>);
 /// --solver=probe[:name,name...] factorises one Jacobian per solver instead (analysis / factor / refactor / solve time, KLU flops).
 /// </summary>
 public static class ResolvedModelBench
@@ -30,7 +30,7 @@ public static class ResolvedModelBench
         string solver = args.FirstOrDefault(a => a.StartsWith("--solver=", StringComparison.Ordinal))?["--solver=".Length..] ?? "default";
         bool reuse = args.Contains("--reuse");
         var gmresOptions = solver == "default" ? ResolvedParticleModel.KrylovOptions : new StaleFactorGmresOptions();
-        if (solver == "default") solver = "gmres-klu-nd"; // what ResolvedParticleModel.CreateLinearSolver builds
+        if (solver == "default") solver = "gmres-klu-nd"; // what ResolvedParticleModel.CreateKrylovSolver builds
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-tol=", StringComparison.Ordinal)) is string tol) gmresOptions = gmresOptions with { RelativeTolerance = double.Parse(tol["--gmres-tol=".Length..], inv) };
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-refactor=", StringComparison.Ordinal)) is string re) gmresOptions = gmresOptions with { RefactorIterations = int.Parse(re["--gmres-refactor=".Length..], inv) };
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-max=", StringComparison.Ordinal)) is string mx) gmresOptions = gmresOptions with { MaxIterations = int.Parse(mx["--gmres-max=".Length..], inv) };
@@ -123,7 +123,7 @@ public static class ResolvedModelBench
         "klu" => new KluLinearSolver(pattern),
         "klu-colamd" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Ordering = ElectrodeSim.Native.Klu.KluOrdering.Colamd }),
         "klu-nobtf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { BlockTriangular = false }),
-        "klu-nd" => ResolvedParticleModel.CreateDirectSolver(pattern), // the factorisation ResolvedParticleModel.CreateLinearSolver keeps
+        "klu-nd" => ResolvedParticleModel.CreateDirectSolver(pattern), // the factorisation ResolvedParticleModel.CreateKrylovSolver keeps
 
         "klu-nd-btf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Permutation = FillReducingOrdering.NestedDissection(pattern) }),
         "umfpack" => new UmfpackLinearSolver(pattern),
@@ -194,5 +194,6 @@ public static class ResolvedModelBench
         public string DescribeKinetics(double current, ReadOnlySpan<double> y) => inner.DescribeKinetics(current, y);
         public void SetCurrentScale(double amperesPerSquareMetre) => inner.SetCurrentScale(amperesPerSquareMetre);
         public double LithiumInventory(ReadOnlySpan<double> y) => inner.LithiumInventory(y);
+        public ISparseLinearSolver CreateLinearSolver(SparsityPattern pattern) => inner.CreateLinearSolver(pattern);
     }
 }

@@ -1,3 +1,4 @@
+using ElectrodeSim.Numerics.Sparse;
 using ElectrodeSim.Numerics.TimeIntegration;
 using ElectrodeSim.Physics;
 
@@ -54,4 +55,9 @@ public interface IElectrochemicalModel : IDaeSystem
     void SetCurrentScale(double amperesPerSquareMetre);
     /// <summary>Lithium in electrolyte and particles per cross-section area [mol/m²].</summary>
     double LithiumInventory(ReadOnlySpan<double> y);
+    /// <summary>
+    /// The sparse linear solver this model's iteration matrices are solved with (the protocol runner's default): each model
+    /// knows the structure of its own Jacobian <paramref name="pattern"/> (P2D: radial chains to condense; 2-D: a graph to dissect).
+    /// </summary>
+    ISparseLinearSolver CreateLinearSolver(SparsityPattern pattern);
 }

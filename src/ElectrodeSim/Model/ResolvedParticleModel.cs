@@ -30,20 +30,26 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
         new KluLinearSolver(pattern, new Native.Klu.KluOptions { BlockTriangular = false, Permutation = FillReducingOrdering.NestedDissection(pattern) });
 
     /// <summary>
-    /// GMRES settings of <see cref="CreateLinearSolver"/>: relative residual 1e-3 (on the SiO@C-l benchmark the capacity is
+    /// GMRES settings of <see cref="CreateKrylovSolver"/>: relative residual 1e-3 (on the SiO@C-l benchmark the capacity is
     /// unchanged to 1e-3 mAh/g against fresh factorisations, Newton iterations 188 → 197 at 0.4 µm), a refactorisation
     /// after any solve needing more than 8 steps, and at most 30 steps before a direct solve.
     /// </summary>
     public static StaleFactorGmresOptions KrylovOptions { get; } = new() { RelativeTolerance = 1e-3, RefactorIterations = 8, MaxIterations = 30 };
 
     /// <summary>
-    /// The linear solver the 2-D model runs with (<see cref="Simulator"/>, the benchmark): GMRES on each iteration matrix,
+    /// The linear solver the 2-D model runs with by default (<c>solver.linear: gmres</c>): GMRES on each iteration matrix,
     /// preconditioned by the nested-dissection KLU factors of an earlier one (<see cref="StaleFactorGmresSolver"/>), so a
     /// factorisation, ~100 triangular solves' worth at 0.1 µm, is done only when the kept one no longer preconditions well.
     /// Measured on the SiO@C-l benchmark (docs/resolved-model.md, Speed): 87 → 25 factorisations at 0.4 µm.
     /// </summary>
-    public static ISparseLinearSolver CreateLinearSolver(SparsityPattern pattern) =>
+    public static ISparseLinearSolver CreateKrylovSolver(SparsityPattern pattern) =>
         new StaleFactorGmresSolver(pattern, CreateDirectSolver(pattern), KrylovOptions);
+
+    /// <summary><c>solver.linear: direct</c>: a fresh <see cref="CreateDirectSolver"/> factorisation of every iteration matrix instead of <see cref="CreateKrylovSolver"/>.</summary>
+    public bool DirectLinearSolver { get; init; }
+
+    public ISparseLinearSolver CreateLinearSolver(SparsityPattern pattern) =>
+        DirectLinearSolver ? CreateDirectSolver(pattern) : CreateKrylovSolver(pattern);
 
     public ResolvedParticleModel(ResolvedCellParameters parameters, ResolvedMesh mesh, FaceAverage faceAverage = FaceAverage.Harmonic)
     {

@@ -28,8 +28,8 @@ public sealed class ProtocolRunner(IElectrochemicalModel model, BdfOptions optio
     public OutputSchedule? Schedule { get; init; }
 
     /// <summary>
-    /// Makes the sparse direct solver for the model's Jacobian pattern (default: the P2D model's own, its particle shells
-    /// condensed onto their surfaces; KLU for other models); a benchmark wraps it to time factorisations and solves.
+    /// Makes the sparse linear solver for the model's Jacobian pattern (default: the model's own,
+    /// <see cref="IElectrochemicalModel.CreateLinearSolver"/>); a test or benchmark replaces or wraps it.
     /// </summary>
     public Func<SparsityPattern, ISparseLinearSolver>? LinearSolver { get; init; }
 
@@ -38,7 +38,7 @@ public sealed class ProtocolRunner(IElectrochemicalModel model, BdfOptions optio
         var clock = Stopwatch.StartNew();
         var sinks = observers?.ToArray() ?? [];
         using var linear = LinearSolver?.Invoke(model.JacobianPattern)
-                           ?? (model is P2DModel p2dModel ? p2dModel.CreateLinearSolver(model.JacobianPattern) : new KluLinearSolver(model.JacobianPattern));
+                           ?? model.CreateLinearSolver(model.JacobianPattern);
         var integrator = new BdfIntegrator(model, linear, options);
         var solution = new Solution { Statistics = integrator.Statistics, ActiveMassPerArea = model.ActiveMassPerArea };
         var state = model.InitialState();

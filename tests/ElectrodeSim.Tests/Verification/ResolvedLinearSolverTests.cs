@@ -9,7 +9,7 @@ namespace ElectrodeSim.Tests.Verification;
 
 /// <summary>
 /// The 2-D model's default linear solver (GMRES preconditioned by a kept nested-dissection factorisation,
-/// <see cref="ResolvedParticleModel.CreateLinearSolver"/>) against a fresh KLU factorisation of every iteration matrix,
+/// <see cref="ResolvedParticleModel.CreateKrylovSolver"/>) against a fresh KLU factorisation of every iteration matrix,
 /// on the small three-disc geometry through lithiation, rest, a voltage hold and delithiation.
 /// </summary>
 public class ResolvedLinearSolverTests(Xunit.Abstractions.ITestOutputHelper output)
@@ -29,7 +29,7 @@ public class ResolvedLinearSolverTests(Xunit.Abstractions.ITestOutputHelper outp
         StaleFactorGmresSolver? krylov = null;
         var solution = new ProtocolRunner(model, options)
         {
-            LinearSolver = pattern => ResolvedParticleModel.CreateLinearSolver(pattern) is var s && s is StaleFactorGmresSolver g ? krylov = g : s,
+            LinearSolver = pattern => ResolvedParticleModel.CreateKrylovSolver(pattern) is var s && s is StaleFactorGmresSolver g ? krylov = g : s,
         }.Run(Cycle());
         Assert.NotNull(krylov);
         output.WriteLine($"{model.Size} unknowns; fresh: {reference.Statistics}; GMRES: {solution.Statistics}, factorisations done {krylov.Factorizations}, " +
