@@ -136,10 +136,9 @@ public sealed class ResolvedResultWriter : ISolutionObserver, IDisposable
     public string FinalPath => _target.FinalPath;
     /// <summary>Where a failed run's file goes, <c>NAME.failed.h5</c>.</summary>
     public string FailedPath => _target.FailedPath;
-    private string SidecarPath => XdmfSidecar.PathFor(FinalPath);
-    private string FailedSidecarPath => XdmfSidecar.PathFor(FailedPath);
-    // Beside the temporary HDF5 name and like it removed by ResultTarget when its run died.
-    private string TemporarySidecarPath => _target.TemporaryPath[..^".partial".Length] + ".xmf.partial";
+    private string SidecarPath => _target.SidecarPath;
+    private string FailedSidecarPath => _target.FailedSidecarPath;
+    private string TemporarySidecarPath => _target.TemporarySidecarPath;
 
     private void Dataset(string path, double[] values, string unit, string description, long n)
     {
@@ -317,34 +316,9 @@ public sealed class ResolvedResultWriter : ISolutionObserver, IDisposable
                 catch (Exception e) when (ResultWriter.IsIoFailure(e)) { problem = e; }
             }
             ResultWriter.DeleteIfExists(_target.TemporaryPath);
-            return Marker($"{reason}; the records could not be kept: {Hdf5Messages.Short(problem)}");
+            return _target.WriteFailureMarker(file => WriteHeader(file, _metadata), $"{reason}; the records could not be kept: {Hdf5Messages.Short(problem)}");
         }
         finally { ResultWriter.DeleteIfExists(TemporarySidecarPath); }
-    }
-
-    private string? Marker(string reason)
-    {
-        string marker = _target.TemporaryPath + ".marker";
-        try
-        {
-            using (var file = Hdf5File.Create(marker))
-            {
-                WriteHeader(file, _metadata);
-                file.SetAttribute("/", "status", "failed");
-                file.SetAttribute("/", "failure_reason", reason);
-            }
-            ResultWriter.DeleteIfExists(FinalPath);
-            ResultWriter.DeleteIfExists(SidecarPath);
-            File.Move(marker, FailedPath, overwrite: true);
-            return FailedPath;
-        }
-        catch (Exception e) when (ResultWriter.IsIoFailure(e))
-        {
-            ResultWriter.DeleteIfExists(marker);
-            ResultWriter.DeleteIfExists(FailedPath);
-            _target.FailureMarkerProblem = $"not even the failure marker could be written to {Path.GetDirectoryName(FailedPath)}: {Hdf5Messages.Short(e)}";
-            return null;
-        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ElectrodeSim.Native.Files;
+using ElectrodeSim.Native.Hdf5;
 
 namespace ElectrodeSim.Output;
 
@@ -43,7 +44,49 @@ public sealed class ResultTarget : IDisposable
     public IReadOnlyList<string> Notes => _notes;
 
     /// <summary>Set when a run on this target failed and not even its failure marker could be written: why.</summary>
-    public string? FailureMarkerProblem { get; internal set; }
+    public string? FailureMarkerProblem { get; private set; }
+
+    /// <summary>The XDMF sidecar of the complete file (<c>NAME.xmf</c>).</summary>
+    public string SidecarPath => XdmfSidecar.PathFor(FinalPath);
+    /// <summary>The XDMF sidecar of the failed file (<c>NAME.failed.xmf</c>).</summary>
+    public string FailedSidecarPath => XdmfSidecar.PathFor(FailedPath);
+    /// <summary>The sidecar's name while it is written: beside <see cref="TemporaryPath"/> and like it removed when its run died.</summary>
+    public string TemporarySidecarPath => TemporaryPath[..^".partial".Length] + ".xmf.partial";
+
+    /// <summary>
+    /// When a failed run's records cannot be kept (the disk is full, the file cannot be finished): a small
+    /// <c>NAME.failed.h5</c> with the header <paramref name="writeHeader"/> writes (the case), <c>status = failed</c> and the
+    /// reason, in place of any result or sidecar of an earlier run. When not even that can be written, nothing is left
+    /// under either name and <see cref="FailureMarkerProblem"/> says why.
+    /// </summary>
+    /// <returns>The failed file, or null.</returns>
+    internal string? WriteFailureMarker(Action<Hdf5File> writeHeader, string reason)
+    {
+        string marker = TemporaryPath + ".marker";
+        try
+        {
+            using (var file = Hdf5File.Create(marker))
+            {
+                writeHeader(file);
+                file.SetAttribute("/", "status", "failed");
+                file.SetAttribute("/", "failure_reason", reason);
+            }
+            ResultWriter.DeleteIfExists(FinalPath);
+            ResultWriter.DeleteIfExists(SidecarPath);
+            ResultWriter.DeleteIfExists(FailedSidecarPath);
+            File.Move(marker, FailedPath, overwrite: true);
+            return FailedPath;
+        }
+        catch (Exception e) when (ResultWriter.IsIoFailure(e))
+        {
+            ResultWriter.DeleteIfExists(marker);
+            // A failed file from an earlier run would be taken for this one's.
+            ResultWriter.DeleteIfExists(FailedPath);
+            ResultWriter.DeleteIfExists(FailedSidecarPath);
+            FailureMarkerProblem = $"not even the failure marker could be written to {Path.GetDirectoryName(FailedPath)}: {Hdf5Messages.Short(e)}";
+            return null;
+        }
+    }
 
     /// <summary>Lock file of a result path.</summary>
     public static string LockPathOf(string finalPath) => Path.GetFullPath(finalPath) + ".lock";

@@ -105,13 +105,12 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     public string FailedPath => _target.FailedPath;
 
     /// <summary>The XDMF sidecar of the complete file (<c>NAME.xmf</c>), written when the run has fields.</summary>
-    public string SidecarPath => XdmfSidecar.PathFor(FinalPath);
+    public string SidecarPath => _target.SidecarPath;
 
     /// <summary>The XDMF sidecar of the failed file (<c>NAME.failed.xmf</c>).</summary>
-    public string FailedSidecarPath => XdmfSidecar.PathFor(FailedPath);
+    public string FailedSidecarPath => _target.FailedSidecarPath;
 
-    // Beside the temporary HDF5 name and like it removed by ResultTarget when its run died.
-    private string TemporarySidecarPath => TemporaryPath[..^".partial".Length] + ".xmf.partial";
+    private string TemporarySidecarPath => _target.TemporarySidecarPath;
 
     /// <summary>The meshes of the XDMF sidecar: each electrode's x × r plane and x line, and the electrolyte's x line.</summary>
     private List<XdmfMesh> SidecarMeshes()
@@ -141,7 +140,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     private readonly List<KeyValuePair<string, string[]>> _fieldAxes = new();
 
     /// <summary>After <see cref="Fail"/>: why not even a failure marker could be written, or null.</summary>
-    public string? FailureMarkerProblem { get; private set; }
+    public string? FailureMarkerProblem => _target.FailureMarkerProblem;
 
     private void WriteHeader(RunMetadata metadata) => WriteHeader(_file, metadata, _model);
 
@@ -623,7 +622,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             // The records cannot be kept: free their space, then leave the reason in a new small file.
             DeleteIfExists(TemporaryPath);
             string cause = Hdf5Messages.Short(problem);
-            return WriteFailureMarker(reason.Contains(cause, StringComparison.Ordinal)
+            return _target.WriteFailureMarker(file => WriteHeader(file, _metadata, _model), reason.Contains(cause, StringComparison.Ordinal)
                 ? $"{reason}; the records could not be kept"
                 : $"{reason}; the records could not be kept: {cause}");
         }
@@ -651,34 +650,6 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         catch (Exception e) when (IsIoFailure(e))
         {
             DeleteIfExists(TemporarySidecarPath);
-        }
-    }
-
-    private string? WriteFailureMarker(string reason)
-    {
-        string marker = TemporaryPath + ".marker";
-        try
-        {
-            using (var file = Hdf5File.Create(marker))
-            {
-                WriteHeader(file, _metadata, _model);
-                file.SetAttribute("/", "status", "failed");
-                file.SetAttribute("/", "failure_reason", reason);
-            }
-            DeleteIfExists(FinalPath);
-            DeleteIfExists(SidecarPath);
-            DeleteIfExists(FailedSidecarPath);
-            File.Move(marker, FailedPath, overwrite: true);
-            return FailedPath;
-        }
-        catch (Exception e) when (IsIoFailure(e))
-        {
-            DeleteIfExists(marker);
-            // A failed file from an earlier run would be taken for this one's.
-            DeleteIfExists(FailedPath);
-            DeleteIfExists(FailedSidecarPath);
-            FailureMarkerProblem = _target.FailureMarkerProblem = $"not even the failure marker could be written to {Path.GetDirectoryName(FailedPath)}: {Hdf5Messages.Short(e)}";
-            return null;
         }
     }
 
