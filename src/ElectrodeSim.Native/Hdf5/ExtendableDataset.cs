@@ -40,7 +40,10 @@ public sealed unsafe class ExtendableDataset : IDisposable
         for (var i = 0; i < sliceDims.Length; i++)
             extent[i + 1] = count[i + 1] = (ulong)sliceDims[i];
 
-        memorySpaceId = Hdf5File.CreateSpace([(ulong)sliceLength], null, path);
+        // The memory space has the file selection's shape (1 × slice), not a flat list of values: with equal shapes HDF5
+        // maps a chunked write chunk by chunk; with a rank-1 memory space it walks the selection element by element
+        // (H5S_select_iterate, ~80 % of H5Dwrite's instructions for the Marquis2019 1C fields, callgrind).
+        memorySpaceId = Hdf5File.CreateSpace(count, null, path);
         this.datasetId = datasetId;
     }
 
@@ -110,7 +113,7 @@ public sealed unsafe class ExtendableDataset : IDisposable
             fixed (ulong* e = newExtent, o = offset, b = block)
             {
                 Check(H5Dset_extent(datasetId, e), "H5Dset_extent", path);
-                var memorySpace = Hdf5File.CreateSpace([(ulong)length], null, path);
+                var memorySpace = Hdf5File.CreateSpace(block, null, path); // the selection's shape, as in the constructor
                 try
                 {
                     var fileSpace = Check(H5Dget_space(datasetId), "H5Dget_space", path);
