@@ -93,6 +93,7 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
     [InlineData(true)]
     [InlineData(true, true)]
     [InlineData(false, false, true)]
+    [InlineData(true, true, true)]
     public void Lithium_is_conserved_to_1e_8_relative_through_lithiation_rest_hold_and_delithiation(bool cutCells, bool embedded = false, bool graded = false)
     {
         var model = new ResolvedParticleModel(CutCells(Parameters(), cutCells), SmallMesh(cutCells: cutCells, embedded: embedded, graded: graded));
