@@ -65,18 +65,22 @@ public static class ResolvedMaps
         var model = FigureStyle.Model(title);
         int i0 = Array.FindIndex(f.XFaces, x => x >= fromX - 1e-12);
         i0 = Math.Clamp(i0, 0, f.Nx - 1);
-        var data = new double[f.Nx - i0, f.Ny];
-        for (int j = 0; j < f.Ny; j++)
-            for (int i = i0; i < f.Nx; i++) data[i - i0, j] = f.Values[j * f.Nx + i];
         model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = Colours.ViridisPalette(), Minimum = low, Maximum = high, Title = f.Unit, InvalidNumberColor = OxyColors.White });
         model.Axes.Add(FigureStyle.Axis(AxisPosition.Bottom, "x [µm]", 1e6 * f.XFaces[i0], 1e6 * f.XFaces[^1], grid: false));
         model.Axes.Add(FigureStyle.Axis(AxisPosition.Left, "y [µm]", 0, 1e6 * f.YFaces[^1], grid: false));
-        double dx = f.XFaces[i0 + 1] - f.XFaces[i0], dy = f.YFaces[1] - f.YFaces[0];
-        model.Series.Add(new HeatMapSeries
+        // A heat map spaces its columns evenly, so each run of equally wide columns is one (a graded separator: a run per column),
+        // placed by its cell edges; the rows are uniform.
+        foreach (var (first, last) in EqualWidthRuns(f.XFaces, i0, f.Nx))
         {
-            X0 = 1e6 * (f.XFaces[i0] + dx / 2), X1 = 1e6 * (f.XFaces[^1] - dx / 2), Y0 = 1e6 * dy / 2, Y1 = 1e6 * (f.YFaces[^1] - dy / 2),
-            Data = data, Interpolate = false, RenderMethod = HeatMapRenderMethod.Bitmap,
-        });
+            var data = new double[last - first + 1, f.Ny];
+            for (int j = 0; j < f.Ny; j++)
+                for (int i = first; i <= last; i++) data[i - first, j] = f.Values[j * f.Nx + i];
+            model.Series.Add(new HeatMapSeries
+            {
+                X0 = 1e6 * f.XFaces[first], X1 = 1e6 * f.XFaces[last + 1], Y0 = 1e6 * f.YFaces[0], Y1 = 1e6 * f.YFaces[^1],
+                CoordinateDefinition = HeatMapCoordinateDefinition.Edge, Data = data, Interpolate = false, RenderMethod = HeatMapRenderMethod.Bitmap,
+            });
+        }
         double height = f.YFaces[^1];
         for (int k = 0; k + 2 < f.Discs.Length; k += 3)
             foreach (double shift in new[] { -height, 0.0, height })
@@ -86,6 +90,21 @@ public static class ResolvedMaps
                 model.Annotations.Add(new EllipseAnnotation { X = 1e6 * x, Y = 1e6 * y, Width = 2e6 * r, Height = 2e6 * r, Fill = OxyColors.Transparent, Stroke = OxyColors.Black, StrokeThickness = 0.8 });
             }
         return model;
+    }
+
+    /// <summary>Columns <paramref name="from"/> … <paramref name="count"/> − 1 as runs (first, last) of equal widths (to 1e-9 relative) between the faces <paramref name="xFaces"/>.</summary>
+    public static IReadOnlyList<(int First, int Last)> EqualWidthRuns(IReadOnlyList<double> xFaces, int from, int count)
+    {
+        var runs = new List<(int, int)>();
+        int start = from;
+        for (int i = from + 1; i <= count; i++)
+        {
+            double w0 = xFaces[start + 1] - xFaces[start];
+            if (i < count && Math.Abs(xFaces[i + 1] - xFaces[i] - w0) <= 1e-9 * w0) continue;
+            runs.Add((start, i - 1));
+            start = i;
+        }
+        return runs;
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ using ElectrodeSim.Simulation;
 /// non-zeros, steps, Newton iterations, Jacobians / factorisations, and the wall time split into residual + Jacobian
 /// assembly (timed around the model's Evaluate), KLU numeric factorisations, KLU solves and the rest (symbolic analysis, integrator, events, set-up).
 /// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- resolved-2d [h_um ...] (default 0.4 0.2 0.1)
+/// [--separator-mesh=case|uniform|GROWTH,MAX_UM] (the separator columns: as cases/sio-c-l-2d.yaml's resolved.separator_mesh with the first column h, the default; uniform h; or graded from h)
 /// [--solver=default|klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod|gmres-NAME] [--reuse] (keep the iteration matrix across steps);
 /// gmres-NAME: GMRES preconditioned by a kept factorisation of solver NAME (<see cref="StaleFactorGmresSolver"/>),
 /// [--gmres-tol=1e-8] [--gmres-refactor=8] [--gmres-max=30]; default: what the 2-D model runs with
@@ -34,6 +35,16 @@ public static class ResolvedModelBench
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-tol=", StringComparison.Ordinal)) is string tol) gmresOptions = gmresOptions with { RelativeTolerance = double.Parse(tol["--gmres-tol=".Length..], inv) };
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-refactor=", StringComparison.Ordinal)) is string re) gmresOptions = gmresOptions with { RefactorIterations = int.Parse(re["--gmres-refactor=".Length..], inv) };
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-max=", StringComparison.Ordinal)) is string mx) gmresOptions = gmresOptions with { MaxIterations = int.Parse(mx["--gmres-max=".Length..], inv) };
+        // The separator columns: as cases/sio-c-l-2d.yaml grades them (resolved.separator_mesh; first column h), uniform, or GROWTH,MAX_UM.
+        string separatorMesh = args.FirstOrDefault(a => a.StartsWith("--separator-mesh=", StringComparison.Ordinal))?["--separator-mesh=".Length..] ?? "case";
+        var caseGrading = separatorMesh == "case" ? Simulator.LoadCase(Path.Combine(FindRepository(), "cases", "sio-c-l-2d.yaml")).Resolved!.SeparatorGrading : null;
+        SeparatorGrading? Grading(double h) => separatorMesh switch
+        {
+            "uniform" => null,
+            "case" => caseGrading is null ? null : caseGrading with { FirstCell = h * 1e-6 },
+            _ when separatorMesh.Split(',') is [var g, var m] => new SeparatorGrading(h * 1e-6, double.Parse(g, inv), double.Parse(m, inv) * 1e-6),
+            _ => throw new ArgumentException($"--separator-mesh={separatorMesh}: not case, uniform or GROWTH,MAX_UM"),
+        };
         args = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
         double[] sizes = args.Length > 0 ? [.. args.Select(a => double.Parse(a, inv))] : [0.4, 0.2, 0.1];
         var setup = Simulator.LoadCase(Path.Combine(FindRepository(), "cases", "sio-c-l.yaml"));
@@ -41,18 +52,19 @@ public static class ResolvedModelBench
         var settings = new ResolvedGeometrySettings(25e-6, 16.7e-6, 20e-6, new DiscRadiusDistribution.Fixed(1.5e-6), 0.5,
                                                     MinimumGap: 0.2e-6, SeparatorGap: 0.2e-6, CollectorGap: 0.2e-6, Seed: 1);
         var packing = DiscPacking.Pack(settings);
-        Console.WriteLine(string.Create(inv, $"SiO@C-l 2-D, solver {solver}{(reuse ? ", iteration matrix kept across steps" : "")}: {packing.Discs.Count} discs, area fraction {packing.AreaFraction:F4}; 50 A/m^2 to 0.01 V; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        string separatorText = separatorMesh == "case" ? (caseGrading is null ? "uniform (as sio-c-l-2d.yaml)" : string.Create(inv, $"graded as sio-c-l-2d.yaml (growth {caseGrading.Growth}, largest {caseGrading.MaxCell * 1e6} um)")) : separatorMesh;
+        Console.WriteLine(string.Create(inv, $"SiO@C-l 2-D, solver {solver}{(reuse ? ", iteration matrix kept across steps" : "")}, separator columns {separatorText}: {packing.Discs.Count} discs, area fraction {packing.AreaFraction:F4}; 50 A/m^2 to 0.01 V; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         Console.WriteLine("| h [um] | cells | unknowns | nnz | steps | Newton | Jacobians | factorisations | wall [s] | assembly [s] | factorisation [s] | solves [s] | rest [s] | capacity [mAh/g] | end |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         if (solver.StartsWith("probe", StringComparison.Ordinal))
         {
-            Probe(parameters, packing, sizes, solver.Length > 6 ? solver[6..].Split(',') : ["klu", "klu-colamd", "klu-nobtf", "klu-nd", "umfpack", "umfpack-metis"]);
+            Probe(parameters, packing, sizes, solver.Length > 6 ? solver[6..].Split(',') : ["klu", "klu-colamd", "klu-nobtf", "klu-nd", "umfpack", "umfpack-metis"], Grading);
             return;
         }
         foreach (double h in sizes)
         {
             var clock = Stopwatch.StartNew();
-            var mesh = ResolvedMesh.Build(packing, h * 1e-6);
+            var mesh = ResolvedMesh.Build(packing, h * 1e-6, separatorGrading: Grading(h));
             var model = new TimedModel(new ResolvedParticleModel(parameters, mesh));
             double setupTime = clock.Elapsed.TotalSeconds;
             TimedSolver? timed = null, outer = null;
@@ -77,17 +89,17 @@ public static class ResolvedModelBench
             string krylov = gmres == null ? "" : string.Create(inv,
                 $", factorisations done {gmres.Factorizations}, GMRES solves {gmres.KrylovSolves} with {gmres.KrylovIterations} iterations (max {gmres.MaxKrylovIterations}, failures {gmres.KrylovFailures}), direct solves {gmres.DirectSolves}, Krylov overhead {linear - timed!.Factor.Elapsed.TotalSeconds - timed.Solve.Elapsed.TotalSeconds:F1} s, tol {gmresOptions.RelativeTolerance:G2}, refactor above {gmresOptions.RefactorIterations}");
             Console.WriteLine(string.Create(inv,
-                $"| {h:G3} | {mesh.Graph.CellCount} | {model.Size} | {model.JacobianPattern.NonZeroCount} | {s.Steps} | {s.NewtonIterations} | {s.JacobianEvaluations} | {gmres?.Factorizations ?? s.Factorizations} | {wall:F1} | {model.Assembly.Elapsed.TotalSeconds:F1} | {timed!.Factor.Elapsed.TotalSeconds:F1} | {timed.Solve.Elapsed.TotalSeconds:F1} | {wall - model.Assembly.Elapsed.TotalSeconds - linear:F1} | {capacity:F3} | {solution.Steps[0].Reason} (set-up {setupTime:F2} s; {s}, rejected {s.RejectedSteps}, Newton failures {s.NewtonFailures}{(timed.Inner is KluLinearSolver k ? $", KLU fresh pivoting {k.FreshFactorizations}" : "")}, factorisation flops {timed.Flops:G3}, LU solves reading {timed.SolveEntries:G3} factor entries{krylov}; CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s in process) |"));
+                $"| {h:G3} | {mesh.Graph.CellCount} ({mesh.SeparatorColumnCount} separator columns) | {model.Size} | {model.JacobianPattern.NonZeroCount} | {s.Steps} | {s.NewtonIterations} | {s.JacobianEvaluations} | {gmres?.Factorizations ?? s.Factorizations} | {wall:F1} | {model.Assembly.Elapsed.TotalSeconds:F1} | {timed!.Factor.Elapsed.TotalSeconds:F1} | {timed.Solve.Elapsed.TotalSeconds:F1} | {wall - model.Assembly.Elapsed.TotalSeconds - linear:F1} | {capacity:F3} | {solution.Steps[0].Reason} (set-up {setupTime:F2} s; {s}, rejected {s.RejectedSteps}, Newton failures {s.NewtonFailures}{(timed.Inner is KluLinearSolver k ? $", KLU fresh pivoting {k.FreshFactorizations}" : "")}, factorisation flops {timed.Flops:G3}, LU solves reading {timed.SolveEntries:G3} factor entries{krylov}; CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s in process) |"));
         }
     }
 
     /// <summary>One Jacobian at the initial state (plus the mass matrix over a 1 s step) factorised once by each solver: time and KLU flops.</summary>
-    private static void Probe(ResolvedCellParameters parameters, DiscPacking packing, double[] sizes, string[] solvers)
+    private static void Probe(ResolvedCellParameters parameters, DiscPacking packing, double[] sizes, string[] solvers, Func<double, SeparatorGrading?> grading)
     {
         var inv = CultureInfo.InvariantCulture;
         foreach (double h in sizes)
         {
-            var model = new ResolvedParticleModel(parameters, ResolvedMesh.Build(packing, h * 1e-6));
+            var model = new ResolvedParticleModel(parameters, ResolvedMesh.Build(packing, h * 1e-6, separatorGrading: grading(h)));
             var y = model.InitialState();
             model.EstimateAlgebraicState(y, 50);
             var p = model.JacobianPattern;

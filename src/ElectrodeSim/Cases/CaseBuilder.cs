@@ -63,8 +63,12 @@ public static class CaseBuilder
         };
         bool cut = r.Geometry is "cut_cell" or "embedded_boundary";
         if (cut) parameters = parameters with { Capacity = Physics.Resolved.CapacityScaling.CutCell, InterfaceArea = Physics.Resolved.InterfaceAreaDistribution.Arc };
+        var grading = r.SeparatorMesh is { } sm
+            ? new Mesh.Resolved.SeparatorGrading((sm.FirstCellUm ?? r.CellSizeUm!.Value) * Micrometre, sm.Growth ?? Mesh.Resolved.SeparatorGrading.DefaultGrowth,
+                                                 sm.MaxCellUm is { } max ? max * Micrometre : Mesh.Resolved.SeparatorGrading.DefaultMaxCell)
+            : null;
         return new ResolvedSetup(geometry, r.CellSizeUm!.Value * Micrometre, parameters, DirectLinearSolver: c.Solver?.Linear == "direct")
-            { Apertures = cut, EmbeddedBoundary = r.Geometry == "embedded_boundary" };
+            { Apertures = cut, EmbeddedBoundary = r.Geometry == "embedded_boundary", SeparatorGrading = grading };
     }
 
     /// <summary>The lumped thermal model per unit electrode area; null when isothermal. Assumes a validated section.</summary>

@@ -568,6 +568,22 @@ public sealed record ResolvedSection
     public string? InterfaceArea { get; init; }
     [Key("Discretisation of the discs: staircase (the cells whose centre is inside), cut_cell (exact disc area and arc per cell, slivers merged into the particle cells beside them) or embedded_boundary (every cell the disc covers is its own control volume, cut-face fluxes interpolated to the aperture centroids: second order in the single-disc test)", Default = "staircase", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.ResolvedGeometries))]
     public string? Geometry { get; init; }
+    [Key("Graded separator columns: first_cell_um beside the electrode, each column towards the lithium foil growth times wider, up to max_cell_um; absent: uniform columns of cell_size_um (the electrode and the rows are the same either way)")]
+    public SeparatorMeshSection? SeparatorMesh { get; init; }
+}
+
+/// <summary>
+/// The separator's graded columns in the 2-D resolved mode (<see cref="Mesh.Resolved.SeparatorGrading"/>): narrow beside the electrode,
+/// where the current enters the matrix between the discs, widening towards the lithium foil, where the fields are nearly 1-D in x.
+/// </summary>
+public sealed record SeparatorMeshSection
+{
+    [Key("Width of the separator column beside the electrode (at most separator.thickness_um)", Unit = "µm", Range = "> 0", Default = "resolved.cell_size_um")]
+    public double? FirstCellUm { get; init; }
+    [Key("Width ratio of each separator column to its neighbour on the electrode side (1: uniform columns of first_cell_um)", Unit = "1", Range = "in [1, 2]", Default = "1.2")]
+    public double? Growth { get; init; }
+    [Key("Widest separator column (at least first_cell_um)", Unit = "µm", Range = "> 0", Default = "2")]
+    public double? MaxCellUm { get; init; }
 }
 
 /// <summary>Time integration (variable-order BDF) and discretisation scheme choices.</summary>

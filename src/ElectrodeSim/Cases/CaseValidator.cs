@@ -676,6 +676,19 @@ public static class CaseValidator
                 Fail("resolved.geometry", r.Geometry, "staircase when resolved.capacity_scaling or resolved.interface_area is given (the cut-cell geometries set both)");
             if (h && r.CellSizeUm is { } size && r.HeightUm is { } height && height > 0 && size > height / 3)
                 Fail("resolved.cell_size_um", Text("resolved.cell_size_um", size), $"<= resolved.height_um / 3 = {Format(height / 3)} (the periodic mesh needs 3 rows)");
+            if (r.SeparatorMesh is { } sm)
+            {
+                bool first = Positive(sm.FirstCellUm, "resolved.separator_mesh.first_cell_um");
+                if (sm.Growth is { } growth && !(growth >= 1 && growth <= 2))
+                    Fail("resolved.separator_mesh.growth", Text("resolved.separator_mesh.growth", growth), "in [1, 2]");
+                bool max = Positive(sm.MaxCellUm, "resolved.separator_mesh.max_cell_um");
+                double? firstCell = first ? sm.FirstCellUm ?? (h ? r.CellSizeUm : null) : null;
+                if (max && firstCell is { } fc && (sm.MaxCellUm ?? Mesh.Resolved.SeparatorGrading.DefaultMaxCell * 1e6) < fc)
+                    Fail("resolved.separator_mesh.max_cell_um", Text("resolved.separator_mesh.max_cell_um", sm.MaxCellUm ?? Mesh.Resolved.SeparatorGrading.DefaultMaxCell * 1e6),
+                         $">= resolved.separator_mesh.first_cell_um = {Format(fc)} (the widest column is at least the first)");
+                if (first && sm.FirstCellUm is { } f && _case.Separator?.ThicknessUm is { } ls && ls > 0 && f > ls)
+                    Fail("resolved.separator_mesh.first_cell_um", Text("resolved.separator_mesh.first_cell_um", f), $"<= separator.thickness_um = {Format(ls)}");
+            }
             if (h && r.CellSizeUm is { } size2 && (r.SeparatorGapUm ?? 0.2) < size2 / 2)
                 Fail("resolved.separator_gap_um", Text("resolved.separator_gap_um", r.SeparatorGapUm ?? 0.2), $">= resolved.cell_size_um / 2 = {Format(size2 / 2)} (no particle cell may border the separator)");
         }

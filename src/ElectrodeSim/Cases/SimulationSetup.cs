@@ -54,4 +54,6 @@ public sealed record ResolvedSetup(Mesh.Resolved.ResolvedGeometrySettings Geomet
     public bool Apertures { get; init; }
     /// <summary>The embedded-boundary sliver cells and interpolated cut-face fluxes (<c>resolved.geometry: embedded_boundary</c>).</summary>
     public bool EmbeddedBoundary { get; init; }
+    /// <summary>The separator's graded columns (<c>resolved.separator_mesh</c>); null: uniform columns of <see cref="CellSize"/>.</summary>
+    public Mesh.Resolved.SeparatorGrading? SeparatorGrading { get; init; }
 }

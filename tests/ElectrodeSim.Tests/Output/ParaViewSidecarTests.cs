@@ -12,8 +12,9 @@ public class ParaViewSidecarTests
 {
     /// <summary>
     /// Reads the sidecar with vtkXdmfReader at each of its time steps (which must equal /time) and compares each point
-    /// and cell array of each block with /fields/NAME[k] (or /mesh/phase), NaN where the file has NaN. Prints one line
-    /// per block: name | times | fields.
+    /// and cell array of each block with /fields/NAME[k] (or /mesh/phase), NaN where the file has NaN, and a rectilinear
+    /// block's x and y vertices with /mesh/x_faces and /mesh/y_faces (listed as @faces). Prints one line per block:
+    /// name | times | fields.
     /// </summary>
     private const string ReadWithParaView = """
         import sys, os, numpy as np, h5py
@@ -33,6 +34,11 @@ public class ParaViewSidecarTests
             blocks = [(data.GetMetaData(i).Get(vtkCompositeDataSet.NAME()), data.GetBlock(i)) for i in range(data.GetNumberOfBlocks())] \
                 if data.IsA("vtkMultiBlockDataSet") else [("grid", data)]
             for name, block in blocks:
+                if block.IsA("vtkRectilinearGrid"):
+                    # The 2-D grid's vertices are the file's cell faces (uneven columns in a graded separator).
+                    for axis, coordinates in (("x", block.GetXCoordinates()), ("y", block.GetYCoordinates())):
+                        assert np.array_equal(vtk_to_numpy(coordinates), h5[f"/mesh/{axis}_faces"][:]), (name, axis, k)
+                    checked.setdefault(name, set()).add("@faces")
                 for arrays in (block.GetPointData(), block.GetCellData()):
                     for a in range(arrays.GetNumberOfArrays()):
                         field = arrays.GetArrayName(a)
@@ -70,7 +76,7 @@ public class ParaViewSidecarTests
     [ParaViewFact]
     public void ParaView_reads_every_field_of_a_2d_result_at_every_time_with_the_values_of_the_hdf5_file()
     {
-        // SiO@C-l 2-D in a 7 µm high box at 0.5 µm cells (8 discs, 2 563 unknowns), lithiated to 0.01 V.
+        // SiO@C-l 2-D in a 7 µm high box at 0.5 µm cells (8 discs, 1 611 unknowns; the separator graded as the case has it), lithiated to 0.01 V.
         var setup = CaseBuilder.Build(CaseOverrides.Load(Repository.Case("sio-c-l-2d.yaml"),
             [.. new[] { "resolved.height_um=7", "resolved.cell_size_um=0.5", "resolved.separator_gap_um=0.3" }.Select(a => CaseOverride.Parse(a))]));
         using var temp = new Repository.TemporaryDirectory();
@@ -80,7 +86,7 @@ public class ParaViewSidecarTests
         using (var h5 = Native.Hdf5.Hdf5File.OpenRead(path)) nt = h5.GetDims("/time")[0];
         Assert.True(nt > 10);
         Assert.Equal(
-            [$"grid|{nt}|electrolyte_concentration,electrolyte_potential,interfacial_current_density,phase,solid_potential,state_of_lithiation"],
+            [$"grid|{nt}|@faces,electrolyte_concentration,electrolyte_potential,interfacial_current_density,phase,solid_potential,state_of_lithiation"],
             ParaView(Path.Combine(temp.Path, "sio-c-l-2d.xmf"), path));
     }
 }

@@ -106,6 +106,23 @@ public class ResolvedResultTests(Xunit.Abstractions.ITestOutputHelper output)
                 Assert.True(file.Exists(parts[1]), $"the XDMF names {parts[1]}, which the file lacks");
             }
             Assert.Equal((int)nt, xdmf.Descendants("Grid").Count(g => (string?)g.Attribute("GridType") == "Uniform"));
+
+            // The case grades its separator: /mesh/x (the fields' x scale) holds the true centres of uneven columns, and the XDMF's
+            // rectilinear grid takes its vertices from /mesh/x_faces and /mesh/y_faces (nx + 1, ny + 1 of them).
+            var x = file.ReadArray("/mesh/x", out _);
+            var xFaces = file.ReadArray("/mesh/x_faces", out _);
+            Assert.Equal(nx + 1, xFaces.Length);
+            for (int i = 0; i < nx; i++) Assert.Equal(0.5 * (xFaces[i] + xFaces[i + 1]), x[i], 1e-18);
+            int ns = result.Model.Mesh.SeparatorColumnCount;
+            Assert.True(xFaces[1] - xFaces[0] > 3 * (xFaces[ns] - xFaces[ns - 1]), "the separator columns widen towards the foil");
+            Assert.Equal(xFaces, result.Model.Mesh.ColumnFaces);
+            foreach (var geometry in xdmf.Descendants("Geometry"))
+            {
+                Assert.Equal("VXVY", (string?)geometry.Attribute("GeometryType"));
+                var vertices = geometry.Elements("DataItem").ToList();
+                Assert.Equal(["l2d.h5:/mesh/x_faces", "l2d.h5:/mesh/y_faces"], vertices.Select(d => d.Value.Trim()));
+                Assert.Equal([$"{nx + 1}", $"{ny + 1}"], vertices.Select(d => (string?)d.Attribute("Dimensions")));
+            }
             file.Dispose();
             var maps = ElectrodeSim.Plotting.ResolvedMaps.WriteAll([path], "state_of_lithiation", directory, 0.0);
             Assert.All(maps, m => Assert.True(new FileInfo(m).Length > 1000, $"{m} is a PNG"));

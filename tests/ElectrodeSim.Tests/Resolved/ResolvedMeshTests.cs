@@ -309,4 +309,109 @@ public class ResolvedMeshTests(ITestOutputHelper output)
         Assert.InRange(mesh.Graph.CellCount, 50_000, 200_000);
         Assert.True(totalSeconds < 10, $"packing + mesh took {totalSeconds:F2} s");
     }
+
+    [Fact]
+    public void A_graded_separator_widens_by_the_growth_towards_the_foil_fills_Ls_and_leaves_the_electrode_cells_as_the_uniform_mesh_has_them()
+    {
+        var packing = DiscPacking.Pack(DiscPackingTests.PaperSize(seed: 1));
+        var s = packing.Settings;
+        const double h = 0.1 * Um;
+        var grading = new SeparatorGrading(h, 1.2, 2 * Um);
+        var uniform = ResolvedMesh.Build(packing, h);
+        var graded = ResolvedMesh.Build(packing, h, separatorGrading: grading);
+        int ns = graded.SeparatorColumnCount, nsu = uniform.SeparatorColumnCount;
+        var w = Enumerable.Range(0, ns).Select(i => graded.ColumnFaces[i + 1] - graded.ColumnFaces[i]).ToArray();
+        output.WriteLine($"{ns} graded columns (uniform {nsu}): {string.Join(" ", w.Select(x => (x / Um).ToString("G3")))} um; {graded.Graph.CellCount} cells (uniform {uniform.Graph.CellCount})");
+        Assert.Equal(250, nsu);
+        Assert.InRange(ns, 20, 30);
+        Assert.Equal(0.0, graded.ColumnFaces[0]);
+        Assert.Equal(s.SeparatorThickness, graded.ColumnFaces[ns]);
+        // One common factor fills Ls: the ratio between neighbours is the growth, or the wider column is the cap (times that factor).
+        double scale = w[^1] / h;
+        Assert.InRange(scale, 0.95, 1.05);
+        for (int i = 0; i + 1 < ns; i++)
+        {
+            double ratio = w[i] / w[i + 1];
+            Assert.True(Math.Abs(ratio - 1.2) < 1e-9 || Math.Abs(w[i] - 2 * Um * scale) < 1e-9 * Um,
+                        $"column {i}: {w[i]} m beside {w[i + 1]} m");
+            Assert.True(w[i] <= 2 * Um * scale * (1 + 1e-12));
+        }
+        // The electrode's columns, the rows and the phase mask are the uniform mesh's.
+        Assert.Equal(uniform.ColumnCount - nsu, graded.ColumnCount - ns);
+        Assert.Equal(uniform.RowCount, graded.RowCount);
+        for (int i = 0; i <= uniform.ColumnCount - nsu; i++) Assert.Equal(uniform.ColumnFaces[nsu + i], graded.ColumnFaces[ns + i], 1e-18);
+        for (int j = 0; j < graded.RowCount; j++)
+            for (int i = 0; i < graded.ColumnCount - ns; i++)
+                Assert.Equal(uniform.Graph.CellRegion[j * uniform.ColumnCount + nsu + i], graded.Graph.CellRegion[j * graded.ColumnCount + ns + i]);
+        Assert.Equal(uniform.RawInterfaceArea, graded.RawInterfaceArea);
+        // Finite volumes: each cell's volume is its width times the row height, each face's distance the sum of its cells' half widths
+        // (x faces) or one row height (y faces), and its area the row height (x) or the column width (y).
+        var g = graded.Graph;
+        Assert.Equal((s.SeparatorThickness + s.ElectrodeThickness) * s.Height, g.CellVolume.Sum(), 1e-12 * s.Height * s.ElectrodeEnd);
+        for (int c = 0; c < g.CellCount; c++) Assert.Equal(graded.CellArea(c), g.CellVolume[c], 1e-24);
+        for (int f = 0; f < g.FaceCount; f++)
+        {
+            if (g.Kind[f] != FaceKind.Interior || g.FaceTag[f] > ResolvedFaceTags.PeriodicWrap) continue;
+            int a = g.LeftCell[f], b = g.RightCell[f];
+            if (graded.FaceAxes[f] == FaceAxis.X)
+            {
+                double wa = graded.ColumnFaces[graded.Column(a) + 1] - graded.ColumnFaces[graded.Column(a)], wb = graded.ColumnFaces[graded.Column(b) + 1] - graded.ColumnFaces[graded.Column(b)];
+                Assert.Equal(0.5 * (wa + wb), g.Distance(f), 1e-20);
+                Assert.Equal(graded.RowHeight, g.FaceArea[f], 1e-20);
+            }
+            else if (graded.FaceAxes[f] == FaceAxis.Y && g.CellRegion[a] == ResolvedRegions.Separator)
+            {
+                Assert.Equal(graded.RowHeight, g.Distance(f), 1e-20);
+                Assert.Equal(graded.ColumnFaces[graded.Column(a) + 1] - graded.ColumnFaces[graded.Column(a)], g.FaceArea[f], 1e-20);
+            }
+        }
+        var foil = g.FacesOf(FaceKind.Boundary, ResolvedFaceTags.LithiumFoil).ToArray();
+        Assert.Equal(graded.RowCount, foil.Length);
+        Assert.All(foil, f => Assert.Equal(0.5 * w[0], g.LeftDistance[f], 1e-20));
+    }
+
+    [Fact]
+    public void A_separator_grading_of_growth_1_from_h_is_the_uniform_mesh()
+    {
+        var packing = DiscPacking.Pack(DiscPackingTests.PaperSize(seed: 3));
+        const double h = 0.2 * Um;
+        var uniform = ResolvedMesh.Build(packing, h);
+        var graded = ResolvedMesh.Build(packing, h, separatorGrading: new SeparatorGrading(h, 1.0, 2 * Um));
+        Assert.Equal(uniform.ColumnCount, graded.ColumnCount);
+        for (int i = 0; i <= uniform.ColumnCount; i++) Assert.Equal(uniform.ColumnFaces[i], graded.ColumnFaces[i], 1e-18);
+        Assert.Equal(uniform.Graph.FaceCount, graded.Graph.FaceCount);
+        for (int f = 0; f < uniform.Graph.FaceCount; f++)
+        {
+            Assert.Equal(uniform.Graph.LeftCell[f], graded.Graph.LeftCell[f]);
+            Assert.Equal(uniform.Graph.FaceArea[f], graded.Graph.FaceArea[f], 1e-18);
+            Assert.Equal(uniform.Graph.Distance(f), graded.Graph.Distance(f), 1e-18);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0, 1.2, 2.0, "first cell")]
+    [InlineData(0.1, 0.9, 2.0, "growth")]
+    [InlineData(0.1, 2.5, 2.0, "growth")]
+    [InlineData(0.5, 1.2, 0.4, "largest cell")]
+    [InlineData(30.0, 1.2, 40.0, "wider than the separator")]
+    public void A_separator_grading_that_cannot_mesh_the_separator_is_refused_naming_what_is_wrong(double firstUm, double growth, double maxUm, string what)
+    {
+        var packing = DiscPacking.Pack(DiscPackingTests.PaperSize(seed: 1));
+        var e = Assert.Throws<ArgumentException>(() => ResolvedMesh.Build(packing, 0.2 * Um, separatorGrading: new SeparatorGrading(firstUm * Um, growth, maxUm * Um)));
+        Assert.Contains(what, e.Message);
+    }
+
+    [Theory]
+    [InlineData(1.0, 1.0, 1.0, 10.0, 10)]
+    [InlineData(1.0, 1.0, 1.0, 10.4, 10)]
+    [InlineData(1.0, 2.0, 100.0, 7.0, 3)]
+    [InlineData(0.1, 1.2, 2.0, 25.0, 24)]
+    public void Separator_column_widths_add_up_to_the_thickness_with_the_column_count_nearest_it(double first, double growth, double max, double thickness, int columns)
+    {
+        var widths = new SeparatorGrading(first, growth, max).ColumnWidths(thickness);
+        output.WriteLine(string.Join(" ", widths.Select(w => w.ToString("G4"))));
+        Assert.Equal(columns, widths.Length);
+        Assert.Equal(thickness, widths.Sum(), 1e-12 * thickness);
+        for (int i = 0; i + 1 < widths.Length; i++) Assert.True(widths[i] >= widths[i + 1] * (1 - 1e-12), "the columns widen towards the foil (index 0)");
+    }
 }

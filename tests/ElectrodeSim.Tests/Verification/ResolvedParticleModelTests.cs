@@ -15,7 +15,10 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
     private const double Um = 1e-6;
 
     /// <summary>A small cell: 2 µm separator, 4 µm electrode, 3 µm high; one disc on the collector, one in contact with it, one alone.</summary>
-    internal static ResolvedMesh SmallMesh(double h = 0.25 * Um, bool cutCells = false, bool embedded = false)
+    /// <summary>The separator graded from h beside the electrode by 1.5 per column up to 1 µm (8 uniform columns at h = 0.25 µm become 4; 0.3 µm: 7 → 4).</summary>
+    internal static SeparatorGrading Graded(double h) => new(h, 1.5, 1.0 * Um);
+
+    internal static ResolvedMesh SmallMesh(double h = 0.25 * Um, bool cutCells = false, bool embedded = false, bool graded = false)
     {
         var settings = new ResolvedGeometrySettings(2 * Um, 4 * Um, 3 * Um, new DiscRadiusDistribution.Fixed(0.7 * Um), 0.3,
             MinimumGap: 0.0, SeparatorGap: 0.2 * Um, CollectorGap: 0.0, ContactDistance: 0.15 * Um);
@@ -23,7 +26,7 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
             new Disc(0, 6 * Um - 0.7 * Um, 1.0 * Um, 0.7 * Um),
             new Disc(1, 6 * Um - 0.7 * Um - 1.5 * Um, 1.0 * Um, 0.7 * Um),
             new Disc(2, 3.0 * Um, 2.5 * Um, 0.6 * Um)]);
-        return ResolvedMesh.Build(packing, h, apertures: cutCells, embeddedBoundary: embedded);
+        return ResolvedMesh.Build(packing, h, apertures: cutCells, embeddedBoundary: embedded, separatorGrading: graded ? Graded(h) : null);
     }
 
     internal static ResolvedCellParameters Parameters(CellParameters? cell = null, double filmResistance = 0.0)
@@ -62,9 +65,11 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
     [InlineData(ControlMode.Current, 2e-3, true)]
     [InlineData(ControlMode.Current, 2e-3, true, true)]
     [InlineData(ControlMode.Voltage, 0.0, true, true)]
-    public void Analytic_Jacobian_matches_central_differences_on_a_small_geometry(ControlMode mode, double filmResistance, bool cutCells = false, bool embedded = false)
+    [InlineData(ControlMode.Current, 2e-3, false, false, true)]
+    public void Analytic_Jacobian_matches_central_differences_on_a_small_geometry(ControlMode mode, double filmResistance, bool cutCells = false, bool embedded = false, bool graded = false)
     {
-        var model = new ResolvedParticleModel(CutCells(Parameters(filmResistance: filmResistance), cutCells), SmallMesh(0.3 * Um, cutCells, embedded));
+        var model = new ResolvedParticleModel(CutCells(Parameters(filmResistance: filmResistance), cutCells), SmallMesh(0.3 * Um, cutCells, embedded, graded));
+        if (graded) Assert.True(model.Mesh.SeparatorColumnCount < 7, "the graded separator has fewer columns than the uniform one");
         if (embedded) Assert.True(model.Mesh.Graph.CellCount > model.Mesh.GridCellCount, "the embedded-boundary mesh has sliver cells");
         model.Control.Mode = mode;
         model.Control.SetValue = mode == ControlMode.Voltage ? 0.1 : 20.0;
@@ -87,9 +92,11 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
     [InlineData(false)]
     [InlineData(true)]
     [InlineData(true, true)]
-    public void Lithium_is_conserved_to_1e_8_relative_through_lithiation_rest_hold_and_delithiation(bool cutCells, bool embedded = false)
+    [InlineData(false, false, true)]
+    [InlineData(true, true, true)]
+    public void Lithium_is_conserved_to_1e_8_relative_through_lithiation_rest_hold_and_delithiation(bool cutCells, bool embedded = false, bool graded = false)
     {
-        var model = new ResolvedParticleModel(CutCells(Parameters(), cutCells), SmallMesh(cutCells: cutCells, embedded: embedded));
+        var model = new ResolvedParticleModel(CutCells(Parameters(), cutCells), SmallMesh(cutCells: cutCells, embedded: embedded, graded: graded));
         var runner = new ProtocolRunner(model, new BdfOptions { RelativeTolerance = 1e-4 });
         var solution = runner.Run(Cycle());
         var y = solution.FinalState;
@@ -103,10 +110,12 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.True(Math.Abs(error) <= 1e-8 * Math.Abs(lithiated), $"inventory error {error:E3} mol/m² vs lithiated {lithiated:E3} mol/m²");
     }
 
-    [Fact]
-    public void Zero_current_leaves_every_field_at_its_initial_value()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Zero_current_leaves_every_field_at_its_initial_value(bool graded)
     {
-        var model = new ResolvedParticleModel(Parameters(), SmallMesh());
+        var model = new ResolvedParticleModel(Parameters(), SmallMesh(graded: graded));
         var runner = new ProtocolRunner(model, new BdfOptions());
         var solution = runner.Run(new Protocol([
             new ProtocolStep { Label = "rest", Mode = ControlMode.Rest, MaxDuration = 3600 },

@@ -16,8 +16,9 @@ public enum FaceAxis
 /// per unit depth (cell volumes in m², face areas in m, distances in m).
 /// <para>
 /// Cells: <c>nx × ny</c> rectangles, cell <c>c = j·nx + i</c> (x fastest, the <c>ny × nx</c> layout of the
-/// output fields). The separator has <c>round(Ls/h)</c> equal columns, the electrode <c>round(Le/h)</c>, the height
-/// <c>round(H/h)</c> equal rows, so x = Ls is a column face and the cells are within rounding of h × h.
+/// output fields). The separator has <c>round(Ls/h)</c> equal columns (or the graded columns of a <see cref="SeparatorGrading"/>,
+/// narrow beside the electrode and widening towards the foil), the electrode <c>round(Le/h)</c>, the height
+/// <c>round(H/h)</c> equal rows, so x = Ls is a column face and the electrode's cells are within rounding of h × h.
 /// A cell whose centre lies inside disc k (nearest image in y) is particle k; the rest of the electrode is
 /// matrix. Regions per <see cref="ResolvedRegions"/>, face tags per <see cref="ResolvedFaceTags"/>.
 /// </para>
@@ -48,7 +49,10 @@ public sealed class ResolvedMesh
     /// <summary>Columns in the separator; column <c>SeparatorColumnCount</c> is the first electrode column.</summary>
     public int SeparatorColumnCount { get; }
 
-    /// <summary>x of the nx + 1 column faces [m].</summary>
+    /// <summary>The separator's graded columns, or null when they are <c>round(Ls/h)</c> equal ones.</summary>
+    public SeparatorGrading? SeparatorGrading { get; private init; }
+
+    /// <summary>x of the nx + 1 column faces [m] (not evenly spaced in a graded separator).</summary>
     public double[] ColumnFaces { get; }
     /// <summary>x of the column centres [m].</summary>
     public double[] ColumnCentres { get; }
@@ -163,12 +167,15 @@ public sealed class ResolvedMesh
     /// its own two-point difference and the parallel face's next to it (Johansen &amp; Colella 1998; <see cref="FiniteVolumeGraph.FluxPartner"/>).
     /// Slivers below <see cref="SmallSliverFraction"/> of a cell are merged into the neighbour of the disc sharing the longest chord. For
     /// <see cref="Physics.Resolved.CapacityScaling.CutCell"/> with <see cref="Physics.Resolved.InterfaceAreaDistribution.Arc"/>.</param>
-    public static ResolvedMesh Build(DiscPacking packing, double cellSize, bool apertures = false, bool embeddedBoundary = false)
+    /// <param name="separatorGrading">Graded separator columns (<see cref="SeparatorGrading"/>: <paramref name="cellSize"/>-like beside the
+    /// electrode, growing towards the foil); null (default): <c>round(Ls/h)</c> equal columns. The electrode and the rows are the same either way.</param>
+    public static ResolvedMesh Build(DiscPacking packing, double cellSize, bool apertures = false, bool embeddedBoundary = false, SeparatorGrading? separatorGrading = null)
     {
         apertures |= embeddedBoundary;
         var s = packing.Settings;
         if (!(cellSize > 0) || !double.IsFinite(cellSize)) throw new ArgumentException($"resolved mesh: cell size {cellSize} m is not > 0");
-        int nxs = Math.Max(1, (int)Math.Round(s.SeparatorThickness / cellSize));
+        double[]? separatorWidths = separatorGrading?.ColumnWidths(s.SeparatorThickness);
+        int nxs = separatorWidths?.Length ?? Math.Max(1, (int)Math.Round(s.SeparatorThickness / cellSize));
         int nxe = Math.Max(1, (int)Math.Round(s.ElectrodeThickness / cellSize));
         int ny = (int)Math.Round(s.Height / cellSize);
         if (ny < 3) throw new ArgumentException($"resolved mesh: cell size {cellSize} m gives {ny} rows over the height {s.Height} m; the periodic mesh needs at least 3");
@@ -177,6 +184,13 @@ public sealed class ResolvedMesh
         double dxs = s.SeparatorThickness / nxs, dxe = s.ElectrodeThickness / nxe, dy = s.Height / ny;
         var columnFaces = new double[nx + 1];
         for (int i = 0; i <= nx; i++) columnFaces[i] = i <= nxs ? i * dxs : s.SeparatorThickness + (i - nxs) * dxe;
+        if (separatorWidths is not null)
+        {
+            // From x = Ls towards the foil, so that the separator–electrode face is exactly Ls and the narrow columns there are exact.
+            columnFaces[nxs] = s.SeparatorThickness;
+            for (int i = nxs - 1; i > 0; i--) columnFaces[i] = columnFaces[i + 1] - separatorWidths[i];
+            columnFaces[0] = 0.0;
+        }
         columnFaces[nx] = s.ElectrodeEnd;
         double Width(int i) => columnFaces[i + 1] - columnFaces[i];
         double CentreX(int i) => 0.5 * (columnFaces[i] + columnFaces[i + 1]);
@@ -361,6 +375,7 @@ public sealed class ResolvedMesh
             CutArc = cutArc,
             EmbeddedBoundary = embedded is not null,
             SliverGridCell = embedded?.GridCell ?? [],
+            SeparatorGrading = separatorGrading,
         };
     }
 

@@ -1,0 +1,49 @@
+using OxyPlot.Series;
+
+namespace ElectrodeSim.Plotting.Tests;
+
+/// <summary>The 2-D maps (<see cref="ResolvedMaps"/>) on a mesh whose columns are not equally wide (a graded separator).</summary>
+public class ResolvedMapTests
+{
+    [Fact]
+    public void Each_column_of_a_non_uniform_mesh_is_drawn_between_its_own_faces_with_its_own_values()
+    {
+        // Columns 2, 1.5, 1, 0.5, 0.5, 0.5 µm wide (a graded separator, then uniform electrode cells); three rows of 1 µm.
+        double[] xFaces = [0, 2e-6, 3.5e-6, 4.5e-6, 5e-6, 5.5e-6, 6e-6];
+        double[] yFaces = [0, 1e-6, 2e-6, 3e-6];
+        const int nx = 6, ny = 3;
+        var values = new double[nx * ny];
+        for (int j = 0; j < ny; j++)
+            for (int i = 0; i < nx; i++) values[j * nx + i] = 10 * i + j;
+        var field = new ResolvedMaps.Field2D("graded", xFaces, yFaces, values, nx, ny, [], "1");
+        Assert.Equal([(0, 0), (1, 1), (2, 2), (3, 5)], ResolvedMaps.EqualWidthRuns(xFaces, 0, nx));
+
+        var maps = ResolvedMaps.Map(field, "graded", 0, 60, 0.0).Series.OfType<HeatMapSeries>().ToList();
+        Assert.Equal(4, maps.Count);
+        var drawn = new bool[nx];
+        foreach (var map in maps)
+        {
+            Assert.Equal(HeatMapCoordinateDefinition.Edge, map.CoordinateDefinition);
+            Assert.Equal(0.0, map.Y0, 12);
+            Assert.Equal(3.0, map.Y1, 12);
+            int columns = map.Data.GetLength(0);
+            for (int k = 0; k < columns; k++)
+            {
+                // The k-th column of the series spans [X0 + k w, X0 + (k + 1) w]: it must be a mesh column, with that column's values.
+                double width = (map.X1 - map.X0) / columns, left = map.X0 + k * width;
+                int i = Array.FindIndex(xFaces, x => Math.Abs(1e6 * x - left) < 1e-9);
+                Assert.True(i >= 0 && i < nx, $"a drawn column starts at {left} µm, on no face");
+                Assert.Equal(1e6 * xFaces[i + 1], left + width, 9);
+                for (int j = 0; j < ny; j++) Assert.Equal(values[j * nx + i], map.Data[k, j]);
+                Assert.False(drawn[i], $"column {i} drawn twice");
+                drawn[i] = true;
+            }
+        }
+        Assert.All(drawn, Assert.True);
+
+        // From the electrode (x ≥ 4.5 µm) only the uniform run remains.
+        var electrode = Assert.Single(ResolvedMaps.Map(field, "electrode", 0, 60, 4.5e-6).Series.OfType<HeatMapSeries>());
+        Assert.Equal(4.5, electrode.X0, 12);
+        Assert.Equal(6.0, electrode.X1, 12);
+    }
+}
