@@ -36,20 +36,18 @@ public static class XdmfSidecar
     /// </summary>
     public static XDocument Build(string hdf5FileName, IReadOnlyList<double> times, IReadOnlyList<XdmfMesh> meshes)
     {
-        var text = new System.Text.StringBuilder();
-        using (var writer = System.Xml.XmlWriter.Create(text, new System.Xml.XmlWriterSettings { Indent = true }))
-            WriteTo(writer, hdf5FileName, times, meshes);
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        WriteTo(text, hdf5FileName, times, meshes);
         return XDocument.Parse(text.ToString());
     }
 
     /// <summary>Writes the sidecar to <paramref name="path"/>.</summary>
     public static void Write(string path, string hdf5FileName, IReadOnlyList<double> times, IReadOnlyList<XdmfMesh> meshes)
     {
-        // No byte-order mark: some XDMF readers take it for content before the XML declaration.
-        var settings = new System.Xml.XmlWriterSettings { Encoding = new System.Text.UTF8Encoding(false), Indent = true };
         try
         {
-            using var writer = System.Xml.XmlWriter.Create(path, settings);
+            // No byte-order mark: some XDMF readers take it for content before the XML declaration.
+            using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
             WriteTo(writer, hdf5FileName, times, meshes);
         }
         // A file-size limit (EFBIG) surfaces from FileStream as an ArgumentOutOfRangeException.
@@ -60,91 +58,74 @@ public static class XdmfSidecar
     }
 
     /// <summary>
-    /// Streams the document: a grid per mesh and time, each field's attribute a hyperslab of its record. Everything that is
-    /// the same in every record (a field's name, shape and dataset) is formatted once per field; a long run repeats it
-    /// hundreds of times (Marquis2019 1C: 251 records × 18 fields, 2.5 MB; building it as an XDocument with the strings
-    /// formatted per record was a quarter of the whole run's CPU, perf).
+    /// Writes the document as text, indented as <see cref="System.Xml.XmlWriter"/> indents it: a grid per mesh and time, each
+    /// field's attribute a hyperslab of its record. A long run repeats the same per-field text hundreds of times (Marquis2019
+    /// 1C: 251 records × 18 fields, 2.5 MB), so each field's text around the record number is made once; built as an
+    /// XDocument with its strings formatted per record it was a quarter of the whole run's CPU (perf), through an
+    /// XmlWriter still 9 %.
     /// </summary>
-    private static void WriteTo(System.Xml.XmlWriter w, string hdf5FileName, IReadOnlyList<double> times, IReadOnlyList<XdmfMesh> meshes)
+    private static void WriteTo(TextWriter w, string hdf5FileName, IReadOnlyList<double> times, IReadOnlyList<XdmfMesh> meshes)
     {
-        w.WriteStartDocument();
-        w.WriteStartElement("Xdmf");
-        w.WriteAttributeString("Version", "3.0");
-        w.WriteAttributeString("xmlns", "xi", null, XInclude.NamespaceName);
-        w.WriteStartElement("Domain");
+        w.Write("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        w.Write($"<Xdmf Version=\"3.0\" xmlns:xi=\"{XInclude.NamespaceName}\">\n  <Domain>");
         foreach (var mesh in meshes)
         {
             if (times.Count == 0 || mesh.X.Count == 0 || mesh.R is { Count: 0 }) continue;
             long[] shape = Shape(mesh);
             int rank = shape.Length + 1;
             string selected = "1 " + string.Join(' ', shape);
-            string selectionDims = $"3 {rank}";
-            // The selection's start (t, 0, …) is per record; its stride and count are not.
-            string startZeros = string.Concat(Enumerable.Repeat(" 0", rank - 1));
-            string strideAndCount = " " + string.Join(' ', Enumerable.Repeat("1", rank)) + " " + selected;
-            string datasetDims = $"{times.Count} " + string.Join(' ', shape);
-            var fields = mesh.FieldPaths.Select(f => (Name: Path.GetFileName(f), Source: $"{hdf5FileName}:{f}")).ToArray();
-            string include = $"xpointer(//Grid[@Name=\"{mesh.Name}\"]/Grid[1]/*[self::Topology or self::Geometry])";
+            string name = AttributeText(mesh.Name);
+            // Record t of a dataset: start (t, 0, …), stride 1, count (1, shape…); only t changes from record to record.
+            string beforeStart = "\n        <Attribute Name=\"";
+            string afterStart = string.Concat(Enumerable.Repeat(" 0", rank - 1)) + " " + string.Join(' ', Enumerable.Repeat("1", rank)) + " " + selected + "</DataItem>";
+            var fields = mesh.FieldPaths.Select(f =>
+                (Head: $"{beforeStart}{AttributeText(Path.GetFileName(f))}\" AttributeType=\"Scalar\" Center=\"Node\">" +
+                       $"\n          <DataItem ItemType=\"HyperSlab\" Dimensions=\"{selected}\" Type=\"HyperSlab\">" +
+                       $"\n            <DataItem Dimensions=\"3 {rank}\" NumberType=\"Int\" Format=\"XML\">",
+                 Tail: afterStart +
+                       $"\n            <DataItem Dimensions=\"{times.Count} {string.Join(' ', shape)}\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">{ElementText($"{hdf5FileName}:{f}")}</DataItem>" +
+                       "\n          </DataItem>\n        </Attribute>")).ToArray();
+            string include = $"\n        <xi:include xpointer=\"{AttributeText($"xpointer(//Grid[@Name=\"{mesh.Name}\"]/Grid[1]/*[self::Topology or self::Geometry])")}\" />";
 
-            w.WriteStartElement("Grid");
-            w.WriteAttributeString("Name", mesh.Name);
-            w.WriteAttributeString("GridType", "Collection");
-            w.WriteAttributeString("CollectionType", "Temporal");
+            w.Write($"\n    <Grid Name=\"{name}\" GridType=\"Collection\" CollectionType=\"Temporal\">");
             for (int t = 0; t < times.Count; t++)
             {
-                w.WriteStartElement("Grid");
-                w.WriteAttributeString("Name", $"{mesh.Name} {t}");
-                w.WriteAttributeString("GridType", "Uniform");
-                w.WriteStartElement("Time");
-                w.WriteAttributeString("Value", Number(times[t]));
-                w.WriteEndElement();
+                string record = t.ToString(CultureInfo.InvariantCulture);
+                w.Write($"\n      <Grid Name=\"{name} {record}\" GridType=\"Uniform\">\n        <Time Value=\"{Number(times[t])}\" />");
                 if (t == 0)
                 {
-                    Topology(mesh).WriteTo(w);
-                    Geometry(mesh).WriteTo(w);
+                    WriteElement(w, Topology(mesh));
+                    WriteElement(w, Geometry(mesh));
                 }
-                else
+                else w.Write(include);
+                foreach (var (head, tail) in fields)
                 {
-                    w.WriteStartElement("xi", "include", XInclude.NamespaceName);
-                    w.WriteAttributeString("xpointer", include);
-                    w.WriteEndElement();
+                    w.Write(head);
+                    w.Write(record);
+                    w.Write(tail);
                 }
-                string selection = t.ToString(CultureInfo.InvariantCulture) + startZeros + strideAndCount;
-                foreach (var (name, source) in fields)
-                {
-                    // Record t of the dataset: start (t, 0, …), stride 1, count (1, shape…).
-                    w.WriteStartElement("Attribute");
-                    w.WriteAttributeString("Name", name);
-                    w.WriteAttributeString("AttributeType", "Scalar");
-                    w.WriteAttributeString("Center", "Node");
-                    w.WriteStartElement("DataItem");
-                    w.WriteAttributeString("ItemType", "HyperSlab");
-                    w.WriteAttributeString("Dimensions", selected);
-                    w.WriteAttributeString("Type", "HyperSlab");
-                    w.WriteStartElement("DataItem");
-                    w.WriteAttributeString("Dimensions", selectionDims);
-                    w.WriteAttributeString("NumberType", "Int");
-                    w.WriteAttributeString("Format", "XML");
-                    w.WriteString(selection);
-                    w.WriteEndElement();
-                    w.WriteStartElement("DataItem");
-                    w.WriteAttributeString("Dimensions", datasetDims);
-                    w.WriteAttributeString("NumberType", "Float");
-                    w.WriteAttributeString("Precision", "8");
-                    w.WriteAttributeString("Format", "HDF");
-                    w.WriteString(source);
-                    w.WriteEndElement();
-                    w.WriteEndElement();
-                    w.WriteEndElement();
-                }
-                w.WriteEndElement();
+                w.Write("\n      </Grid>");
             }
-            w.WriteEndElement();
+            w.Write("\n    </Grid>");
         }
-        w.WriteEndElement();
-        w.WriteEndElement();
-        w.WriteEndDocument();
+        w.Write("\n  </Domain>\n</Xdmf>");
     }
+
+    /// <summary>An element of a record's grid (the mesh, once per collection), indented at its depth.</summary>
+    private static void WriteElement(TextWriter w, XElement element)
+    {
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var writer = System.Xml.XmlWriter.Create(text, new System.Xml.XmlWriterSettings { Indent = true, OmitXmlDeclaration = true, ConformanceLevel = System.Xml.ConformanceLevel.Fragment }))
+            element.WriteTo(writer);
+        foreach (var line in text.ToString().Split('\n'))
+            w.Write("\n        " + line.TrimEnd('\r'));
+    }
+
+    private static string AttributeText(string value) =>
+        value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
+
+    private static string ElementText(string value) =>
+        value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private static long[] Shape(XdmfMesh mesh) => mesh.R is null ? [mesh.X.Count] : [mesh.X.Count, mesh.R.Count];
 
