@@ -249,6 +249,44 @@ public sealed class Hdf5FileTests : IDisposable
     }
 
     [Fact]
+    public void A_new_file_answers_for_its_own_links_and_open_datasets_as_the_file_read_from_disk_does()
+    {
+        // A file this object created knows its links and keeps the datasets it wrote open: a replaced dataset's attributes,
+        // scales and references must reach the new one, and a removed group's datasets must no longer be found.
+        var path = temp.File("known.h5");
+        using (var file = Hdf5File.Create(path))
+        {
+            file.WriteArray("/a/b/x", Ramp(3), 3);
+            file.SetAttribute("/a/b/x", "units", "m");
+            file.WriteArray("/a/b/x", Ramp(4, 2.0), 4);            // replaced while the first is kept open
+            file.SetAttribute("/a/b/x", "units", "s");
+            file.WriteArray("a//b/y/", Ramp(2), 2);                // the same link spelt otherwise
+            file.SetAttribute("/a/b/y", "note", "y");
+            Assert.True(file.Exists("/a/b") && file.Exists("a/b/y") && !file.Exists("/a/b/z") && !file.Exists("/a/b/x/deeper"));
+            Assert.Throws<Hdf5Exception>(() => file.CreateGroup("/a/b/x"));
+            file.WriteArray("/t", Ramp(4), 4);
+            file.WriteDimensionScales([("/t", "time")], [new DimensionScaleAttachment("/a/b/x", 0, "/t")]);
+            file.WriteArray("/gone/inner", Ramp(2), 2);
+            file.WriteArray("/gone", Ramp(5), 5);                  // a dataset replaces the group and what it held
+            file.SetAttribute("/gone", "kind", "dataset");
+            Assert.False(file.Exists("/gone/inner"));
+            Assert.True(file.IsDimensionScaleAttached("/a/b/x", 0, "/t"));
+        }
+
+        using var reopened = Hdf5File.OpenRead(path);
+        Assert.Equal(Ramp(4, 2.0), reopened.ReadArray("/a/b/x", out _));
+        Assert.Equal("s", reopened.ReadStringAttribute("/a/b/x", "units"));
+        Assert.Equal("y", reopened.ReadStringAttribute("/a/b/y", "note"));
+        Assert.True(reopened.IsDimensionScaleAttached("/a/b/x", 0, "/t"));
+        Assert.Equal("t", reopened.DimensionLabel("/a/b/x", 0));
+        Assert.Equal(Ramp(5), reopened.ReadArray("/gone", out _));
+        Assert.Equal("dataset", reopened.ReadStringAttribute("/gone", "kind"));
+        Assert.False(reopened.Exists("/gone/inner"));
+        Assert.Equal(["b"], reopened.ListChildren("/a"));
+        Assert.Equal(["x", "y"], reopened.ListChildren("/a/b"));
+    }
+
+    [Fact]
     public void CreateGroup_over_a_dataset_throws()
     {
         using var file = Hdf5File.Create(temp.File("group-over-dataset.h5"));

@@ -47,6 +47,12 @@ public sealed unsafe class ExtendableDataset : IDisposable
         this.datasetId = datasetId;
     }
 
+    /// <summary>The dataset's link path, as given when it was created or opened.</summary>
+    internal string LinkPath => path;
+
+    /// <summary>The open dataset's HDF5 id (negative once closed); the HDF5 lock must be held while it is used.</summary>
+    internal long Id => datasetId;
+
     /// <summary>Number of slices written so far (the current first extent).</summary>
     public long Count { get; private set; }
 

@@ -221,6 +221,7 @@ internal static unsafe partial class H5Api
     [LibraryImport(NativeLibraries.Hdf5, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5Oexists_by_name(long location, string name, long linkAccessPlist);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Oclose(long objectId);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Iget_type(long id);
+    [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Iinc_ref(long id);
 
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial long H5Pcreate(long propertyClass);
     [LibraryImport(NativeLibraries.Hdf5)] internal static partial int H5Pset_buffer(long plist, nuint size, void* typeConversion, void* background);

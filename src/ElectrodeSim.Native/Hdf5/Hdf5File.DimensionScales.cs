@@ -77,18 +77,18 @@ public sealed unsafe partial class Hdf5File
         }
         using (Enter())
         {
-            var file = FileId;
+            _ = FileId;   // a closed file fails here, before anything is written
             // The scales' references, and the datasets' in the order they are first attached.
             var scaleRefs = new ulong[scales.Count];
             for (int i = 0; i < scales.Count; i++)
-                fixed (ulong* r = &scaleRefs[i]) Check(H5Rcreate(r, file, scales[i].Path, H5R_OBJECT, -1), "H5Rcreate", scales[i].Path);
+                fixed (ulong* r = &scaleRefs[i]) CreateObjectReference(r, scales[i].Path);
             var datasets = new List<string>();
             var datasetRefs = new Dictionary<string, ulong>(StringComparer.Ordinal);
             foreach (var a in attachments)
             {
                 if (datasetRefs.ContainsKey(a.Dataset)) continue;
                 ulong r;
-                Check(H5Rcreate(&r, file, a.Dataset, H5R_OBJECT, -1), "H5Rcreate", a.Dataset);
+                CreateObjectReference(&r, a.Dataset);
                 datasetRefs[a.Dataset] = r;
                 datasets.Add(a.Dataset);
             }
@@ -214,7 +214,26 @@ public sealed unsafe partial class Hdf5File
         public readonly void* Pointer = pointer;
     }
 
-    private long OpenDataset(string path) => Check(H5Dopen2(FileId, path, H5P_DEFAULT), "H5Dopen2", path);
+    /// <summary>Opens the dataset at the path (one kept open is borrowed); the caller closes it with H5Dclose.</summary>
+    private long OpenDataset(string path)
+    {
+        var file = FileId;
+        var kept = Borrow(path);
+        return kept >= 0 ? kept : Check(H5Dopen2(file, path, H5P_DEFAULT), "H5Dopen2", path);
+    }
+
+    /// <summary>An object reference to the object at the path; made through the open dataset when one is kept open there (no look-up of the path).</summary>
+    private void CreateObjectReference(ulong* reference, string path)
+    {
+        var kept = Borrow(path);
+        if (kept < 0)
+        {
+            Check(H5Rcreate(reference, FileId, path, H5R_OBJECT, -1), "H5Rcreate", path);
+            return;
+        }
+        try { Check(H5Rcreate(reference, kept, ".", H5R_OBJECT, -1), "H5Rcreate", path); }
+        finally { Check(H5Oclose(kept), "H5Oclose", path); }
+    }
 
     private static void RequireNoScaleAttributes(long target, string path, params string[] names)
     {
@@ -306,7 +325,7 @@ public sealed unsafe partial class Hdf5File
     private T WithDataset<T>(string datasetPath, Func<long, T> use)
     {
         ArgumentException.ThrowIfNullOrEmpty(datasetPath);
-        var dataset = Check(H5Dopen2(FileId, datasetPath, H5P_DEFAULT), "H5Dopen2", datasetPath);
+        var dataset = OpenDataset(datasetPath);
         try
         {
             return use(dataset);

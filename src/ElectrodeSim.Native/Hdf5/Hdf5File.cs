@@ -45,16 +45,9 @@ public sealed unsafe partial class Hdf5File : IDisposable
         EnsureInitialized();
         using (Enter())
         {
-            var access = Check(H5Pcreate(FileAccessClass), "H5Pcreate", fullPath);
-            try
-            {
-                Check(H5Pset_fapl_core(access, 64 * 1024, 0), "H5Pset_fapl_core", fullPath);
-                return new Hdf5File(fullPath, Check(H5Fcreate(fullPath, H5F_ACC_TRUNC, H5P_DEFAULT, access), "H5Fcreate", fullPath)) { InMemory = true };
-            }
-            finally
-            {
-                Check(H5Pclose(access), "H5Pclose", fullPath);
-            }
+            var file = new Hdf5File(fullPath, Check(H5Fcreate(fullPath, H5F_ACC_TRUNC, H5P_DEFAULT, CoreAccessPlist(fullPath)), "H5Fcreate", fullPath)) { InMemory = true };
+            file.TrackLinks();
+            return file;
         }
     }
 
@@ -89,6 +82,7 @@ public sealed unsafe partial class Hdf5File : IDisposable
             }
             else id = H5Fopen(fullPath, flags, H5P_DEFAULT);
             var file = new Hdf5File(fullPath, Check(id, function, fullPath));
+            if (function == "H5Fcreate") file.TrackLinks();
             try
             {
                 CloseOnExec(file.FileId, fullPath);
@@ -134,20 +128,18 @@ public sealed unsafe partial class Hdf5File : IDisposable
             var file = FileId;
             if (ExistsCore(groupPath))
             {
-                if (!IsGroup(groupPath))
+                if (!(KnownIsGroup(groupPath) ?? IsGroup(groupPath)))
                     throw new Hdf5Exception($"Cannot create group {groupPath} in {Path}: a non-group object exists there.", "H5Gcreate2", groupPath);
                 return;
             }
-            var linkCreate = NewLinkCreatePlist(groupPath);
-            try
+            var group = H5Gcreate2(file, groupPath, LinkCreatePlist(groupPath), H5P_DEFAULT, H5P_DEFAULT);
+            if (group < 0)
             {
-                var group = Check(H5Gcreate2(file, groupPath, linkCreate, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2", groupPath);
-                Check(H5Oclose(group), "H5Oclose", groupPath);
+                ForgetLinks();
+                throw Failure("H5Gcreate2", groupPath);
             }
-            finally
-            {
-                Check(H5Pclose(linkCreate), "H5Pclose", groupPath);
-            }
+            RecordLink(groupPath, group: true);
+            Check(H5Oclose(group), "H5Oclose", groupPath);
         }
     }
 
@@ -204,10 +196,15 @@ public sealed unsafe partial class Hdf5File : IDisposable
             var space = CreateSpace(shape, null, datasetPath);
             try
             {
-                var linkCreate = NewLinkCreatePlist(datasetPath);
-                try
                 {
-                    var dataset = Check(H5Dcreate2(file, datasetPath, type, space, linkCreate, H5P_DEFAULT, H5P_DEFAULT), "H5Dcreate2", datasetPath);
+                    var dataset = H5Dcreate2(file, datasetPath, type, space, LinkCreatePlist(datasetPath), H5P_DEFAULT, H5P_DEFAULT);
+                    if (dataset < 0)
+                    {
+                        ForgetLinks();
+                        throw Failure("H5Dcreate2", datasetPath);
+                    }
+                    RecordLink(datasetPath, group: false);
+                    bool kept = false;
                     try
                     {
                         // An empty span has no buffer, and HDF5 rejects a null one.
@@ -226,15 +223,13 @@ public sealed unsafe partial class Hdf5File : IDisposable
                                 Check(H5Pclose(transfer), "H5Pclose", datasetPath);
                             }
                         }
+                        // Open until the file closes, for the attributes and dimension scales that follow (Borrow).
+                        kept = Keep(datasetPath, dataset);
                     }
                     finally
                     {
-                        Check(H5Dclose(dataset), "H5Dclose", datasetPath);
+                        if (!kept) Check(H5Dclose(dataset), "H5Dclose", datasetPath);
                     }
-                }
-                finally
-                {
-                    Check(H5Pclose(linkCreate), "H5Pclose", datasetPath);
                 }
             }
             finally
@@ -287,23 +282,23 @@ public sealed unsafe partial class Hdf5File : IDisposable
                         Check(H5Pset_chunk(datasetCreate, rank, chunkDims), "H5Pset_chunk", datasetPath);
                     if (deflateLevel > 0)
                         Check(H5Pset_deflate(datasetCreate, (uint)deflateLevel), "H5Pset_deflate", datasetPath);
-                    var linkCreate = NewLinkCreatePlist(datasetPath);
-                    try
                     {
                         var access = NewChunkCacheAccessPlist(chunk, datasetPath);
                         try
                         {
-                            var dataset = Check(H5Dcreate2(file, datasetPath, int32Values ? NativeInt : NativeDouble, space, linkCreate, datasetCreate, access), "H5Dcreate2", datasetPath);
+                            var dataset = H5Dcreate2(file, datasetPath, int32Values ? NativeInt : NativeDouble, space, LinkCreatePlist(datasetPath), datasetCreate, access);
+                            if (dataset < 0)
+                            {
+                                ForgetLinks();
+                                throw Failure("H5Dcreate2", datasetPath);
+                            }
+                            RecordLink(datasetPath, group: false);
                             return Track(dataset, datasetPath, sliceDims, 0);
                         }
                         finally
                         {
                             Check(H5Pclose(access), "H5Pclose", datasetPath);
                         }
-                    }
-                    finally
-                    {
-                        Check(H5Pclose(linkCreate), "H5Pclose", datasetPath);
                     }
                 }
                 finally
@@ -369,10 +364,15 @@ public sealed unsafe partial class Hdf5File : IDisposable
             throw;
         }
         openDatasets.Add(extendable);
+        KeepExtendable(datasetPath, extendable);
         return extendable;
     }
 
-    internal void Untrack(ExtendableDataset dataset) => openDatasets.Remove(dataset);
+    internal void Untrack(ExtendableDataset dataset)
+    {
+        openDatasets.Remove(dataset);
+        ForgetExtendable(dataset);
+    }
 
     /// <summary>Reads a dataset as doubles (HDF5 converts other numeric types).</summary>
     /// <param name="datasetPath">Link path of the dataset.</param>
@@ -688,7 +688,7 @@ public sealed unsafe partial class Hdf5File : IDisposable
         {
             if (fileId < 0)
                 return;
-            Hdf5Exception? first = null;
+            Hdf5Exception? first = CloseKept();
             foreach (var dataset in openDatasets.ToArray())
             {
                 try
@@ -730,6 +730,7 @@ public sealed unsafe partial class Hdf5File : IDisposable
     private bool ExistsCore(string objectPath)
     {
         var file = FileId;
+        if (KnownExists(objectPath) is { } known) return known;
         var parts = objectPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var prefix = "";
         for (var i = 0; i < parts.Length; i++)
@@ -761,14 +762,18 @@ public sealed unsafe partial class Hdf5File : IDisposable
 
     private void RemoveIfExists(string objectPath)
     {
-        if (ExistsCore(objectPath))
-            Check(H5Ldelete(FileId, objectPath, H5P_DEFAULT), "H5Ldelete", objectPath);
+        if (!ExistsCore(objectPath)) return;
+        Unlinking(objectPath);
+        Check(H5Ldelete(FileId, objectPath, H5P_DEFAULT), "H5Ldelete", objectPath);
     }
 
+    /// <summary>Opens the object at the path (a dataset kept open is borrowed, not opened again); the caller closes it with H5Oclose.</summary>
     private long OpenObject(string objectPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(objectPath);
-        return Check(H5Oopen(FileId, objectPath, H5P_DEFAULT), "H5Oopen", objectPath);
+        var file = FileId;
+        var kept = Borrow(objectPath);
+        return kept >= 0 ? kept : Check(H5Oopen(file, objectPath, H5P_DEFAULT), "H5Oopen", objectPath);
     }
 
     private (long Target, long Attribute) OpenAttribute(string objectPath, string name)

@@ -7,8 +7,9 @@ namespace ElectrodeSim.Cases;
 public sealed class CaseDocument
 {
     internal CaseDocument(CaseDefinition definition, string text, string sourceName, string baseDirectory, YamlNodeIndex index, ParameterSet? parameterSet = null,
-        IReadOnlyList<AppliedCoating>? coatings = null)
+        IReadOnlyList<AppliedCoating>? coatings = null, CaseDefinition? read = null)
     {
+        Read = read ?? definition;
         Coatings = coatings ?? [];
         Definition = definition;
         Text = text;
@@ -33,6 +34,9 @@ public sealed class CaseDocument
     public string BaseDirectory { get; }
 
     internal YamlNodeIndex Index { get; }
+
+    /// <summary>The records as read from the text (and its parameter set), before the coating map filled anything in.</summary>
+    internal CaseDefinition Read { get; }
 
     /// <summary>
     /// Every key path and sequence item present in the text, in its parameter set or set by a coating map

@@ -103,8 +103,9 @@ public static class CaseFile
         }
         // The coating map fills what neither the case nor its set gives (an explicit key overrides it).
         IReadOnlyList<AppliedCoating> coatings = [];
+        var read = definition;
         if (definition != null) definition = CoatingMapping.Apply(definition, out coatings);
-        var document = definition == null ? null : new CaseDocument(definition, yamlText, sourceName, Path.GetFullPath(baseDirectory), index, set, coatings);
+        var document = definition == null ? null : new CaseDocument(definition, yamlText, sourceName, Path.GetFullPath(baseDirectory), index, set, coatings, read);
         if (errors.Count == 0) return document!;
         IReadOnlyList<CaseError> warnings = [];
         if (document != null)
@@ -158,6 +159,40 @@ public static class CaseFile
 
     private static bool IsUnder(string path, string ancestor) =>
         path.Length > ancestor.Length && path.StartsWith(ancestor, StringComparison.Ordinal) && path[ancestor.Length] is '.' or '[';
+
+    /// <summary>
+    /// A plain scalar read as a value of <paramref name="type"/> exactly as the deserialiser reads it as a key's value in a
+    /// case (the same node deserialisers and conversions); false when it does not read as one.
+    /// </summary>
+    internal static bool TryReadScalar(string value, Type type, out object? result)
+    {
+        var scalar = new YamlDotNet.Core.Events.Scalar(AnchorName.Empty, TagName.Empty, value, ScalarStyle.Plain, true, false);
+        try
+        {
+            result = Deserializer.Deserialize(new ScalarParser(scalar), type);
+            return true;
+        }
+        catch (YamlException)
+        {
+            result = null;
+            return false;
+        }
+    }
+
+    /// <summary>A stream of one document holding one scalar.</summary>
+    private sealed class ScalarParser(YamlDotNet.Core.Events.ParsingEvent scalar) : IParser
+    {
+        private readonly YamlDotNet.Core.Events.ParsingEvent[] _events =
+            [new YamlDotNet.Core.Events.StreamStart(), new YamlDotNet.Core.Events.DocumentStart(), scalar, new YamlDotNet.Core.Events.DocumentEnd(true), new YamlDotNet.Core.Events.StreamEnd()];
+        private int _next;
+        public YamlDotNet.Core.Events.ParsingEvent? Current { get; private set; }
+        public bool MoveNext()
+        {
+            if (_next >= _events.Length) { Current = null; return false; }
+            Current = _events[_next++];
+            return true;
+        }
+    }
 
     /// <summary>Reads the text of a case or parameter set into records without validating values.</summary>
     internal static CaseDefinition Deserialize(string yamlText) => Deserializer.Deserialize<CaseDefinition>(yamlText);

@@ -164,7 +164,7 @@ public static class CaseOverrides
     private static string? InPlace(string text, List<CaseOverride> overrides) => InPlace(text, overrides, out _, index: false);
 
     /// <summary><see cref="InPlace(string, List{CaseOverride})"/>, with the index of the edited text (null when it cannot be made from the base's events).</summary>
-    private static string? InPlace(string text, List<CaseOverride> overrides, out YamlNodeIndex? editedIndex) => InPlace(text, overrides, out editedIndex, index: true);
+    internal static string? InPlace(string text, List<CaseOverride> overrides, out YamlNodeIndex? editedIndex) => InPlace(text, overrides, out editedIndex, index: true);
 
     private static string? InPlace(string text, List<CaseOverride> overrides, out YamlNodeIndex? editedIndex, bool index)
     {

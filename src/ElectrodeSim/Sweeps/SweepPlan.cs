@@ -83,6 +83,7 @@ public sealed class SweepPlan
         var cases = new SweepCase?[n];
         var invalid = new ConcurrentBag<InvalidSweepCase>();
         var baseTexts = new ConcurrentDictionary<string, (string Text, string Source, string Directory)>();
+        var reader = new CaseSeriesReader();
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount }, i =>
         {
             var inputs = definition.InputsOf(i);
@@ -98,7 +99,7 @@ public sealed class SweepPlan
                     });
                 }
                 var overrides = definition.Fixed.Concat(inputs.Where(x => x.Key != SweepDefinition.CaseKey).Select(x => new CaseOverride(x.Key, x.Value))).ToList();
-                var document = CaseOverrides.Parse(text, overrides, source, directory, out string resolved);
+                var document = reader.Parse(text, overrides, source, directory, out string resolved);
                 var setup = CaseBuilder.Build(document);
                 cases[i] = new SweepCase(i, CaseName(i, n), inputs, resolved, CaseFingerprint.Of(document, setup.InputFiles), setup);
             }
