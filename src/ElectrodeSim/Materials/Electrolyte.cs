@@ -44,18 +44,41 @@ public static class Electrolytes
             double m = c / 1000.0;
             double s = (-10.5 + 0.0740 * T - 6.96e-5 * T * T) + m * (0.668 - 0.0178 * T + 2.80e-5 * T * T) + m * m * (0.494 - 8.86e-4 * T);
             return 0.1 * m * s * s;
+        },
+        (c, T) =>
+        {
+            // dκ/dc = 0.1 (s² + 2 m s ds/dm) / 1000.
+            double m = c / 1000.0;
+            double b = 0.668 - 0.0178 * T + 2.80e-5 * T * T, a2 = 0.494 - 8.86e-4 * T;
+            double s = (-10.5 + 0.0740 * T - 6.96e-5 * T * T) + m * b + m * m * a2;
+            return 1e-4 * s * (s + 2 * m * (b + 2 * m * a2));
         }),
         Diffusivity = new Correlation("Valoen2005 diffusivity", "Valøen & Reimers 2005 eq. 14", "m^2/s", (c, T) =>
         {
             double m = c / 1000.0;
             double tg = 229.0 + 5.0 * m;
             return Math.Exp(Math.Log(10.0) * (-4.43 - 54.0 / (T - tg) - 0.22 * m)) * 1e-4;
+        },
+        (c, T) =>
+        {
+            // dD/dc = D ln 10 (−270/(T − T_g)² − 0.22) / 1000, T_g = 229 + 5 m.
+            double m = c / 1000.0;
+            double gap = T - (229.0 + 5.0 * m);
+            double d = Math.Exp(Math.Log(10.0) * (-4.43 - 54.0 / gap - 0.22 * m)) * 1e-4;
+            return d * Math.Log(10.0) * (-270.0 / (gap * gap) - 0.22) / 1000.0;
         }),
         TransferenceNumber = 0.38,
         ThermodynamicFactor = new Correlation("Valoen2005 thermodynamic factor", "Valøen & Reimers 2005 eq. 19", "1", (c, T) =>
         {
             double m = Math.Max(c, 0.0) / 1000.0;
             return (0.601 - 0.24 * Math.Sqrt(m) + 0.982 * (1 - 0.0052 * (T - 294.0)) * m * Math.Sqrt(m)) / (1 - 0.38);
+        },
+        (c, T) =>
+        {
+            // d/dc of the above: (−0.12/√m + 1.473 [1 − 0.0052 (T − 294)] √m) / (1 − 0.38) / 1000; 0 below c = 0 (the clamp).
+            if (!(c > 0)) return 0.0;
+            double root = Math.Sqrt(c / 1000.0);
+            return (-0.12 / root + 1.5 * 0.982 * (1 - 0.0052 * (T - 294.0)) * root) / (1 - 0.38) / 1000.0;
         }),
     };
 

@@ -44,6 +44,8 @@ public sealed class GraphDiffusion
     private readonly double[] _weight = [];
     private readonly double[] _t = [], _tByLeft = [], _tByRight = [];
     private int[] _pll = [], _plr = [], _prl = [], _prr = [];
+    /// <summary>Per face, for <see cref="AccumulateSharedFaceCoefficient"/>: T_f, T_f/V_L, T_f/V_R of the evaluation.</summary>
+    private readonly double[] _sharedT, _sharedTByLeftVolume, _sharedTByRightVolume;
 
     /// <param name="graph">The cells and faces.</param>
     /// <param name="unknown">Unknown index of u per graph cell, −1 where u does not live.</param>
@@ -82,6 +84,7 @@ public sealed class GraphDiffusion
         _leftCell = new int[n]; _rightCell = new int[n]; _uL = new int[n]; _uR = new int[n]; _vL = new int[n]; _vR = new int[n];
         _leftDistance = new double[n]; _rightDistance = new double[n]; _area = new double[n]; _geometric = new double[n];
         _leftVolume = new double[n]; _rightVolume = new double[n];
+        _sharedT = new double[n]; _sharedTByLeftVolume = new double[n]; _sharedTByRightVolume = new double[n];
         for (int k = 0; k < n; k++)
         {
             int f = Faces[k], l = graph.LeftCell[f], r = graph.RightCell[f];
@@ -254,6 +257,59 @@ public sealed class GraphDiffusion
             AddFace(k, offset, slots + k, y, t, dTdvL, dTdvR, 0.0, 0.0, 0.0, residual, jacobian, withJacobian);
         }
         if (_corrected.Length > 0) AddInterpolation(offset, copy, y, residual, jacobian, withJacobian);
+    }
+
+    /// <summary>
+    /// <see cref="AccumulateFaceCoefficient"/> for every copy at once, with one coefficient per face shared by all copies
+    /// and independent of the state (a particle diffusivity that depends on T only): T_f and T_f/V of each face are formed
+    /// once instead of once per copy, and the Jacobian entries, equal in every copy, are only scattered. The same arithmetic
+    /// in the same order as one <see cref="AccumulateFaceCoefficient"/> call per copy with no slopes.
+    /// </summary>
+    public void AccumulateSharedFaceCoefficient(ReadOnlySpan<double> y, ReadOnlySpan<double> faceCoefficient, Span<double> residual, Span<double> jacobian)
+    {
+        bool withJacobian = !jacobian.IsEmpty;
+        if (_corrected.Length > 0)
+        {
+            for (int q = 0; q < _offsets.Length; q++) AccumulateFaceCoefficient(y, faceCoefficient, [], [], residual, jacobian, q);
+            return;
+        }
+        int n = Faces.Length;
+        var t = _sharedT.AsSpan(0, n);
+        var tByVL = _sharedTByLeftVolume.AsSpan(0, n);
+        var tByVR = _sharedTByRightVolume.AsSpan(0, n);
+        var geometric = _geometric.AsSpan(0, n);
+        var vL = _leftVolume.AsSpan(0, n);
+        var vR = _rightVolume.AsSpan(0, n);
+        var uLs = _uL.AsSpan(0, n);
+        var uRs = _uR.AsSpan(0, n);
+        faceCoefficient = faceCoefficient[..n];
+        for (int k = 0; k < t.Length; k++)
+        {
+            double tk = geometric[k] * faceCoefficient[k];
+            t[k] = tk;
+            tByVL[k] = tk / vL[k];
+            tByVR[k] = tk / vR[k];
+        }
+        var ll = _ll; var lr = _lr; var rl = _rl; var rr = _rr;
+        var offsets = _offsets;
+        for (int q = 0, s = 0; q < offsets.Length; q++)
+        {
+            int o = offsets[q];
+            for (int k = 0; k < t.Length; k++, s++)
+            {
+                int uL = o + uLs[k], uR = o + uRs[k];
+                double potential = 0.0 - (y[uR] - y[uL]);
+                double flux = t[k] * potential;
+                residual[uL] += flux / vL[k];
+                residual[uR] -= flux / vR[k];
+                if (!withJacobian) continue;
+                // As AddFace with no slope and no drive: ±T/V_L in the left row, ∓T/V_R in the right one.
+                jacobian[ll[s]] += tByVL[k];
+                jacobian[lr[s]] -= tByVL[k];
+                jacobian[rl[s]] -= tByVR[k];
+                jacobian[rr[s]] += tByVR[k];
+            }
+        }
     }
 
     /// <summary>The partner-face corrections <c>δF = T_f w (Δu_f − Δu_f')</c> of the interpolated faces, T_f from this evaluation.</summary>

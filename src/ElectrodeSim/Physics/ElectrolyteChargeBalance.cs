@@ -18,7 +18,7 @@ public sealed class ElectrolyteChargeBalance : IModelEquation
 {
     private readonly P2DContext _context;
     private readonly GraphDiffusion _conduction;
-    private readonly double[] _drive, _driveByLeft, _driveByRight;
+    private readonly double[] _drive, _driveByLeft, _driveByRight, _logConcentration;
     private readonly int[] _foilFaces;
     private int[] _reaction = [], _foilSelf = [], _foilConcentration = [], _foilCurrent = [];
 
@@ -30,6 +30,7 @@ public sealed class ElectrolyteChargeBalance : IModelEquation
         _drive = new double[_conduction.FaceCount];
         _driveByLeft = new double[_conduction.FaceCount];
         _driveByRight = new double[_conduction.FaceCount];
+        _logConcentration = new double[context.Graph.CellCount];
         _foilFaces = context.Cell.IsHalfCell ? context.Graph.FacesOf(FaceKind.Boundary, FaceTags.XStart).ToArray() : [];
     }
 
@@ -68,7 +69,7 @@ public sealed class ElectrolyteChargeBalance : IModelEquation
         var nu = context.TransportFactor;
         var dnu = context.TransportFactorSlope;
 
-        DiffusionPotentialDrive(_conduction, m.ElectrolyteConcentration, y, nu, dnu, withJacobian, _drive, _driveByLeft, _driveByRight);
+        DiffusionPotentialDrive(_conduction, m.ElectrolyteConcentration, y, nu, dnu, withJacobian, _drive, _driveByLeft, _driveByRight, _logConcentration);
         if (withJacobian)
             _conduction.Accumulate(y, context.EffectiveConductivity, context.EffectiveConductivitySlope, _drive, _driveByLeft, _driveByRight, residual, jacobian);
         else
@@ -114,20 +115,23 @@ public sealed class ElectrolyteChargeBalance : IModelEquation
 
     /// <summary>
     /// The diffusion-potential drive ν_f Δln c_e of each conduction face (ν averaged arithmetically to the face) and its
-    /// derivatives in the left and right cell's c_e (filled only when <paramref name="withJacobian"/>).
+    /// derivatives in the left and right cell's c_e (filled only when <paramref name="withJacobian"/>). ln c_e is taken once per
+    /// cell, into <paramref name="logConcentration"/> (per graph cell, a workspace), not twice per face.
     /// </summary>
     public static void DiffusionPotentialDrive(GraphDiffusion conduction, int[] concentration, ReadOnlySpan<double> y,
                                                ReadOnlySpan<double> nu, ReadOnlySpan<double> dnu, bool withJacobian,
-                                               Span<double> drive, Span<double> driveByLeft, Span<double> driveByRight)
+                                               Span<double> drive, Span<double> driveByLeft, Span<double> driveByRight, Span<double> logConcentration)
     {
         var left = conduction.LeftCells;
         var right = conduction.RightCells;
+        for (int c = 0; c < concentration.Length; c++)
+            if (concentration[c] >= 0) logConcentration[c] = Math.Log(y[concentration[c]]);
         for (int k = 0; k < drive.Length; k++)
         {
             int l = left[k], r = right[k];
             double cL = y[concentration[l]], cR = y[concentration[r]];
             double nuFace = 0.5 * (nu[l] + nu[r]);
-            double dLog = Math.Log(cR) - Math.Log(cL);
+            double dLog = logConcentration[r] - logConcentration[l];
             drive[k] = nuFace * dLog;
             if (!withJacobian) continue;
             driveByLeft[k] = 0.5 * dnu[l] * dLog - nuFace / cL;

@@ -79,12 +79,13 @@ public sealed class ParticleDiffusion : IModelEquation
             int surface = particle.SurfaceFace;
             int surfaceShell = m.Shells[e][graph.LeftCell[surface]];
             double coefficient = graph.FaceArea[surface] / (PhysicalConstants.Faraday * graph.CellVolume[graph.LeftCell[surface]]);
+            // A diffusivity of T only is one per face for every particle of the electrode: the faces' transmissibilities
+            // are formed once for all of them.
+            if (!variable) diffusion.AccumulateSharedFaceCoefficient(y, faceDiffusivity, residual, jacobian);
             for (int q = 0; q < cells.Length; q++)
             {
                 int offset = diffusion.Offset(q);
-                if (!variable)
-                    diffusion.AccumulateFaceCoefficient(y, faceDiffusivity, [], [], residual, jacobian, q);
-                else
+                if (variable)
                 {
                     for (int k = 0; k < faceDiffusivity.Length; k++)
                     {

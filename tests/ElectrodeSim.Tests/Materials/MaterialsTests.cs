@@ -19,6 +19,28 @@ public class MaterialsTests
         Assert.Equal(conductivity, e.Conductivity.Value(c, T), conductivity * 1e-8);
     }
 
+    [Theory]
+    [InlineData(50.0, 298.15)]
+    [InlineData(1000.0, 298.15)]
+    [InlineData(2500.0, 298.15)]
+    [InlineData(1000.0, 318.15)]
+    public void Every_electrolyte_correlation_slope_is_its_concentration_derivative(double c, double T)
+    {
+        foreach (string name in Electrolytes.Names)
+        {
+            var e = Electrolytes.ByName(name);
+            foreach (var f in new[] { e.Conductivity, e.Diffusivity, e.ThermodynamicFactor })
+            {
+                double value = f.Value(c, T, out double slope);
+                Assert.Equal(f.Value(c, T), value);
+                double h = 1e-5 * c;
+                double difference = (f.Value(c + h, T) - f.Value(c - h, T)) / (2 * h);
+                // The central difference is good to ~h² f‴/6 + ε f/h, far below 1e-6 of the slope's scale f/c.
+                Assert.True(Math.Abs(slope - difference) <= 1e-6 * Math.Abs(value) / c, $"{f.Name} at c = {c}, T = {T}: slope {slope:G9}, central difference {difference:G9}");
+            }
+        }
+    }
+
     [Fact]
     public void Nyman_2008_matches_the_reference_table_at_298_K()
     {

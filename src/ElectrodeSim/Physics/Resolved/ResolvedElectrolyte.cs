@@ -66,7 +66,7 @@ public sealed class ResolvedElectrolyteChargeBalance : IModelEquation
 {
     private readonly ResolvedContext _context;
     private readonly GraphDiffusion _conduction;
-    private readonly double[] _drive, _driveByLeft, _driveByRight;
+    private readonly double[] _drive, _driveByLeft, _driveByRight, _logConcentration;
     private readonly int[] _foilFaces;
     private int[] _foilSelf = [], _foilConcentration = [], _foilCurrent = [];
 
@@ -77,6 +77,7 @@ public sealed class ResolvedElectrolyteChargeBalance : IModelEquation
         _drive = new double[_conduction.FaceCount];
         _driveByLeft = new double[_conduction.FaceCount];
         _driveByRight = new double[_conduction.FaceCount];
+        _logConcentration = new double[context.Graph.CellCount];
         _foilFaces = [.. context.Graph.FacesOf(FaceKind.Boundary, ResolvedFaceTags.LithiumFoil)];
     }
 
@@ -106,7 +107,7 @@ public sealed class ResolvedElectrolyteChargeBalance : IModelEquation
         var g = c.Graph;
         bool withJacobian = !jacobian.IsEmpty;
         ElectrolyteChargeBalance.DiffusionPotentialDrive(_conduction, c.ElectrolyteConcentration, y, c.TransportFactor, c.TransportFactorSlope,
-                                                         withJacobian, _drive, _driveByLeft, _driveByRight);
+                                                         withJacobian, _drive, _driveByLeft, _driveByRight, _logConcentration);
         if (withJacobian)
             _conduction.Accumulate(y, c.EffectiveConductivity, c.EffectiveConductivitySlope, _drive, _driveByLeft, _driveByRight, residual, jacobian);
         else
