@@ -230,6 +230,7 @@ public static class CaseBuilder
             SolidDiffusivity = e.SolidDiffusivityM2S ?? 0.0,
             SolidDiffusivityActivationEnergy = e.SolidDiffusivityActivationEnergyJMol ?? 0.0,
             SolidDiffusivityFunction = e.SolidDiffusivityFunction is { } function ? SolidDiffusivities.ByName(function) : null,
+            SolidDiffusivityScale = e.SolidDiffusivityScale ?? 1.0,
             ExchangeCurrentPrefactor = k.ExchangeCurrentPrefactorAM2
                 ?? ExchangeCurrentPrefactor(k.RateConstant!.Value, maxConcentration, c.Electrolyte!.ReferenceConcentrationMolM3 ?? 1000.0,
                     anodic, cathodic, activationEnergy, k.ReferenceTemperatureK ?? DefaultReferenceTemperature),

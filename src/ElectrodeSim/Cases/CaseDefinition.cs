@@ -260,6 +260,13 @@ public sealed record ElectrodeSection
     [Key("A named concentration-dependent D_s(θ, T) with its own temperature dependence", Required = "exactly one of solid_diffusivity_m2_s, solid_diffusivity_function", ChoicesFrom = typeof(ElectrodeSim.Materials.SolidDiffusivities))]
     public string? SolidDiffusivityFunction { get; init; }
     /// <summary>
+    /// Factor on the D_s(θ, T) of <c>solid_diffusivity_function</c> [1], in [0.001, 1000]; default 1. Only with
+    /// <c>solid_diffusivity_function</c> (a constant D_s is scaled by writing another <c>solid_diffusivity_m2_s</c>).
+    /// A fitting lever: it keeps the function's shape in θ and its temperature dependence and moves its level.
+    /// </summary>
+    [Key("Factor on the D_s(θ, T) of solid_diffusivity_function (only with it); keeps the shape in θ and the temperature dependence", Unit = "1", Range = "in [0.001, 1000]", Default = "1")]
+    public double? SolidDiffusivityScale { get; init; }
+    /// <summary>
     /// Coating quality as one number (MODEL.md §5): sets every key the SiO@C-l/-m/-h cases differ in
     /// (<c>solid_diffusivity_m2_s</c>, <c>kinetics.activation_energy_J_mol</c>, <c>kinetics.film_resistance_ohm_m2</c>)
     /// from the alkali solubility through <see cref="ElectrodeSim.Materials.CoatingQualityMaps.Zhang2024SiOC"/>;

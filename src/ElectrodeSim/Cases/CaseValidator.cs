@@ -267,6 +267,13 @@ public static class CaseValidator
             }
             else if (Require(e.SolidDiffusivityM2S, P("solid_diffusivity_m2_s"), "solid diffusivity [m²/s], > 0, or solid_diffusivity_function (one of " + string.Join(", ", SolidDiffusivities.Names) + ")"))
                 Positive(e.SolidDiffusivityM2S, P("solid_diffusivity_m2_s"));
+            if (e.SolidDiffusivityScale is { } scale)
+            {
+                Closed(scale, P("solid_diffusivity_scale"), 0.001, 1000);
+                if (e.SolidDiffusivityFunction == null)
+                    Fail(P("solid_diffusivity_scale"), Text(P("solid_diffusivity_scale"), scale),
+                        "accepted without solid_diffusivity_function (it scales that function; a constant D_s is set by solid_diffusivity_m2_s)");
+            }
             ActivationEnergy(e.SolidDiffusivityActivationEnergyJMol, P("solid_diffusivity_activation_energy_J_mol"));
 
             CheckCoating(at, e.Coating);

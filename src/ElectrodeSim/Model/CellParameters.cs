@@ -45,6 +45,8 @@ public sealed record ElectrodeParameters
     /// <see cref="SolidDiffusivity"/> with its Arrhenius factor.
     /// </summary>
     public Correlation? SolidDiffusivityFunction { get; init; }
+    /// <summary>Factor on <see cref="SolidDiffusivityFunction"/>'s D_s(θ, T) and its θ-derivative [1]; 1 for the function as published.</summary>
+    public double SolidDiffusivityScale { get; init; } = 1.0;
     /// <summary>Exchange-current prefactor j0' [A/m²]: j0_ref(T) = j0' exp(−Ea/RT) (MODEL.md §2).</summary>
     public required double ExchangeCurrentPrefactor { get; init; }
     /// <summary>Activation energy Ea of the interfacial reaction [J/mol].</summary>
@@ -150,7 +152,12 @@ public sealed record ElectrodeParameters
     /// <summary>D_s(θ, T) [m²/s] and ∂D_s/∂θ, whichever form the electrode has.</summary>
     public double SolidDiffusivityAt(double theta, double temperature, out double dDdTheta)
     {
-        if (SolidDiffusivityFunction is { } f) return f.Value(theta, temperature, out dDdTheta);
+        if (SolidDiffusivityFunction is { } f)
+        {
+            double d = SolidDiffusivityScale * f.Value(theta, temperature, out dDdTheta);
+            dDdTheta *= SolidDiffusivityScale;
+            return d;
+        }
         dDdTheta = 0.0;
         return SolidDiffusivityAt(temperature);
     }

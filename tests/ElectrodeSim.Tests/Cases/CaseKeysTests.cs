@@ -96,6 +96,7 @@ public class CaseKeysTests
         ["protocol[].cycles"] = [("protocol[].mode", "voltage_sweep")],
         ["protocol[].frequency_min_Hz"] = [("protocol[].mode", "impedance"), ("protocol[].frequency_max_Hz", "1e9")],
         ["protocol[].frequency_max_Hz"] = [("protocol[].mode", "impedance"), ("protocol[].frequency_min_Hz", "1e-6")],
+        ["electrode.solid_diffusivity_scale"] = [("electrode.solid_diffusivity_function", "graphite_lgm50_oregan2022")],
         ["protocol[].points_per_decade"] = [("protocol[].mode", "impedance"), ("protocol[].frequency_min_Hz", "0.1"), ("protocol[].frequency_max_Hz", "1e4")],
     };
 
