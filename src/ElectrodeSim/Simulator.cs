@@ -47,10 +47,7 @@ public static class Simulator
         if (setup.Resolved is not null)
             throw new ArgumentException($"case '{setup.Name}' has a resolved section: run it with Simulator.RunResolved (the 2-D resolved-particle model)");
         var model = new P2DModel(setup.Cell, setup.Mesh, setup.FaceAverage);          // mesh, finite-volume discretisation, DFN model
-        // One-iteration acceptance (BdfOptions) where the residual is smooth: it predicts the second Newton update from the
-        // curvature of the last steps, a quadratic model that the kinks of the hysteresis rate (|j|, h clamped to [−1, 1]) break.
-        var solver = model.Hysteresis is null ? setup.Solver with { OneIterationAcceptance = true } : setup.Solver;
-        var runner = new ProtocolRunner(model, solver) { Schedule = setup.Output.Schedule }; // BDF + Newton + KLU, events, output times
+        var runner = new ProtocolRunner(model, setup.Solver) { Schedule = setup.Output.Schedule }; // BDF + Newton + KLU, events, output times
         ResultWriter? writer = target is null ? null : new ResultWriter(target, model, Metadata(setup), setup.Output.Fields, setup.Output.EveryNSteps);
         try
         {

@@ -77,7 +77,8 @@ public sealed class CaseBuilderTests : IClassFixture<CaseDirectory>
         string text = CaseText.WithoutSections("mesh", "solver", "output", "lithium_foil");
         var setup = Build(text);
         Assert.Equal(new MeshSettings(), setup.Mesh);
-        Assert.Equal(new ElectrodeSim.Numerics.TimeIntegration.BdfOptions(), setup.Solver);
+        // A P2D case without OCP hysteresis takes one-iteration acceptance (CaseBuilder; OneIterationAcceptanceRunTests).
+        Assert.Equal(new ElectrodeSim.Numerics.TimeIntegration.BdfOptions { OneIterationAcceptance = true }, setup.Solver);
         Assert.Equal(FaceAverage.Harmonic, setup.FaceAverage);
         Assert.Equal(new OutputSettings(), setup.Output);
         var foil = setup.Cell.LithiumFoil!;
