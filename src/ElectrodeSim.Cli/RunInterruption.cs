@@ -7,7 +7,7 @@ namespace ElectrodeSim.Cli;
 /// next solver step, marks its file failed ("interrupted (SIGINT)") and releases its lock; the
 /// process then exits 128 + the signal number (130, 143), as a shell expects of a program a
 /// signal stopped. A second signal is left to its default action and ends the process at once.
-/// SIGXFSZ is ignored while runs are written (see the constructor).
+/// SIGXFSZ is ignored from the first run on, for the rest of the process (see <see cref="IgnoreFileSizeLimitSignal"/>).
 /// </summary>
 public sealed class RunInterruption : IDisposable
 {
@@ -18,16 +18,20 @@ public sealed class RunInterruption : IDisposable
     private readonly PosixSignalRegistration[] _registrations;
     private int _received;
 
+    // A file-size limit (ulimit -f) is one more way for a write to fail: SIGXFSZ is ignored, since it would kill the
+    // process mid-write; the write then fails with EFBIG, which ends the run cleanly like a full disk. Ignored for the rest
+    // of the process, not only while a run listens: HDF5 may still write at exit (a file whose dataset failed to close is
+    // closed by the library's exit handler), and that write must fail, not kill the process after its failure was reported
+    // (exit 153 instead of 1, seen once in CI).
+    private static readonly PosixSignalRegistration IgnoreFileSizeLimitSignal = PosixSignalRegistration.Create(SIGXFSZ, context => context.Cancel = true);
+
     private RunInterruption()
     {
+        GC.KeepAlive(IgnoreFileSizeLimitSignal);
         _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
-            // A file-size limit (ulimit -f) is one more way for a write to fail: ignored, SIGXFSZ
-            // would kill the process mid-write; then the write fails with EFBIG, which ends the
-            // run cleanly like a full disk.
-            PosixSignalRegistration.Create(SIGXFSZ, context => context.Cancel = true),
         ];
     }
 
