@@ -61,8 +61,20 @@ public sealed unsafe partial class Hdf5File
         links[key] = group;
     }
 
-    /// <summary>A create at the path failed: which links it left is unknown, so HDF5 is asked from now on.</summary>
-    private void ForgetLinks() => links = null;
+    /// <summary>
+    /// The id a create at the path returned, with its link recorded. A failed create (negative id) throws; which intermediate
+    /// links it left is unknown, so HDF5 is asked from then on.
+    /// </summary>
+    private long Created(long id, string function, string objectPath, bool group)
+    {
+        if (id < 0)
+        {
+            links = null;
+            throw Failure(function, objectPath);
+        }
+        RecordLink(objectPath, group);
+        return id;
+    }
 
     /// <summary>
     /// Before the link at the path is deleted: closes the datasets kept open at or under it and forgets them and the links

@@ -132,13 +132,7 @@ public sealed unsafe partial class Hdf5File : IDisposable
                     throw new Hdf5Exception($"Cannot create group {groupPath} in {Path}: a non-group object exists there.", "H5Gcreate2", groupPath);
                 return;
             }
-            var group = H5Gcreate2(file, groupPath, LinkCreatePlist(groupPath), H5P_DEFAULT, H5P_DEFAULT);
-            if (group < 0)
-            {
-                ForgetLinks();
-                throw Failure("H5Gcreate2", groupPath);
-            }
-            RecordLink(groupPath, group: true);
+            var group = Created(H5Gcreate2(file, groupPath, LinkCreatePlist(groupPath), H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2", groupPath, group: true);
             Check(H5Oclose(group), "H5Oclose", groupPath);
         }
     }
@@ -196,40 +190,32 @@ public sealed unsafe partial class Hdf5File : IDisposable
             var space = CreateSpace(shape, null, datasetPath);
             try
             {
+                var dataset = Created(H5Dcreate2(file, datasetPath, type, space, LinkCreatePlist(datasetPath), H5P_DEFAULT, H5P_DEFAULT), "H5Dcreate2", datasetPath, group: false);
+                bool kept = false;
+                try
                 {
-                    var dataset = H5Dcreate2(file, datasetPath, type, space, LinkCreatePlist(datasetPath), H5P_DEFAULT, H5P_DEFAULT);
-                    if (dataset < 0)
+                    // An empty span has no buffer, and HDF5 rejects a null one.
+                    if (length > 0 && transferBufferBytes <= 0)
+                        Check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer), "H5Dwrite", datasetPath);
+                    else if (length > 0)
                     {
-                        ForgetLinks();
-                        throw Failure("H5Dcreate2", datasetPath);
-                    }
-                    RecordLink(datasetPath, group: false);
-                    bool kept = false;
-                    try
-                    {
-                        // An empty span has no buffer, and HDF5 rejects a null one.
-                        if (length > 0 && transferBufferBytes <= 0)
-                            Check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer), "H5Dwrite", datasetPath);
-                        else if (length > 0)
+                        var transfer = Check(H5Pcreate(DatasetTransferClass), "H5Pcreate", datasetPath);
+                        try
                         {
-                            var transfer = Check(H5Pcreate(DatasetTransferClass), "H5Pcreate", datasetPath);
-                            try
-                            {
-                                Check(H5Pset_buffer(transfer, (nuint)transferBufferBytes, null, null), "H5Pset_buffer", datasetPath);
-                                Check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, transfer, buffer), "H5Dwrite", datasetPath);
-                            }
-                            finally
-                            {
-                                Check(H5Pclose(transfer), "H5Pclose", datasetPath);
-                            }
+                            Check(H5Pset_buffer(transfer, (nuint)transferBufferBytes, null, null), "H5Pset_buffer", datasetPath);
+                            Check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, transfer, buffer), "H5Dwrite", datasetPath);
                         }
-                        // Open until the file closes, for the attributes and dimension scales that follow (Borrow).
-                        kept = Keep(datasetPath, dataset);
+                        finally
+                        {
+                            Check(H5Pclose(transfer), "H5Pclose", datasetPath);
+                        }
                     }
-                    finally
-                    {
-                        if (!kept) Check(H5Dclose(dataset), "H5Dclose", datasetPath);
-                    }
+                    // Open until the file closes, for the attributes and dimension scales that follow (Borrow).
+                    kept = Keep(datasetPath, dataset);
+                }
+                finally
+                {
+                    if (!kept) Check(H5Dclose(dataset), "H5Dclose", datasetPath);
                 }
             }
             finally
@@ -282,23 +268,15 @@ public sealed unsafe partial class Hdf5File : IDisposable
                         Check(H5Pset_chunk(datasetCreate, rank, chunkDims), "H5Pset_chunk", datasetPath);
                     if (deflateLevel > 0)
                         Check(H5Pset_deflate(datasetCreate, (uint)deflateLevel), "H5Pset_deflate", datasetPath);
+                    var access = NewChunkCacheAccessPlist(chunk, datasetPath);
+                    try
                     {
-                        var access = NewChunkCacheAccessPlist(chunk, datasetPath);
-                        try
-                        {
-                            var dataset = H5Dcreate2(file, datasetPath, int32Values ? NativeInt : NativeDouble, space, LinkCreatePlist(datasetPath), datasetCreate, access);
-                            if (dataset < 0)
-                            {
-                                ForgetLinks();
-                                throw Failure("H5Dcreate2", datasetPath);
-                            }
-                            RecordLink(datasetPath, group: false);
-                            return Track(dataset, datasetPath, sliceDims, 0);
-                        }
-                        finally
-                        {
-                            Check(H5Pclose(access), "H5Pclose", datasetPath);
-                        }
+                        var dataset = Created(H5Dcreate2(file, datasetPath, int32Values ? NativeInt : NativeDouble, space, LinkCreatePlist(datasetPath), datasetCreate, access), "H5Dcreate2", datasetPath, group: false);
+                        return Track(dataset, datasetPath, sliceDims, 0);
+                    }
+                    finally
+                    {
+                        Check(H5Pclose(access), "H5Pclose", datasetPath);
                     }
                 }
                 finally
