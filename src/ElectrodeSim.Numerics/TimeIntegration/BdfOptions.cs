@@ -23,8 +23,8 @@ public sealed record BdfOptions
     /// Off by default: on (2026-12-02) it saved 12.8 % of Marquis2019 1C's instructions (Newton 554 → 383) at an unchanged
     /// COMSOL agreement, but the hysteresis cycle's h overshoot beyond ±1 stopped shrinking with the tolerance (1.03e-3 at
     /// rtol 1e-3, 7.2e-5 at rtol 1e-5 against &lt; 5 % of the former before: HysteresisTests), not yet explained (the likely
-    /// cause: the hysteresis rate's kinks, |j| and h clamped to [−1, 1], break the quadratic model). Simulator.Run turns it
-    /// on for P2D models without hysteresis (2026-12-03, callgrind: Marquis2019 1C 496 → 423 M instructions per run, Newton
+    /// cause: the hysteresis rate's kinks, |j| and h clamped to [−1, 1], break the quadratic model). A case's solver has it
+    /// on for P2D cases without hysteresis (CaseBuilder; 2026-12-03, callgrind: Marquis2019 1C 496 → 423 M instructions per run, Newton
     /// 554 → 383, the same 251 steps; SiO@C-l 216 → 212 iterations, capacity changed by 8e-11 relative).
     /// </summary>
     public bool OneIterationAcceptance { get; init; }

@@ -690,8 +690,9 @@ public static class CaseValidator
                     Fail("resolved.separator_mesh.growth", Text("resolved.separator_mesh.growth", growth), "in [1, 2]");
                 bool max = Positive(sm.MaxCellUm, "resolved.separator_mesh.max_cell_um");
                 double? firstCell = first ? sm.FirstCellUm ?? (h ? r.CellSizeUm : null) : null;
-                if (max && firstCell is { } fc && (sm.MaxCellUm ?? Mesh.Resolved.SeparatorGrading.DefaultMaxCell * 1e6) < fc)
-                    Fail("resolved.separator_mesh.max_cell_um", Text("resolved.separator_mesh.max_cell_um", sm.MaxCellUm ?? Mesh.Resolved.SeparatorGrading.DefaultMaxCell * 1e6),
+                double maxCell = sm.MaxCellUm ?? Mesh.Resolved.SeparatorGrading.DefaultMaxCell * 1e6;
+                if (max && firstCell is { } fc && maxCell < fc)
+                    Fail("resolved.separator_mesh.max_cell_um", Text("resolved.separator_mesh.max_cell_um", maxCell),
                          $">= resolved.separator_mesh.first_cell_um = {Format(fc)} (the widest column is at least the first)");
                 if (first && sm.FirstCellUm is { } f && _case.Separator?.ThicknessUm is { } ls && ls > 0 && f > ls)
                     Fail("resolved.separator_mesh.first_cell_um", Text("resolved.separator_mesh.first_cell_um", f), $"<= separator.thickness_um = {Format(ls)}");

@@ -76,10 +76,9 @@ public static class XdmfSidecar
             string selected = "1 " + string.Join(' ', shape);
             string name = AttributeText(mesh.Name);
             // Record t of a dataset: start (t, 0, …), stride 1, count (1, shape…); only t changes from record to record.
-            string beforeStart = "\n        <Attribute Name=\"";
             string afterStart = string.Concat(Enumerable.Repeat(" 0", rank - 1)) + " " + string.Join(' ', Enumerable.Repeat("1", rank)) + " " + selected + "</DataItem>";
             var fields = mesh.FieldPaths.Select(f =>
-                (Head: $"{beforeStart}{AttributeText(Path.GetFileName(f))}\" AttributeType=\"Scalar\" Center=\"Node\">" +
+                (Head: $"\n        <Attribute Name=\"{AttributeText(Path.GetFileName(f))}\" AttributeType=\"Scalar\" Center=\"Node\">" +
                        $"\n          <DataItem ItemType=\"HyperSlab\" Dimensions=\"{selected}\" Type=\"HyperSlab\">" +
                        $"\n            <DataItem Dimensions=\"3 {rank}\" NumberType=\"Int\" Format=\"XML\">",
                  Tail: afterStart +
