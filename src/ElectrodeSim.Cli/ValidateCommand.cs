@@ -125,7 +125,8 @@ public static class ValidateCommand
         Console.Out.WriteLine(
             Invariant($"{r.CaseName}: max |dV| {r.Voltage.MaxMillivolts:F3} mV at t = {r.Voltage.TimeOfMax:G6} s, RMS {r.Voltage.RmsMillivolts:F3} mV over {r.Voltage.Points} points{limit}; ") +
             Invariant($"mesh {r.MeshDescription}, {r.Unknowns} unknowns, {r.WallTime.TotalSeconds:F2} s"));
-        Console.Out.WriteLine("  " + StepSummary(r));
+        string stepLimit = r.StepVoltageLimit is { } sl ? $" (limit {Number(1e3 * sl)} mV: {(r.StepVoltageWithinLimit ? "ok" : "EXCEEDED")})" : "";
+        Console.Out.WriteLine("  " + StepSummary(r) + stepLimit);
         foreach (var f in r.Fields)
         {
             string absolute = f.Unit == "V" ? $"{1e3 * f.MaxAbsolute:F3} mV" : $"{f.MaxAbsolute:G4} {f.Unit}";

@@ -54,6 +54,8 @@ public sealed record CaseComparison
     /// window threshold; null if no step was recovered. Free of the reference's output interpolation.
     /// </summary>
     public VoltageErrors? StepVoltage { get; init; }
+    /// <summary>Tolerance on <see cref="StepVoltage"/>'s largest |ΔV| [V], or null.</summary>
+    public double? StepVoltageLimit { get; init; }
     /// <summary>Simulated and reference voltage at the reference times (the whole run, not only the window).</summary>
     public required double[] Time { get; init; }
     public required double[] SimulatedVoltage { get; init; }
@@ -63,7 +65,9 @@ public sealed record CaseComparison
     public bool VoltageWithinLimit => VoltageLimit is not { } limit || Voltage.Max <= limit;
     public FieldError? ElectrolyteConcentration => Fields.FirstOrDefault(f => f.Quantity == ReferenceComparison.ElectrolyteConcentration);
     public bool FieldsWithinLimit => ElectrolyteConcentrationLimit is not { } limit || ElectrolyteConcentration is not { } e || e.MaxRelative <= limit;
-    public bool Passed => VoltageWithinLimit && FieldsWithinLimit;
+    /// <summary>Within <see cref="StepVoltageLimit"/>; a limit with no recovered step to check it on is not met.</summary>
+    public bool StepVoltageWithinLimit => StepVoltageLimit is not { } limit || StepVoltage is { Points: > 0 } e && e.Max <= limit;
+    public bool Passed => VoltageWithinLimit && StepVoltageWithinLimit && FieldsWithinLimit;
 }
 
 /// <summary>
@@ -106,7 +110,8 @@ public static class ReferenceComparison
             if (files.PositiveElectrode != null) positive = ReferenceField.Read(Path.Combine(referenceDirectory, files.PositiveElectrode));
         }
         return Compare(setup, casePath, reference, manifest.VoltageWindowAboveV ?? double.NegativeInfinity,
-            entry.MaxVoltageErrorMV * 1e-3, electrolyte, negative, positive, entry.MaxElectrolyteConcentrationErrorPercent * 1e-2, cancellation);
+            entry.MaxVoltageErrorMV * 1e-3, electrolyte, negative, positive, entry.MaxElectrolyteConcentrationErrorPercent * 1e-2, cancellation)
+            with { StepVoltageLimit = entry.MaxStepVoltageErrorMV * 1e-3 };
     }
 
     /// <summary>Runs <paramref name="setup"/> and compares it with the reference voltage (and fields, when given).</summary>

@@ -33,6 +33,37 @@ public class ValidateAndFitCommandTests
         Assert.Contains("> 25 mV", stdout);
     }
 
+    /// <summary>
+    /// A COMSOL entry's two voltage tolerances: <c>max_voltage_error_mV</c> at the stored samples and
+    /// <c>max_step_voltage_error_mV</c> at COMSOL's recovered internal steps (0.5C: 1.833 and 0.178 mV). Each is reported on
+    /// its own line and each alone sets exit code 1 when exceeded.
+    /// </summary>
+    [Theory]
+    [InlineData(2.5, 1.0, 0, 0)]
+    [InlineData(2.5, 0.1, 0, 1)]
+    [InlineData(1.0, 1.0, 1, 0)]
+    public void A_COMSOL_entry_checks_the_stored_samples_and_the_internal_steps_each_against_its_own_tolerance(
+        double rawMillivolts, double stepMillivolts, int rawExceeded, int stepExceeded)
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        string manifest = Path.Combine(dir.Path, "validation.yaml");
+        File.WriteAllText(manifest, string.Join("\n",
+            $"reference_directory: {Path.Combine(Repository.SharedReference, "marquis2019")}",
+            "voltage_window_above_V: 3.105",
+            "cases:",
+            $"  - case: {Repository.ValidationCase("marquis2019/marquis2019-0.5C.yaml")}",
+            "    voltage: comsol_05C_voltage.csv",
+            FormattableString.Invariant($"    max_voltage_error_mV: {rawMillivolts}"),
+            FormattableString.Invariant($"    max_step_voltage_error_mV: {stepMillivolts}"), ""));
+        var (code, stdout, stderr) = Support.Cli.Run("validate", manifest);
+        Assert.True(code == (rawExceeded + stepExceeded > 0 ? 1 : 0), stdout + stderr);
+        var lines = stdout.Split('\n');
+        string raw = lines.Single(l => l.StartsWith("Marquis2019 0.5C: max |dV|", StringComparison.Ordinal));
+        string steps = lines.Single(l => l.TrimStart().StartsWith("at the reference's internal steps: max |dV|", StringComparison.Ordinal));
+        Assert.Contains(FormattableString.Invariant($"(limit {rawMillivolts:G} mV: {(rawExceeded == 1 ? "EXCEEDED" : "ok")})"), raw);
+        Assert.Contains(FormattableString.Invariant($"(limit {stepMillivolts:G} mV: {(stepExceeded == 1 ? "EXCEEDED" : "ok")})"), steps);
+    }
+
     [Fact]
     public void The_SiO_C_entries_report_calibrated_capacities_and_the_predicted_interface_current()
     {
