@@ -494,6 +494,35 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         }
     }
 
+    // Each electrode's field series, looked up once (AppendFields runs at every record).
+    private sealed record FieldGroup(int Electrode, Layer Layer, StagedSeries StateOfLithiation, StagedSeries SolidConcentration, StagedSeries Surface,
+        StagedSeries Mean, StagedSeries Current, StagedSeries SolidPotential, StagedSeries Equilibrium, StagedSeries Overpotential,
+        StagedSeries? Hysteresis, StagedSeries? DoubleLayerPotential, StagedSeries? DoubleLayerCurrent);
+
+    private FieldGroup[]? _fieldGroups;
+    private double[] _surface = [], _equilibrium = [];
+
+    private FieldGroup[] FieldGroups()
+    {
+        if (_fieldGroups is not null) return _fieldGroups;
+        var groups = new List<FieldGroup>();
+        foreach (var (e, prefix, layer) in ElectrodeGroups())
+        {
+            string g = "/fields/" + prefix;
+            var electrode = _model.Cell.Electrodes[e];
+            groups.Add(new FieldGroup(e, layer, _series[g + "state_of_lithiation"], _series[g + "solid_concentration"], _series[g + "surface_state_of_lithiation"],
+                _series[g + "mean_state_of_lithiation"], _series[g + "interfacial_current_density"], _series[g + "solid_potential"],
+                _series[g + "equilibrium_potential"], _series[g + "overpotential"],
+                electrode.HasHysteresis ? _series[g + "hysteresis_state"] : null,
+                electrode.HasDoubleLayer ? _series[g + "double_layer_potential"] : null,
+                electrode.HasDoubleLayer ? _series[g + "double_layer_current_density"] : null));
+        }
+        int most = groups.Count == 0 ? 0 : groups.Max(f => f.Layer.CellCount);
+        _surface = new double[most];
+        _equilibrium = new double[most];
+        return _fieldGroups = [.. groups];
+    }
+
     private void AppendFields(ReadOnlySpan<double> y)
     {
         var L = _model.Layout;
@@ -502,43 +531,46 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _series["/fields/electrolyte_concentration"].Append(_buffer.AsSpan(0, nx));
         for (int i = 0; i < nx; i++) _buffer[i] = y[L.ElectrolytePotential(i)];
         _series["/fields/electrolyte_potential"].Append(_buffer.AsSpan(0, nx));
-        foreach (var (e, prefix, layer) in ElectrodeGroups())
+        foreach (var f in FieldGroups())
         {
-            string g = "/fields/" + prefix;
-            var electrode = _model.Cell.Electrodes[e];
-            int nr = _model.Mesh.Particles[e].Shells;
+            var layer = f.Layer;
+            var electrode = _model.Cell.Electrodes[f.Electrode];
+            int nr = _model.Mesh.Particles[f.Electrode].Shells;
             int n = layer.CellCount;
             for (int i = 0; i < n; i++)
                 for (int k = 0; k < nr; k++)
                     _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)] / electrode.MaxConcentration;
-            _series[g + "state_of_lithiation"].Append(_buffer.AsSpan(0, n * nr));
+            f.StateOfLithiation.Append(_buffer.AsSpan(0, n * nr));
             for (int i = 0; i < n; i++)
                 for (int k = 0; k < nr; k++)
                     _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)];
-            _series[g + "solid_concentration"].Append(_buffer.AsSpan(0, n * nr));
-            for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceStateOfLithiation(y, layer.FirstCell + i);
-            _series[g + "surface_state_of_lithiation"].Append(_buffer.AsSpan(0, n));
+            f.SolidConcentration.Append(_buffer.AsSpan(0, n * nr));
+            // θ_surf, U(θ_surf) and η once per cell (the model's EquilibriumPotential and SurfaceOverpotential would each find
+            // θ_surf and U again): the same values, as each is the same expression of the same numbers.
+            for (int i = 0; i < n; i++) _surface[i] = _model.SurfaceStateOfLithiation(y, layer.FirstCell + i);
+            f.Surface.Append(_surface.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = _model.MeanParticleConcentration(y, layer.FirstCell + i) / electrode.MaxConcentration;
-            _series[g + "mean_state_of_lithiation"].Append(_buffer.AsSpan(0, n));
+            f.Mean.Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = y[L.InterfacialCurrent(layer.FirstCell + i)];
-            _series[g + "interfacial_current_density"].Append(_buffer.AsSpan(0, n));
+            f.Current.Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = y[L.SolidPotential(layer.FirstCell + i)];
-            _series[g + "solid_potential"].Append(_buffer.AsSpan(0, n));
-            for (int i = 0; i < n; i++) _buffer[i] = _model.EquilibriumPotential(y, layer.FirstCell + i);
-            _series[g + "equilibrium_potential"].Append(_buffer.AsSpan(0, n));
-            for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceOverpotential(y, layer.FirstCell + i);
-            _series[g + "overpotential"].Append(_buffer.AsSpan(0, n));
-            if (electrode.HasHysteresis)
+            f.SolidPotential.Append(_buffer.AsSpan(0, n));
+            // SurfaceStateOfLithiation above set the model's temperature to this state's, at which U is taken.
+            for (int i = 0; i < n; i++) _equilibrium[i] = _model.EquilibriumPotential(y, layer.FirstCell + i, _surface[i]);
+            f.Equilibrium.Append(_equilibrium.AsSpan(0, n));
+            for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceOverpotential(y, layer.FirstCell + i, _equilibrium[i]);
+            f.Overpotential.Append(_buffer.AsSpan(0, n));
+            if (f.Hysteresis is { } hysteresis)
             {
                 for (int i = 0; i < n; i++) _buffer[i] = y[L.HysteresisState(layer.FirstCell + i)];
-                _series[g + "hysteresis_state"].Append(_buffer.AsSpan(0, n));
+                hysteresis.Append(_buffer.AsSpan(0, n));
             }
-            if (electrode.HasDoubleLayer)
+            if (f.DoubleLayerPotential is { } potential && f.DoubleLayerCurrent is { } current)
             {
                 for (int i = 0; i < n; i++) _buffer[i] = y[L.DoubleLayerPotential(layer.FirstCell + i)];
-                _series[g + "double_layer_potential"].Append(_buffer.AsSpan(0, n));
+                potential.Append(_buffer.AsSpan(0, n));
                 for (int i = 0; i < n; i++) _buffer[i] = y[L.DoubleLayerCurrent(layer.FirstCell + i)];
-                _series[g + "double_layer_current_density"].Append(_buffer.AsSpan(0, n));
+                current.Append(_buffer.AsSpan(0, n));
             }
         }
     }
