@@ -12,6 +12,8 @@ public static class RunCommand
 
     public static int Execute(IAnsiConsole console, FileInfo[] cases, string? outputDirectory, bool plot = false, IReadOnlyList<string>? assignments = null)
     {
+        // KLU (the solve) and HDF5 (the result file) load on the other core while the cases are read.
+        ElectrodeSim.Native.NativePreload.Start(hdf5: outputDirectory != null, klu: true);
         var overrides = new List<CaseOverride>();
         try
         {

@@ -148,5 +148,26 @@ public static class Simulator
     private static readonly JsonSerializerOptions NotesJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static RunMetadata Metadata(SimulationSetup setup) =>
-        new(setup.Name, setup.CaseText, setup.ProvenanceJson, JsonSerializer.Serialize(setup.ParameterNotes, NotesJson), JsonSerializer.Serialize(setup.InputFiles));
+        new(setup.Name, setup.CaseText, setup.ProvenanceJson, FlatJson(setup.ParameterNotes, NotesJson.Encoder), FlatJson(setup.InputFiles, null));
+
+    /// <summary>
+    /// A string → string map as one JSON object, exactly as <see cref="JsonSerializer"/> writes it with options of
+    /// <paramref name="encoder"/> (null: the default encoder), written directly: serialising the dictionary by reflection cost
+    /// the natively compiled tool System.Text.Json's first-use type metadata for it.
+    /// </summary>
+    internal static string FlatJson(IReadOnlyDictionary<string, string> map, JavaScriptEncoder? encoder)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = encoder }))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in map)
+            {
+                if (value is null) writer.WriteNull(key);
+                else writer.WriteString(key, value);
+            }
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

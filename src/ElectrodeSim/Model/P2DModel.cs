@@ -461,8 +461,11 @@ public sealed class P2DModel : IElectrochemicalModel
     /// Reaction overpotential η = φ_s − φ_e − U(θ_surf) − R_film j [V] in electrode cell <paramref name="cell"/>, the η of
     /// <see cref="ButlerVolmerKinetics"/>: positive where the particle delithiates.
     /// </summary>
-    public double SurfaceOverpotential(ReadOnlySpan<double> y, int cell) =>
-        y[Layout.SolidPotential(cell)] - y[Layout.ElectrolytePotential(cell)] - EquilibriumPotential(y, cell)
+    public double SurfaceOverpotential(ReadOnlySpan<double> y, int cell) => SurfaceOverpotential(y, cell, EquilibriumPotential(y, cell));
+
+    /// <summary>The overpotential of <see cref="SurfaceOverpotential(ReadOnlySpan{double}, int)"/> with the cell's U(θ_surf) [V] given (from <see cref="EquilibriumPotential(ReadOnlySpan{double}, int)"/>).</summary>
+    public double SurfaceOverpotential(ReadOnlySpan<double> y, int cell, double equilibriumPotential) =>
+        y[Layout.SolidPotential(cell)] - y[Layout.ElectrolytePotential(cell)] - equilibriumPotential
         - Cell.Electrodes[Layout.ElectrodeOf(cell)].FilmResistance * y[Layout.InterfacialCurrent(cell)];
 }
 

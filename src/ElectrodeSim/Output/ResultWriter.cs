@@ -19,7 +19,9 @@ public sealed record RunMetadata(string CaseName, string CaseText, string Proven
 /// unfinished file ever looks complete. When the records themselves cannot be kept (a full disk,
 /// an I/O error), <see cref="Fail"/> removes them and leaves a small <c>NAME.failed.h5</c> with
 /// the reason instead. Time series and fields are extendable in time, chunked and
-/// stored uncompressed (deflate cost more than it saved, see Series), and appended as the run goes. A run without fields (a sweep's usual case)
+/// stored uncompressed (deflate cost more than it saved, see Series), and appended as the run goes, a chunk of records
+/// (64) at a time or fewer for a large mesh (see <see cref="WriteStaged"/>); <see cref="Complete"/> and <see cref="Fail"/>
+/// write what is gathered. A run without fields (a sweep's usual case)
 /// is gathered instead: HDF5 builds the small file in memory, the time series are written at the end as
 /// contiguous datasets of their final length, and the temporary file appears on disk only when the file
 /// is closed. The dimension scales of a file are written in one go (<see cref="Hdf5File.WriteDimensionScales"/>).
@@ -36,7 +38,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     private readonly int _every;
     private readonly bool _fields;
     private readonly Hdf5File _file;
-    private readonly Dictionary<string, ExtendableDataset> _series = new();
+    private readonly Dictionary<string, StagedSeries> _series = new();
     private readonly double[] _last;
     private double _lastTime;
     private int _lastStep = -1;
@@ -91,6 +93,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             WriteHeader(metadata);
             WriteMesh();
             CreateSeries();
+            StageRows();
             _file.Flush();
         }
         catch (Exception e) when (e is Hdf5Exception or IOException or UnauthorizedAccessException)
@@ -206,6 +209,8 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     /// A dataset extendable in time whose dimension 0 has the scale <c>/time</c> and whose further
     /// dimensions have the mesh coordinates <paramref name="axes"/> as scales.
     /// </summary>
+    private const int FieldChunkSlices = 64;
+
     private void Series(string path, long[] slice, string units, string description, bool int32 = false, params string[] axes)
     {
         // Without fields the series stream only with the lumped thermal model (rare in large studies): a few kilobytes at
@@ -215,9 +220,9 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         // only to 5.8 MB (0.81; level 1 the same, byte shuffle + level 1 to 0.66) and was 46 % of the whole run's
         // instructions (callgrind, native tool, 2026-12-02); zlib at level 4 took ~0.52 s for them, level 1 ~0.30 s.
         var ds = _fields
-            ? _file.CreateExtendable(path, slice, chunkSlices: 64, deflateLevel: 0, int32Values: int32)
+            ? _file.CreateExtendable(path, slice, chunkSlices: FieldChunkSlices, deflateLevel: 0, int32Values: int32)
             : _file.CreateExtendable(path, slice, chunkSlices: 256, deflateLevel: 0, int32Values: int32);
-        _series[path] = ds;
+        _series[path] = new StagedSeries(ds, path, int32);
         if (path.StartsWith("/fields/", StringComparison.Ordinal)) _fieldAxes.Add(new(path, axes));
         Describe(path, units, description);
         AttachAxes(path, axes);
@@ -371,8 +376,12 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             _pending[3].Add(charge / (3600.0 * _model.Cell.WorkingElectrode.ActiveMassPerArea));
             _pending[4].Add(charge);
             _pendingSteps!.Add(protocolStep);
-            // The lumped thermal series (rare in large studies) stream to the file as with fields.
-            if (_model.Thermal is not null) AppendThermal(y);
+            // The lumped thermal series (rare in large studies) stream to the file, a record at a time (see StageRows).
+            if (_model.Thermal is not null)
+            {
+                AppendThermal(y);
+                WriteStaged();
+            }
             return;
         }
         _series["/time"].Append([time]);
@@ -380,12 +389,12 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _series["/current_density"].Append([y[L.Current]]);
         _series["/specific_capacity"].Append([charge / (3600.0 * _model.Cell.WorkingElectrode.ActiveMassPerArea)]);
         _series["/charge"].Append([charge]);
-        _series["/protocol_step"].Append(stackalloc int[] { protocolStep });
+        _series["/protocol_step"].Append(protocolStep);
         if (_model.Thermal is not null) AppendThermal(y);
         if (!_fields) return;
         AppendFields(y);
-        // Only a record whose every field was appended: the sidecar selects it from each of them.
-        _recordedTimes.Add(time);
+        _stagedTimes.Add(time);
+        if (_stagedTimes.Count == _stageRows) WriteStaged();
     }
 
     /// <summary>
@@ -411,6 +420,109 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
 
     private bool _pendingWritten;
 
+    /// <summary>
+    /// Bytes of records a run with fields gathers before writing them (<see cref="StageRows"/>): 64 records of Marquis2019 1C
+    /// (1.8 MB) fit, a large mesh's records are written in fewer per go, a 10⁶-unknown run's one at a time.
+    /// </summary>
+    private const long StageBytes = 4 << 20;
+
+    // Records gathered per series before they are written: the chunk's 64 slices, or a power-of-two part of it (one record at
+    // the least) whose records fit StageBytes; 1 without fields (only the thermal series stream then).
+    private int _stageRows = 1;
+
+    // The times of the records gathered and not yet written to every series.
+    private readonly List<double> _stagedTimes = new();
+
+    /// <summary>Sizes each series' staging for <see cref="_stageRows"/> records.</summary>
+    private void StageRows()
+    {
+        if (_fields)
+        {
+            long recordBytes = 8L * _series.Values.Sum(s => (long)s.SliceLength);
+            _stageRows = FieldChunkSlices;
+            while (_stageRows > 1 && _stageRows * recordBytes > StageBytes) _stageRows /= 2;
+        }
+        foreach (var s in _series.Values) s.Allocate(_stageRows);
+    }
+
+    /// <summary>
+    /// Writes every series' gathered records (one extent change and one write per series for up to a chunk of records,
+    /// instead of one per record and series: 24 series × 251 records for Marquis2019 1C were ~13 % of the native run's
+    /// instructions in HDF5 alone). The records count as recorded (the sidecar lists them) once every series holds them;
+    /// a series whose write failed keeps its records, so writing again (<see cref="Fail"/>) completes the others' rows
+    /// without writing any twice.
+    /// </summary>
+    private void WriteStaged()
+    {
+        foreach (var s in _series.Values) s.Write();
+        // Only a record whose every field was appended: the sidecar selects it from each of them.
+        _recordedTimes.AddRange(_stagedTimes);
+        _stagedTimes.Clear();
+    }
+
+    /// <summary>A series' dataset and the records gathered for it that it does not hold yet.</summary>
+    private sealed class StagedSeries(ExtendableDataset dataset, string path, bool int32)
+    {
+        private double[] _values = [];
+        private int[] _integers = [];
+        private int _rows;
+
+        public int SliceLength => dataset.SliceLength;
+
+        public void Allocate(int rows)
+        {
+            if (int32) _integers = new int[rows * dataset.SliceLength];
+            else _values = new double[rows * dataset.SliceLength];
+        }
+
+        public void Append(ReadOnlySpan<double> slice)
+        {
+            if (slice.Length != dataset.SliceLength)
+                throw new ArgumentException($"Slice for {path} has {slice.Length} values, expected {dataset.SliceLength}.", nameof(slice));
+            slice.CopyTo(_values.AsSpan(_rows * slice.Length));
+            _rows++;
+        }
+
+        public void Append(int value) => _integers[_rows++] = value;
+
+        public void Write()
+        {
+            if (_rows == 0) return;
+            if (int32) dataset.AppendMany(_integers.AsSpan(0, _rows));
+            else dataset.AppendMany(_values.AsSpan(0, _rows * dataset.SliceLength));
+            _rows = 0;
+        }
+    }
+
+    // Each electrode's field series, looked up once (AppendFields runs at every record).
+    private sealed record FieldGroup(int Electrode, Layer Layer, StagedSeries StateOfLithiation, StagedSeries SolidConcentration, StagedSeries Surface,
+        StagedSeries Mean, StagedSeries Current, StagedSeries SolidPotential, StagedSeries Equilibrium, StagedSeries Overpotential,
+        StagedSeries? Hysteresis, StagedSeries? DoubleLayerPotential, StagedSeries? DoubleLayerCurrent);
+
+    private FieldGroup[]? _fieldGroups;
+    private double[] _surface = [], _equilibrium = [];
+
+    private FieldGroup[] FieldGroups()
+    {
+        if (_fieldGroups is not null) return _fieldGroups;
+        var groups = new List<FieldGroup>();
+        foreach (var (e, prefix, layer) in ElectrodeGroups())
+        {
+            string g = "/fields/" + prefix;
+            var electrode = _model.Cell.Electrodes[e];
+            groups.Add(new FieldGroup(e, layer, _series[g + "state_of_lithiation"], _series[g + "solid_concentration"], _series[g + "surface_state_of_lithiation"],
+                _series[g + "mean_state_of_lithiation"], _series[g + "interfacial_current_density"], _series[g + "solid_potential"],
+                _series[g + "equilibrium_potential"], _series[g + "overpotential"],
+                electrode.HasHysteresis ? _series[g + "hysteresis_state"] : null,
+                electrode.HasDoubleLayer ? _series[g + "double_layer_potential"] : null,
+                electrode.HasDoubleLayer ? _series[g + "double_layer_current_density"] : null));
+        }
+        int most = groups.Count == 0 ? 0 : groups.Max(f => f.Layer.CellCount);
+        _surface = new double[most];
+        _equilibrium = new double[most];
+        return _fieldGroups = [.. groups];
+    }
+
     private void AppendFields(ReadOnlySpan<double> y)
     {
         var L = _model.Layout;
@@ -419,43 +531,46 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         _series["/fields/electrolyte_concentration"].Append(_buffer.AsSpan(0, nx));
         for (int i = 0; i < nx; i++) _buffer[i] = y[L.ElectrolytePotential(i)];
         _series["/fields/electrolyte_potential"].Append(_buffer.AsSpan(0, nx));
-        foreach (var (e, prefix, layer) in ElectrodeGroups())
+        foreach (var f in FieldGroups())
         {
-            string g = "/fields/" + prefix;
-            var electrode = _model.Cell.Electrodes[e];
-            int nr = _model.Mesh.Particles[e].Shells;
+            var layer = f.Layer;
+            var electrode = _model.Cell.Electrodes[f.Electrode];
+            int nr = _model.Mesh.Particles[f.Electrode].Shells;
             int n = layer.CellCount;
             for (int i = 0; i < n; i++)
                 for (int k = 0; k < nr; k++)
                     _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)] / electrode.MaxConcentration;
-            _series[g + "state_of_lithiation"].Append(_buffer.AsSpan(0, n * nr));
+            f.StateOfLithiation.Append(_buffer.AsSpan(0, n * nr));
             for (int i = 0; i < n; i++)
                 for (int k = 0; k < nr; k++)
                     _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)];
-            _series[g + "solid_concentration"].Append(_buffer.AsSpan(0, n * nr));
-            for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceStateOfLithiation(y, layer.FirstCell + i);
-            _series[g + "surface_state_of_lithiation"].Append(_buffer.AsSpan(0, n));
+            f.SolidConcentration.Append(_buffer.AsSpan(0, n * nr));
+            // θ_surf, U(θ_surf) and η once per cell (the model's EquilibriumPotential and SurfaceOverpotential would each find
+            // θ_surf and U again): the same values, as each is the same expression of the same numbers.
+            for (int i = 0; i < n; i++) _surface[i] = _model.SurfaceStateOfLithiation(y, layer.FirstCell + i);
+            f.Surface.Append(_surface.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = _model.MeanParticleConcentration(y, layer.FirstCell + i) / electrode.MaxConcentration;
-            _series[g + "mean_state_of_lithiation"].Append(_buffer.AsSpan(0, n));
+            f.Mean.Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = y[L.InterfacialCurrent(layer.FirstCell + i)];
-            _series[g + "interfacial_current_density"].Append(_buffer.AsSpan(0, n));
+            f.Current.Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = y[L.SolidPotential(layer.FirstCell + i)];
-            _series[g + "solid_potential"].Append(_buffer.AsSpan(0, n));
-            for (int i = 0; i < n; i++) _buffer[i] = _model.EquilibriumPotential(y, layer.FirstCell + i);
-            _series[g + "equilibrium_potential"].Append(_buffer.AsSpan(0, n));
-            for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceOverpotential(y, layer.FirstCell + i);
-            _series[g + "overpotential"].Append(_buffer.AsSpan(0, n));
-            if (electrode.HasHysteresis)
+            f.SolidPotential.Append(_buffer.AsSpan(0, n));
+            // SurfaceStateOfLithiation above set the model's temperature to this state's, at which U is taken.
+            for (int i = 0; i < n; i++) _equilibrium[i] = _model.EquilibriumPotential(y, layer.FirstCell + i, _surface[i]);
+            f.Equilibrium.Append(_equilibrium.AsSpan(0, n));
+            for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceOverpotential(y, layer.FirstCell + i, _equilibrium[i]);
+            f.Overpotential.Append(_buffer.AsSpan(0, n));
+            if (f.Hysteresis is { } hysteresis)
             {
                 for (int i = 0; i < n; i++) _buffer[i] = y[L.HysteresisState(layer.FirstCell + i)];
-                _series[g + "hysteresis_state"].Append(_buffer.AsSpan(0, n));
+                hysteresis.Append(_buffer.AsSpan(0, n));
             }
-            if (electrode.HasDoubleLayer)
+            if (f.DoubleLayerPotential is { } potential && f.DoubleLayerCurrent is { } current)
             {
                 for (int i = 0; i < n; i++) _buffer[i] = y[L.DoubleLayerPotential(layer.FirstCell + i)];
-                _series[g + "double_layer_potential"].Append(_buffer.AsSpan(0, n));
+                potential.Append(_buffer.AsSpan(0, n));
                 for (int i = 0; i < n; i++) _buffer[i] = y[L.DoubleLayerCurrent(layer.FirstCell + i)];
-                _series[g + "double_layer_current_density"].Append(_buffer.AsSpan(0, n));
+                current.Append(_buffer.AsSpan(0, n));
             }
         }
     }
@@ -465,6 +580,9 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     {
         if (_finished) throw new InvalidOperationException($"{FinalPath} is already finished");
         if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        WriteStaged();
+        _writing += System.Diagnostics.Stopwatch.GetElapsedTime(start);
         WritePending();
         WriteImpedance(solution);
         WriteSolverReport(_file, solution, _model.Size, _writing, "variable-order variable-step BDF (1-5), Newton with analytic Jacobian, SuiteSparse KLU");
@@ -596,6 +714,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
                 try
                 {
                     if (!_lastWritten && _lastStep >= 0) Append(_lastTime, _last, _lastStep);
+                    WriteStaged();
                     WritePending();
                     _file.SetAttributes("/", [Hdf5Attribute.Of("status", "failed"), Hdf5Attribute.Of("failure_reason", reason)]);
                 }

@@ -124,6 +124,12 @@ public sealed class FullCellCaseTests
         Assert.False(string.IsNullOrWhiteSpace(set.Source));
         Assert.Equal(version, set.Version);
         var setup = Build(Case(name));
+        // The set's own fields (read from its index) are those its text deserialises to in a case laid over it.
+        using var provenance = System.Text.Json.JsonDocument.Parse(setup.ProvenanceJson);
+        Assert.Equal(set.Title, provenance.RootElement.GetProperty("title").GetString());
+        Assert.Equal(set.Source, provenance.RootElement.GetProperty("source").GetString());
+        Assert.Equal(set.Doi, provenance.RootElement.GetProperty("doi").GetString());
+        Assert.Equal(set.Version, provenance.RootElement.GetProperty("version").GetString());
         Assert.Equal(oneC, setup.Protocol.Steps[0].Value, 1e-9);
         Assert.All(setup.Cell.Electrodes, e => Assert.InRange(e.InitialStateOfLithiation, 0.01, 0.99));
     }

@@ -44,6 +44,35 @@ public class YamlObjectFactoryTests
     }
 
     [Fact]
+    public void No_record_of_the_yaml_inputs_has_a_yamldotnet_callback_method_as_the_factory_calls_none()
+    {
+        var seen = new HashSet<Type>();
+        var callbacks = new List<string>();
+        int records = 0;
+        void Walk(Type t)
+        {
+            t = Nullable.GetUnderlyingType(t) ?? t;
+            if (!seen.Add(t)) return;
+            if (t.IsGenericType)
+            {
+                foreach (var a in t.GetGenericArguments()) Walk(a);
+                return;
+            }
+            if (t.Assembly != typeof(CaseDefinition).Assembly || !t.IsClass) return;
+            records++;
+            foreach (var m in t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static))
+                if (m.GetCustomAttributes().Any(a => a.GetType().Namespace == "YamlDotNet.Serialization.Callbacks"))
+                    callbacks.Add($"{t.Name}.{m.Name}");
+            foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                if (p.CanWrite && p.Name != "EqualityContract") Walk(p.PropertyType);
+        }
+        foreach (var root in Roots) Walk(root);
+
+        Assert.True(records >= 20, $"the walk found only {records} record types");
+        Assert.Empty(callbacks);
+    }
+
+    [Fact]
     public void The_collections_it_creates_are_empty_instances_of_the_asked_type()
     {
         foreach (var type in new[] { typeof(List<double>), typeof(Dictionary<string, string>), typeof(List<ProtocolStepSection>) })
