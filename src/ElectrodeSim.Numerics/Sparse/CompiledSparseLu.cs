@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ElectrodeSim.Numerics.Sparse;
 
@@ -76,43 +78,51 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
     /// <exception cref="SingularIterationMatrixException">an entry is not finite (an overflowing trial iterate: the step is cut).</exception>
     private bool Refactor(ReadOnlySpan<double> values)
     {
-        var lu = _lu;
-        var inverse = _inverseDiagonal;
-        var column = _column;
-        var target = _target;
-        var rowStart = _rowStart;
-        var diagonal = _diagonal;
-        var positions = _entryPosition;
-        var entryStep = _entryStep;
-        var scale = _rowScale;
-        Array.Clear(lu);
-        Array.Clear(scale);
-        for (int e = 0; e < positions.Length; e++)
+        // Indices into the arrays are the analysis' own (checked when it compiled them), so the loops read through refs
+        // without bounds checks: with them the update loop was twice as long (native build, objdump), and a Math.Max in
+        // the row scales a NaN-aware sequence of ~30 instructions per entry.
+        ref double lu = ref MemoryMarshal.GetArrayDataReference(_lu);
+        ref double inverse = ref MemoryMarshal.GetArrayDataReference(_inverseDiagonal);
+        ref int column = ref MemoryMarshal.GetArrayDataReference(_column);
+        ref int target = ref MemoryMarshal.GetArrayDataReference(_target);
+        ref int rowStart = ref MemoryMarshal.GetArrayDataReference(_rowStart);
+        ref int diagonal = ref MemoryMarshal.GetArrayDataReference(_diagonal);
+        ref int positions = ref MemoryMarshal.GetArrayDataReference(_entryPosition);
+        ref int entryStep = ref MemoryMarshal.GetArrayDataReference(_entryStep);
+        ref double scale = ref MemoryMarshal.GetArrayDataReference(_rowScale);
+        ref double value = ref MemoryMarshal.GetReference(values);
+        Array.Clear(_lu);
+        Array.Clear(_rowScale);
+        // 0 × v is 0 for every finite v and NaN for ±∞ and NaN.
+        double nonFinite = 0;
+        for (int e = 0; e < _entryPosition.Length; e++)
         {
-            double v = values[e];
-            lu[positions[e]] = v;
-            int k = entryStep[e];
-            // Math.Max keeps a NaN: a non-finite entry leaves a non-finite row scale.
-            scale[k] = Math.Max(scale[k], Math.Abs(v));
+            double v = Unsafe.Add(ref value, e);
+            Unsafe.Add(ref lu, Unsafe.Add(ref positions, e)) = v;
+            nonFinite += 0.0 * v;
+            double a = Math.Abs(v);
+            ref double s = ref Unsafe.Add(ref scale, Unsafe.Add(ref entryStep, e));
+            if (a > s) s = a;
         }
-        for (int k = 0; k < scale.Length; k++)
-            if (!double.IsFinite(scale[k])) throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
+        if (!double.IsFinite(nonFinite)) throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
         double smallest = double.PositiveInfinity, largest = 0;
         int t = 0;
         for (int k = 0; k < _n; k++)
         {
-            int end = diagonal[k];
-            for (int p = rowStart[k]; p < end; p++)
+            int end = Unsafe.Add(ref diagonal, k);
+            for (int p = Unsafe.Add(ref rowStart, k); p < end; p++)
             {
-                int c = column[p];
-                double l = lu[p] * inverse[c];
-                lu[p] = l;
-                for (int u = diagonal[c] + 1, stop = rowStart[c + 1]; u < stop; u++) lu[target[t++]] -= l * lu[u];
+                int c = Unsafe.Add(ref column, p);
+                ref double entry = ref Unsafe.Add(ref lu, p);
+                double l = entry * Unsafe.Add(ref inverse, c);
+                entry = l;
+                for (int u = Unsafe.Add(ref diagonal, c) + 1, stop = Unsafe.Add(ref rowStart, c + 1); u < stop; u++, t++)
+                    Unsafe.Add(ref lu, Unsafe.Add(ref target, t)) -= l * Unsafe.Add(ref lu, u);
             }
-            double d = lu[end];
-            double magnitude = Math.Abs(d) / scale[k];
+            double d = Unsafe.Add(ref lu, end);
+            double magnitude = Math.Abs(d) / Unsafe.Add(ref scale, k);
             if (!(magnitude > 0 && double.IsFinite(d))) return false;
-            inverse[k] = 1.0 / d;
+            Unsafe.Add(ref inverse, k) = 1.0 / d;
             if (magnitude < smallest) smallest = magnitude;
             if (magnitude > largest) largest = magnitude;
         }
@@ -129,28 +139,32 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
 
     private void SolveOne(Span<double> b)
     {
-        var x = _work;
-        var lu = _lu;
-        var column = _column;
-        var rowStart = _rowStart;
-        var diagonal = _diagonal;
-        var pivotRow = _pivotRow;
-        var inverse = _inverseDiagonal;
+        int n = _n;
+        ref double x = ref MemoryMarshal.GetArrayDataReference(_work);
+        ref double lu = ref MemoryMarshal.GetArrayDataReference(_lu);
+        ref int column = ref MemoryMarshal.GetArrayDataReference(_column);
+        ref int rowStart = ref MemoryMarshal.GetArrayDataReference(_rowStart);
+        ref int diagonal = ref MemoryMarshal.GetArrayDataReference(_diagonal);
+        ref int pivotRow = ref MemoryMarshal.GetArrayDataReference(_pivotRow);
+        ref int order = ref MemoryMarshal.GetArrayDataReference(_order);
+        ref double inverse = ref MemoryMarshal.GetArrayDataReference(_inverseDiagonal);
+        ref double rhs = ref MemoryMarshal.GetReference(b);
         // L z = P b (unit lower), then U w = z; the solution is x = Q w.
-        for (int k = 0; k < x.Length; k++)
+        for (int k = 0; k < n; k++)
         {
-            double s = b[pivotRow[k]];
-            for (int p = rowStart[k], end = diagonal[k]; p < end; p++) s -= lu[p] * x[column[p]];
-            x[k] = s;
+            double s = Unsafe.Add(ref rhs, Unsafe.Add(ref pivotRow, k));
+            for (int p = Unsafe.Add(ref rowStart, k), end = Unsafe.Add(ref diagonal, k); p < end; p++)
+                s -= Unsafe.Add(ref lu, p) * Unsafe.Add(ref x, Unsafe.Add(ref column, p));
+            Unsafe.Add(ref x, k) = s;
         }
-        for (int k = x.Length - 1; k >= 0; k--)
+        for (int k = n - 1; k >= 0; k--)
         {
-            double s = x[k];
-            for (int p = diagonal[k] + 1, end = rowStart[k + 1]; p < end; p++) s -= lu[p] * x[column[p]];
-            x[k] = s * inverse[k];
+            double s = Unsafe.Add(ref x, k);
+            for (int p = Unsafe.Add(ref diagonal, k) + 1, end = Unsafe.Add(ref rowStart, k + 1); p < end; p++)
+                s -= Unsafe.Add(ref lu, p) * Unsafe.Add(ref x, Unsafe.Add(ref column, p));
+            Unsafe.Add(ref x, k) = s * Unsafe.Add(ref inverse, k);
         }
-        var order = _order;
-        for (int k = 0; k < x.Length; k++) b[order[k]] = x[k];
+        for (int k = 0; k < n; k++) Unsafe.Add(ref rhs, Unsafe.Add(ref order, k)) = Unsafe.Add(ref x, k);
     }
 
     /// <summary>
