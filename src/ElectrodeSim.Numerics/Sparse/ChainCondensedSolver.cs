@@ -192,8 +192,7 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         _reducedValues = new double[reducedPattern.NonZeroCount];
         _reducedRhs = new double[_reducedUnknown.Length];
         // Up to a thousand kept unknowns (the P2D default meshes: 98 for SiO@C-l, 222 for Marquis2019) the compiled LU, whose
-        // fixed-structure elimination skips KLU's per-column work (2026-12-03, `linear` benchmark, JIT, best of 3000: factor +
-        // solve of the whole condensed matrix 5.9 → 4.3 µs SiO@C-l, 20.7 → 17.4 µs Marquis2019 1C); KLU beyond.
+        // fixed-structure elimination skips KLU's per-column work (a few per cent of a run: CompiledSparseLu); KLU beyond.
         _reduced = reducedPattern.Size <= CompiledSparseLu.MaxSize ? new CompiledSparseLu(reducedPattern) : new KluLinearSolver(reducedPattern);
     }
 
