@@ -303,6 +303,45 @@ public class IntegratorStateTests
     }
 
     [Fact]
+    public void A_checkpoint_saved_before_every_step_restores_bit_for_bit_after_one_step_and_after_many()
+    {
+        // The protocol runner's pattern: a checkpoint (reused) before every step, restored after one step to locate an
+        // event and stepped on from again and again; and a second checkpoint held while the first is restored.
+        var system = new RobertsonDae();
+        using var linear = new KluLinearSolver(system.JacobianPattern);
+        var reference = Robertson(linear, system);
+        var times = new List<double>();
+        var states = new List<double[]>();
+        for (int k = 0; k < 40; k++) { reference.Step(1e8); times.Add(reference.Time); states.Add(reference.State.ToArray()); }
+
+        using var linear2 = new KluLinearSolver(system.JacobianPattern);
+        var bdf = Robertson(linear2, system);
+        BdfIntegrator.Checkpoint? checkpoint = null;
+        for (int k = 0; k < 30; k++) { checkpoint = bdf.Save(checkpoint); bdf.Step(1e8); }
+        // After one step since the save: back, and the same step again, three times over.
+        for (int round = 0; round < 3; round++)
+        {
+            bdf.Restore(checkpoint!);
+            Assert.Equal(times[28], bdf.Time);
+            Assert.Equal(states[28], bdf.State.ToArray());
+            bdf.Step(1e8);
+            Assert.Equal(states[29], bdf.State.ToArray());
+        }
+        // A second checkpoint while the first is kept: both stay what they were through several steps.
+        var second = bdf.Save();
+        for (int k = 30; k < 36; k++) bdf.Step(1e8);
+        Assert.Equal(states[35], bdf.State.ToArray());
+        bdf.Restore(checkpoint!);
+        Assert.Equal(states[28], bdf.State.ToArray());
+        Assert.Equal(states[28], checkpoint!.Newest.ToArray());
+        bdf.Restore(second);
+        Assert.Equal(states[29], second.Newest.ToArray());
+        for (int k = 30; k < 40; k++) bdf.Step(1e8);
+        Assert.Equal(times[39], bdf.Time);
+        Assert.Equal(states[39], bdf.State.ToArray());
+    }
+
+    [Fact]
     public void Steps_and_checkpoints_after_the_first_allocate_nothing()
     {
         var system = new RobertsonDae();

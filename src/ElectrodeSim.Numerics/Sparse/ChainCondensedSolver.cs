@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace ElectrodeSim.Numerics.Sparse;
 
 /// <summary>
@@ -5,7 +8,8 @@ namespace ElectrodeSim.Numerics.Sparse;
 /// (static condensation): each chain i_0 … i_{m−1} couples only to its neighbours in the chain and, from its last
 /// unknown, to one kept unknown s (its attachment). Gaussian elimination along the chain (the Thomas algorithm,
 /// from i_0 towards s) leaves one Schur update of the diagonal entry (s, s); the remaining system of the kept
-/// unknowns is factorised by <see cref="KluLinearSolver"/>, and a solve substitutes back along the chains.
+/// unknowns is factorised by <see cref="CompiledSparseLu"/> (up to its <see cref="CompiledSparseLu.MaxSize"/>, else
+/// <see cref="KluLinearSolver"/>), and a solve substitutes back along the chains.
 /// <para>
 /// In the P2D model the chains are the inner shells of each particle and the attachment its outer shell, so the
 /// sparse system is the x unknowns plus one surface unknown per particle. No pivoting in the chains: their blocks
@@ -15,7 +19,7 @@ namespace ElectrodeSim.Numerics.Sparse;
 /// </summary>
 public sealed class ChainCondensedSolver : ISparseLinearSolver
 {
-    private readonly int _n;
+    private readonly int _n, _nonZeros;
     // Per chain element: its unknown, the slots of its diagonal, of its entry to the previous element (row i_k, column
     // i_{k−1}; −1 for k = 0 or when absent) and of its entry to the next element or to the attachment (row i_k, column
     // i_{k+1}). Consecutive chains of one length form a group whose elements are stored interleaved, element k of lane
@@ -28,7 +32,7 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     private readonly int[] _keptFull, _keptReduced; // value copies into the reduced matrix
     private readonly int[] _reducedUnknown;         // full index of each reduced unknown
     private readonly double[] _reducedValues, _reducedRhs;
-    private readonly KluLinearSolver _reduced;
+    private readonly ISparseLinearSolver _reduced;
 
     /// <summary>
     /// Why <paramref name="pattern"/> cannot be condensed along <paramref name="chains"/> (an unknown in two chains, an
@@ -109,6 +113,7 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     private ChainCondensedSolver(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments, int[] chainOf, int total)
     {
         _n = pattern.Size;
+        _nonZeros = pattern.NonZeroCount;
         var cp = pattern.ColumnPointers;
         var rows = pattern.RowIndices;
 
@@ -186,7 +191,9 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         for (int c = 0; c < chains.Count; c++) _attachDiagonal[c] = reducedPattern.SlotOf(reducedIndex[_attach[c]], reducedIndex[_attach[c]]);
         _reducedValues = new double[reducedPattern.NonZeroCount];
         _reducedRhs = new double[_reducedUnknown.Length];
-        _reduced = new KluLinearSolver(reducedPattern);
+        // Up to a thousand kept unknowns (the P2D default meshes: 98 for SiO@C-l, 222 for Marquis2019) the compiled LU, whose
+        // fixed-structure elimination skips KLU's per-column work (a few per cent of a run: CompiledSparseLu); KLU beyond.
+        _reduced = reducedPattern.Size <= CompiledSparseLu.MaxSize ? new CompiledSparseLu(reducedPattern) : new KluLinearSolver(reducedPattern);
     }
 
     /// <summary>Unknowns left in the sparse factorisation.</summary>
@@ -194,29 +201,44 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
 
     public void Factor(ReadOnlySpan<double> values)
     {
+        if (values.Length != _nonZeros) throw new ArgumentException($"expected {_nonZeros} values for the pattern, got {values.Length}");
+        // Slots and indices are the set-up's own (checked against the pattern there; the length just above), so the loops
+        // read through refs without bounds checks; the arithmetic is the same, in the same order.
         var reduced = _reducedValues;
+        ref double value = ref MemoryMarshal.GetReference(values);
+        ref double reducedValue = ref MemoryMarshal.GetArrayDataReference(reduced);
+        ref int diagonal = ref MemoryMarshal.GetArrayDataReference(_diagonal);
+        ref int lower = ref MemoryMarshal.GetArrayDataReference(_lower);
+        ref int upper = ref MemoryMarshal.GetArrayDataReference(_upper);
+        ref double inversePivot = ref MemoryMarshal.GetArrayDataReference(_inversePivot);
+        ref double factors = ref MemoryMarshal.GetArrayDataReference(_factor);
+        ref double upperValue = ref MemoryMarshal.GetArrayDataReference(_upperValue);
+        ref int keptFull = ref MemoryMarshal.GetArrayDataReference(_keptFull);
+        ref int keptReduced = ref MemoryMarshal.GetArrayDataReference(_keptReduced);
         // Entries absent from the full pattern are zero, and the reduced pattern's added diagonal too.
         Array.Clear(reduced);
-        for (int k = 0; k < _keptFull.Length; k++) reduced[_keptReduced[k]] = values[_keptFull[k]];
+        for (int k = 0; k < _keptFull.Length; k++) Unsafe.Add(ref reducedValue, Unsafe.Add(ref keptReduced, k)) = Unsafe.Add(ref value, Unsafe.Add(ref keptFull, k));
         for (int g = 0; g + 1 < _groupStart.Length; g++)
         {
             int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
             for (int k = start; k < end; k++)
             {
-                double d = values[_diagonal[k]];
+                double d = Unsafe.Add(ref value, Unsafe.Add(ref diagonal, k));
                 double factor = 0;
-                if (k >= start + lanes && _lower[k] >= 0)
+                int lowerSlot = Unsafe.Add(ref lower, k);
+                if (k >= start + lanes && lowerSlot >= 0)
                 {
-                    factor = values[_lower[k]] * _inversePivot[k - lanes];
-                    d -= factor * _upperValue[k - lanes];
+                    factor = Unsafe.Add(ref value, lowerSlot) * Unsafe.Add(ref inversePivot, k - lanes);
+                    d -= factor * Unsafe.Add(ref upperValue, k - lanes);
                 }
                 if (!(d != 0 && double.IsFinite(d)))
                     throw new SingularIterationMatrixException($"zero or non-finite pivot {d} at unknown {_unknown[k]} of a condensed chain");
                 // The reciprocal once here: the solves multiply (a division in the back substitution's dependent chain
                 // was a third of the solve).
-                _inversePivot[k] = 1.0 / d;
-                _factor[k] = factor;
-                _upperValue[k] = _upper[k] >= 0 ? values[_upper[k]] : 0.0;
+                Unsafe.Add(ref inversePivot, k) = 1.0 / d;
+                Unsafe.Add(ref factors, k) = factor;
+                int upperSlot = Unsafe.Add(ref upper, k);
+                Unsafe.Add(ref upperValue, k) = upperSlot >= 0 ? Unsafe.Add(ref value, upperSlot) : 0.0;
             }
             for (int l = 0; l < lanes; l++)
             {
@@ -239,35 +261,48 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
 
     private void SolveOne(Span<double> b)
     {
+        // The indices are the set-up's own (checked against the pattern there), so the loops read through refs without
+        // bounds checks; the arithmetic is the same, in the same order.
         int groups = _groupLanes.Length;
+        ref double x = ref MemoryMarshal.GetReference(b);
+        ref int unknown = ref MemoryMarshal.GetArrayDataReference(_unknown);
+        ref double factor = ref MemoryMarshal.GetArrayDataReference(_factor);
+        ref double upper = ref MemoryMarshal.GetArrayDataReference(_upperValue);
+        ref double inversePivot = ref MemoryMarshal.GetArrayDataReference(_inversePivot);
+        ref int attach = ref MemoryMarshal.GetArrayDataReference(_attach);
+        ref double attachFactor = ref MemoryMarshal.GetArrayDataReference(_attachFactor);
         // Forward elimination along each chain, into its attachment's row.
         for (int g = 0; g < groups; g++)
         {
-            int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
-            for (int k = start + lanes; k < end; k++) b[_unknown[k]] -= _factor[k] * b[_unknown[k - lanes]];
+            int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g], first = _groupFirstChain[g];
+            for (int k = start + lanes; k < end; k++)
+                Unsafe.Add(ref x, Unsafe.Add(ref unknown, k)) -= Unsafe.Add(ref factor, k) * Unsafe.Add(ref x, Unsafe.Add(ref unknown, k - lanes));
             for (int l = 0; l < lanes; l++)
             {
-                int c = _groupFirstChain[g] + l;
-                b[_attach[c]] -= _attachFactor[c] * b[_unknown[end - lanes + l]];
+                int c = first + l;
+                Unsafe.Add(ref x, Unsafe.Add(ref attach, c)) -= Unsafe.Add(ref attachFactor, c) * Unsafe.Add(ref x, Unsafe.Add(ref unknown, end - lanes + l));
             }
         }
         var r = _reducedRhs;
-        for (int i = 0; i < r.Length; i++) r[i] = b[_reducedUnknown[i]];
+        ref double reducedRhs = ref MemoryMarshal.GetArrayDataReference(r);
+        ref int reducedUnknown = ref MemoryMarshal.GetArrayDataReference(_reducedUnknown);
+        for (int i = 0; i < r.Length; i++) Unsafe.Add(ref reducedRhs, i) = Unsafe.Add(ref x, Unsafe.Add(ref reducedUnknown, i));
         _reduced.Solve(r);
-        for (int i = 0; i < r.Length; i++) b[_reducedUnknown[i]] = r[i];
+        for (int i = 0; i < r.Length; i++) Unsafe.Add(ref x, Unsafe.Add(ref reducedUnknown, i)) = Unsafe.Add(ref reducedRhs, i);
         // Back substitution from the attachment to the free end.
         for (int g = 0; g < groups; g++)
         {
-            int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
+            int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g], first = _groupFirstChain[g];
             for (int l = 0; l < lanes; l++)
             {
-                int k = end - lanes + l, u = _unknown[k];
-                b[u] = (b[u] - _upperValue[k] * b[_attach[_groupFirstChain[g] + l]]) * _inversePivot[k];
+                int k = end - lanes + l;
+                ref double u = ref Unsafe.Add(ref x, Unsafe.Add(ref unknown, k));
+                u = (u - Unsafe.Add(ref upper, k) * Unsafe.Add(ref x, Unsafe.Add(ref attach, first + l))) * Unsafe.Add(ref inversePivot, k);
             }
             for (int k = end - lanes - 1; k >= start; k--)
             {
-                int u = _unknown[k];
-                b[u] = (b[u] - _upperValue[k] * b[_unknown[k + lanes]]) * _inversePivot[k];
+                ref double u = ref Unsafe.Add(ref x, Unsafe.Add(ref unknown, k));
+                u = (u - Unsafe.Add(ref upper, k) * Unsafe.Add(ref x, Unsafe.Add(ref unknown, k + lanes))) * Unsafe.Add(ref inversePivot, k);
             }
         }
     }

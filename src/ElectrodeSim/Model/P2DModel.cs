@@ -173,8 +173,8 @@ public sealed class P2DModel : IElectrochemicalModel
 
     /// <summary>
     /// The linear solver of the iteration matrix: each particle's inner shells (a tridiagonal chain in r) condensed onto
-    /// its outer shell (<see cref="ChainCondensedSolver"/>), so KLU factorises the x unknowns plus one surface unknown per
-    /// particle. A particle of one shell has nothing to condense.
+    /// its outer shell (<see cref="ChainCondensedSolver"/>), so the sparse LU factorises the x unknowns plus one surface
+    /// unknown per particle. A particle of one shell has nothing to condense.
     /// </summary>
     public ISparseLinearSolver CreateLinearSolver(SparsityPattern pattern)
     {
