@@ -9,7 +9,7 @@ namespace ElectrodeSim.Numerics.Tests;
 /// </summary>
 public sealed class GmresTests
 {
-    private static SparsityPattern GridPattern(int k)
+    internal static SparsityPattern GridPattern(int k)
     {
         var builder = new SparsityPatternBuilder(k * k);
         for (int j = 0; j < k; j++)
@@ -26,7 +26,7 @@ public sealed class GmresTests
     }
 
     /// <summary>Values of −Δ + β·∇ (first-order upwind, β = (bx, by) ≥ 0) + σ I in the pattern's slots.</summary>
-    private static double[] ConvectionDiffusion(SparsityPattern p, int k, double bx, double by, double sigma)
+    internal static double[] ConvectionDiffusion(SparsityPattern p, int k, double bx, double by, double sigma)
     {
         var v = new double[p.NonZeroCount];
         for (int j = 0; j < k; j++)
@@ -42,7 +42,7 @@ public sealed class GmresTests
         return v;
     }
 
-    private static double[] Manufactured(int n, int seed)
+    internal static double[] Manufactured(int n, int seed)
     {
         var random = new Random(seed);
         return [.. Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5)];

@@ -17,9 +17,10 @@ using ElectrodeSim.Simulation;
 /// assembly (timed around the model's Evaluate), KLU numeric factorisations, KLU solves and the rest (symbolic analysis, integrator, events, set-up).
 /// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- resolved-2d [h_um ...] (default 0.4 0.2 0.1)
 /// [--separator-mesh=case|uniform|GROWTH,MAX_UM] (the separator columns: as cases/sio-c-l-2d.yaml's resolved.separator_mesh with the first column h, the default; uniform h; or graded from h)
-/// [--solver=default|klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod|gmres-NAME] [--reuse] (keep the iteration matrix across steps);
+/// [--solver=default|klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-f32|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod|gmres-NAME] [--reuse] (keep the iteration matrix across steps);
 /// gmres-NAME: GMRES preconditioned by a kept factorisation of solver NAME (<see cref="StaleFactorGmresSolver"/>),
-/// [--gmres-tol=1e-8] [--gmres-refactor=8] [--gmres-max=30]; default: what the 2-D model runs with
+/// [--gmres-tol=1e-8] [--gmres-refactor=8] [--gmres-max=30] [--background[=K]] (renewals factorised on a worker thread into a
+/// second object, taken at the K-th solve after the start, or when ready with K = 0 or no K); default: what the 2-D model runs with
 /// (<see cref="ResolvedParticleModel.CreateKrylovSolver"/>: gmres-klu-nd with <see cref="ResolvedParticleModel.KrylovOptions"/>);
 /// --solver=probe[:name,name...] factorises one Jacobian per solver instead (analysis / factor / refactor / solve time, KLU flops).
 /// </summary>
@@ -35,6 +36,12 @@ public static class ResolvedModelBench
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-tol=", StringComparison.Ordinal)) is string tol) gmresOptions = gmresOptions with { RelativeTolerance = double.Parse(tol["--gmres-tol=".Length..], inv) };
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-refactor=", StringComparison.Ordinal)) is string re) gmresOptions = gmresOptions with { RefactorIterations = int.Parse(re["--gmres-refactor=".Length..], inv) };
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-max=", StringComparison.Ordinal)) is string mx) gmresOptions = gmresOptions with { MaxIterations = int.Parse(mx["--gmres-max=".Length..], inv) };
+        // --background[=K]: renewals factorised on a worker thread into a second object of the same solver, swapped in at the
+        // K-th solve after the start (waiting if needed; a run independent of the timing) or, K = 0 (the default), at the first
+        // solve after the worker finished.
+        string? backgroundArg = args.FirstOrDefault(a => a == "--background" || a.StartsWith("--background=", StringComparison.Ordinal));
+        bool background = backgroundArg != null;
+        if (background) gmresOptions = gmresOptions with { SwapAfterSolves = backgroundArg!.Length > "--background=".Length ? int.Parse(backgroundArg["--background=".Length..], inv) : 0 };
         // The separator columns: as cases/sio-c-l-2d.yaml grades them (resolved.separator_mesh; first column h), uniform, or GROWTH,MAX_UM.
         string separatorMesh = args.FirstOrDefault(a => a.StartsWith("--separator-mesh=", StringComparison.Ordinal))?["--separator-mesh=".Length..] ?? "case";
         var caseGrading = separatorMesh == "case" ? Simulator.LoadCase(Path.Combine(FindRepository(), "cases", "sio-c-l-2d.yaml")).Resolved!.SeparatorGrading : null;
@@ -64,32 +71,43 @@ public static class ResolvedModelBench
         foreach (double h in sizes)
         {
             var clock = Stopwatch.StartNew();
+            double threadCpu0 = ThreadCpuSeconds();
             var mesh = ResolvedMesh.Build(packing, h * 1e-6, separatorGrading: Grading(h));
             var model = new TimedModel(new ResolvedParticleModel(parameters, mesh));
             double setupTime = clock.Elapsed.TotalSeconds;
-            TimedSolver? timed = null, outer = null;
+            TimedSolver? timed = null, outer = null, spare = null;
             StaleFactorGmresSolver? gmres = null;
             var runner = new ProtocolRunner(model, setup.Solver with { ReuseIterationMatrix = reuse })
             {
                 LinearSolver = pattern =>
                 {
-                    timed = new TimedSolver(MakeSolver(solver.StartsWith("gmres-", StringComparison.Ordinal) ? solver["gmres-".Length..] : solver, pattern));
+                    string inner = solver.StartsWith("gmres-", StringComparison.Ordinal) ? solver["gmres-".Length..] : solver;
+                    timed = new TimedSolver(MakeSolver(inner, pattern));
                     if (!solver.StartsWith("gmres-", StringComparison.Ordinal)) return timed;
-                    gmres = new StaleFactorGmresSolver(pattern, timed, gmresOptions);
+                    if (background) spare = new TimedSolver(MakeSolver(inner, pattern));
+                    gmres = new StaleFactorGmresSolver(pattern, timed, spare, gmresOptions);
                     return outer = new TimedSolver(gmres);
                 },
             };
             var protocol = new Protocol([new ProtocolStep { Label = "lithiation", Mode = ControlMode.Current, Value = 50, Stops = [new StopCondition(StopQuantity.Voltage, true, 0.01)] }]);
             var solution = runner.Run(protocol);
             double wall = clock.Elapsed.TotalSeconds;
+            double threadCpu = ThreadCpuSeconds() - threadCpu0;
             var s = solution.Statistics;
             double capacity = solution.StepCharge(0) / 3.6 / model.ActiveMassPerArea / 1000.0;
             // With GMRES: the factorisations are the direct solver's, and the Krylov work (mat-vecs, orthogonalisation) is the outer solver's time less the direct solver's.
-            double linear = outer != null ? outer.Factor.Elapsed.TotalSeconds + outer.Solve.Elapsed.TotalSeconds : timed!.Factor.Elapsed.TotalSeconds + timed.Solve.Elapsed.TotalSeconds;
+            // The worker's factorisations overlap the caller's work: they are reported apart, and only the caller's wait for them counts in its time.
+            double syncFactor = timed!.Factor.Elapsed.TotalSeconds + (spare?.Factor.Elapsed.TotalSeconds ?? 0) - (spare != null ? spare.WorkerFactor.TotalSeconds + timed.WorkerFactor.TotalSeconds : 0);
+            double solves = timed.Solve.Elapsed.TotalSeconds + (spare?.Solve.Elapsed.TotalSeconds ?? 0);
+            double linear = outer != null ? outer.Factor.Elapsed.TotalSeconds + outer.Solve.Elapsed.TotalSeconds : timed.Factor.Elapsed.TotalSeconds + timed.Solve.Elapsed.TotalSeconds;
+            double workerFactor = spare != null ? spare.WorkerFactor.TotalSeconds + timed.WorkerFactor.TotalSeconds : 0;
+            string swapText = gmresOptions.SwapAfterSolves == 0 ? "when ready" : string.Create(inv, $"at solve {gmresOptions.SwapAfterSolves} after the start");
             string krylov = gmres == null ? "" : string.Create(inv,
-                $", factorisations done {gmres.Factorizations}, GMRES solves {gmres.KrylovSolves} with {gmres.KrylovIterations} iterations (max {gmres.MaxKrylovIterations}, failures {gmres.KrylovFailures}), direct solves {gmres.DirectSolves}, Krylov overhead {linear - timed!.Factor.Elapsed.TotalSeconds - timed.Solve.Elapsed.TotalSeconds:F1} s, tol {gmresOptions.RelativeTolerance:G2}, refactor above {gmresOptions.RefactorIterations}");
+                $", factorisations done {gmres.Factorizations}, GMRES solves {gmres.KrylovSolves} with {gmres.KrylovIterations} iterations (max {gmres.MaxKrylovIterations}, failures {gmres.KrylovFailures}), direct solves {gmres.DirectSolves}, Krylov overhead {linear - syncFactor - solves - gmres.BackgroundWait.TotalSeconds:F1} s, tol {gmresOptions.RelativeTolerance:G2}, refactor above {gmresOptions.RefactorIterations}")
+                + (spare == null ? "" : string.Create(inv, $", background factorisations {gmres.BackgroundFactorizations} ({workerFactor:F1} s on the worker, {gmres.BackgroundWait.TotalSeconds:F1} s waited for), taken {swapText}"));
+            double flops = timed.Flops + (spare?.Flops ?? 0), entries = timed.SolveEntries + (spare?.SolveEntries ?? 0);
             Console.WriteLine(string.Create(inv,
-                $"| {h:G3} | {mesh.Graph.CellCount} ({mesh.SeparatorColumnCount} separator columns) | {model.Size} | {model.JacobianPattern.NonZeroCount} | {s.Steps} | {s.NewtonIterations} | {s.JacobianEvaluations} | {gmres?.Factorizations ?? s.Factorizations} | {wall:F1} | {model.Assembly.Elapsed.TotalSeconds:F1} | {timed!.Factor.Elapsed.TotalSeconds:F1} | {timed.Solve.Elapsed.TotalSeconds:F1} | {wall - model.Assembly.Elapsed.TotalSeconds - linear:F1} | {capacity:F3} | {solution.Steps[0].Reason} (set-up {setupTime:F2} s; {s}, rejected {s.RejectedSteps}, Newton failures {s.NewtonFailures}{(timed.Inner is KluLinearSolver k ? $", KLU fresh pivoting {k.FreshFactorizations}" : "")}, factorisation flops {timed.Flops:G3}, LU solves reading {timed.SolveEntries:G3} factor entries{krylov}; CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s in process) |"));
+                $"| {h:G3} | {mesh.Graph.CellCount} ({mesh.SeparatorColumnCount} separator columns) | {model.Size} | {model.JacobianPattern.NonZeroCount} | {s.Steps} | {s.NewtonIterations} | {s.JacobianEvaluations} | {gmres?.Factorizations ?? s.Factorizations} | {wall:F1} | {model.Assembly.Elapsed.TotalSeconds:F1} | {syncFactor + (gmres?.BackgroundWait.TotalSeconds ?? 0):F1} | {solves:F1} | {wall - model.Assembly.Elapsed.TotalSeconds - linear:F1} | {capacity:F3} | {solution.Steps[0].Reason} (set-up {setupTime:F2} s; {s}, rejected {s.RejectedSteps}, Newton failures {s.NewtonFailures}{(timed.Inner is KluLinearSolver k ? $", KLU fresh pivoting {k.FreshFactorizations}" : "")}, factorisation flops {flops:G3}, LU solves reading {entries:G3} factor entries{krylov}; CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s in process, {threadCpu:F1} s of it on the calling thread) |"));
         }
     }
 
@@ -119,13 +137,21 @@ public static class ResolvedModelBench
                 s.Factor(jac);
                 double second = clock.Elapsed.TotalSeconds;
                 double secondCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-                var rhs = new double[model.Size]; rhs[0] = 1;
+                // 20 solves of a dense right-hand side (as GMRES's), timed together: wall and thread CPU per solve.
+                var rhs = new double[model.Size];
+                const int solves = 20;
                 clock.Restart();
-                s.Solve(rhs);
-                double solve = clock.Elapsed.TotalSeconds;
-                string flops = s switch { KluLinearSolver k => k.FlopCount.ToString("G3", inv), UmfpackLinearSolver u => u.FlopCount.ToString("G3", inv), _ => "-" };
-                string entries = s is KluLinearSolver kl ? kl.FactorEntries.ToString("G4", inv) : "-";
-                Console.WriteLine(string.Create(inv, $"h {h} um n {model.Size} {name,-14} analyse {analyse:F3} s  factor {first:F3} s  refactor {second:F3} s (CPU {secondCpu:F3} s)  solve {solve * 1e3:F1} ms  flops {flops}  L+U entries {entries}"));
+                var solveCpu = Process.GetCurrentProcess().TotalProcessorTime;
+                for (int r = 0; r < solves; r++)
+                {
+                    for (int i = 0; i < rhs.Length; i++) rhs[i] = 1 + 1e-3 * (i % 7);
+                    s.Solve(rhs);
+                }
+                double solve = clock.Elapsed.TotalSeconds / solves;
+                double solveCpuEach = (Process.GetCurrentProcess().TotalProcessorTime - solveCpu).TotalSeconds / solves;
+                string flops = s switch { KluLinearSolver k => k.FlopCount.ToString("G3", inv), SinglePrecisionKluSolver f => f.FlopCount.ToString("G3", inv), UmfpackLinearSolver u => u.FlopCount.ToString("G3", inv), _ => "-" };
+                string entries = s switch { KluLinearSolver kl => kl.FactorEntries.ToString("G4", inv), SinglePrecisionKluSolver f => f.FactorEntries.ToString("G4", inv), _ => "-" };
+                Console.WriteLine(string.Create(inv, $"h {h} um n {model.Size} {name,-14} analyse {analyse:F3} s  factor {first:F3} s  refactor {second:F3} s (CPU {secondCpu:F3} s)  solve {solve * 1e3:F1} ms (CPU {solveCpuEach * 1e3:F1} ms, mean of {solves})  flops {flops}  L+U entries {entries}"));
             }
         }
     }
@@ -136,13 +162,23 @@ public static class ResolvedModelBench
         "klu-colamd" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Ordering = ElectrodeSim.Native.Klu.KluOrdering.Colamd }),
         "klu-nobtf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { BlockTriangular = false }),
         "klu-nd" => ResolvedParticleModel.CreateDirectSolver(pattern), // the factorisation ResolvedParticleModel.CreateKrylovSolver keeps
+        "klu-nd-f32" => new SinglePrecisionKluSolver((KluLinearSolver)ResolvedParticleModel.CreateDirectSolver(pattern), pattern.Size), // solves on float copies of its factors
 
         "klu-nd-btf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Permutation = FillReducingOrdering.NestedDissection(pattern) }),
         "umfpack" => new UmfpackLinearSolver(pattern),
         "umfpack-metis" => new UmfpackLinearSolver(pattern, ElectrodeSim.Native.Umfpack.UmfpackOrdering.Metis),
         "umfpack-cholmod" => new UmfpackLinearSolver(pattern, ElectrodeSim.Native.Umfpack.UmfpackOrdering.Cholmod),
-        _ => throw new ArgumentException($"--solver={name}: not one of klu, klu-colamd, klu-nobtf, klu-nd, klu-nd-btf, umfpack, umfpack-metis, umfpack-cholmod"),
+        _ => throw new ArgumentException($"--solver={name}: not one of klu, klu-colamd, klu-nobtf, klu-nd, klu-nd-f32, klu-nd-btf, umfpack, umfpack-metis, umfpack-cholmod"),
     };
+
+    /// <summary>CPU time of the calling thread (Linux CLOCK_THREAD_CPUTIME_ID): with renewals on a worker, the run's critical path on a machine with a core to spare.</summary>
+    private static double ThreadCpuSeconds() => clock_gettime(3, out var t) == 0 ? t.Seconds + 1e-9 * t.Nanoseconds : double.NaN;
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec { public long Seconds; public long Nanoseconds; }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int clock_gettime(int clock, out TimeSpec time);
 
     private static string FindRepository()
     {
@@ -159,20 +195,31 @@ public static class ResolvedModelBench
         public ISparseLinearSolver Inner => inner;
         public Stopwatch Factor { get; } = new();
         public Stopwatch Solve { get; } = new();
+        private long _workerTicks;
+        /// <summary>The part of <see cref="Factor"/> spent on other threads than the one that made this object (the background worker's).</summary>
+        public TimeSpan WorkerFactor => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _workerTicks));
+        private readonly int _owner = Environment.CurrentManagedThreadId;
         /// <summary>Σ KLU flops of the factorisations (machine-load independent cost).</summary>
         public double Flops { get; private set; }
         void ISparseLinearSolver.Factor(ReadOnlySpan<double> values)
         {
+            long start = Stopwatch.GetTimestamp();
             Factor.Start();
             try { inner.Factor(values); }
-            finally { Factor.Stop(); }
+            finally
+            {
+                Factor.Stop();
+                if (Environment.CurrentManagedThreadId != _owner) Interlocked.Add(ref _workerTicks, Stopwatch.GetTimestamp() - start);
+            }
             if (inner is KluLinearSolver k) Flops += k.FlopCount;
+            if (inner is SinglePrecisionKluSolver f) Flops += f.FlopCount;
             if (inner is UmfpackLinearSolver u) Flops += u.FlopCount;
         }
         void ISparseLinearSolver.Solve(Span<double> rhs)
         {
             Solve.Start(); inner.Solve(rhs); Solve.Stop();
             if (inner is KluLinearSolver k) SolveEntries += k.FactorEntries;
+            if (inner is SinglePrecisionKluSolver f) SolveEntries += f.FactorEntries;
         }
         public void Dispose() => inner.Dispose();
     }

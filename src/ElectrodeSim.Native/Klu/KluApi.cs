@@ -42,6 +42,7 @@ internal static unsafe partial class KluApi
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_refactor(int* columnPointers, int* rowIndices, double* values, void* symbolic, void* numeric, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_solve(void* symbolic, void* numeric, int leadingDimension, int rightHandSides, double* b, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_tsolve(void* symbolic, void* numeric, int leadingDimension, int rightHandSides, double* b, void* common);
+    [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_extract(void* numeric, void* symbolic, int* lp, int* li, double* lx, int* up, int* ui, double* ux, int* fp, int* fi, double* fx, int* p, int* q, double* rs, int* r, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_flops(void* symbolic, void* numeric, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_rcond(void* symbolic, void* numeric, void* common);
     [LibraryImport(NativeLibraries.Klu)] internal static partial int klu_free_symbolic(void** symbolic, void* common);

@@ -123,6 +123,48 @@ public sealed unsafe class KluFactorization : IDisposable
         }
     }
 
+    /// <summary>
+    /// Entries of L and of U of the last factorisation (klu_numeric's lnz and unz, diagonals included), the lengths
+    /// <see cref="ExtractFactors"/> needs. Only for a factorisation in one block (block triangular form off, or a matrix that
+    /// is one strongly connected block).
+    /// </summary>
+    public (int Lower, int Upper) FactorNonZeros
+    {
+        get
+        {
+            ThrowIfDisposed();
+            if (numeric == null) throw new InvalidOperationException("No valid factorization: Factor must succeed first.");
+            // klu_numeric starts with int n, nblocks, lnz, unz (SuiteSparse 5 and later).
+            var head = (int*)numeric;
+            if (head[0] != Size) throw new NotSupportedException("The loaded KLU library uses an unknown klu_numeric layout.");
+            if (head[1] != 1) throw new NotSupportedException($"The factorisation has {head[1]} blocks; extraction is done for one block only (block triangular form off).");
+            return (head[2], head[3]);
+        }
+    }
+
+    /// <summary>
+    /// Copies the last factorisation out (klu_extract): L U = P (R⁻¹ A) Q, with L unit lower and U upper triangular in
+    /// compressed columns (diagonals stored), row permutation P (row k of the factored matrix is row <c>rowPermutation[k]</c>
+    /// of A), column permutation Q (column k is column <c>columnPermutation[k]</c>) and row scale R in pivotal order (row
+    /// <c>rowPermutation[k]</c> of A divided by <c>rowScale[k]</c>: klu_factor permutes its scale factors so, and
+    /// klu_extract copies them as they are). Lengths: pointers n + 1, L and U entries as <see cref="FactorNonZeros"/>, the rest n.
+    /// </summary>
+    public void ExtractFactors(Span<int> lowerPointers, Span<int> lowerRows, Span<double> lowerValues,
+                               Span<int> upperPointers, Span<int> upperRows, Span<double> upperValues,
+                               Span<int> rowPermutation, Span<int> columnPermutation, Span<double> rowScale)
+    {
+        var (lnz, unz) = FactorNonZeros;
+        if (lowerPointers.Length != Size + 1 || upperPointers.Length != Size + 1 || lowerRows.Length != lnz || lowerValues.Length != lnz
+            || upperRows.Length != unz || upperValues.Length != unz || rowPermutation.Length != Size || columnPermutation.Length != Size || rowScale.Length != Size)
+            throw new ArgumentException($"Extraction buffers do not match n = {Size}, L entries {lnz}, U entries {unz}.");
+        fixed (int* lp = lowerPointers, li = lowerRows, up = upperPointers, ui = upperRows, p = rowPermutation, q = columnPermutation)
+        fixed (double* lx = lowerValues, ux = upperValues, rs = rowScale)
+        {
+            if (klu_extract(numeric, symbolic, lp, li, lx, up, ui, ux, null, null, null, p, q, rs, null, common) == 0)
+                throw Failure("klu_extract");
+        }
+    }
+
     /// <summary>Factorisations done afresh with new pivoting (klu_factor).</summary>
     public int FreshFactorizations { get; private set; }
 

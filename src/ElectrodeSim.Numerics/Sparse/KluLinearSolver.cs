@@ -26,6 +26,15 @@ public sealed class KluLinearSolver : ISparseLinearSolver
     /// <summary>Entries of L and U of the last factorisation (the memory one triangular solve pair reads).</summary>
     public double FactorEntries => _klu.FactorEntries;
 
+    /// <summary>Entries of L and U of the last factorisation (see <see cref="KluFactorization.FactorNonZeros"/>).</summary>
+    public (int Lower, int Upper) FactorNonZeros => _klu.FactorNonZeros;
+
+    /// <summary>Copies the last factorisation out: L U = P (R⁻¹ A) Q (see <see cref="KluFactorization.ExtractFactors"/>).</summary>
+    public void ExtractFactors(Span<int> lowerPointers, Span<int> lowerRows, Span<double> lowerValues,
+                               Span<int> upperPointers, Span<int> upperRows, Span<double> upperValues,
+                               Span<int> rowPermutation, Span<int> columnPermutation, Span<double> rowScale) =>
+        _klu.ExtractFactors(lowerPointers, lowerRows, lowerValues, upperPointers, upperRows, upperValues, rowPermutation, columnPermutation, rowScale);
+
     public void Factor(ReadOnlySpan<double> values)
     {
         try { _klu.Factor(values); }

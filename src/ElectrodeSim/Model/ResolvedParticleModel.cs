@@ -26,8 +26,10 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
     /// lithiation 0.85 (0.4 µm) and 0.78 (0.2 µm, 5.4e10 vs 7.0e10 flops) of AMD's; for one Jacobian factorised afresh
     /// 0.5 (0.2 µm) and 0.35 (0.1 µm, 1.1e10 vs 3.1e10), nested dissection growing as n^1.5 against AMD's ~n^2.
     /// </summary>
-    public static ISparseLinearSolver CreateDirectSolver(SparsityPattern pattern) =>
-        new KluLinearSolver(pattern, new Native.Klu.KluOptions { BlockTriangular = false, Permutation = FillReducingOrdering.NestedDissection(pattern) });
+    public static ISparseLinearSolver CreateDirectSolver(SparsityPattern pattern) => CreateDirectSolver(pattern, FillReducingOrdering.NestedDissection(pattern));
+
+    private static KluLinearSolver CreateDirectSolver(SparsityPattern pattern, int[] order) =>
+        new(pattern, new Native.Klu.KluOptions { BlockTriangular = false, Permutation = order });
 
     /// <summary>
     /// GMRES settings of <see cref="CreateKrylovSolver"/>: relative residual 1e-3 (on the SiO@C-l benchmark the capacity is
@@ -44,6 +46,20 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
     /// </summary>
     public static ISparseLinearSolver CreateKrylovSolver(SparsityPattern pattern) =>
         new StaleFactorGmresSolver(pattern, CreateDirectSolver(pattern), KrylovOptions);
+
+    /// <summary>
+    /// <see cref="CreateKrylovSolver"/> with its renewals factorised on a worker thread into a second KLU object (one
+    /// nested-dissection ordering for both), taken at the <paramref name="swapAfterSolves"/>-th solve after the start (the
+    /// run then does not depend on the timing) or, with 0, when the worker is done. Not the default: on the shared 2-core
+    /// machine it saved wall time only with a core to spare and cost CPU time (more GMRES iterations on older factors;
+    /// docs/resolved-model.md, Speed).
+    /// </summary>
+    public static ISparseLinearSolver CreateBackgroundKrylovSolver(SparsityPattern pattern, int swapAfterSolves)
+    {
+        var order = FillReducingOrdering.NestedDissection(pattern);
+        return new StaleFactorGmresSolver(pattern, CreateDirectSolver(pattern, order), CreateDirectSolver(pattern, order),
+                                          KrylovOptions with { SwapAfterSolves = swapAfterSolves });
+    }
 
     /// <summary><c>solver.linear: direct</c>: a fresh <see cref="CreateDirectSolver"/> factorisation of every iteration matrix instead of <see cref="CreateKrylovSolver"/>.</summary>
     public bool DirectLinearSolver { get; init; }
