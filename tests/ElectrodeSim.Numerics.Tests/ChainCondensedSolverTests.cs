@@ -59,6 +59,8 @@ public sealed class ChainCondensedSolverTests
     [InlineData(2, 50, 20, 1, false)]
     [InlineData(3, 25, 5, 40, true)]
     [InlineData(6, 40, 17, 3, false, true)]
+    // 37 chains of one length: more than one group of the most lanes, and a last group of fewer.
+    [InlineData(7, 60, 37, 6, false)]
     public void SolvesLikeKluOnTheWholeMatrix(int seed, int kept, int chainCount, int chainLength, bool noUpperEntries, bool mixedLengths = false)
     {
         var (pattern, values, chains, attachments) = Build(seed, kept, chainCount, chainLength, noUpperEntries, mixedLengths);

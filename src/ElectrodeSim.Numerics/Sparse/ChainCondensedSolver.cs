@@ -22,9 +22,10 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     private readonly int _n, _nonZeros;
     // Per chain element: its unknown, the slots of its diagonal, of its entry to the previous element (row i_k, column
     // i_{k−1}; −1 for k = 0 or when absent) and of its entry to the next element or to the attachment (row i_k, column
-    // i_{k+1}). Consecutive chains of one length form a group whose elements are stored interleaved, element k of lane
-    // (chain) l at groupStart + k·lanes + l: the eliminations of the lanes are independent, so one flat loop over a group
-    // overlaps their dependent chains of multiplications and divisions (the same operations per chain as one at a time).
+    // i_{k+1}). Consecutive chains of one length, at most MaxLanes of them, form a group whose elements are stored
+    // interleaved, element k of lane (chain) l at groupStart + k·lanes + l: the eliminations of the lanes are independent, so
+    // one flat loop over a group overlaps their dependent chains of multiplications and divisions (the same operations per
+    // chain as one at a time, so the grouping does not change a bit of the result).
     private readonly int[] _unknown, _diagonal, _lower, _upper;
     private readonly int[] _groupStart, _groupLanes, _groupFirstChain; // group g: elements [_groupStart[g], _groupStart[g + 1])
     private readonly int[] _attach, _attachToChain, _attachDiagonal; // per chain: s, slot (s, i_{m−1}), reduced slot (s, s)
@@ -135,7 +136,7 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         for (int first = 0; first < chains.Count;)
         {
             int m = chains[first].Length, lanes = 1;
-            while (first + lanes < chains.Count && chains[first + lanes].Length == m) lanes++;
+            while (lanes < MaxLanes && first + lanes < chains.Count && chains[first + lanes].Length == m) lanes++;
             groupStart.Add(at);
             groupLanes.Add(lanes);
             groupFirst.Add(first);
@@ -195,6 +196,13 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         // fixed-structure elimination skips KLU's per-column work (a few per cent of a run: CompiledSparseLu); KLU beyond.
         _reduced = reducedPattern.Size <= CompiledSparseLu.MaxSize ? new CompiledSparseLu(reducedPattern) : new KluLinearSolver(reducedPattern);
     }
+
+    /// <summary>
+    /// Most chains interleaved in one group. A few lanes already overlap the chains' dependent operations; many lanes
+    /// spread one pass over as many particles' rows of the vector and the matrix values (each lane its own cache line and
+    /// page), which at 2000 particles of 496 shells made the chain elimination miss the caches and the TLB on every element.
+    /// </summary>
+    private const int MaxLanes = 8;
 
     /// <summary>Unknowns left in the sparse factorisation.</summary>
     public int ReducedSize => _reducedUnknown.Length;

@@ -33,15 +33,23 @@ public sealed class SparsityPattern
     public bool Contains(int row, int col) => Find(row, col) >= 0;
 
     /// <summary>
-    /// Binary search of the column's sorted rows: O(log of the column's entries), no hashing. (A hash of the
-    /// packed (col, row) key made every diagonal entry collide, so binding grew quadratically with the size.)
+    /// The column's sorted rows searched: a scan when the column is short (the P2D columns hold 2–6 entries), else a
+    /// binary search; no hashing. (A hash of the packed (col, row) key made every diagonal entry collide, so binding grew
+    /// quadratically with the size.)
     /// </summary>
     private int Find(int row, int col)
     {
         if ((uint)col >= (uint)Size) return -1;
-        int start = ColumnPointers[col];
-        int k = Array.BinarySearch(RowIndices, start, ColumnPointers[col + 1] - start, row);
-        return k >= 0 ? k : -1;
+        int start = ColumnPointers[col], end = ColumnPointers[col + 1];
+        var rows = RowIndices;
+        if (end - start <= 16)
+        {
+            for (int k = start; k < end; k++)
+                if (rows[k] >= row) return rows[k] == row ? k : -1;
+            return -1;
+        }
+        int at = Array.BinarySearch(rows, start, end - start, row);
+        return at >= 0 ? at : -1;
     }
 
     /// <summary>y = A x for a matrix with this pattern and the given values.</summary>
@@ -57,13 +65,14 @@ public sealed class SparsityPattern
 }
 
 /// <summary>
-/// Collects (row, column) pairs, duplicates allowed, and builds a <see cref="SparsityPattern"/>: the pairs are kept
-/// as packed (col, row) keys in one growing array and sorted once, O(nnz log nnz) with no hashing.
+/// Collects (row, column) pairs, duplicates allowed, and builds a <see cref="SparsityPattern"/> in O(nnz): the pairs are
+/// kept in one growing array, bucketed by column (a counting sort), and each column's few rows sorted and deduplicated in
+/// place; no hashing and no global sort.
 /// </summary>
 public sealed class SparsityPatternBuilder
 {
     private readonly int _size;
-    private long[] _entries = new long[16];
+    private int[] _rows = new int[16], _cols = new int[16];
     private int _count;
 
     public SparsityPatternBuilder(int size) => _size = size;
@@ -72,8 +81,13 @@ public sealed class SparsityPatternBuilder
     {
         if ((uint)row >= (uint)_size || (uint)col >= (uint)_size)
             throw new ArgumentOutOfRangeException(nameof(row), $"entry ({row}, {col}) outside a {_size}×{_size} matrix");
-        if (_count == _entries.Length) Array.Resize(ref _entries, 2 * _entries.Length);
-        _entries[_count++] = ((long)col << 32) | (uint)row;
+        if (_count == _rows.Length)
+        {
+            Array.Resize(ref _rows, 2 * _rows.Length);
+            Array.Resize(ref _cols, 2 * _cols.Length);
+        }
+        _rows[_count] = row;
+        _cols[_count++] = col;
     }
 
     /// <summary>Adds the diagonal, which every iteration matrix M/h + J needs.</summary>
@@ -84,20 +98,33 @@ public sealed class SparsityPatternBuilder
 
     public SparsityPattern Build()
     {
-        var sorted = _entries.AsSpan(0, _count);
-        sorted.Sort();
-        int unique = 0;
-        for (int k = 0; k < sorted.Length; k++)
-            if (unique == 0 || sorted[k] != sorted[unique - 1]) sorted[unique++] = sorted[k];
+        // Bucket the rows by column (duplicates included).
+        var start = new int[_size + 1];
+        for (int k = 0; k < _count; k++) start[_cols[k] + 1]++;
+        for (int c = 0; c < _size; c++) start[c + 1] += start[c];
+        var next = start.AsSpan(0, _size).ToArray();
+        var bucketed = new int[_count];
+        for (int k = 0; k < _count; k++) bucketed[next[_cols[k]]++] = _rows[k];
+        // Each column sorted and deduplicated, compacted towards the front.
         var colPointers = new int[_size + 1];
-        var rows = new int[unique];
-        for (int k = 0; k < unique; k++)
+        int unique = 0;
+        for (int c = 0; c < _size; c++)
         {
-            int col = (int)(sorted[k] >> 32);
-            rows[k] = (int)(sorted[k] & 0xffffffff);
-            colPointers[col + 1]++;
+            int from = start[c], to = start[c + 1];
+            var column = bucketed.AsSpan(from, to - from);
+            if (column.Length <= 16)
+                for (int i = 1; i < column.Length; i++)
+                {
+                    int value = column[i], j = i - 1;
+                    for (; j >= 0 && column[j] > value; j--) column[j + 1] = column[j];
+                    column[j + 1] = value;
+                }
+            else column.Sort();
+            int first = unique;
+            for (int k = 0; k < column.Length; k++)
+                if (unique == first || column[k] != bucketed[unique - 1]) bucketed[unique++] = column[k];
+            colPointers[c + 1] = unique;
         }
-        for (int c = 0; c < _size; c++) colPointers[c + 1] += colPointers[c];
-        return new SparsityPattern(_size, colPointers, rows);
+        return new SparsityPattern(_size, colPointers, bucketed.AsSpan(0, unique).ToArray());
     }
 }
