@@ -70,7 +70,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             _pendingSteps = new List<int>(128);
         }
         _last = new double[model.Size];
-        int maxCells = model.Mesh.CellCount * Math.Max(1, model.Mesh.Particles.Max(p => p.Shells));
+        int maxCells = model.Mesh.CellCount * Math.Max(1, Math.Max(model.Mesh.Particles.Max(p => p.Shells), model.Mesh.ClassParticles.Max(c => c.Length)));
         _buffer = new double[maxCells];
         try
         {
@@ -195,6 +195,14 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             Dataset(group + "r_faces", particle.Faces, "m", "particle shell faces", particle.Shells + 1);
             _scales.Add((group + "x_electrode", "x_electrode"));
             _scales.Add((group + "r", "r"));
+            var electrode = _model.Cell.Electrodes[e];
+            if (electrode.ParticleClassCount < 2) continue;
+            int classes = electrode.ParticleClassCount;
+            Dataset(group + "particle_class_radius", Enumerable.Range(0, classes).Select(electrode.ClassRadius).ToArray(), "m",
+                "radius of each particle size class (the class axis of the class_ fields); r above is the mesh of the Sauter mean radius", classes);
+            Dataset(group + "particle_class_volume_fraction", Enumerable.Range(0, classes).Select(electrode.ClassVolumeFraction).ToArray(), "1",
+                "share of the electrode's active volume of each particle size class", classes);
+            _scales.Add((group + "particle_class_radius", "particle_class_radius"));
         }
         _scales.Add(("/mesh/x", "x"));
         _attachments.Add(new("/mesh/region", 0, "/mesh/x"));
@@ -283,6 +291,14 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             Series(g + "equilibrium_potential", [layer.CellCount], "V", "equilibrium (open-circuit) potential U(theta_surf) of the particle surface vs Li/Li+ (time × x_electrode)", axes: [x]);
             Series(g + "overpotential", [layer.CellCount], "V", "reaction overpotential eta = phi_s - phi_e - U(theta_surf) - R_film j, positive for delithiation (time × x_electrode)", axes: [x]);
             var electrode = _model.Cell.Electrodes[e];
+            if (electrode.ParticleClassCount > 1)
+            {
+                string c = "/mesh/" + prefix + "particle_class_radius";
+                int classes = electrode.ParticleClassCount;
+                Series(g + "class_surface_state_of_lithiation", [layer.CellCount, classes], "1", "state of lithiation at the particle surface of each size class (time × x_electrode × class)", axes: [x, c]);
+                Series(g + "class_mean_state_of_lithiation", [layer.CellCount, classes], "1", "volume-averaged state of lithiation of the particles of each size class (time × x_electrode × class)", axes: [x, c]);
+                Series(g + "class_interfacial_current_density", [layer.CellCount, classes], "A/m^2", "interfacial current density j_k at the surface of each size class, positive for delithiation (time × x_electrode × class)", axes: [x, c]);
+            }
             if (electrode.HasHysteresis)
                 Series(g + "hysteresis_state", [layer.CellCount], "1", "OCP hysteresis state h of the particle, in [-1, 1]: U = (1+h)/2 U_delith + (1-h)/2 U_lith, -1 on the lithiation branch, +1 on the delithiation branch (time × x_electrode)", axes: [x]);
             if (electrode.HasDoubleLayer)
@@ -425,16 +441,31 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             var electrode = _model.Cell.Electrodes[e];
             int nr = _model.Mesh.Particles[e].Shells;
             int n = layer.CellCount;
+            int classes = electrode.ParticleClassCount;
+            // With a size distribution the shell fields and the surface state are volume-weighted over the classes (shell s
+            // at the same r/R in each); the classes themselves go to the class_ fields.
             for (int i = 0; i < n; i++)
                 for (int k = 0; k < nr; k++)
-                    _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)] / electrode.MaxConcentration;
+                    _buffer[i * nr + k] = (classes == 1 ? y[L.SolidConcentration(layer.FirstCell + i, k)] : _model.ShellConcentration(y, layer.FirstCell + i, k)) / electrode.MaxConcentration;
             _series[g + "state_of_lithiation"].Append(_buffer.AsSpan(0, n * nr));
             for (int i = 0; i < n; i++)
                 for (int k = 0; k < nr; k++)
-                    _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)];
+                    _buffer[i * nr + k] = classes == 1 ? y[L.SolidConcentration(layer.FirstCell + i, k)] : _model.ShellConcentration(y, layer.FirstCell + i, k);
             _series[g + "solid_concentration"].Append(_buffer.AsSpan(0, n * nr));
-            for (int i = 0; i < n; i++) _buffer[i] = _model.SurfaceStateOfLithiation(y, layer.FirstCell + i);
+            for (int i = 0; i < n; i++) _buffer[i] = classes == 1 ? _model.SurfaceStateOfLithiation(y, layer.FirstCell + i) : _model.VolumeWeightedSurfaceStateOfLithiation(y, layer.FirstCell + i);
             _series[g + "surface_state_of_lithiation"].Append(_buffer.AsSpan(0, n));
+            if (classes > 1)
+            {
+                for (int i = 0; i < n; i++)
+                    for (int c = 0; c < classes; c++) _buffer[i * classes + c] = _model.ClassSurfaceStateOfLithiation(y, layer.FirstCell + i, c);
+                _series[g + "class_surface_state_of_lithiation"].Append(_buffer.AsSpan(0, n * classes));
+                for (int i = 0; i < n; i++)
+                    for (int c = 0; c < classes; c++) _buffer[i * classes + c] = _model.ClassMeanConcentration(y, layer.FirstCell + i, c) / electrode.MaxConcentration;
+                _series[g + "class_mean_state_of_lithiation"].Append(_buffer.AsSpan(0, n * classes));
+                for (int i = 0; i < n; i++)
+                    for (int c = 0; c < classes; c++) _buffer[i * classes + c] = y[L.ClassCurrent(layer.FirstCell + i, c)];
+                _series[g + "class_interfacial_current_density"].Append(_buffer.AsSpan(0, n * classes));
+            }
             for (int i = 0; i < n; i++) _buffer[i] = _model.MeanParticleConcentration(y, layer.FirstCell + i) / electrode.MaxConcentration;
             _series[g + "mean_state_of_lithiation"].Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = y[L.InterfacialCurrent(layer.FirstCell + i)];
