@@ -242,6 +242,41 @@ public class ParticleSizeDistributionTests(ITestOutputHelper output)
         Assert.Equal(weighted, model.MeanParticleConcentration(y, last), 1e-12 * cmax);
     }
 
+    [Fact]
+    public void The_result_file_holds_each_class_and_the_volume_weighted_state_of_lithiation()
+    {
+        using var temp = new Repository.TemporaryDirectory();
+        var setup = WithProtocol(WithPositiveClasses(Marquis(), Spread),
+            new ProtocolStep { Label = "1C", Mode = ControlMode.Current, Value = OneC(Marquis()), MaxDuration = 600 });
+        string path = Path.Combine(temp.Path, "psd.h5");
+        var result = Simulator.Run(setup, path);
+        using var file = ElectrodeSim.Native.Hdf5.Hdf5File.OpenRead(path);
+        int nt = result.Solution.Time.Count, nx = setup.Mesh.ElectrodeCells;
+        Assert.Equal(Spread.Select(c => c.Radius), file.ReadArray("/mesh/positive/particle_class_radius", out _));
+        Assert.Equal(Spread.Select(c => c.VolumeFraction), file.ReadArray("/mesh/positive/particle_class_volume_fraction", out _));
+        var classMean = file.ReadArray("/fields/positive/class_mean_state_of_lithiation", out var dims);
+        Assert.Equal(new long[] { nt, nx, 3 }, dims);
+        var classSurface = file.ReadArray("/fields/positive/class_surface_state_of_lithiation", out var surfaceDims);
+        Assert.Equal(new long[] { nt, nx, 3 }, surfaceDims);
+        var classCurrent = file.ReadArray("/fields/positive/class_interfacial_current_density", out _);
+        var mean = file.ReadArray("/fields/positive/mean_state_of_lithiation", out _);
+        var current = file.ReadArray("/fields/positive/interfacial_current_density", out _);
+        var area = setup.Cell.Electrodes[1];
+        for (int t = 0; t < nt; t++)
+            for (int i = 0; i < nx; i++)
+            {
+                double weighted = 0, areaWeighted = 0;
+                for (int c = 0; c < 3; c++)
+                {
+                    weighted += Spread[c].VolumeFraction * classMean[(t * nx + i) * 3 + c];
+                    areaWeighted += area.ClassSpecificArea(c) / area.SpecificArea * classCurrent[(t * nx + i) * 3 + c];
+                }
+                Assert.Equal(weighted, mean[t * nx + i], 1e-12);
+                Assert.Equal(areaWeighted, current[t * nx + i], 1e-9 * Math.Max(1, Math.Abs(current[t * nx + i])));
+            }
+        Assert.All(classSurface, theta => Assert.InRange(theta, 0.0, 1.0));
+    }
+
     [Theory]
     [InlineData("kind: discrete\n    radii_um: [3, 6]\n    volume_fractions: [0.5, 0.4]", "positive_electrode.particle_size_distribution.volume_fractions", "summing to 1 within")]
     [InlineData("kind: discrete\n    radii_um: [3, 6]\n    volume_fractions: [1.0]", "positive_electrode.particle_size_distribution.volume_fractions", "one per radius")]
