@@ -219,13 +219,15 @@ public static class CaseBuilder
         double maxConcentration = e.MaxConcentrationMolM3 ?? MaxConcentrationFromCapacity(e.MaxCapacityMAhG!.Value, density);
         double anodic = k.AnodicTransferCoefficient ?? 0.5, cathodic = k.CathodicTransferCoefficient ?? 0.5;
         double activationEnergy = k.ActivationEnergyJMol!.Value;
+        var sizeClasses = ParticleSizeClasses(e);
         return new ElectrodeParameters
         {
             Name = e.Name ?? defaultName,
             Thickness = e.ThicknessUm!.Value * Micrometre,
             Porosity = e.Porosity!.Value,
             ActiveVolumeFraction = activeFraction,
-            ParticleRadius = e.ParticleRadiusUm!.Value * Micrometre,
+            ParticleRadius = sizeClasses is { Count: 1 } one ? one[0].Radius : sizeClasses is { } classes ? ParticleSizeClass.SauterMeanRadius(classes) : e.ParticleRadiusUm!.Value * Micrometre,
+            ParticleSizeClasses = sizeClasses is { Count: > 1 } ? sizeClasses : null,
             BruggemanElectrolyte = e.Bruggeman ?? 1.5,
             EffectiveConductivity = e.EffectiveConductivitySM
                 ?? e.SolidConductivitySM!.Value * Math.Pow(activeFraction, e.SolidBruggeman ?? DefaultSolidBruggeman),
@@ -249,6 +251,25 @@ public static class CaseBuilder
             Hysteresis = OcpFunctions.CreateHysteresis(e.Ocp!, document),
             ActiveMaterialDensity = density,
         };
+    }
+
+    /// <summary>
+    /// The size classes of <c>particle_size_distribution</c> in SI, null without one (a single class becomes a single size).
+    /// Lognormal: N equal shares of the active volume, class k at the median of its bin, R_k ∝ exp(σ Φ⁻¹((k + ½)/N)), scaled
+    /// so that the classes' Sauter mean Σ w / Σ (w / R) is mean_radius_um (default particle_radius_um). Discrete: as given.
+    /// </summary>
+    public static IReadOnlyList<ParticleSizeClass>? ParticleSizeClasses(ElectrodeSection e)
+    {
+        if (e.ParticleSizeDistribution is not { } psd) return null;
+        if (psd.Kind == "discrete")
+            return psd.RadiiUm!.Select((r, k) => new ParticleSizeClass(r * Micrometre, psd.VolumeFractions![k])).ToArray();
+        int n = psd.Classes!.Value;
+        double sigma = psd.Sigma!.Value;
+        double mean = (psd.MeanRadiusUm ?? e.ParticleRadiusUm!.Value) * Micrometre;
+        if (n == 1) return [new ParticleSizeClass(mean, 1.0)];
+        var shape = Enumerable.Range(0, n).Select(k => new ParticleSizeClass(Math.Exp(sigma * MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, (k + 0.5) / n)), 1.0 / n)).ToArray();
+        double scale = mean / ParticleSizeClass.SauterMeanRadius(shape);
+        return shape.Select(c => c with { Radius = c.Radius * scale }).ToArray();
     }
 
     private static MeshSettings BuildMesh(MeshSection? mesh, bool full)

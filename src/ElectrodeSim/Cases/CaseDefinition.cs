@@ -217,8 +217,15 @@ public sealed record ElectrodeSection
     [Key("Active-material volume fraction ε_s", Unit = "1", Range = "in (0, 1)", Required = "yes, unless from parameter_set")]
     public double? ActiveVolumeFraction { get; init; }
     /// <summary>Particle radius [µm], &gt; 0.</summary>
-    [Key("Particle radius", Unit = "µm", Range = "> 0", Required = "yes, unless from parameter_set")]
+    [Key("Particle radius (with a particle_size_distribution: the default mean_radius_um of a lognormal one; a discrete one replaces it by its classes' Sauter mean)", Unit = "µm", Range = "> 0", Required = "yes, unless from parameter_set or particle_size_distribution gives the radii")]
     public double? ParticleRadiusUm { get; init; }
+    /// <summary>
+    /// A particle-size distribution (<see cref="ParticleSizeDistributionSection"/>): N size classes per x cell, each with its
+    /// own particles, flux and solid diffusion, sharing the cell's electrolyte and solid potential; absent: one size,
+    /// <c>particle_radius_um</c>.
+    /// </summary>
+    [Key("Particle-size distribution: N size classes per x cell, each with its own radius, share of the active volume, Butler-Volmer flux and solid diffusion, all sharing the cell's c_e, phi_e, phi_s (a_k = 3 eps_s w_k / R_k)", Default = "none: one size, particle_radius_um")]
+    public ParticleSizeDistributionSection? ParticleSizeDistribution { get; init; }
     /// <summary>Bruggeman exponent of electrolyte transport [1], in [0, 5]; default 1.5.</summary>
     [Key("Bruggeman exponent of electrolyte transport", Unit = "1", Range = "in [0, 5]", Default = "1.5")]
     public double? Bruggeman { get; init; }
@@ -280,6 +287,42 @@ public sealed record ElectrodeSection
     /// <summary>Equilibrium potential U(θ).</summary>
     [Key("Equilibrium potential U(θ): a named function, a θ,U table, or lithiation and delithiation curves with a hysteresis state", Required = "yes, unless from parameter_set")]
     public OcpSection? Ocp { get; init; }
+}
+
+/// <summary>
+/// A particle-size distribution of an electrode: either <c>kind: lognormal</c> (the active volume lognormally distributed
+/// in radius, log-space standard deviation <c>sigma</c>, discretised into <c>classes</c> equal-volume classes at their
+/// bins' median quantiles, the radii scaled so that the classes' Sauter mean Σ w / Σ (w / R) is <c>mean_radius_um</c>:
+/// the specific area a = 3 ε_s / R_mean is that of one size of that radius), or <c>kind: discrete</c> with explicit
+/// <c>radii_um</c> and <c>volume_fractions</c> (summing to 1 within 1e-12).
+/// </summary>
+public sealed record ParticleSizeDistributionSection
+{
+    /// <summary><c>lognormal</c> or <c>discrete</c>.</summary>
+    [Key("lognormal (sigma, classes, mean_radius_um) or discrete (radii_um, volume_fractions)", Required = KeyAttribute.Always, ChoicesFrom = typeof(ParticleSizeDistributionSection), ChoicesMember = nameof(Kinds))]
+    public string? Kind { get; init; }
+    /// <summary>Lognormal: the Sauter (surface-weighted) mean radius of the classes [µm], &gt; 0; default the electrode's particle_radius_um.</summary>
+    [Key("lognormal: Sauter (surface-weighted) mean radius sum(w)/sum(w/R) of the classes, so a = 3 eps_s / mean_radius_um as for one size of that radius", Unit = "µm", Range = "> 0", Default = "the electrode's particle_radius_um")]
+    public double? MeanRadiusUm { get; init; }
+    /// <summary>Lognormal: standard deviation of ln R of the volume distribution [1], in [0, 2].</summary>
+    [Key("lognormal: standard deviation of ln R of the active-volume distribution (0: every class the same radius)", Unit = "1", Range = "in [0, 2]", Required = "kind lognormal")]
+    public double? Sigma { get; init; }
+    /// <summary>Lognormal: number of equal-volume size classes, in [1, 50].</summary>
+    [Key("lognormal: number of size classes (equal shares of the active volume, each at its bin's median quantile of ln R)", Unit = "1", Range = "in [1, 50]", Required = "kind lognormal")]
+    public int? Classes { get; init; }
+    /// <summary>Discrete: the class radii [µm], each &gt; 0.</summary>
+    [YamlMember(Alias = "radii_um", ApplyNamingConventions = false)]
+    [Key("discrete: radius of each size class", Unit = "µm", Range = "each > 0", Required = "kind discrete")]
+    public List<double>? RadiiUm { get; init; }
+    /// <summary>Discrete: each class's share of the active volume [1], each in (0, 1], summing to 1 within 1e-12.</summary>
+    [Key("discrete: share of the electrode's active volume of each class, as many as radii_um", Unit = "1", Range = "each in (0, 1], sum 1 within 1e-12", Required = "kind discrete")]
+    public List<double>? VolumeFractions { get; init; }
+
+    /// <summary>The accepted kinds.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["lognormal", "discrete"];
+
+    /// <summary>How far the volume fractions' sum may be from 1.</summary>
+    public const double SumTolerance = 1e-12;
 }
 
 /// <summary>

@@ -221,8 +221,12 @@ public static class CaseValidator
                 Fail($"{P("porosity")} + {P("active_volume_fraction")}",
                     $"{Text(P("porosity"), e.Porosity!.Value)} + {Text(P("active_volume_fraction"), e.ActiveVolumeFraction!.Value)} = {Format(e.Porosity.Value + e.ActiveVolumeFraction.Value)}",
                     "<= 1 (the rest is carbon and binder)", locate: P("active_volume_fraction"));
-            if (Require(e.ParticleRadiusUm, P("particle_radius_um"), "particle radius [µm], > 0"))
+            var psd = e.ParticleSizeDistribution;
+            // A distribution that names its own radii (discrete, or lognormal with mean_radius_um) needs no particle_radius_um.
+            bool radiiGiven = psd is { Kind: "discrete" } || psd?.MeanRadiusUm != null;
+            if (radiiGiven || Require(e.ParticleRadiusUm, P("particle_radius_um"), "particle radius [µm], > 0"))
                 Positive(e.ParticleRadiusUm, P("particle_radius_um"));
+            CheckParticleSizeDistribution(at, e);
             Closed(e.Bruggeman, P("bruggeman"), 0, 5);
 
             ExactlyOne(at, "electronic conductivity [S/m]",
@@ -284,6 +288,50 @@ public static class CaseValidator
                 ? $"θ0 = {Text(P("initial_state_of_lithiation"), t0)}"
                 : $"θ0 = {Text(P("initial_concentration_mol_m3"), e.InitialConcentrationMolM3!.Value)}/{Format(cmax!.Value)} = {t0.ToString("0.####", CultureInfo.InvariantCulture)}";
             return new InitialPotential(ocp.Evaluate(t0, out _), state);
+        }
+
+        private void CheckParticleSizeDistribution(string at, ElectrodeSection e)
+        {
+            if (e.ParticleSizeDistribution is not { } psd) return;
+            string path = at + ".particle_size_distribution";
+            string P(string key) => $"{path}.{key}";
+            if (_case.Resolved != null)
+                Fail(path, "a mapping", "accepted in the P2D model only (the resolved 2-D mode places its own discs)", keyNode: true);
+            if (e.Kinetics?.DoubleLayerCapacitanceFM2 is > 0)
+                Fail(path, "a mapping", $"accepted without {at}.kinetics.double_layer_capacitance_F_m2 > 0 (the double layer is one per x cell, not per size class: not supported together)", keyNode: true);
+            if (e.Ocp?.Hysteresis is not null)
+                Fail(path, "a mapping", $"accepted without {at}.ocp.hysteresis (its state is one per x cell, not per size class: not supported together)", keyNode: true);
+            if (psd.Kind == null) { Missing(P("kind"), "lognormal or discrete"); return; }
+            if (!ParticleSizeDistributionSection.Kinds.Contains(psd.Kind)) { Fail(P("kind"), psd.Kind, "one of " + string.Join(", ", ParticleSizeDistributionSection.Kinds)); return; }
+            if (psd.Kind == "lognormal")
+            {
+                if (psd.RadiiUm != null) Fail(P("radii_um"), "a list", "accepted with kind discrete only (lognormal takes sigma, classes, mean_radius_um)", keyNode: true);
+                if (psd.VolumeFractions != null) Fail(P("volume_fractions"), "a list", "accepted with kind discrete only (lognormal takes sigma, classes, mean_radius_um)", keyNode: true);
+                if (Require(psd.Sigma, P("sigma"), "standard deviation of ln R, in [0, 2]")) Closed(psd.Sigma, P("sigma"), 0, 2);
+                if (Require(psd.Classes, P("classes"), "number of size classes, an integer in [1, 50]")) IntRange(psd.Classes, P("classes"), 1, 50);
+                Positive(psd.MeanRadiusUm, P("mean_radius_um"));
+                return;
+            }
+            if (psd.Sigma is { } sigma) Fail(P("sigma"), Text(P("sigma"), sigma), "accepted with kind lognormal only (discrete takes radii_um and volume_fractions)");
+            if (psd.Classes is { } classes) Fail(P("classes"), Text(P("classes"), classes), "accepted with kind lognormal only (discrete takes radii_um and volume_fractions)");
+            if (psd.MeanRadiusUm is { } mean) Fail(P("mean_radius_um"), Text(P("mean_radius_um"), mean), "accepted with kind lognormal only (discrete takes radii_um and volume_fractions)");
+            if (psd.RadiiUm is not { Count: > 0 } radii) { Missing(P("radii_um"), "the radius of each size class [µm], each > 0"); return; }
+            if (psd.VolumeFractions is not { Count: > 0 } fractions) { Missing(P("volume_fractions"), "each class's share of the active volume, summing to 1"); return; }
+            if (radii.Count > 50) Fail(P("radii_um"), $"{radii.Count} radii", "at most 50 size classes", keyNode: true);
+            for (int k = 0; k < radii.Count; k++)
+                if (!(radii[k] > 0 && double.IsFinite(radii[k]))) Fail($"{P("radii_um")}[{k}]", Format(radii[k]), "a finite radius > 0 [µm]", locate: P("radii_um"));
+            if (fractions.Count != radii.Count)
+            {
+                Fail(P("volume_fractions"), $"{fractions.Count} values", $"one per radius in radii_um ({radii.Count})", keyNode: true);
+                return;
+            }
+            bool each = true;
+            for (int k = 0; k < fractions.Count; k++)
+                if (!(fractions[k] > 0 && fractions[k] <= 1)) { each = false; Fail($"{P("volume_fractions")}[{k}]", Format(fractions[k]), "in (0, 1]", locate: P("volume_fractions")); }
+            double sum = 0;
+            foreach (double w in fractions) sum += w;
+            if (each && !(Math.Abs(sum - 1) <= ParticleSizeDistributionSection.SumTolerance))
+                Fail(P("volume_fractions"), $"summing to {sum.ToString("R", CultureInfo.InvariantCulture)}", $"fractions summing to 1 within {ParticleSizeDistributionSection.SumTolerance:G1}", keyNode: true);
         }
 
         private void CheckCoating(string at, CoatingSection? coating)

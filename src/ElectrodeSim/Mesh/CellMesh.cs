@@ -116,6 +116,10 @@ public sealed class CellMesh
         foreach (var (layer, index) in layers.Select((l, k) => (l, k)))
             for (int i = 0; i < layer.CellCount; i++) LayerOf[layer.FirstCell + i] = index;
         Particles = cell.Electrodes.Select((e, k) => new ParticleMesh(e.ParticleRadius, settings.ShellsOf(k), settings.ParticleSurfaceRefinement)).ToArray();
+        // One radial mesh per size class, the same shells and refinement (so shell s sits at the same r/R in every class);
+        // a single size is its electrode's mesh itself.
+        ClassParticles = cell.Electrodes.Select((e, k) => e.ParticleSizeClasses is null ? [Particles[k]]
+            : Enumerable.Range(0, e.ParticleClassCount).Select(c => new ParticleMesh(e.ClassRadius(c), settings.ShellsOf(k), settings.ParticleSurfaceRefinement)).ToArray()).ToArray();
         Graph = BuildGraph();
     }
 
@@ -148,6 +152,12 @@ public sealed class CellMesh
     public double[] Centres { get; }
     public int[] LayerOf { get; }
     public ParticleMesh[] Particles { get; }
+    /// <summary>
+    /// Per electrode, the radial mesh of each particle size class (<see cref="Model.ElectrodeParameters.ParticleSizeClasses"/>);
+    /// without a distribution the one element is <see cref="Particles"/>[e]. With one, <see cref="Particles"/>[e] is the mesh of
+    /// the Sauter mean radius, kept for the shell count and the output's r axis (every class has the same shells).
+    /// </summary>
+    public ParticleMesh[][] ClassParticles { get; }
 
     public Layer LayerOfCell(int cell) => Layers[LayerOf[cell]];
     public IEnumerable<Layer> ElectrodeLayers => Layers.Where(l => l.Kind == LayerKind.Electrode);

@@ -133,8 +133,33 @@ public sealed record ElectrodeParameters
     /// <summary>Density of the active material [kg/m³], for specific capacity.</summary>
     public required double ActiveMaterialDensity { get; init; }
 
-    /// <summary>Specific interfacial area a = 3 ε_s / R_p [1/m].</summary>
-    public double SpecificArea => 3.0 * ActiveVolumeFraction / ParticleRadius;
+    /// <summary>
+    /// Particle-size distribution: N size classes, each with its radius and its share of the active volume (shares sum to
+    /// 1), every class with its own particles, Butler–Volmer flux and solid diffusion, all sharing the x cell's c_e, φ_e and
+    /// φ_s. Null (default): one size, <see cref="ParticleRadius"/>. With a distribution <see cref="ParticleRadius"/> is its
+    /// surface-weighted (Sauter) mean radius (Σ w_k / Σ (w_k / R_k)), so that a = 3 ε_s / R_p still holds.
+    /// </summary>
+    public IReadOnlyList<ParticleSizeClass>? ParticleSizeClasses { get; init; }
+    /// <summary>Number of particle size classes (1 without a distribution).</summary>
+    public int ParticleClassCount => ParticleSizeClasses?.Count ?? 1;
+    /// <summary>Radius of size class <paramref name="k"/> [m] (<see cref="ParticleRadius"/> without a distribution).</summary>
+    public double ClassRadius(int k) => ParticleSizeClasses is { } c ? c[k].Radius : ParticleRadius;
+    /// <summary>Share of the active volume of size class <paramref name="k"/> [1] (1 without a distribution).</summary>
+    public double ClassVolumeFraction(int k) => ParticleSizeClasses is { } c ? c[k].VolumeFraction : 1.0;
+    /// <summary>Specific interfacial area of size class <paramref name="k"/>, a_k = 3 ε_s w_k / R_k [1/m].</summary>
+    public double ClassSpecificArea(int k) => ParticleSizeClasses is null ? SpecificArea : 3.0 * ActiveVolumeFraction * ClassVolumeFraction(k) / ClassRadius(k);
+
+    /// <summary>Specific interfacial area a = 3 ε_s / R_p [1/m]; with a distribution Σ_k a_k.</summary>
+    public double SpecificArea
+    {
+        get
+        {
+            if (ParticleSizeClasses is not { } classes) return 3.0 * ActiveVolumeFraction / ParticleRadius;
+            double a = 0;
+            for (int k = 0; k < classes.Count; k++) a += 3.0 * ActiveVolumeFraction * classes[k].VolumeFraction / classes[k].Radius;
+            return a;
+        }
+    }
 
     /// <summary>Current density of 1C [A/m²]: the theoretical capacity per area, ε_s c_max F L, passed in one hour.</summary>
     public double OneCCurrentDensity => ActiveVolumeFraction * MaxConcentration * PhysicalConstants.Faraday * Thickness / 3600.0;
@@ -165,6 +190,18 @@ public sealed record ElectrodeParameters
     /// <summary>j0 at θ = 0.5 and c_e = c_e,ref [A/m²].</summary>
     public double ReferenceExchangeCurrentDensity(double temperature) =>
         ExchangeCurrentPrefactor * Math.Exp(-ReactionActivationEnergy / (PhysicalConstants.GasConstant * temperature));
+}
+
+/// <summary>One particle size class of a distribution: radius [m] and share of the electrode's active volume [1].</summary>
+public readonly record struct ParticleSizeClass(double Radius, double VolumeFraction)
+{
+    /// <summary>The Sauter (surface-weighted) mean radius Σ w_k / Σ (w_k / R_k) [m] of <paramref name="classes"/>.</summary>
+    public static double SauterMeanRadius(IReadOnlyList<ParticleSizeClass> classes)
+    {
+        double w = 0, area = 0;
+        foreach (var c in classes) { w += c.VolumeFraction; area += c.VolumeFraction / c.Radius; }
+        return w / area;
+    }
 }
 
 /// <summary>Lithium-metal counter electrode: j0_Li = k F c_Li^0.7 c_e^0.3 (Xu et al. 2019).</summary>

@@ -67,10 +67,14 @@ public sealed class P2DModel : IElectrochemicalModel
             var electrode = cell.Electrodes[Layout.ElectrodeOf(i)];
             _scale[Layout.SolidPotential(i)] = 0.1;
             _scale[Layout.InterfacialCurrent(i)] = 1.0;
-            for (int k = 0; k < Mesh.Particles[Layout.ElectrodeOf(i)].Shells; k++)
+            for (int c = 0; c < Layout.ClassCount(i); c++)
             {
-                _mass[Layout.SolidConcentration(i, k)] = 1.0;
-                _scale[Layout.SolidConcentration(i, k)] = electrode.MaxConcentration;
+                _scale[Layout.ClassCurrent(i, c)] = 1.0;
+                for (int k = 0; k < Mesh.Particles[Layout.ElectrodeOf(i)].Shells; k++)
+                {
+                    _mass[Layout.ClassSolidConcentration(i, c, k)] = 1.0;
+                    _scale[Layout.ClassSolidConcentration(i, c, k)] = electrode.MaxConcentration;
+                }
             }
         }
         DoubleLayer?.FillMass(_mass);
@@ -183,15 +187,18 @@ public sealed class P2DModel : IElectrochemicalModel
         for (int i = 0; i < Mesh.CellCount; i++)
         {
             if (!Layout.IsElectrode(i)) continue;
-            int surface = Context.SurfaceShell[i];
             int shells = Mesh.Particles[Layout.ElectrodeOf(i)].Shells;
             if (shells < 2) continue;
-            var chain = new int[shells - 1];
-            int at = 0;
-            for (int k = 0; k < shells; k++)
-                if (Layout.SolidConcentration(i, k) != surface) chain[at++] = Layout.SolidConcentration(i, k);
-            chains.Add(chain);
-            attachments.Add(surface);
+            for (int c = 0; c < Layout.ClassCount(i); c++)
+            {
+                int surface = Context.ClassSurfaceShell[i][c];
+                var chain = new int[shells - 1];
+                int at = 0;
+                for (int k = 0; k < shells; k++)
+                    if (Layout.ClassSolidConcentration(i, c, k) != surface) chain[at++] = Layout.ClassSolidConcentration(i, c, k);
+                chains.Add(chain);
+                attachments.Add(surface);
+            }
         }
         // Condense only when every particle row stays inside its chain: a global unknown the shells depend on (the
         // lumped cell temperature through D_s(T)) couples them outside it, and the whole matrix goes to KLU instead.
@@ -225,8 +232,9 @@ public sealed class P2DModel : IElectrochemicalModel
             var electrode = Cell.Electrodes[Layout.ElectrodeOf(i)];
             double theta0 = electrode.InitialStateOfLithiation;
             y[Layout.SolidPotential(i)] = phiE + electrode.EquilibriumPotential(theta0, T, out _);
-            for (int k = 0; k < Mesh.Particles[Layout.ElectrodeOf(i)].Shells; k++)
-                y[Layout.SolidConcentration(i, k)] = theta0 * electrode.MaxConcentration;
+            for (int c = 0; c < Layout.ClassCount(i); c++)
+                for (int k = 0; k < Mesh.Particles[Layout.ElectrodeOf(i)].Shells; k++)
+                    y[Layout.ClassSolidConcentration(i, c, k)] = theta0 * electrode.MaxConcentration;
             if (Layout.HasDoubleLayer(i)) y[Layout.DoubleLayerPotential(i)] = y[Layout.SolidPotential(i)] - phiE;
             if (Layout.HasHysteresis(i)) y[Layout.HysteresisState(i)] = electrode.Hysteresis!.InitialState;
         }
@@ -273,6 +281,9 @@ public sealed class P2DModel : IElectrochemicalModel
                 continue;
             }
             y[Layout.InterfacialCurrent(i)] = j;
+            // Every size class starts at the mean current (φ_s from class 0; Newton shares the current out).
+            for (int c = 1; c < Layout.ClassCount(i); c++) y[Layout.ClassCurrent(i, c)] = j;
+            if (Layout.ClassCount(i) > 1) y[Layout.ClassCurrent(i, 0)] = j;
             double theta = SurfaceStateOfLithiation(y, i);
             y[Layout.SolidPotential(i)] = phiE + EquilibriumPotential(y, i, theta) + Overpotential(e, j, theta, y[Layout.ElectrolyteConcentration(i)]);
         }
@@ -355,13 +366,57 @@ public sealed class P2DModel : IElectrochemicalModel
         return total;
     }
 
-    /// <summary>Volume-averaged lithium concentration of the particle in x cell <paramref name="cell"/> [mol/m³].</summary>
+    /// <summary>
+    /// Volume-averaged lithium concentration of the particle in x cell <paramref name="cell"/> [mol/m³]; with a size
+    /// distribution over all its classes, Σ_k w_k c̄_k (w_k the class's share of the active volume).
+    /// </summary>
     public double MeanParticleConcentration(ReadOnlySpan<double> y, int cell)
     {
-        var particle = Mesh.Particles[Layout.ElectrodeOf(cell)];
+        int classes = Layout.ClassCount(cell);
+        if (classes == 1) return ClassMeanConcentration(y, cell, 0);
+        var electrode = Cell.Electrodes[Layout.ElectrodeOf(cell)];
         double sum = 0;
-        for (int k = 0; k < particle.Shells; k++) sum += y[Layout.SolidConcentration(cell, k)] * particle.Volumes[k];
+        for (int c = 0; c < classes; c++) sum += electrode.ClassVolumeFraction(c) * ClassMeanConcentration(y, cell, c);
+        return sum;
+    }
+
+    /// <summary>Volume-averaged lithium concentration of the particles of size class <paramref name="sizeClass"/> in x cell <paramref name="cell"/> [mol/m³].</summary>
+    public double ClassMeanConcentration(ReadOnlySpan<double> y, int cell, int sizeClass)
+    {
+        var particle = Mesh.ClassParticles[Layout.ElectrodeOf(cell)][sizeClass];
+        double sum = 0;
+        for (int k = 0; k < particle.Shells; k++) sum += y[Layout.ClassSolidConcentration(cell, sizeClass, k)] * particle.Volumes[k];
         return sum / particle.TotalVolume;
+    }
+
+    /// <summary>Surface state of lithiation of size class <paramref name="sizeClass"/> in electrode cell <paramref name="cell"/> [1].</summary>
+    public double ClassSurfaceStateOfLithiation(ReadOnlySpan<double> y, int cell, int sizeClass)
+    {
+        Context.SyncTemperature(y);
+        return ButlerVolmerKinetics.SurfaceStateOfLithiation(Context, y, cell, sizeClass, out _, out _);
+    }
+
+    /// <summary>Σ_k w_k θ_surf,k [1]: the surface state of lithiation of x cell <paramref name="cell"/> volume-weighted over its size classes.</summary>
+    public double VolumeWeightedSurfaceStateOfLithiation(ReadOnlySpan<double> y, int cell)
+    {
+        var electrode = Cell.Electrodes[Layout.ElectrodeOf(cell)];
+        double sum = 0;
+        for (int c = 0; c < Layout.ClassCount(cell); c++) sum += electrode.ClassVolumeFraction(c) * ClassSurfaceStateOfLithiation(y, cell, c);
+        return sum;
+    }
+
+    /// <summary>
+    /// c_s [mol/m³] of shell <paramref name="shell"/> of x cell <paramref name="cell"/>: the shell's value, or with a size
+    /// distribution the volume-weighted Σ_k w_k c_k,shell over the classes (the same shell sits at the same r/R in each).
+    /// </summary>
+    public double ShellConcentration(ReadOnlySpan<double> y, int cell, int shell)
+    {
+        int classes = Layout.ClassCount(cell);
+        if (classes == 1) return y[Layout.SolidConcentration(cell, shell)];
+        var electrode = Cell.Electrodes[Layout.ElectrodeOf(cell)];
+        double sum = 0;
+        for (int c = 0; c < classes; c++) sum += electrode.ClassVolumeFraction(c) * y[Layout.ClassSolidConcentration(cell, c, shell)];
+        return sum;
     }
 
     /// <summary>Mean state of lithiation of electrode <paramref name="electrode"/> [1].</summary>
@@ -398,31 +453,35 @@ public sealed class P2DModel : IElectrochemicalModel
             // The surface (shell −1, the value the kinetics see) first, then the shells from the centre out. Per step on
             // every shell of the mesh (the limits are watched after each step): the shells' own extremes in one plain
             // pass, merged after; a cell with a NaN goes the element-wise way (a NaN becomes the extreme and stays).
-            double surface = ButlerVolmerKinetics.SurfaceStateOfLithiation(Context, y, i, out _, out _);
-            if (Replaces(surface, low.Value, lower: true)) low = new StateExtreme(surface, e, i, -1);
-            if (Replaces(surface, high.Value, lower: false)) high = new StateExtreme(surface, e, i, -1);
-            var shells = y.Slice(Layout.SolidConcentration(i, 0), Mesh.Particles[e].Shells);
-            double lowest = double.PositiveInfinity, highest = double.NegativeInfinity;
-            int lowestAt = -1, highestAt = -1;
-            bool finite = true;
-            for (int k = 0; k < shells.Length; k++)
+            // Every size class (one without a distribution); the shell reported is the class's own.
+            for (int sizeClass = 0; sizeClass < Layout.ClassCount(i); sizeClass++)
             {
-                double theta = shells[k] * inverseMax;
-                if (theta < lowest) (lowest, lowestAt) = (theta, k);
-                if (theta > highest) (highest, highestAt) = (theta, k);
-                finite &= !double.IsNaN(theta);
-            }
-            if (finite)
-            {
-                if (lowestAt >= 0 && Replaces(lowest, low.Value, lower: true)) low = new StateExtreme(lowest, e, i, lowestAt);
-                if (highestAt >= 0 && Replaces(highest, high.Value, lower: false)) high = new StateExtreme(highest, e, i, highestAt);
-                continue;
-            }
-            for (int k = 0; k < shells.Length; k++)
-            {
-                double theta = shells[k] * inverseMax;
-                if (Replaces(theta, low.Value, lower: true)) low = new StateExtreme(theta, e, i, k);
-                if (Replaces(theta, high.Value, lower: false)) high = new StateExtreme(theta, e, i, k);
+                double surface = ButlerVolmerKinetics.SurfaceStateOfLithiation(Context, y, i, sizeClass, out _, out _);
+                if (Replaces(surface, low.Value, lower: true)) low = new StateExtreme(surface, e, i, -1);
+                if (Replaces(surface, high.Value, lower: false)) high = new StateExtreme(surface, e, i, -1);
+                var shells = y.Slice(Layout.ClassSolidConcentration(i, sizeClass, 0), Mesh.Particles[e].Shells);
+                double lowest = double.PositiveInfinity, highest = double.NegativeInfinity;
+                int lowestAt = -1, highestAt = -1;
+                bool finite = true;
+                for (int k = 0; k < shells.Length; k++)
+                {
+                    double theta = shells[k] * inverseMax;
+                    if (theta < lowest) (lowest, lowestAt) = (theta, k);
+                    if (theta > highest) (highest, highestAt) = (theta, k);
+                    finite &= !double.IsNaN(theta);
+                }
+                if (finite)
+                {
+                    if (lowestAt >= 0 && Replaces(lowest, low.Value, lower: true)) low = new StateExtreme(lowest, e, i, lowestAt);
+                    if (highestAt >= 0 && Replaces(highest, high.Value, lower: false)) high = new StateExtreme(highest, e, i, highestAt);
+                    continue;
+                }
+                for (int k = 0; k < shells.Length; k++)
+                {
+                    double theta = shells[k] * inverseMax;
+                    if (Replaces(theta, low.Value, lower: true)) low = new StateExtreme(theta, e, i, k);
+                    if (Replaces(theta, high.Value, lower: false)) high = new StateExtreme(theta, e, i, k);
+                }
             }
         }
         return new StateBounds(low, high, electrolyte);
@@ -466,7 +525,7 @@ public sealed class P2DModel : IElectrochemicalModel
     /// <summary>The overpotential of <see cref="SurfaceOverpotential(ReadOnlySpan{double}, int)"/> with the cell's U(θ_surf) [V] given (from <see cref="EquilibriumPotential(ReadOnlySpan{double}, int)"/>).</summary>
     public double SurfaceOverpotential(ReadOnlySpan<double> y, int cell, double equilibriumPotential) =>
         y[Layout.SolidPotential(cell)] - y[Layout.ElectrolytePotential(cell)] - equilibriumPotential
-        - Cell.Electrodes[Layout.ElectrodeOf(cell)].FilmResistance * y[Layout.InterfacialCurrent(cell)];
+        - Cell.Electrodes[Layout.ElectrodeOf(cell)].FilmResistance * y[Layout.ClassCurrent(cell, 0)];
 }
 
 /// <summary>An extreme value of a bounded quantity and where it is: electrode, x cell, shell (−1: the particle surface).</summary>

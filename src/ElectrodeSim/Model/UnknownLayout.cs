@@ -26,6 +26,8 @@ public sealed class UnknownLayout
         ElectrodeIndex = new int[n];
         DoubleLayerBase = new int[n];
         HysteresisIndex = new int[n];
+        ClassCurrentIndex = new int[n][];
+        ClassShellStart = new int[n][];
         int next = 0;
         for (int i = 0; i < n; i++)
         {
@@ -35,7 +37,25 @@ public sealed class UnknownLayout
             DoubleLayerBase[i] = -1;
             HysteresisIndex[i] = -1;
             if (layer.Kind != LayerKind.Electrode) { next += 2; continue; }
-            next += 4 + mesh.Particles[layer.ElectrodeIndex].Shells;
+            int shells = mesh.Particles[layer.ElectrodeIndex].Shells;
+            int classes = mesh.ClassParticles[layer.ElectrodeIndex].Length;
+            ClassCurrentIndex[i] = new int[classes];
+            ClassShellStart[i] = new int[classes];
+            ClassCurrentIndex[i][0] = Base[i] + 3;
+            ClassShellStart[i][0] = Base[i] + 4;
+            next += 4 + shells;
+            if (classes > 1)
+            {
+                // A size distribution: Base + 3 becomes the area-weighted mean current the charge balances see, and each
+                // class gets its own j (class 0 right after its shells, the others each followed by their shells).
+                ClassCurrentIndex[i][0] = next++;
+                for (int k = 1; k < classes; k++)
+                {
+                    ClassCurrentIndex[i][k] = next++;
+                    ClassShellStart[i][k] = next;
+                    next += shells;
+                }
+            }
             if (doubleLayer is not null && doubleLayer[layer.ElectrodeIndex])
             {
                 DoubleLayerBase[i] = next;
@@ -72,6 +92,17 @@ public sealed class UnknownLayout
     public int SolidPotential(int cell) => Base[cell] + 2;
     public int InterfacialCurrent(int cell) => Base[cell] + 3;
     public int SolidConcentration(int cell, int shell) => Base[cell] + 4 + shell;
+    /// <summary>
+    /// Per x cell (null in the separator), the unknown index of each particle size class's interfacial current j_k; with one
+    /// size class that is <see cref="InterfacialCurrent"/> itself, with several <see cref="InterfacialCurrent"/> is their
+    /// area-weighted mean Σ a_k j_k / Σ a_k (<see cref="Physics.ButlerVolmerKinetics"/>).
+    /// </summary>
+    public int[][] ClassCurrentIndex { get; }
+    /// <summary>Per x cell (null in the separator), the unknown index of shell 0 of each size class (class 0: <see cref="SolidConcentration"/>(cell, 0)).</summary>
+    public int[][] ClassShellStart { get; }
+    public int ClassCount(int cell) => ClassCurrentIndex[cell]?.Length ?? 0;
+    public int ClassCurrent(int cell, int sizeClass) => ClassCurrentIndex[cell][sizeClass];
+    public int ClassSolidConcentration(int cell, int sizeClass, int shell) => ClassShellStart[cell][sizeClass] + shell;
     public bool IsElectrode(int cell) => ElectrodeIndex[cell] >= 0;
     /// <summary>Index of the cell's double-layer potential ψ (the current i_dl follows it), −1 where there is no double layer.</summary>
     public int[] DoubleLayerBase { get; }

@@ -72,7 +72,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             _pendingSteps = new List<int>(128);
         }
         _last = new double[model.Size];
-        int maxCells = model.Mesh.CellCount * Math.Max(1, model.Mesh.Particles.Max(p => p.Shells));
+        int maxCells = model.Mesh.CellCount * Math.Max(1, Math.Max(model.Mesh.Particles.Max(p => p.Shells), model.Mesh.ClassParticles.Max(c => c.Length)));
         _buffer = new double[maxCells];
         try
         {
@@ -198,6 +198,14 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             Dataset(group + "r_faces", particle.Faces, "m", "particle shell faces", particle.Shells + 1);
             _scales.Add((group + "x_electrode", "x_electrode"));
             _scales.Add((group + "r", "r"));
+            var electrode = _model.Cell.Electrodes[e];
+            if (electrode.ParticleClassCount < 2) continue;
+            int classes = electrode.ParticleClassCount;
+            Dataset(group + "particle_class_radius", Enumerable.Range(0, classes).Select(electrode.ClassRadius).ToArray(), "m",
+                "radius of each particle size class (the class axis of the class_ fields); r above is the mesh of the Sauter mean radius", classes);
+            Dataset(group + "particle_class_volume_fraction", Enumerable.Range(0, classes).Select(electrode.ClassVolumeFraction).ToArray(), "1",
+                "share of the electrode's active volume of each particle size class", classes);
+            _scales.Add((group + "particle_class_radius", "particle_class_radius"));
         }
         _scales.Add(("/mesh/x", "x"));
         _attachments.Add(new("/mesh/region", 0, "/mesh/x"));
@@ -288,6 +296,14 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             Series(g + "equilibrium_potential", [layer.CellCount], "V", "equilibrium (open-circuit) potential U(theta_surf) of the particle surface vs Li/Li+ (time × x_electrode)", axes: [x]);
             Series(g + "overpotential", [layer.CellCount], "V", "reaction overpotential eta = phi_s - phi_e - U(theta_surf) - R_film j, positive for delithiation (time × x_electrode)", axes: [x]);
             var electrode = _model.Cell.Electrodes[e];
+            if (electrode.ParticleClassCount > 1)
+            {
+                string c = "/mesh/" + prefix + "particle_class_radius";
+                int classes = electrode.ParticleClassCount;
+                Series(g + "class_surface_state_of_lithiation", [layer.CellCount, classes], "1", "state of lithiation at the particle surface of each size class (time × x_electrode × class)", axes: [x, c]);
+                Series(g + "class_mean_state_of_lithiation", [layer.CellCount, classes], "1", "volume-averaged state of lithiation of the particles of each size class (time × x_electrode × class)", axes: [x, c]);
+                Series(g + "class_interfacial_current_density", [layer.CellCount, classes], "A/m^2", "interfacial current density j_k at the surface of each size class, positive for delithiation (time × x_electrode × class)", axes: [x, c]);
+            }
             if (electrode.HasHysteresis)
                 Series(g + "hysteresis_state", [layer.CellCount], "1", "OCP hysteresis state h of the particle, in [-1, 1]: U = (1+h)/2 U_delith + (1-h)/2 U_lith, -1 on the lithiation branch, +1 on the delithiation branch (time × x_electrode)", axes: [x]);
             if (electrode.HasDoubleLayer)
@@ -495,7 +511,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     }
 
     // Each electrode's field series, looked up once (AppendFields runs at every record).
-    private sealed record FieldGroup(int Electrode, Layer Layer, StagedSeries StateOfLithiation, StagedSeries SolidConcentration, StagedSeries Surface,
+    private sealed record FieldGroup(int Electrode, string Prefix, Layer Layer, StagedSeries StateOfLithiation, StagedSeries SolidConcentration, StagedSeries Surface,
         StagedSeries Mean, StagedSeries Current, StagedSeries SolidPotential, StagedSeries Equilibrium, StagedSeries Overpotential,
         StagedSeries? Hysteresis, StagedSeries? DoubleLayerPotential, StagedSeries? DoubleLayerCurrent);
 
@@ -510,7 +526,7 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         {
             string g = "/fields/" + prefix;
             var electrode = _model.Cell.Electrodes[e];
-            groups.Add(new FieldGroup(e, layer, _series[g + "state_of_lithiation"], _series[g + "solid_concentration"], _series[g + "surface_state_of_lithiation"],
+            groups.Add(new FieldGroup(e, g, layer, _series[g + "state_of_lithiation"], _series[g + "solid_concentration"], _series[g + "surface_state_of_lithiation"],
                 _series[g + "mean_state_of_lithiation"], _series[g + "interfacial_current_density"], _series[g + "solid_potential"],
                 _series[g + "equilibrium_potential"], _series[g + "overpotential"],
                 electrode.HasHysteresis ? _series[g + "hysteresis_state"] : null,
@@ -537,18 +553,38 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             var electrode = _model.Cell.Electrodes[f.Electrode];
             int nr = _model.Mesh.Particles[f.Electrode].Shells;
             int n = layer.CellCount;
+            int classes = electrode.ParticleClassCount;
+            // With a size distribution the shell fields and the surface state are volume-weighted over the classes (shell s
+            // at the same r/R in each); the classes themselves go to the class_ fields.
             for (int i = 0; i < n; i++)
                 for (int k = 0; k < nr; k++)
-                    _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)] / electrode.MaxConcentration;
+                    _buffer[i * nr + k] = (classes == 1 ? y[L.SolidConcentration(layer.FirstCell + i, k)] : _model.ShellConcentration(y, layer.FirstCell + i, k)) / electrode.MaxConcentration;
             f.StateOfLithiation.Append(_buffer.AsSpan(0, n * nr));
             for (int i = 0; i < n; i++)
                 for (int k = 0; k < nr; k++)
-                    _buffer[i * nr + k] = y[L.SolidConcentration(layer.FirstCell + i, k)];
+                    _buffer[i * nr + k] = classes == 1 ? y[L.SolidConcentration(layer.FirstCell + i, k)] : _model.ShellConcentration(y, layer.FirstCell + i, k);
             f.SolidConcentration.Append(_buffer.AsSpan(0, n * nr));
             // θ_surf, U(θ_surf) and η once per cell (the model's EquilibriumPotential and SurfaceOverpotential would each find
-            // θ_surf and U again): the same values, as each is the same expression of the same numbers.
+            // θ_surf and U again): the same values, as each is the same expression of the same numbers. With a size
+            // distribution U and η are those of SurfaceStateOfLithiation (the first class, as the model's own methods), and the
+            // surface field is the volume-weighted one.
             for (int i = 0; i < n; i++) _surface[i] = _model.SurfaceStateOfLithiation(y, layer.FirstCell + i);
-            f.Surface.Append(_surface.AsSpan(0, n));
+            if (classes == 1) f.Surface.Append(_surface.AsSpan(0, n));
+            else
+            {
+                for (int i = 0; i < n; i++) _buffer[i] = _model.VolumeWeightedSurfaceStateOfLithiation(y, layer.FirstCell + i);
+                f.Surface.Append(_buffer.AsSpan(0, n));
+                string g = f.Prefix;
+                for (int i = 0; i < n; i++)
+                    for (int c = 0; c < classes; c++) _buffer[i * classes + c] = _model.ClassSurfaceStateOfLithiation(y, layer.FirstCell + i, c);
+                _series[g + "class_surface_state_of_lithiation"].Append(_buffer.AsSpan(0, n * classes));
+                for (int i = 0; i < n; i++)
+                    for (int c = 0; c < classes; c++) _buffer[i * classes + c] = _model.ClassMeanConcentration(y, layer.FirstCell + i, c) / electrode.MaxConcentration;
+                _series[g + "class_mean_state_of_lithiation"].Append(_buffer.AsSpan(0, n * classes));
+                for (int i = 0; i < n; i++)
+                    for (int c = 0; c < classes; c++) _buffer[i * classes + c] = y[L.ClassCurrent(layer.FirstCell + i, c)];
+                _series[g + "class_interfacial_current_density"].Append(_buffer.AsSpan(0, n * classes));
+            }
             for (int i = 0; i < n; i++) _buffer[i] = _model.MeanParticleConcentration(y, layer.FirstCell + i) / electrode.MaxConcentration;
             f.Mean.Append(_buffer.AsSpan(0, n));
             for (int i = 0; i < n; i++) _buffer[i] = y[L.InterfacialCurrent(layer.FirstCell + i)];

@@ -18,55 +18,86 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
 {
     /// <summary>θ is kept this far from 0 and 1 inside j0, whose θ factors vanish there.</summary>
     private const double ThetaFloor = 1e-9;
-    private int[] _self = [], _solid = [], _electrolyte = [], _concentration = [], _surface = [], _hysteresis = [];
+    // Slots per x cell and size class (one class: the cell's own j row).
+    private int[][] _self = [], _solid = [], _electrolyte = [], _concentration = [], _surface = [], _hysteresis = [];
+    // With a size distribution, the mean row j − Σ (a_k/a) j_k: its slot on j and on each j_k.
+    private int[] _meanSelf = [];
+    private int[][] _meanClass = [];
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
         var m = context.Maps;
+        var L = context.Layout;
         for (int i = 0; i < context.Graph.CellCount; i++)
         {
-            int row = m.InterfacialCurrent[i];
-            if (row < 0) continue;
-            pattern.Add(row, row);
-            pattern.Add(row, m.SolidPotential[i]);
-            pattern.Add(row, m.ElectrolytePotential[i]);
-            pattern.Add(row, m.ElectrolyteConcentration[i]);
-            pattern.Add(row, context.SurfaceShell[i]);
-            if (context.Layout.HasHysteresis(i)) pattern.Add(row, context.Layout.HysteresisState(i));
+            if (m.InterfacialCurrent[i] < 0) continue;
+            int classes = L.ClassCount(i);
+            for (int k = 0; k < classes; k++)
+            {
+                int row = L.ClassCurrent(i, k);
+                pattern.Add(row, row);
+                pattern.Add(row, m.SolidPotential[i]);
+                pattern.Add(row, m.ElectrolytePotential[i]);
+                pattern.Add(row, m.ElectrolyteConcentration[i]);
+                pattern.Add(row, context.ClassSurfaceShell[i][k]);
+                if (L.HasHysteresis(i)) pattern.Add(row, L.HysteresisState(i));
+            }
+            if (classes < 2) continue;
+            pattern.Add(m.InterfacialCurrent[i], m.InterfacialCurrent[i]);
+            for (int k = 0; k < classes; k++) pattern.Add(m.InterfacialCurrent[i], L.ClassCurrent(i, k));
         }
     }
 
     public void Bind(SparsityPattern pattern)
     {
         var m = context.Maps;
+        var L = context.Layout;
         int n = context.Graph.CellCount;
-        _self = new int[n]; _solid = new int[n]; _electrolyte = new int[n]; _concentration = new int[n]; _surface = new int[n]; _hysteresis = new int[n];
+        _self = new int[n][]; _solid = new int[n][]; _electrolyte = new int[n][]; _concentration = new int[n][]; _surface = new int[n][]; _hysteresis = new int[n][];
+        _meanSelf = new int[n];
+        _meanClass = new int[n][];
         for (int i = 0; i < n; i++)
         {
-            int row = m.InterfacialCurrent[i];
-            if (row < 0) continue;
-            _self[i] = pattern.SlotOf(row, row);
-            _solid[i] = pattern.SlotOf(row, m.SolidPotential[i]);
-            _electrolyte[i] = pattern.SlotOf(row, m.ElectrolytePotential[i]);
-            _concentration[i] = pattern.SlotOf(row, m.ElectrolyteConcentration[i]);
-            _surface[i] = pattern.SlotOf(row, context.SurfaceShell[i]);
-            _hysteresis[i] = context.Layout.HasHysteresis(i) ? pattern.SlotOf(row, context.Layout.HysteresisState(i)) : -1;
+            if (m.InterfacialCurrent[i] < 0) continue;
+            int classes = L.ClassCount(i);
+            _self[i] = new int[classes]; _solid[i] = new int[classes]; _electrolyte[i] = new int[classes];
+            _concentration[i] = new int[classes]; _surface[i] = new int[classes]; _hysteresis[i] = new int[classes];
+            for (int k = 0; k < classes; k++)
+            {
+                int row = L.ClassCurrent(i, k);
+                _self[i][k] = pattern.SlotOf(row, row);
+                _solid[i][k] = pattern.SlotOf(row, m.SolidPotential[i]);
+                _electrolyte[i][k] = pattern.SlotOf(row, m.ElectrolytePotential[i]);
+                _concentration[i][k] = pattern.SlotOf(row, m.ElectrolyteConcentration[i]);
+                _surface[i][k] = pattern.SlotOf(row, context.ClassSurfaceShell[i][k]);
+                _hysteresis[i][k] = L.HasHysteresis(i) ? pattern.SlotOf(row, L.HysteresisState(i)) : -1;
+            }
+            if (classes < 2) continue;
+            _meanSelf[i] = pattern.SlotOf(m.InterfacialCurrent[i], m.InterfacialCurrent[i]);
+            _meanClass[i] = Enumerable.Range(0, classes).Select(k => pattern.SlotOf(m.InterfacialCurrent[i], L.ClassCurrent(i, k))).ToArray();
         }
     }
 
     /// <summary>
     /// Surface state of lithiation of the particle in x cell <paramref name="cell"/>, and ∂θ/∂c_last, ∂θ/∂j:
     /// the outer shell's value carried across the half shell to the surface face with the surface flux.
-    /// A concentration-dependent D_s is taken at the outer shell's state of lithiation.
+    /// A concentration-dependent D_s is taken at the outer shell's state of lithiation. With a size distribution: size class 0.
     /// </summary>
-    public static double SurfaceStateOfLithiation(P2DContext context, ReadOnlySpan<double> y, int cell, out double dThetaDc, out double dThetaDj)
+    public static double SurfaceStateOfLithiation(P2DContext context, ReadOnlySpan<double> y, int cell, out double dThetaDc, out double dThetaDj) =>
+        SurfaceStateOfLithiation(context, y, cell, 0, out dThetaDc, out dThetaDj);
+
+    /// <summary>
+    /// Surface state of lithiation of the particles of size class <paramref name="sizeClass"/> in x cell <paramref name="cell"/>,
+    /// and ∂θ/∂c_last, ∂θ/∂j_k (the class's own outer shell, current and radial mesh).
+    /// </summary>
+    public static double SurfaceStateOfLithiation(P2DContext context, ReadOnlySpan<double> y, int cell, int sizeClass, out double dThetaDc, out double dThetaDj)
     {
         int e = context.Layout.ElectrodeOf(cell);
         var electrode = context.Cell.Electrodes[e];
-        var particle = context.Mesh.Particles[e];
+        var particle = context.Mesh.ClassParticles[e][sizeClass];
         double cmax = electrode.MaxConcentration;
-        double cLast = y[context.SurfaceShell[cell]];
-        double j = y[context.Maps.InterfacialCurrent[cell]];
+        double cLast = y[context.ClassSurfaceShell[cell][sizeClass]];
+        double j = y[context.Layout.ClassCurrent(cell, sizeClass)];
         double ds = electrode.SolidDiffusivityAt(cLast / cmax, context.Temperature, out double dDdTheta);
         dThetaDj = -particle.Graph.LeftDistance[particle.SurfaceFace] / (PhysicalConstants.Faraday * ds * cmax);
         // θ_s = c_last/c_max + j ∂θ/∂j with ∂θ/∂j ∝ 1/D_s(c_last/c_max).
@@ -127,32 +158,47 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
         double cRef = context.Cell.ReferenceElectrolyteConcentration;
         for (int i = 0; i < context.Graph.CellCount; i++)
         {
-            int row = m.InterfacialCurrent[i];
-            if (row < 0) continue;
-            var electrode = context.Cell.Electrodes[L.ElectrodeOf(i)];
+            if (m.InterfacialCurrent[i] < 0) continue;
+            int e = L.ElectrodeOf(i);
+            var electrode = context.Cell.Electrodes[e];
             double aa = electrode.AnodicTransferCoefficient, ac = electrode.CathodicTransferCoefficient;
-            double j = y[row];
             double ce = Math.Max(y[m.ElectrolyteConcentration[i]], 1e-6);
-            double theta = SurfaceStateOfLithiation(context, y, i, out double dThetaDc, out double dThetaDj);
             int hysteresis = L.HysteresisIndex[i];
-            double dUdh = 0;
-            double u = hysteresis < 0 ? electrode.EquilibriumPotential(theta, context.Temperature, out double dUdTheta)
-                                      : electrode.EquilibriumPotential(theta, y[hysteresis], context.Temperature, out dUdTheta, out dUdh);
-            double eta = y[m.SolidPotential[i]] - y[m.ElectrolytePotential[i]] - u - electrode.FilmResistance * j;
+            int classes = L.ClassCount(i);
+            for (int k = 0; k < classes; k++)
+            {
+                int row = L.ClassCurrent(i, k);
+                double j = y[row];
+                double theta = SurfaceStateOfLithiation(context, y, i, k, out double dThetaDc, out double dThetaDj);
+                double dUdh = 0;
+                double u = hysteresis < 0 ? electrode.EquilibriumPotential(theta, context.Temperature, out double dUdTheta)
+                                          : electrode.EquilibriumPotential(theta, y[hysteresis], context.Temperature, out dUdTheta, out dUdh);
+                double eta = y[m.SolidPotential[i]] - y[m.ElectrolytePotential[i]] - u - electrode.FilmResistance * j;
 
-            var rate = Rate(context.ReferenceExchangeCurrentDensity[L.ElectrodeOf(i)], aa, ac, f, ce / cRef, theta, eta);
-            double j0 = rate.ExchangeCurrentDensity, b = rate.Drive, dbdEta = rate.DriveSlope;
-            residual[row] += j - j0 * b;
+                var rate = Rate(context.ReferenceExchangeCurrentDensity[e], aa, ac, f, ce / cRef, theta, eta);
+                double j0 = rate.ExchangeCurrentDensity, b = rate.Drive, dbdEta = rate.DriveSlope;
+                residual[row] += j - j0 * b;
+                if (!withJacobian) continue;
+
+                double dj0dTheta = rate.ExchangeCurrentDensityByTheta;
+                double dRdTheta = -(dj0dTheta * b - j0 * dbdEta * dUdTheta);
+                jacobian[_self[i][k]] += 1.0 + dRdTheta * dThetaDj + j0 * dbdEta * electrode.FilmResistance;
+                jacobian[_solid[i][k]] -= j0 * dbdEta;
+                jacobian[_electrolyte[i][k]] += j0 * dbdEta;
+                jacobian[_concentration[i][k]] -= aa * j0 / ce * b;
+                jacobian[_surface[i][k]] += dRdTheta * dThetaDc;
+                if (hysteresis >= 0) jacobian[_hysteresis[i][k]] += j0 * dbdEta * dUdh;
+            }
+            if (classes < 2) continue;
+            // The mean current the charge balances carry (a j = Σ a_k j_k): j − Σ (a_k / a) j_k = 0.
+            int mean = m.InterfacialCurrent[i];
+            var areas = context.ClassSpecificArea[e];
+            double inverseArea = 1.0 / context.SpecificArea[i];
+            residual[mean] += y[mean];
+            for (int k = 0; k < classes; k++) residual[mean] -= areas[k] * inverseArea * y[L.ClassCurrent(i, k)];
             if (!withJacobian) continue;
-
-            double dj0dTheta = rate.ExchangeCurrentDensityByTheta;
-            double dRdTheta = -(dj0dTheta * b - j0 * dbdEta * dUdTheta);
-            jacobian[_self[i]] += 1.0 + dRdTheta * dThetaDj + j0 * dbdEta * electrode.FilmResistance;
-            jacobian[_solid[i]] -= j0 * dbdEta;
-            jacobian[_electrolyte[i]] += j0 * dbdEta;
-            jacobian[_concentration[i]] -= aa * j0 / ce * b;
-            jacobian[_surface[i]] += dRdTheta * dThetaDc;
-            if (hysteresis >= 0) jacobian[_hysteresis[i]] += j0 * dbdEta * dUdh;
+            jacobian[_meanSelf[i]] += 1.0;
+            for (int k = 0; k < classes; k++) jacobian[_meanClass[i][k]] -= areas[k] * inverseArea;
         }
     }
 }

@@ -31,15 +31,20 @@ public readonly record struct HeatRates(double Reaction, double Film, double Rev
         for (int i = 0; i < graph.CellCount; i++)
         {
             if (!L.IsElectrode(i)) continue;
-            var electrode = context.Cell.Electrodes[L.ElectrodeOf(i)];
-            double theta = ButlerVolmerKinetics.SurfaceStateOfLithiation(context, y, i, out _, out _);
-            double u = electrode.EquilibriumPotential(theta, T, out _, out double s, out _);
-            double j = y[m.InterfacialCurrent[i]];
-            double weight = context.SpecificArea[i] * graph.CellVolume[i];
-            double eta = y[m.SolidPotential[i]] - y[m.ElectrolytePotential[i]] - u - electrode.FilmResistance * j;
-            reaction += weight * j * eta;
-            film += weight * electrode.FilmResistance * j * j;
-            reversible += weight * j * T * s;
+            int e = L.ElectrodeOf(i);
+            var electrode = context.Cell.Electrodes[e];
+            // Each size class at its own surface state and current, weighted by its area a_k (one class: a).
+            for (int c = 0; c < L.ClassCount(i); c++)
+            {
+                double theta = ButlerVolmerKinetics.SurfaceStateOfLithiation(context, y, i, c, out _, out _);
+                double u = electrode.EquilibriumPotential(theta, T, out _, out double s, out _);
+                double j = y[L.ClassCurrent(i, c)];
+                double weight = (L.ClassCount(i) == 1 ? context.SpecificArea[i] : context.ClassSpecificArea[e][c]) * graph.CellVolume[i];
+                double eta = y[m.SolidPotential[i]] - y[m.ElectrolytePotential[i]] - u - electrode.FilmResistance * j;
+                reaction += weight * j * eta;
+                film += weight * electrode.FilmResistance * j * j;
+                reversible += weight * j * T * s;
+            }
         }
         var kappa = context.EffectiveConductivity;
         var nu = context.TransportFactor;

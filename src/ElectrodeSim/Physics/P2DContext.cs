@@ -57,7 +57,29 @@ public sealed class P2DContext
             var particle = mesh.Particles[e];
             SurfaceShell[i] = Maps.SolidConcentration[i] + Maps.Shells[e][particle.Graph.LeftCell[particle.SurfaceFace]];
         }
+        ClassSurfaceShell = new int[n][];
+        for (int i = 0; i < n; i++)
+        {
+            int e = Layout.ElectrodeOf(i);
+            if (e < 0) continue;
+            ClassSurfaceShell[i] = new int[Layout.ClassCount(i)];
+            ClassSurfaceShell[i][0] = SurfaceShell[i];
+            for (int k = 1; k < ClassSurfaceShell[i].Length; k++)
+            {
+                var particle = mesh.ClassParticles[e][k];
+                ClassSurfaceShell[i][k] = Layout.ClassSolidConcentration(i, k, 0) + Maps.Shells[e][particle.Graph.LeftCell[particle.SurfaceFace]];
+            }
+        }
+        ClassSpecificArea = cell.Electrodes.Select(e => Enumerable.Range(0, e.ParticleClassCount).Select(e.ClassSpecificArea).ToArray()).ToArray();
+        HasSizeDistribution = cell.Electrodes.Any(e => e.ParticleClassCount > 1);
     }
+
+    /// <summary>Per x cell (null in the separator), the unknown index of the surface shell's c_s of each particle size class (class 0: <see cref="SurfaceShell"/>).</summary>
+    public int[][] ClassSurfaceShell { get; }
+    /// <summary>Per electrode, a_k = 3 ε_s w_k / R_k of each size class [1/m] (one size: a itself).</summary>
+    public double[][] ClassSpecificArea { get; }
+    /// <summary>Whether any electrode has a particle-size distribution (more than one size class).</summary>
+    public bool HasSizeDistribution { get; }
 
     /// <summary>Unknown index of c_s in the shell at the surface face of the particle of each x cell (−1 in the separator).</summary>
     public int[] SurfaceShell { get; }

@@ -15,11 +15,16 @@ namespace ElectrodeSim.Physics;
 public sealed class ParticleDiffusion : IModelEquation
 {
     private readonly P2DContext _context;
-    /// <summary>One flux kernel per electrode on its radial graph, one copy per x cell of the electrode.</summary>
+    /// <summary>
+    /// One flux kernel per particle group (an electrode's size class; one per electrode without a distribution) on its
+    /// radial graph, one copy per x cell of the electrode.
+    /// </summary>
     private readonly GraphDiffusion[] _diffusion;
-    /// <summary>The x cell of each copy, per electrode.</summary>
+    /// <summary>Electrode and size class of each group.</summary>
+    private readonly (int Electrode, int Class)[] _groups;
+    /// <summary>The x cell of each copy, per group.</summary>
     private readonly int[][] _cells;
-    /// <summary>Per electrode: D_s at each interior face and ∂D_s/∂c of its two shells (equal: the face mean).</summary>
+    /// <summary>Per group: D_s at each interior face and ∂D_s/∂c of its two shells (equal: the face mean).</summary>
     private readonly double[][] _faceDiffusivity, _faceSlope;
     private int[][] _surface = [];
 
@@ -27,32 +32,36 @@ public sealed class ParticleDiffusion : IModelEquation
     {
         _context = context;
         var L = context.Layout;
-        var particles = context.Mesh.Particles;
-        _cells = particles.Select((_, e) => Enumerable.Range(0, context.Graph.CellCount).Where(i => L.ElectrodeOf(i) == e).ToArray()).ToArray();
-        _diffusion = particles.Select((p, e) => new GraphDiffusion(p.Graph, context.Maps.Shells[e], FaceAverage.Harmonic,
-            coefficientUnknown: context.Maps.Shells[e], copies: _cells[e].Select(i => context.Maps.SolidConcentration[i]).ToArray())).ToArray();
+        var classes = context.Mesh.ClassParticles;
+        _groups = classes.SelectMany((c, e) => Enumerable.Range(0, c.Length).Select(k => (e, k))).ToArray();
+        var cellsOf = classes.Select((_, e) => Enumerable.Range(0, context.Graph.CellCount).Where(i => L.ElectrodeOf(i) == e).ToArray()).ToArray();
+        _cells = _groups.Select(g => cellsOf[g.Electrode]).ToArray();
+        _diffusion = _groups.Select((g, q) => new GraphDiffusion(classes[g.Electrode][g.Class].Graph, context.Maps.Shells[g.Electrode], FaceAverage.Harmonic,
+            coefficientUnknown: context.Maps.Shells[g.Electrode], copies: _cells[q].Select(i => L.ClassSolidConcentration(i, g.Class, 0)).ToArray())).ToArray();
         _faceDiffusivity = _diffusion.Select(d => new double[d.FaceCount]).ToArray();
         _faceSlope = _diffusion.Select(d => new double[d.FaceCount]).ToArray();
     }
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
     {
-        var m = _context.Maps;
-        for (int e = 0; e < _diffusion.Length; e++)
+        var L = _context.Layout;
+        for (int g = 0; g < _diffusion.Length; g++)
         {
-            _diffusion[e].DeclarePattern(pattern);
-            foreach (int i in _cells[e]) pattern.Add(_context.SurfaceShell[i], m.InterfacialCurrent[i]);
+            _diffusion[g].DeclarePattern(pattern);
+            int k = _groups[g].Class;
+            foreach (int i in _cells[g]) pattern.Add(_context.ClassSurfaceShell[i][k], L.ClassCurrent(i, k));
         }
     }
 
     public void Bind(SparsityPattern pattern)
     {
-        var m = _context.Maps;
+        var L = _context.Layout;
         _surface = new int[_diffusion.Length][];
-        for (int e = 0; e < _diffusion.Length; e++)
+        for (int g = 0; g < _diffusion.Length; g++)
         {
-            _diffusion[e].Bind(pattern);
-            _surface[e] = _cells[e].Select(i => pattern.SlotOf(_context.SurfaceShell[i], m.InterfacialCurrent[i])).ToArray();
+            _diffusion[g].Bind(pattern);
+            int k = _groups[g].Class;
+            _surface[g] = _cells[g].Select(i => pattern.SlotOf(_context.ClassSurfaceShell[i][k], L.ClassCurrent(i, k))).ToArray();
         }
     }
 
@@ -60,16 +69,18 @@ public sealed class ParticleDiffusion : IModelEquation
     {
         var context = _context;
         var m = context.Maps;
+        var L = context.Layout;
         bool withJacobian = !jacobian.IsEmpty;
         double temperature = context.Temperature;
-        for (int e = 0; e < _diffusion.Length; e++)
+        for (int g = 0; g < _diffusion.Length; g++)
         {
-            var diffusion = _diffusion[e];
-            var particle = context.Mesh.Particles[e];
+            var (e, sizeClass) = _groups[g];
+            var diffusion = _diffusion[g];
+            var particle = context.Mesh.ClassParticles[e][sizeClass];
             var electrode = context.Cell.Electrodes[e];
-            var cells = _cells[e];
-            var faceDiffusivity = _faceDiffusivity[e];
-            var faceSlope = _faceSlope[e];
+            var cells = _cells[g];
+            var faceDiffusivity = _faceDiffusivity[g];
+            var faceSlope = _faceSlope[g];
             bool variable = electrode.HasConcentrationDependentDiffusivity;
             double halfInverseMax = 0.5 / electrode.MaxConcentration;
             if (!variable) Array.Fill(faceDiffusivity, electrode.SolidDiffusivityAt(temperature));
@@ -95,8 +106,8 @@ public sealed class ParticleDiffusion : IModelEquation
                     if (withJacobian) diffusion.AccumulateFaceCoefficient(y, faceDiffusivity, faceSlope, faceSlope, residual, jacobian, q);
                     else diffusion.AccumulateFaceCoefficient(y, faceDiffusivity, [], [], residual, jacobian, q);
                 }
-                residual[offset + surfaceShell] += coefficient * y[m.InterfacialCurrent[cells[q]]];
-                if (withJacobian) jacobian[_surface[e][q]] += coefficient;
+                residual[offset + surfaceShell] += coefficient * y[L.ClassCurrent(cells[q], sizeClass)];
+                if (withJacobian) jacobian[_surface[g][q]] += coefficient;
             }
         }
     }

@@ -17,7 +17,8 @@ namespace ElectrodeSim.Physics;
 /// </summary>
 public sealed class ThermalBalance(P2DContext context) : IModelEquation
 {
-    private int[] _cells = [];
+    /// <summary>The reaction sites: every electrode cell and size class (one class per cell without a distribution).</summary>
+    private (int Cell, int Class)[] _cells = [];
     // Slots per row (temperature, heat): I, φ_s at the collector, then per electrode cell j and the surface shell.
     private int[][] _current = [], _collector = [];
     private int[][] _reaction = [], _surface = [];
@@ -26,15 +27,15 @@ public sealed class ThermalBalance(P2DContext context) : IModelEquation
     {
         var L = context.Layout;
         var m = context.Maps;
-        _cells = Enumerable.Range(0, context.Graph.CellCount).Where(L.IsElectrode).ToArray();
+        _cells = Enumerable.Range(0, context.Graph.CellCount).Where(L.IsElectrode).SelectMany(i => Enumerable.Range(0, L.ClassCount(i)).Select(c => (i, c))).ToArray();
         foreach (int row in Rows)
         {
             pattern.Add(row, L.Current);
             pattern.Add(row, context.CollectorPotential);
-            foreach (int i in _cells)
+            foreach (var (i, c) in _cells)
             {
-                pattern.Add(row, m.InterfacialCurrent[i]);
-                pattern.Add(row, context.SurfaceShell[i]);
+                pattern.Add(row, L.ClassCurrent(i, c));
+                pattern.Add(row, context.ClassSurfaceShell[i][c]);
             }
         }
     }
@@ -51,8 +52,8 @@ public sealed class ThermalBalance(P2DContext context) : IModelEquation
         {
             _current[r] = [pattern.SlotOf(rows[r], L.Current)];
             _collector[r] = [pattern.SlotOf(rows[r], context.CollectorPotential)];
-            _reaction[r] = _cells.Select(i => pattern.SlotOf(rows[r], m.InterfacialCurrent[i])).ToArray();
-            _surface[r] = _cells.Select(i => pattern.SlotOf(rows[r], context.SurfaceShell[i])).ToArray();
+            _reaction[r] = _cells.Select(site => pattern.SlotOf(rows[r], L.ClassCurrent(site.Cell, site.Class))).ToArray();
+            _surface[r] = _cells.Select(site => pattern.SlotOf(rows[r], context.ClassSurfaceShell[site.Cell][site.Class])).ToArray();
         }
     }
 
@@ -80,11 +81,14 @@ public sealed class ThermalBalance(P2DContext context) : IModelEquation
             if (!L.IsElectrode(i)) continue;
             int e = L.ElectrodeOf(i);
             var electrode = context.Cell.Electrodes[e];
-            double theta = ButlerVolmerKinetics.SurfaceStateOfLithiation(context, y, i, out double dThetaDc, out double dThetaDj);
+            // Each size class at its own surface state and current, weighted by its area a_k (one class: a).
+            for (int c = 0; c < L.ClassCount(i); c++)
+            {
+            double theta = ButlerVolmerKinetics.SurfaceStateOfLithiation(context, y, i, c, out double dThetaDc, out double dThetaDj);
             double u = electrode.EquilibriumPotential(theta, temperature, out double dUdTheta, out double s, out double dSdTheta);
             double w = u - temperature * s, dWdTheta = dUdTheta - temperature * dSdTheta;
-            double weight = context.SpecificArea[i] * context.Graph.CellVolume[i];
-            double j = y[m.InterfacialCurrent[i]];
+            double weight = (L.ClassCount(i) == 1 ? context.SpecificArea[i] : context.ClassSpecificArea[e][c]) * context.Graph.CellVolume[i];
+            double j = y[L.ClassCurrent(i, c)];
             q -= weight * j * w;
             if (withGradient)
             {
@@ -92,6 +96,7 @@ public sealed class ThermalBalance(P2DContext context) : IModelEquation
                 gradient[3 + 2 * k] = -weight * j * dWdTheta * dThetaDc;
             }
             k++;
+            }
         }
         return q;
     }
