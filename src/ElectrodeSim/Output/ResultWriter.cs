@@ -511,9 +511,10 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
     }
 
     // Each electrode's field series, looked up once (AppendFields runs at every record).
-    private sealed record FieldGroup(int Electrode, string Prefix, Layer Layer, StagedSeries StateOfLithiation, StagedSeries SolidConcentration, StagedSeries Surface,
+    private sealed record FieldGroup(int Electrode, Layer Layer, StagedSeries StateOfLithiation, StagedSeries SolidConcentration, StagedSeries Surface,
         StagedSeries Mean, StagedSeries Current, StagedSeries SolidPotential, StagedSeries Equilibrium, StagedSeries Overpotential,
-        StagedSeries? Hysteresis, StagedSeries? DoubleLayerPotential, StagedSeries? DoubleLayerCurrent);
+        StagedSeries? Hysteresis, StagedSeries? DoubleLayerPotential, StagedSeries? DoubleLayerCurrent,
+        StagedSeries? ClassSurface, StagedSeries? ClassMean, StagedSeries? ClassCurrent);
 
     private FieldGroup[]? _fieldGroups;
     private double[] _surface = [], _equilibrium = [];
@@ -526,12 +527,15 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
         {
             string g = "/fields/" + prefix;
             var electrode = _model.Cell.Electrodes[e];
-            groups.Add(new FieldGroup(e, g, layer, _series[g + "state_of_lithiation"], _series[g + "solid_concentration"], _series[g + "surface_state_of_lithiation"],
+            groups.Add(new FieldGroup(e, layer, _series[g + "state_of_lithiation"], _series[g + "solid_concentration"], _series[g + "surface_state_of_lithiation"],
                 _series[g + "mean_state_of_lithiation"], _series[g + "interfacial_current_density"], _series[g + "solid_potential"],
                 _series[g + "equilibrium_potential"], _series[g + "overpotential"],
                 electrode.HasHysteresis ? _series[g + "hysteresis_state"] : null,
                 electrode.HasDoubleLayer ? _series[g + "double_layer_potential"] : null,
-                electrode.HasDoubleLayer ? _series[g + "double_layer_current_density"] : null));
+                electrode.HasDoubleLayer ? _series[g + "double_layer_current_density"] : null,
+                electrode.ParticleClassCount > 1 ? _series[g + "class_surface_state_of_lithiation"] : null,
+                electrode.ParticleClassCount > 1 ? _series[g + "class_mean_state_of_lithiation"] : null,
+                electrode.ParticleClassCount > 1 ? _series[g + "class_interfacial_current_density"] : null));
         }
         int most = groups.Count == 0 ? 0 : groups.Max(f => f.Layer.CellCount);
         _surface = new double[most];
@@ -574,16 +578,15 @@ public sealed class ResultWriter : ISolutionObserver, IDisposable
             {
                 for (int i = 0; i < n; i++) _buffer[i] = _model.VolumeWeightedSurfaceStateOfLithiation(y, layer.FirstCell + i);
                 f.Surface.Append(_buffer.AsSpan(0, n));
-                string g = f.Prefix;
                 for (int i = 0; i < n; i++)
                     for (int c = 0; c < classes; c++) _buffer[i * classes + c] = _model.ClassSurfaceStateOfLithiation(y, layer.FirstCell + i, c);
-                _series[g + "class_surface_state_of_lithiation"].Append(_buffer.AsSpan(0, n * classes));
+                f.ClassSurface!.Append(_buffer.AsSpan(0, n * classes));
                 for (int i = 0; i < n; i++)
                     for (int c = 0; c < classes; c++) _buffer[i * classes + c] = _model.ClassMeanConcentration(y, layer.FirstCell + i, c) / electrode.MaxConcentration;
-                _series[g + "class_mean_state_of_lithiation"].Append(_buffer.AsSpan(0, n * classes));
+                f.ClassMean!.Append(_buffer.AsSpan(0, n * classes));
                 for (int i = 0; i < n; i++)
                     for (int c = 0; c < classes; c++) _buffer[i * classes + c] = y[L.ClassCurrent(layer.FirstCell + i, c)];
-                _series[g + "class_interfacial_current_density"].Append(_buffer.AsSpan(0, n * classes));
+                f.ClassCurrent!.Append(_buffer.AsSpan(0, n * classes));
             }
             for (int i = 0; i < n; i++) _buffer[i] = _model.MeanParticleConcentration(y, layer.FirstCell + i) / electrode.MaxConcentration;
             f.Mean.Append(_buffer.AsSpan(0, n));
