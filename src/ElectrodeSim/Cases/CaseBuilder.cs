@@ -237,6 +237,8 @@ public static class CaseBuilder
             SolidDiffusivityActivationEnergy = e.SolidDiffusivityActivationEnergyJMol ?? 0.0,
             SolidDiffusivityFunction = e.SolidDiffusivityFunction is { } function ? SolidDiffusivities.ByName(function) : null,
             SolidDiffusivityScale = e.SolidDiffusivityScale ?? 1.0,
+            SolidDiffusivityDip = e.SolidDiffusivityFunction is { } named ? SolidDiffusivities.NarrowestMinimum(named) : null,
+            SolidDiffusivityDipScale = e.SolidDiffusivityDipScale ?? 1.0,
             ExchangeCurrentPrefactor = k.ExchangeCurrentPrefactorAM2
                 ?? ExchangeCurrentPrefactor(k.RateConstant!.Value, maxConcentration, c.Electrolyte!.ReferenceConcentrationMolM3 ?? 1000.0,
                     anodic, cathodic, activationEnergy, k.ReferenceTemperatureK ?? DefaultReferenceTemperature),

@@ -278,6 +278,13 @@ public static class CaseValidator
                     Fail(P("solid_diffusivity_scale"), Text(P("solid_diffusivity_scale"), scale),
                         "accepted without solid_diffusivity_function (it scales that function; a constant D_s is set by solid_diffusivity_m2_s)");
             }
+            if (e.SolidDiffusivityDipScale is { } dipScale)
+            {
+                Closed(dipScale, P("solid_diffusivity_dip_scale"), 0, 2);
+                if (e.SolidDiffusivityFunction is not { } named || SolidDiffusivities.NarrowestMinimum(named) == null)
+                    Fail(P("solid_diffusivity_dip_scale"), Text(P("solid_diffusivity_dip_scale"), dipScale),
+                        $"accepted without a solid_diffusivity_function with a narrow minimum (graphite_lgm50_oregan2022, nmc811_lgm50_oregan2022){(e.SolidDiffusivityFunction is { } other ? $"; {other} has none" : "")}");
+            }
             ActivationEnergy(e.SolidDiffusivityActivationEnergyJMol, P("solid_diffusivity_activation_energy_J_mol"));
 
             CheckCoating(at, e.Coating);

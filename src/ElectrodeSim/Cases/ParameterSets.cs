@@ -93,7 +93,7 @@ public static class ParameterSets
             [["solid_conductivity_S_m", "solid_bruggeman"], ["effective_conductivity_S_m"]],
             [["max_capacity_mAh_g"], ["max_concentration_mol_m3"]],
             [["initial_state_of_lithiation"], ["initial_concentration_mol_m3"]],
-            [["solid_diffusivity_m2_s", "solid_diffusivity_activation_energy_J_mol"], ["solid_diffusivity_function", "solid_diffusivity_scale"]],
+            [["solid_diffusivity_m2_s", "solid_diffusivity_activation_energy_J_mol"], ["solid_diffusivity_function", "solid_diffusivity_scale", "solid_diffusivity_dip_scale"]],
         ],
         [typeof(KineticsSection)] = [[["exchange_current_prefactor_A_m2"], ["rate_constant", "reference_temperature_K"]]],
         [typeof(OcpSection)] = [[["function", "parameters"], ["table"], ["hysteresis"]], [["entropic_function"], ["entropic_coefficient_V_K"]]],

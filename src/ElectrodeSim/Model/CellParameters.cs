@@ -47,6 +47,16 @@ public sealed record ElectrodeParameters
     public Correlation? SolidDiffusivityFunction { get; init; }
     /// <summary>Factor on <see cref="SolidDiffusivityFunction"/>'s D_s(θ, T) and its θ-derivative [1]; 1 for the function as published.</summary>
     public double SolidDiffusivityScale { get; init; } = 1.0;
+    /// <summary>
+    /// The narrowest minimum of <see cref="SolidDiffusivityFunction"/> in log10 D (amplitude &lt; 0, centre, width²; see
+    /// <see cref="SolidDiffusivities.NarrowestMinimum"/>), set with <see cref="SolidDiffusivityDipScale"/>; null for none.
+    /// </summary>
+    public (double Amplitude, double Centre, double WidthSquared)? SolidDiffusivityDip { get; init; }
+    /// <summary>
+    /// Factor s on the log10 amplitude of <see cref="SolidDiffusivityDip"/> [1]: D = D_published 10^((s − 1) a exp(−(θ − b)²/c));
+    /// 1 for the function as published (no change at all), 0 removes the minimum.
+    /// </summary>
+    public double SolidDiffusivityDipScale { get; init; } = 1.0;
     /// <summary>Exchange-current prefactor j0' [A/m²]: j0_ref(T) = j0' exp(−Ea/RT) (MODEL.md §2).</summary>
     public required double ExchangeCurrentPrefactor { get; init; }
     /// <summary>Activation energy Ea of the interfacial reaction [J/mol].</summary>
@@ -181,6 +191,15 @@ public sealed record ElectrodeParameters
         {
             double d = SolidDiffusivityScale * f.Value(theta, temperature, out dDdTheta);
             dDdTheta *= SolidDiffusivityScale;
+            if (SolidDiffusivityDipScale != 1.0 && SolidDiffusivityDip is { } dip)
+            {
+                // log10 D changes by e(θ) = (s − 1) a exp(−(θ − b)²/c): D → D 10^e, ∂D/∂θ → (∂D/∂θ + D ln10 ∂e/∂θ) 10^e.
+                double dx = theta - dip.Centre;
+                double e = (SolidDiffusivityDipScale - 1.0) * dip.Amplitude * Math.Exp(-dx * dx / dip.WidthSquared);
+                double factor = Math.Pow(10.0, e);
+                dDdTheta = (dDdTheta + d * Math.Log(10.0) * e * (-2.0 * dx / dip.WidthSquared)) * factor;
+                d *= factor;
+            }
             return d;
         }
         dDdTheta = 0.0;

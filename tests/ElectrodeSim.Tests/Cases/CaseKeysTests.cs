@@ -97,6 +97,7 @@ public class CaseKeysTests
         ["protocol[].frequency_min_Hz"] = [("protocol[].mode", "impedance"), ("protocol[].frequency_max_Hz", "1e9")],
         ["protocol[].frequency_max_Hz"] = [("protocol[].mode", "impedance"), ("protocol[].frequency_min_Hz", "1e-6")],
         ["electrode.solid_diffusivity_scale"] = [("electrode.solid_diffusivity_function", "graphite_lgm50_oregan2022")],
+        ["electrode.solid_diffusivity_dip_scale"] = [("electrode.solid_diffusivity_function", "graphite_lgm50_oregan2022")],
         ["electrode.particle_size_distribution.sigma"] = [("electrode.particle_size_distribution.kind", "lognormal"), ("electrode.particle_size_distribution.classes", "3")],
         ["electrode.particle_size_distribution.classes"] = [("electrode.particle_size_distribution.kind", "lognormal"), ("electrode.particle_size_distribution.sigma", "0.3")],
         ["electrode.particle_size_distribution.mean_radius_um"] = [("electrode.particle_size_distribution.kind", "lognormal"), ("electrode.particle_size_distribution.sigma", "0.3"), ("electrode.particle_size_distribution.classes", "3")],
