@@ -125,11 +125,12 @@ public static class ScaleScan
             capacity = RunSummary.From(setup.Name, p2d, solution, setup.Protocol).Capacity;
         }
         double setUp = model.MedianCpu + linear.MedianCpu, solved = solve.MedianCpu;
+        double peak = PeakMiB(); // before the steady-state probe builds a second model
         long steady = SteadyAllocation(Build(cells, shells));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {cells} x {shells} | {unknowns} | {nnz} | {steps} | {newton} | {repeats} | {build.Text} | {model.Text} | {linear.Text} | {solve.Text} | " +
             $"{1000 * setUp / unknowns:F3} | {1000 * solved / unknowns:F2} | {1e6 * solved / unknowns / newton:F1} | {1000 * (setUp + solved) / unknowns:F2} | " +
-            $"{Median(allocated):F0} | {steady} | {PeakMiB():F0} |"));
+            $"{Median(allocated):F0} | {steady} | {peak:F0} |"));
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {cells} x {shells}: capacity {capacity:R} mAh/g"));
     }
 
