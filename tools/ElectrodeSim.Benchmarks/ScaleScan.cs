@@ -19,19 +19,25 @@ using ElectrodeSim.Simulation;
 /// The children run with DOTNET_TieredCompilation=0 (each method compiled fully optimised once, as the Native AOT CLI
 /// runs; a single 10⁶ run would otherwise time its set-up partly in tier-0 and instrumented code); --tiered keeps the
 /// default tiered JIT.
-/// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- scale [--sizes 0,1,2,3] [--repeats 15,7,3,1] [--tiered]
+/// --case marquis: the Marquis2019 1C discharge instead (full cell; each electrode cells × shells 10 × 46, 50 × 96,
+/// 250 × 196, 1000 × 496, separator 10 cells: 1,022 / 10,022 / 100,022 / 1,000,022 unknowns).
+/// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- scale [--case sio|marquis] [--sizes 0,1,2,3] [--repeats 15,7,3,1] [--tiered]
 /// </summary>
 public static class ScaleScan
 {
     private static readonly (int Cells, int Shells)[] Sizes = [(20, 40), (100, 96), (500, 196), (2000, 496)];
+    // Marquis2019 1C (full cell, two electrodes of `cells` each, separator 10 cells): 2·10 + 2·cells·(shells + 4) + 2 unknowns.
+    private static readonly (int Cells, int Shells)[] MarquisSizes = [(10, 46), (50, 96), (250, 196), (1000, 496)];
 
     public static void Run(string[] args)
     {
-        if (args is ["--child", var c, var s, var r])
+        if (args is ["--child", var c, var s, var r, var name])
         {
-            Child(int.Parse(c, CultureInfo.InvariantCulture), int.Parse(s, CultureInfo.InvariantCulture), int.Parse(r, CultureInfo.InvariantCulture));
+            Child(int.Parse(c, CultureInfo.InvariantCulture), int.Parse(s, CultureInfo.InvariantCulture), int.Parse(r, CultureInfo.InvariantCulture), name == "marquis");
             return;
         }
+        bool marquis = Array.IndexOf(args, "--case") is int at && at >= 0 && at + 1 < args.Length && args[at + 1].StartsWith("marquis", StringComparison.OrdinalIgnoreCase);
+        var table = marquis ? MarquisSizes : Sizes;
         int[] sizes = Option(args, "--sizes") ?? [0, 1, 2, 3];
         int[] repeats = Option(args, "--repeats") ?? [15, 7, 3, 1];
         bool tiered = args.Contains("--tiered");
@@ -39,7 +45,7 @@ public static class ScaleScan
             throw new ArgumentException($"--sizes takes indices 0..{Sizes.Length - 1}; --repeats takes {Sizes.Length} whole numbers >= 1");
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         string? dll = Path.GetFileNameWithoutExtension(self) == "dotnet" ? typeof(ScaleScan).Assembly.Location : null;
-        Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {Load()}; SiO@C-l lithiation, one child process per size");
+        Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {Load()}; {(marquis ? "Marquis2019 1C discharge" : "SiO@C-l lithiation")}, one child process per size");
         Console.WriteLine($"# times: median of the repeats, wall (process CPU) in ms; the per-unknown columns from the CPU medians (set-up = model + linear); {(tiered ? "tiered JIT" : "DOTNET_TieredCompilation=0 (every method fully optimised at once, as in the Native AOT CLI)")}");
         Console.WriteLine();
         Console.WriteLine("| cells x shells | unknowns | nnz | steps | Newton | runs | case build [ms] | model set-up [ms] | linear set-up [ms] | solve [ms] | set-up / unknown [us] | solve / unknown [us] | solve / unknown / Newton [ns] | set-up + solve / unknown [us] | allocated per run / unknown [B] | allocated in steps 11-30 [B] | peak RSS [MiB] |");
@@ -49,11 +55,11 @@ public static class ScaleScan
             var start = new ProcessStartInfo(dll is null ? self : "dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
             if (!tiered) start.Environment["DOTNET_TieredCompilation"] = "0";
             if (dll is not null) start.ArgumentList.Add(dll);
-            foreach (var a in new[] { "scale", "--child", $"{Sizes[i].Cells}", $"{Sizes[i].Shells}", $"{repeats[i]}" }) start.ArgumentList.Add(a);
+            foreach (var a in new[] { "scale", "--child", $"{table[i].Cells}", $"{table[i].Shells}", $"{repeats[i]}", marquis ? "marquis" : "sio" }) start.ArgumentList.Add(a);
             using var process = Process.Start(start)!;
             string output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"size {Sizes[i]}: the child exited {process.ExitCode}: {output}");
+            if (process.ExitCode != 0) throw new InvalidOperationException($"size {table[i]}: the child exited {process.ExitCode}: {output}");
             Console.WriteLine(output.TrimEnd());
         }
         Console.WriteLine();
@@ -85,16 +91,16 @@ public static class ScaleScan
         public string Text => string.Create(CultureInfo.InvariantCulture, $"{Median(Wall):F1} ({Median(Cpu):F1})");
     }
 
-    private static void Child(int cells, int shells, int repeats)
+    private static void Child(int cells, int shells, int repeats, bool marquis)
     {
         string root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "ElectrodeSim.sln"))) root = Path.GetDirectoryName(root) ?? throw new DirectoryNotFoundException("ElectrodeSim.sln not found above the benchmark");
-        string sio = Path.Combine(root, "cases", "sio-c-l.yaml");
-        SimulationSetup Build(int c, int s) => CaseBuilder.Build(CaseOverrides.Load(sio,
+        string path = marquis ? Path.Combine(root, "validation", "marquis2019", "marquis2019-1C.yaml") : Path.Combine(root, "cases", "sio-c-l.yaml");
+        SimulationSetup Build(int c, int s) => CaseBuilder.Build(CaseOverrides.Load(path,
             [CaseOverride.Parse($"mesh.electrode_cells={c}"), CaseOverride.Parse($"mesh.particle_shells={s}"), CaseOverride.Parse("output.fields=false")]));
 
         // JIT warm-up on the smallest mesh (the same code paths), about a second, so the tiers have settled.
-        var small = Build(Sizes[0].Cells, Sizes[0].Shells);
+        var small = marquis ? Build(MarquisSizes[0].Cells, MarquisSizes[0].Shells) : Build(Sizes[0].Cells, Sizes[0].Shells);
         for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < 1.0;) Simulator.Run(small);
 
         Part build = new(), model = new(), linear = new(), solve = new();
@@ -122,7 +128,8 @@ public static class ScaleScan
             (unknowns, nnz) = (p2d.Size, p2d.JacobianPattern.NonZeroCount);
             (steps, newton) = (solution.Statistics.Steps, solution.Statistics.NewtonIterations);
             allocated.Add((double)bytes / unknowns);
-            capacity = RunSummary.From(setup.Name, p2d, solution, setup.Protocol).Capacity;
+            var summary = RunSummary.From(setup.Name, p2d, solution, setup.Protocol);
+            capacity = marquis ? summary.AverageVoltage : summary.Capacity;
         }
         double setUp = model.MedianCpu + linear.MedianCpu, solved = solve.MedianCpu;
         double peak = PeakMiB(); // before the steady-state probe builds a second model
@@ -131,7 +138,7 @@ public static class ScaleScan
             $"| {cells} x {shells} | {unknowns} | {nnz} | {steps} | {newton} | {repeats} | {build.Text} | {model.Text} | {linear.Text} | {solve.Text} | " +
             $"{1000 * setUp / unknowns:F3} | {1000 * solved / unknowns:F2} | {1e6 * solved / unknowns / newton:F1} | {1000 * (setUp + solved) / unknowns:F2} | " +
             $"{Median(allocated):F0} | {steady} | {peak:F0} |"));
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {cells} x {shells}: capacity {capacity:R} mAh/g"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {cells} x {shells}: {(marquis ? $"average voltage {capacity:R} V" : $"capacity {capacity:R} mAh/g")}"));
     }
 
     /// <summary>
