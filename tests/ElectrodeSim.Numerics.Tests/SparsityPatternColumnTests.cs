@@ -43,4 +43,44 @@ public sealed class SparsityPatternColumnTests
         }
         Assert.Throws<KeyNotFoundException>(() => pattern.SlotOf(0, size));
     }
+
+    /// <summary>
+    /// Enough pairs for many blocks of the builder (growing ones, then several of the largest, the last partly filled):
+    /// the pattern is still the sorted unique pairs of each column, whatever block a pair was stored in.
+    /// </summary>
+    [Theory]
+    [InlineData(4, 3000, 5 * SparsityPatternBuilder.LargestBlock + 123)]
+    [InlineData(5, 700, 2 * SparsityPatternBuilder.LargestBlock)]   // the last block exactly full
+    [InlineData(6, 10, 0)]                                           // no pairs at all
+    public void BuildsThePatternFromPairsInManyBlocks(int seed, int size, int pairs)
+    {
+        var random = new Random(seed);
+        var builder = new SparsityPatternBuilder(size);
+        var expected = new SortedSet<(int Col, int Row)>();
+        for (int k = 0; k < pairs; k++)
+        {
+            int col = random.Next(size), row = random.Next(size);
+            builder.Add(row, col);
+            expected.Add((col, row));
+        }
+        Assert.Equal(pairs, builder.Count);
+        var pattern = builder.Build();
+        Assert.Equal(expected.Count, pattern.NonZeroCount);
+        var counts = new int[size + 1];
+        int at = 0;
+        foreach (var (col, row) in expected)
+        {
+            Assert.Equal(row, pattern.RowIndices[at]);
+            Assert.Equal(col, pattern.EntryColumns[at]);
+            counts[col + 1]++;
+            at++;
+        }
+        for (int c = 0; c < size; c++) counts[c + 1] += counts[c];
+        Assert.Equal(counts, pattern.ColumnPointers);
+        for (int k = 0; k < 1000 && expected.Count > 0; k++)
+        {
+            int row = random.Next(size), col = random.Next(size);
+            Assert.Equal(expected.Contains((col, row)), pattern.Contains(row, col));
+        }
+    }
 }

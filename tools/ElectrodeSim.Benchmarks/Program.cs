@@ -10,6 +10,11 @@ if (args is ["setup", ..])
     SetUpScan.Run();
     return;
 }
+if (args is ["scale", ..])
+{
+    ScaleScan.Run(args[1..]);
+    return;
+}
 if (args is ["table", ..])
 {
     BenchTable.Run(args[1..]);
