@@ -625,7 +625,7 @@ public sealed record ResolvedSection
     public string? CapacityScaling { get; init; }
     [Key("How 2πR is shared among a disc's interface faces: projected (A |n·e|, the local area) or uniform", Default = "projected", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.InterfaceAreas))]
     public string? InterfaceArea { get; init; }
-    [Key("Discretisation of the discs: staircase (the cells whose centre is inside), cut_cell (exact disc area and arc per cell, slivers merged into the particle cells beside them) or embedded_boundary (every cell the disc covers is its own control volume, cut-face fluxes interpolated to the aperture centroids: second order in the single-disc test)", Default = "staircase", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.ResolvedGeometries))]
+    [Key("Discretisation of the discs: staircase (the cells whose centre is inside), cut_cell (exact disc area and arc per cell, slivers merged into the particle cells beside them) or embedded_boundary (every cell the disc covers is its own control volume, cut-face fluxes interpolated to the aperture centroids, the kinetics at the state of lithiation interpolated to the circle: second order in the single-disc test, max and rms)", Default = "staircase", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.ResolvedGeometries))]
     public string? Geometry { get; init; }
     [Key("Graded separator columns: first_cell_um beside the electrode, each column towards the lithium foil growth times wider, up to max_cell_um; absent: uniform columns of cell_size_um (the electrode and the rows are the same either way)")]
     public SeparatorMeshSection? SeparatorMesh { get; init; }

@@ -17,7 +17,7 @@ namespace ElectrodeSim.Physics;
 public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
 {
     /// <summary>θ is kept this far from 0 and 1 inside j0, whose θ factors vanish there.</summary>
-    private const double ThetaFloor = 1e-9;
+    internal const double ThetaFloor = 1e-9;
     // Slots per x cell and size class (one class: the cell's own j row).
     private int[][] _self = [], _solid = [], _electrolyte = [], _concentration = [], _surface = [], _hysteresis = [];
     // With a size distribution, the mean row j − Σ (a_k/a) j_k: its slot on j and on each j_k.

@@ -153,6 +153,38 @@ public class ResolvedMeshTests(ITestOutputHelper output)
         Assert.Equal(0.0, mesh.FaceCentre(seamFace).Y, 1e-18);
     }
 
+    [Theory]
+    [InlineData(0.9, 1.4, -0.3, 0.2)]    // a sliver: the circle crosses one edge
+    [InlineData(0.6, 1.1, 0.5, 1.0)]     // a corner clipped: the circle crosses two edges
+    [InlineData(-0.25, 0.25, -0.25, 0.25)] // wholly inside
+    [InlineData(-0.2, 0.3, 0.8, 1.3)]    // the top cap, crossing y = 0.8 twice and the axis x = 0
+    [InlineData(-1.5, 1.5, -1.5, 1.5)]   // the whole disc
+    [InlineData(0.2, 0.7, 0.6, 0.9)]     // crossing x = 0.7 and y = 0.6 (a corner outside the disc)
+    public void The_disc_area_and_centroid_in_a_rectangle_are_the_closed_forms_that_a_fine_sampling_converges_to(double x0, double x1, double y0, double y1)
+    {
+        const double r = 1.0;
+        var (area, cx, cy) = DiscCellGeometry.RectangleCentroid(r, x0, x1, y0, y1);
+        Assert.Equal(DiscCellGeometry.RectangleArea(r, x0, x1, y0, y1), area, 1e-13);
+        int n = 2000;
+        double dx = (x1 - x0) / n, dy = (y1 - y0) / n, a = 0, mx = 0, my = 0;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double x = x0 + (i + 0.5) * dx, y = y0 + (j + 0.5) * dy;
+                if (x * x + y * y >= r * r) continue;
+                a += dx * dy; mx += x * dx * dy; my += y * dx * dy;
+            }
+        output.WriteLine($"area {area:F6} (sampled {a:F6}), centroid ({cx:F6}, {cy:F6}) (sampled ({mx / a:F6}, {my / a:F6}))");
+        Assert.Equal(a, area, 2e-4 * (x1 - x0) * (y1 - y0));
+        Assert.Equal(mx / a, cx, 2e-4 * (x1 - x0));
+        Assert.Equal(my / a, cy, 2e-4 * (y1 - y0));
+        Assert.InRange(cx, x0, x1);
+        Assert.InRange(cy, y0, y1);
+        Assert.InRange(cx * cx + cy * cy, 0, r * r);
+        var outside = DiscCellGeometry.RectangleCentroid(r, 1.1, 1.4, 0, 0.3);
+        Assert.Equal((0.0, 1.25, 0.15), outside);
+    }
+
     [Fact]
     public void A_single_disc_on_a_fine_grid_has_a_staircase_of_4_over_pi_its_perimeter_and_its_area_to_half_a_percent()
     {

@@ -68,7 +68,7 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
     [InlineData(ControlMode.Current, 2e-3, false, false, true)]
     public void Analytic_Jacobian_matches_central_differences_on_a_small_geometry(ControlMode mode, double filmResistance, bool cutCells = false, bool embedded = false, bool graded = false)
     {
-        var model = new ResolvedParticleModel(CutCells(Parameters(filmResistance: filmResistance), cutCells), SmallMesh(0.3 * Um, cutCells, embedded, graded));
+        var model = new ResolvedParticleModel(CutCells(Parameters(filmResistance: filmResistance), cutCells, embedded), SmallMesh(0.3 * Um, cutCells, embedded, graded));
         if (graded) Assert.True(model.Mesh.SeparatorColumnCount < 7, "the graded separator has fewer columns than the uniform one");
         if (embedded) Assert.True(model.Mesh.Graph.CellCount > model.Mesh.GridCellCount, "the embedded-boundary mesh has sliver cells");
         model.Control.Mode = mode;
@@ -84,9 +84,11 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
         new ProtocolStep { Label = "hold", Mode = ControlMode.Voltage, Value = 0.15, MaxDuration = 60 },
         new ProtocolStep { Label = "delithiation", Mode = ControlMode.Current, Value = -30, MaxDuration = 60 }]);
 
-    /// <summary>The parameters with the cut-cell geometry (<see cref="CapacityScaling.CutCell"/>, arcs) when asked.</summary>
-    private static ResolvedCellParameters CutCells(ResolvedCellParameters p, bool cutCells) =>
-        cutCells ? p with { Capacity = CapacityScaling.CutCell, InterfaceArea = InterfaceAreaDistribution.Arc } : p;
+    /// <summary>The parameters with the cut-cell geometry (<see cref="CapacityScaling.CutCell"/>, arcs) when asked; on the embedded boundary with the
+    /// kinetics at θ extrapolated to the circle (<see cref="InterfaceState.Surface"/>), as the case's embedded_boundary geometry has them.</summary>
+    private static ResolvedCellParameters CutCells(ResolvedCellParameters p, bool cutCells, bool embedded = false) =>
+        cutCells ? p with { Capacity = CapacityScaling.CutCell, InterfaceArea = InterfaceAreaDistribution.Arc,
+                            InterfaceState = embedded ? InterfaceState.Surface : InterfaceState.CellValue } : p;
 
     [Theory]
     [InlineData(false)]
@@ -96,7 +98,7 @@ public class ResolvedParticleModelTests(Xunit.Abstractions.ITestOutputHelper out
     [InlineData(true, true, true)]
     public void Lithium_is_conserved_to_1e_8_relative_through_lithiation_rest_hold_and_delithiation(bool cutCells, bool embedded = false, bool graded = false)
     {
-        var model = new ResolvedParticleModel(CutCells(Parameters(), cutCells), SmallMesh(cutCells: cutCells, embedded: embedded, graded: graded));
+        var model = new ResolvedParticleModel(CutCells(Parameters(), cutCells, embedded), SmallMesh(cutCells: cutCells, embedded: embedded, graded: graded));
         var runner = new ProtocolRunner(model, new BdfOptions { RelativeTolerance = 1e-4 });
         var solution = runner.Run(Cycle());
         var y = solution.FinalState;

@@ -15,6 +15,49 @@ public static class DiscCellGeometry
         return Math.Clamp(area, 0.0, (x1 - x0) * (y1 - y0));
     }
 
+    /// <summary>
+    /// Area [m²] and centroid (x, y) [m] of the disc inside [x0, x1] × [y0, y1], coordinates relative to the disc's centre; the
+    /// centroid is the rectangle's centre when the area is 0. Closed forms: in x, split where the circle crosses y = y0 and y = y1,
+    /// each piece's upper edge is y1 or √(R² − x²) and its lower edge y0 or −√(R² − x²), and ∫x·√(R² − x²) dx = −(R² − x²)^{3/2}/3.
+    /// </summary>
+    public static (double Area, double X, double Y) RectangleCentroid(double radius, double x0, double x1, double y0, double y1)
+    {
+        double a = Math.Max(x0, -radius), b = Math.Min(x1, radius);
+        if (b <= a || y1 <= -radius || y0 >= radius) return (0.0, 0.5 * (x0 + x1), 0.5 * (y0 + y1));
+        Span<double> breaks = stackalloc double[6];
+        int n = 0;
+        breaks[n++] = a;
+        breaks[n++] = b;
+        foreach (double y in (ReadOnlySpan<double>)[y0, y1])
+            if (Math.Abs(y) < radius)
+            {
+                double xc = Math.Sqrt(radius * radius - y * y);
+                if (xc > a && xc < b) breaks[n++] = xc;
+                if (-xc > a && -xc < b) breaks[n++] = -xc;
+            }
+        var sorted = breaks[..n];
+        sorted.Sort();
+        double r2 = radius * radius, area = 0.0, mx = 0.0, my = 0.0;
+        double S(double x) => Math.Sqrt(Math.Max(0.0, r2 - x * x));
+        double Cube(double x) => Math.Pow(Math.Max(0.0, r2 - x * x), 1.5);
+        for (int k = 0; k + 1 < n; k++)
+        {
+            double p = sorted[k], q = sorted[k + 1];
+            if (q <= p) continue;
+            double s = S(0.5 * (p + q));
+            bool topArc = s < y1, bottomArc = -s > y0;
+            if ((topArc ? s : y1) <= (bottomArc ? -s : y0)) continue; // the piece is outside the disc
+            // ∫ top − bottom, ∫ x (top − bottom), ∫ (top² − bottom²) / 2 over [p, q].
+            double arcIntegral = Primitive(radius, q) - Primitive(radius, p), arcMoment = (Cube(p) - Cube(q)) / 3;
+            double squareIntegral = r2 * (q - p) - (q * q * q - p * p * p) / 3;
+            double length = q - p, xMoment = 0.5 * (q * q - p * p);
+            area += (topArc ? arcIntegral : y1 * length) - (bottomArc ? -arcIntegral : y0 * length);
+            mx += (topArc ? arcMoment : y1 * xMoment) - (bottomArc ? -arcMoment : y0 * xMoment);
+            my += 0.5 * ((topArc ? squareIntegral : y1 * y1 * length) - (bottomArc ? squareIntegral : y0 * y0 * length));
+        }
+        return area > 0 ? (area, mx / area, my / area) : (0.0, 0.5 * (x0 + x1), 0.5 * (y0 + y1));
+    }
+
     /// <summary>Length of the disc's chord on the segment x = <paramref name="x"/>, y in [y0, y1] (equally y = x, x in [y0, y1]) [m].</summary>
     public static double SegmentLength(double radius, double x, double y0, double y1)
     {

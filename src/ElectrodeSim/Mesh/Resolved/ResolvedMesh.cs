@@ -104,6 +104,24 @@ public sealed class ResolvedMesh
     public (double X, double Y) CellCentre(int cell) => (ColumnCentres[Column(cell)], RowCentres[Row(cell)]);
 
     /// <summary>
+    /// Centroid (x, y) [m], y in [0, H), of a particle cell's part of its disc: the disc ∩ the grid cell the cell lies in (for a sliver
+    /// cell, the disc's part of its matrix cell), exact (<see cref="DiscCellGeometry.RectangleCentroid"/>); <see cref="CellCentre"/> for
+    /// any other cell. A finite-volume value stands for its control volume's average, the value at this point to second order; a cut
+    /// cell's grid centre can lie O(h) away from it (a sliver's outside the disc). Slivers merged into a neighbour
+    /// (<see cref="SmallSliverFraction"/>) are not counted.
+    /// </summary>
+    public (double X, double Y) DiscCellCentroid(int cell)
+    {
+        int region = Graph.CellRegion[cell];
+        if (!ResolvedRegions.IsParticle(region)) return CellCentre(cell);
+        var d = Packing.Discs[ResolvedRegions.DiscOf(region)];
+        int i = Column(cell);
+        double height = Packing.Settings.Height, ry = DiscPacking.NearestImage(RowCentres[Row(cell)] - d.Y, height);
+        var (_, x, y) = DiscCellGeometry.RectangleCentroid(d.Radius, ColumnFaces[i] - d.X, ColumnFaces[i + 1] - d.X, ry - 0.5 * RowHeight, ry + 0.5 * RowHeight);
+        return (d.X + x, DiscPacking.Wrap(d.Y + y, height));
+    }
+
+    /// <summary>
     /// Centre (x, y) of a face [m], y in [0, H): the point between its cells' centres at the left cell's distance
     /// (nearest image in y, so a seam face sits at y = 0); a boundary face at x = 0 or x = Ls + Le.
     /// Where interface current densities are drawn as a field.

@@ -11,7 +11,8 @@ namespace ElectrodeSim.Physics.Resolved;
 /// <list type="bullet">
 /// <item>the Butler–Volmer lithium flux j [A/m² of interface], positive when lithium leaves the particle
 /// (MODEL.md §2), computed per face from the two cells' unknowns with no face unknown:
-/// <c>j = j0 [exp(α_a f η) − exp(−α_c f η)]</c>, <c>η = φ_s(p) − φ_e(m) − U(θ_p) − R_film j</c>, θ_p = c_s(p)/c_s,max(p),
+/// <c>j = j0 [exp(α_a f η) − exp(−α_c f η)]</c>, <c>η = φ_s(p) − φ_e(m) − U(θ_p) − R_film j</c>, θ_p = c_s(p)/c_s,max(p) (or, with
+/// <see cref="InterfaceState.Surface"/>, θ interpolated to the circle from p and an inner neighbour of the disc),
 /// j0 from <see cref="ButlerVolmerKinetics.Rate"/> with c_e(m). With R_film &gt; 0 the relation is implicit in j and is
 /// solved per face (monotone; safeguarded Newton), its derivatives by the implicit function theorem;</item>
 /// <item>the electronic contact current <c>i_c = G_c (φ_s(p) − φ_m(m))</c> [A/m²] from particle to matrix network.</item>
@@ -48,7 +49,55 @@ public sealed class InterfaceReaction : IModelEquation
             _unknowns[k * Local + 4] = context.MatrixPotential[m];
         }
         _area = ReactiveAreas(context, _faces);
+        if (context.Parameters.InterfaceState == InterfaceState.Surface) (_partner, _partnerWeight) = SurfacePartners(context, _faces);
     }
+
+    /// <summary><see cref="InterfaceState.Surface"/>, per face: the c_s unknown of the inner partner cell q (−1: none, the cell's own θ) and the weight w of
+    /// θ_s = θ_p + w (θ_q − θ_p); null for <see cref="InterfaceState.CellValue"/>.</summary>
+    private readonly int[]? _partner;
+    private readonly double[]? _partnerWeight;
+    private int[] _partnerSlots = [];
+
+    /// <summary>
+    /// For each interface face's particle cell p (grid centre at r_p from its disc's centre): the neighbour q of the same disc across one of p's faces that
+    /// points most nearly inwards (largest (r_p − r_q)/|x_p − x_q|, at least <see cref="MinimumInwardCosine"/>), and w = (r_p − R)/(r_p − r_q), so θ_s is θ
+    /// linear in r through the two grid centres, evaluated at r = R: an interpolation for a sliver (r_p &gt; R), an extrapolation by at most ~0.7 h for a
+    /// cell whose centre is inside. Linear in the state, so it adds no feedback to the kinetics.
+    /// </summary>
+    private static (int[] Partner, double[] Weight) SurfacePartners(ResolvedContext context, int[] faces)
+    {
+        var mesh = context.Mesh;
+        var g = context.Graph;
+        double height = mesh.Packing.Settings.Height;
+        var partner = new int[faces.Length];
+        var weight = new double[faces.Length];
+        for (int k = 0; k < faces.Length; k++)
+        {
+            partner[k] = -1;
+            int p = g.LeftCell[faces[k]];
+            var disc = mesh.Packing.Discs[g.FaceTag[faces[k]]];
+            var (xp, yp) = mesh.CellCentre(p);
+            double Radius(double x, double y) { double dx = x - disc.X, dy = DiscPacking.NearestImage(y - disc.Y, height); return Math.Sqrt(dx * dx + dy * dy); }
+            double rp = Radius(xp, yp), best = MinimumInwardCosine, rBest = 0;
+            for (int n = g.CellFaceStart[p]; n < g.CellFaceStart[p + 1]; n++)
+            {
+                int f = g.CellFaces[n];
+                if (g.Kind[f] != FaceKind.Interior) continue;
+                int q = g.LeftCell[f] == p ? g.RightCell[f] : g.LeftCell[f];
+                if (q < 0 || g.CellRegion[q] != g.CellRegion[p] || context.ParticleConcentration[q] < 0) continue;
+                var (xq, yq) = mesh.CellCentre(q);
+                double rq = Radius(xq, yq), dx = xq - xp, dy = DiscPacking.NearestImage(yq - yp, height);
+                double cosine = (rp - rq) / Math.Sqrt(dx * dx + dy * dy);
+                if (cosine > best) { best = cosine; partner[k] = context.ParticleConcentration[q]; rBest = rq; }
+            }
+            if (partner[k] >= 0) weight[k] = (rp - disc.Radius) / (rp - rBest);
+        }
+        return (partner, weight);
+    }
+
+    /// <summary>The least cosine between p → q and the inward radius for q to serve as <see cref="InterfaceState.Surface"/>'s partner (a face neighbour at
+    /// 45° has 0.71; a tangential one 0, which would make w unbounded).</summary>
+    private const double MinimumInwardCosine = 0.3;
 
     /// <summary>The interface faces, in graph order (the order of <see cref="Flux"/> and <see cref="Areas"/>).</summary>
     public ReadOnlySpan<int> Faces => _faces;
@@ -101,6 +150,10 @@ public sealed class InterfaceReaction : IModelEquation
             for (int r = 0; r < Local; r++)
                 for (int q = 0; q < Local; q++)
                     pattern.Add(_unknowns[k * Local + r], _unknowns[k * Local + q]);
+        if (_partner is null) return;
+        for (int k = 0; k < _faces.Length; k++)
+            if (_partner[k] >= 0)
+                for (int r = 0; r < 4; r++) pattern.Add(_unknowns[k * Local + r], _partner[k]);
     }
 
     public void Bind(SparsityPattern pattern)
@@ -110,11 +163,17 @@ public sealed class InterfaceReaction : IModelEquation
             for (int r = 0; r < Local; r++)
                 for (int q = 0; q < Local; q++)
                     _slots[(k * Local + r) * Local + q] = pattern.SlotOf(_unknowns[k * Local + r], _unknowns[k * Local + q]);
+        if (_partner is null) return;
+        _partnerSlots = new int[_faces.Length * 4];
+        for (int k = 0; k < _faces.Length; k++)
+            for (int r = 0; r < 4; r++)
+                _partnerSlots[k * 4 + r] = _partner[k] >= 0 ? pattern.SlotOf(_unknowns[k * Local + r], _partner[k]) : -1;
     }
 
     /// <summary>
     /// j [A/m²] across interface face number <paramref name="k"/> (of <see cref="Faces"/>) and ∂j/∂(c_s, φ_s, c_e, φ_e) of its
-    /// cells (into <paramref name="slope"/>, length 4, when not empty).
+    /// cells (into <paramref name="slope"/>, length 4, when not empty; a fifth entry, when there is room, gets ∂j/∂c_s of the
+    /// <see cref="InterfaceState.Surface"/> partner cell, 0 without one).
     /// </summary>
     public double Flux(int k, ReadOnlySpan<double> y, Span<double> slope)
     {
@@ -128,6 +187,17 @@ public sealed class InterfaceReaction : IModelEquation
         double ceRaw = y[_unknowns[k * Local + 2]], phiE = y[_unknowns[k * Local + 3]];
         double ce = Math.Max(ceRaw, 1e-6);
         double theta = cs / cmax;
+        // InterfaceState.Surface: θ at the circle, θ_s = θ_p + w (θ_q − θ_p) (kept inside [0, 1]; clamped, its slopes are 0).
+        double w = 0, thetaQ = 0;
+        bool clamped = false;
+        if (_partner is not null && _partner[k] >= 0)
+        {
+            w = _partnerWeight![k];
+            thetaQ = y[_partner[k]] / cmax;
+            double surface = theta + w * (thetaQ - theta);
+            theta = Math.Clamp(surface, ButlerVolmerKinetics.ThetaFloor, 1 - ButlerVolmerKinetics.ThetaFloor);
+            clamped = theta != surface;
+        }
         double u = electrode.OpenCircuitPotential.Evaluate(theta, out double dU);
         double eta0 = phiS - phiE - u;
         double reduced = ce / c.Cell.ReferenceElectrolyteConcentration;
@@ -154,6 +224,14 @@ public sealed class InterfaceReaction : IModelEquation
         double j0 = rate.ExchangeCurrentDensity, b = rate.Drive, bEta = rate.DriveSlope;
         double inverse = 1.0 / (1 + j0 * bEta * rFilm);
         slope[0] = (rate.ExchangeCurrentDensityByTheta * b - j0 * bEta * dU) / cmax * inverse;
+        if (_partner is not null && _partner[k] >= 0)
+        {
+            // θ_s = (1 − w) θ_p + w θ_q: the cell's share and the partner's (slope[4], when asked for).
+            double dTheta = clamped ? 0.0 : slope[0];
+            slope[0] = dTheta * (1 - w);
+            if (slope.Length > 4) slope[4] = dTheta * w;
+        }
+        else if (slope.Length > 4) slope[4] = 0.0;
         slope[1] = j0 * bEta * inverse;
         slope[2] = ceRaw > 1e-6 ? aa * j0 / ce * b * inverse : 0.0;
         slope[3] = -j0 * bEta * inverse;
@@ -168,7 +246,7 @@ public sealed class InterfaceReaction : IModelEquation
         double oneMinusT = 1 - c.Cell.Electrolyte.TransferenceNumber;
         double gc = c.Parameters.ContactConductance;
         double F = PhysicalConstants.Faraday;
-        Span<double> slope = stackalloc double[4];
+        Span<double> slope = stackalloc double[5];
         Span<double> weight = stackalloc double[Local];
         for (int k = 0; k < _faces.Length; k++)
         {
@@ -191,6 +269,8 @@ public sealed class InterfaceReaction : IModelEquation
             for (int r = 0; r < 4; r++)
                 for (int q = 0; q < 4; q++)
                     jacobian[_slots[(o + r) * Local + q]] += weight[r] * slope[q];
+            if (_partner is not null && _partner[k] >= 0)
+                for (int r = 0; r < 4; r++) jacobian[_partnerSlots[k * 4 + r]] += weight[r] * slope[4];
             jacobian[_slots[(o + 1) * Local + 1]] += area * gc / vp;
             jacobian[_slots[(o + 1) * Local + 4]] -= area * gc / vp;
             jacobian[_slots[(o + 4) * Local + 1]] -= area * gc / vm;

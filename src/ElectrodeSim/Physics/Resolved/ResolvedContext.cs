@@ -21,6 +21,22 @@ public enum CapacityScaling
     CutCell,
 }
 
+/// <summary>The state of lithiation at which an interface face's kinetics (U(θ), j0(θ)) are evaluated.</summary>
+public enum InterfaceState
+{
+    /// <summary>The particle cell's own θ_p, at its grid centre: an O(h) surface error (the centre lies up to ~0.7 h from the circle, on either side for cut cells).</summary>
+    CellValue,
+    /// <summary>
+    /// θ at the circle: θ linear in r through the grid centres of the particle cell p and of its neighbour q of the same disc that lies most nearly
+    /// inwards (across one of p's faces), evaluated at r = R: θ_s = θ_p + w (θ_q − θ_p), w = (r_p − R)/(r_p − r_q) — an interpolation for a sliver
+    /// (its centre lies outside the disc), an extrapolation by at most ~0.7 h for a cell whose centre is inside. Linear in the state, so it adds no
+    /// feedback to the kinetics (extrapolating with the face's own flux, as the P2D model does, made j implicit and lost its root under strong
+    /// kinetics). Second order in the normal direction; the tangential offset of q enters with the tangential gradient. The embedded-boundary
+    /// case geometry uses it.
+    /// </summary>
+    Surface,
+}
+
 /// <summary>How each disc's reactive area 2πR is shared among its staircase interface faces.</summary>
 public enum InterfaceAreaDistribution
 {
@@ -61,6 +77,8 @@ public sealed record ResolvedCellParameters
     public required double ContactConductance { get; init; }
     public CapacityScaling Capacity { get; init; } = CapacityScaling.TrueDiscArea;
     public InterfaceAreaDistribution InterfaceArea { get; init; } = InterfaceAreaDistribution.Projected;
+    /// <summary>Which θ the interface kinetics (U, j0) see: the particle cell's value (default) or the value extrapolated to the circle (<see cref="InterfaceState"/>).</summary>
+    public InterfaceState InterfaceState { get; init; } = InterfaceState.CellValue;
 
     public ElectrodeParameters Electrode => Cell.WorkingElectrode;
 }
