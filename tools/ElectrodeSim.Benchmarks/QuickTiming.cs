@@ -8,7 +8,7 @@ using ElectrodeSim.Cases;
 /// (default case) and Marquis2019 1C (default mesh), Simulator.Run without output after two seconds of warm-up; then
 /// the two cases alternate for the given number of rounds. Prints per case the solver statistics, the headline result
 /// to all digits (so an answer change shows), median/min/max wall time and bytes allocated per run.
-/// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- quick [--rounds N] [--case SiO|Marquis] [--warmup-runs N] [--without-one-iteration]
+/// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- quick [--rounds N] [--case SiO|Marquis] [--warmup-runs N] [--without-one-iteration] [--reuse-matrix [A0_RATIO]] [--without-setup]
 /// </summary>
 public static class QuickTiming
 {
@@ -31,6 +31,13 @@ public static class QuickTiming
         // --without-one-iteration: BdfOptions.OneIterationAcceptance off (the cases' solver has it on: CaseBuilder), to measure what it buys.
         if (args.Contains("--without-one-iteration"))
             cases = cases.Select(c => (c.Label, c.Setup with { Solver = c.Setup.Solver with { OneIterationAcceptance = false } })).ToArray();
+        // --reuse-matrix [a0 ratio]: BdfOptions.ReuseIterationMatrix on (modified Newton across steps), to measure it.
+        int reuseAt = Array.IndexOf(args, "--reuse-matrix");
+        if (reuseAt >= 0)
+        {
+            double ratio = reuseAt + 1 < args.Length && double.TryParse(args[reuseAt + 1], CultureInfo.InvariantCulture, out double r) ? r : new ElectrodeSim.Numerics.TimeIntegration.BdfOptions().IterationMatrixA0Ratio;
+            cases = cases.Select(c => (c.Label, c.Setup with { Solver = c.Setup.Solver with { ReuseIterationMatrix = true, IterationMatrixA0Ratio = ratio } })).ToArray();
+        }
         int only = Array.IndexOf(args, "--case");
         if (only >= 0)
         {
@@ -50,6 +57,8 @@ public static class QuickTiming
         else
             for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < 2.0;)
                 for (int c = 0; c < cases.Length; c++) results[c] = Simulator.Run(cases[c].Setup);
+        // --without-setup: no separate set-up timing after each run (so that instruction counts per round are the run's alone).
+        bool withoutSetUp = args.Contains("--without-setup");
         var times = cases.Select(_ => new List<double>()).ToArray();
         var bytes = new long[cases.Length];
         var setUp = cases.Select(_ => new List<double>()).ToArray();
@@ -64,6 +73,7 @@ public static class QuickTiming
                 times[c].Add(clock.Elapsed.TotalMilliseconds);
                 cpu[c].Add(ThreadCpuMilliseconds() - cpuBefore);
                 bytes[c] = GC.GetAllocatedBytesForCurrentThread() - before;
+                if (withoutSetUp) { setUp[c].Add(double.NaN); continue; }
                 clock.Restart();
                 var model = new ElectrodeSim.Model.P2DModel(cases[c].Setup.Cell, cases[c].Setup.Mesh, cases[c].Setup.FaceAverage);
                 using (model.CreateLinearSolver(model.JacobianPattern)) setUp[c].Add(clock.Elapsed.TotalMilliseconds);
