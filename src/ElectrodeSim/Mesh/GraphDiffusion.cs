@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ElectrodeSim.Numerics.Sparse;
 
 namespace ElectrodeSim.Mesh;
@@ -47,9 +46,6 @@ public sealed class GraphDiffusion
     private int[] _pll = [], _plr = [], _prl = [], _prr = [];
     /// <summary>Per face, for <see cref="AccumulateSharedFaceCoefficient"/>: T_f, T_f/V_L, T_f/V_R of the evaluation.</summary>
     private readonly double[] _sharedT, _sharedTByLeftVolume, _sharedTByRightVolume;
-    /// <summary>One past the largest unknown index of any copy's flux faces, and one past the largest bound slot (0 before Bind).</summary>
-    private readonly int _unknownBound;
-    private int _slotBound;
 
     /// <param name="graph">The cells and faces.</param>
     /// <param name="unknown">Unknown index of u per graph cell, −1 where u does not live.</param>
@@ -100,8 +96,6 @@ public sealed class GraphDiffusion
             _geometric[k] = graph.FaceArea[f] / graph.Distance(f);
             _leftVolume[k] = graph.CellVolume[l]; _rightVolume[k] = graph.CellVolume[r];
         }
-        foreach (int o in _offsets)
-            for (int k = 0; k < n; k++) _unknownBound = Math.Max(_unknownBound, o + Math.Max(_uL[k], _uR[k]) + 1);
         if (graph.FluxPartner is { } partners)
         {
             var index = new Dictionary<int, int>(n);
@@ -190,10 +184,6 @@ public sealed class GraphDiffusion
                 _vrl[s] = pattern.SlotOf(uR, vL); _vrr[s] = pattern.SlotOf(uR, vR);
             }
         }
-        _slotBound = 0;
-        for (int s = 0; s < n; s++) _slotBound = Math.Max(_slotBound, Math.Max(Math.Max(_ll[s], _lr[s]), Math.Max(_rl[s], _rr[s])) + 1);
-        if (coefficientSlots)
-            for (int s = 0; s < n; s++) _slotBound = Math.Max(_slotBound, Math.Max(Math.Max(_vll[s], _vlr[s]), Math.Max(_vrl[s], _vrr[s])) + 1);
         int nc = _corrected.Length * _offsets.Length;
         _pll = new int[nc]; _plr = new int[nc]; _prl = new int[nc]; _prr = new int[nc];
         for (int q = 0, s = 0; q < _offsets.Length; q++)
@@ -228,7 +218,6 @@ public sealed class GraphDiffusion
         int offset = _offsets[copy], slots = copy * Faces.Length;
         bool withJacobian = !jacobian.IsEmpty;
         bool variable = !coefficientSlope.IsEmpty, driven = !drive.IsEmpty, drivenSlope = !driveByLeft.IsEmpty;
-        CheckLengths(y, residual, jacobian, withJacobian);
         for (int k = 0; k < Faces.Length; k++)
         {
             int l = _leftCell[k], r = _rightCell[k];
@@ -259,7 +248,6 @@ public sealed class GraphDiffusion
         int offset = _offsets[copy], slots = copy * Faces.Length;
         bool withJacobian = !jacobian.IsEmpty;
         bool variable = !byLeft.IsEmpty;
-        CheckLengths(y, residual, jacobian, withJacobian);
         for (int k = 0; k < Faces.Length; k++)
         {
             double g = _geometric[k];
@@ -302,42 +290,24 @@ public sealed class GraphDiffusion
             tByVL[k] = tk / vL[k];
             tByVR[k] = tk / vR[k];
         }
-        // The copies' loop reads through refs without bounds checks (the indices are the graph's own, checked when it was
-        // bound: every copy's unknowns and slots lie in the pattern): it is the particle diffusion of every electrode cell,
-        // run at every residual evaluation. The same arithmetic in the same order as with checked indexing.
-        CheckLengths(y, residual, jacobian, withJacobian);
-        ref double yRef = ref MemoryMarshal.GetReference(y);
-        ref double resRef = ref MemoryMarshal.GetReference(residual);
-        ref double jacRef = ref MemoryMarshal.GetReference(jacobian);
-        ref double tRef = ref MemoryMarshal.GetReference(t);
-        ref double tByVLRef = ref MemoryMarshal.GetReference(tByVL);
-        ref double tByVRRef = ref MemoryMarshal.GetReference(tByVR);
-        ref double vLRef = ref MemoryMarshal.GetReference(vL);
-        ref double vRRef = ref MemoryMarshal.GetReference(vR);
-        ref int uLRef = ref MemoryMarshal.GetReference(uLs);
-        ref int uRRef = ref MemoryMarshal.GetReference(uRs);
-        ref int ll = ref MemoryMarshal.GetArrayDataReference(_ll);
-        ref int lr = ref MemoryMarshal.GetArrayDataReference(_lr);
-        ref int rl = ref MemoryMarshal.GetArrayDataReference(_rl);
-        ref int rr = ref MemoryMarshal.GetArrayDataReference(_rr);
+        var ll = _ll; var lr = _lr; var rl = _rl; var rr = _rr;
         var offsets = _offsets;
         for (int q = 0, s = 0; q < offsets.Length; q++)
         {
             int o = offsets[q];
-            for (int k = 0; k < n; k++, s++)
+            for (int k = 0; k < t.Length; k++, s++)
             {
-                int uL = o + Unsafe.Add(ref uLRef, k), uR = o + Unsafe.Add(ref uRRef, k);
-                double potential = 0.0 - (Unsafe.Add(ref yRef, uR) - Unsafe.Add(ref yRef, uL));
-                double flux = Unsafe.Add(ref tRef, k) * potential;
-                Unsafe.Add(ref resRef, uL) += flux / Unsafe.Add(ref vLRef, k);
-                Unsafe.Add(ref resRef, uR) -= flux / Unsafe.Add(ref vRRef, k);
+                int uL = o + uLs[k], uR = o + uRs[k];
+                double potential = 0.0 - (y[uR] - y[uL]);
+                double flux = t[k] * potential;
+                residual[uL] += flux / vL[k];
+                residual[uR] -= flux / vR[k];
                 if (!withJacobian) continue;
                 // As AddFace with no slope and no drive: ±T/V_L in the left row, ∓T/V_R in the right one.
-                double byLeft = Unsafe.Add(ref tByVLRef, k), byRight = Unsafe.Add(ref tByVRRef, k);
-                Unsafe.Add(ref jacRef, Unsafe.Add(ref ll, s)) += byLeft;
-                Unsafe.Add(ref jacRef, Unsafe.Add(ref lr, s)) -= byLeft;
-                Unsafe.Add(ref jacRef, Unsafe.Add(ref rl, s)) -= byRight;
-                Unsafe.Add(ref jacRef, Unsafe.Add(ref rr, s)) += byRight;
+                jacobian[ll[s]] += tByVL[k];
+                jacobian[lr[s]] -= tByVL[k];
+                jacobian[rl[s]] -= tByVR[k];
+                jacobian[rr[s]] += tByVR[k];
             }
         }
     }
@@ -384,57 +354,36 @@ public sealed class GraphDiffusion
         }
     }
 
-    /// <summary>
-    /// The one check of the unchecked face loops (<see cref="AddFace"/>, the shared-coefficient loop): y and the residual reach
-    /// every copy's face unknowns, the Jacobian every bound slot, and the slots are bound.
-    /// </summary>
-    private void CheckLengths(ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian, bool withJacobian)
-    {
-        if (withJacobian && _ll.Length != Faces.Length * _offsets.Length) throw new InvalidOperationException("the Jacobian slots are not bound (Bind)");
-        if (y.Length < _unknownBound || residual.Length < _unknownBound || (withJacobian && jacobian.Length < _slotBound))
-            throw new ArgumentException($"the state, residual or Jacobian is shorter than the graph's copies need ({_unknownBound} unknowns, {_slotBound} slots)");
-    }
-
-    /// <summary>
-    /// One face's flux into the residual and its derivatives into the Jacobian. Reads through refs without bounds checks: the
-    /// callers checked the lengths once (<see cref="CheckLengths"/>), the indices are the graph's own (k &lt; faces, s &lt; faces ×
-    /// copies). The same arithmetic as with checked indexing.
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddFace(int k, int offset, int s, ReadOnlySpan<double> y, double t, double dTdvL, double dTdvR, double drive, double driveByLeft, double driveByRight,
                          Span<double> residual, Span<double> jacobian, bool withJacobian)
     {
-        ref double yRef = ref MemoryMarshal.GetReference(y);
-        ref double resRef = ref MemoryMarshal.GetReference(residual);
-        int uL = offset + Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_uL), k), uR = offset + Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_uR), k);
-        double potential = drive - (Unsafe.Add(ref yRef, uR) - Unsafe.Add(ref yRef, uL));
+        int uL = offset + _uL[k], uR = offset + _uR[k];
+        double potential = drive - (y[uR] - y[uL]);
         double flux = t * potential;
-        double vL = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_leftVolume), k), vR = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rightVolume), k);
-        Unsafe.Add(ref resRef, uL) += flux / vL;
-        Unsafe.Add(ref resRef, uR) -= flux / vR;
+        double vL = _leftVolume[k], vR = _rightVolume[k];
+        residual[uL] += flux / vL;
+        residual[uR] -= flux / vR;
         if (!withJacobian) return;
-        ref double jac = ref MemoryMarshal.GetReference(jacobian);
-        int ll = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_ll), s), lr = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_lr), s);
-        int rl = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rl), s), rr = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rr), s);
         double byLeft = dTdvL * potential + t * driveByLeft;
         double byRight = dTdvR * potential + t * driveByRight;
         if (_sameField)
         {
             double dL = t + byLeft, dR = -t + byRight;
-            Unsafe.Add(ref jac, ll) += dL / vL;
-            Unsafe.Add(ref jac, lr) += dR / vL;
-            Unsafe.Add(ref jac, rl) -= dL / vR;
-            Unsafe.Add(ref jac, rr) -= dR / vR;
+            jacobian[_ll[s]] += dL / vL;
+            jacobian[_lr[s]] += dR / vL;
+            jacobian[_rl[s]] -= dL / vR;
+            jacobian[_rr[s]] -= dR / vR;
             return;
         }
-        Unsafe.Add(ref jac, ll) += t / vL;
-        Unsafe.Add(ref jac, lr) -= t / vL;
-        Unsafe.Add(ref jac, rl) -= t / vR;
-        Unsafe.Add(ref jac, rr) += t / vR;
+        jacobian[_ll[s]] += t / vL;
+        jacobian[_lr[s]] -= t / vL;
+        jacobian[_rl[s]] -= t / vR;
+        jacobian[_rr[s]] += t / vR;
         if (!_hasCoefficientField) return;
-        Unsafe.Add(ref jac, Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vll), s)) += byLeft / vL;
-        Unsafe.Add(ref jac, Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vlr), s)) += byRight / vL;
-        Unsafe.Add(ref jac, Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vrl), s)) -= byLeft / vR;
-        Unsafe.Add(ref jac, Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vrr), s)) -= byRight / vR;
+        jacobian[_vll[s]] += byLeft / vL;
+        jacobian[_vlr[s]] += byRight / vL;
+        jacobian[_vrl[s]] -= byLeft / vR;
+        jacobian[_vrr[s]] -= byRight / vR;
     }
 }

@@ -173,34 +173,4 @@ public class GraphDiffusionTests
             }
         }
     }
-    /// <summary>
-    /// The face loops read through unchecked refs (issue 12), so each call checks once that the state, the residual and the
-    /// Jacobian reach every copy's unknowns and slots, and that the slots are bound: a short array is an error, not a stray
-    /// write; and a shared coefficient gives the same residual and Jacobian as one checked face-coefficient call per copy.
-    /// </summary>
-    [Fact]
-    public void The_unchecked_face_loops_refuse_arrays_shorter_than_the_copies_and_match_the_per_copy_sums()
-    {
-        var b = new FiniteVolumeGraph.Builder();
-        for (int k = 0; k < 4; k++) b.AddCell(0.1 * (k + 1), 0);
-        for (int k = 0; k < 3; k++) b.AddFace(k, k + 1, (k + 1) * (k + 1), 0.05 * (k + 1), 0.05 * (k + 2));
-        var graph = b.Build();
-        int[] shells = [0, 1, 2, 3];
-        var diffusion = new GraphDiffusion(graph, shells, FaceAverage.Harmonic, coefficientUnknown: shells, copies: [1, 6]);
-        double[] kf = [2.0, 3.0, 5.0];
-        Assert.Throws<InvalidOperationException>(() => diffusion.AccumulateSharedFaceCoefficient(new double[10], kf, new double[10], new double[64]));
-        var pattern = PatternOf(diffusion, 10);
-        var y = RandomState(10, 11);
-        Assert.Throws<ArgumentException>(() => diffusion.AccumulateSharedFaceCoefficient(y.AsSpan(0, 9), kf, new double[10], []));
-        Assert.Throws<ArgumentException>(() => diffusion.AccumulateSharedFaceCoefficient(y, kf, new double[9], []));
-        Assert.Throws<ArgumentException>(() => diffusion.AccumulateFaceCoefficient(y, kf, [], [], new double[10], new double[pattern.NonZeroCount - 1], 1));
-        Assert.Throws<ArgumentException>(() => diffusion.Accumulate(y.AsSpan(0, 5), new double[4], [], new double[10], [], 1));
-        var (shared, sharedJacobian) = (new double[10], new double[pattern.NonZeroCount]);
-        diffusion.AccumulateSharedFaceCoefficient(y, kf, shared, sharedJacobian);
-        var (each, eachJacobian) = (new double[10], new double[pattern.NonZeroCount]);
-        for (int q = 0; q < diffusion.CopyCount; q++) diffusion.AccumulateFaceCoefficient(y, kf, [], [], each, eachJacobian, q);
-        Assert.Equal(each, shared);
-        Assert.Equal(eachJacobian, sharedJacobian);
-        Assert.Contains(shared, r => r != 0);
-    }
 }
