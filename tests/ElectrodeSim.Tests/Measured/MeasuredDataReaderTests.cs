@@ -125,6 +125,14 @@ public class MeasuredDataReaderTests
     }
 
     [Fact]
+    public void A_missing_column_names_the_header_line_after_comment_lines()
+    {
+        // Cycler exports start with comment lines; the header is then line 3 of the file, not row 1.
+        string message = ErrorOf(CyclerSidecar.Replace("Voltage_mV, unit", "Volts, unit"), "# cell 7\n# 25 degC\n" + CyclerTsv);
+        Assert.Contains("cycler.tsv: row 3, column 'Volts': no such column", message);
+    }
+
+    [Fact]
     public void A_unit_typo_names_the_key_and_lists_the_accepted_units()
     {
         string message = ErrorOf(CyclerSidecar.Replace("unit: mV", "unit: mv"));
@@ -152,6 +160,7 @@ public class MeasuredDataReaderTests
     {
         string message = ErrorOf(CyclerSidecar.Replace("status: DCH", "status: DIS"));
         Assert.Contains("the selected step is empty (select status = DIS matches none of 5 rows)", message);
+        Assert.Contains("cycler.tsv, column 'Status': the selected step is empty", message);
     }
 
     [Fact]
