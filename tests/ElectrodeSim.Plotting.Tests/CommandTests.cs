@@ -27,6 +27,28 @@ public class CommandTests
     }
 
     [Fact]
+    public void Plot_of_one_case_run_into_two_folders_keeps_both_runs_figures_and_labels_apart()
+    {
+        // A user's variant: the same case (same file name, same case name) run into results-a/ and results-b/.
+        string root = ResultFiles.NewFolder("plot-same-stem"), folder = Path.Combine(root, "figures");
+        var files = new[] { "results-a", "results-b" }.Select(d =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, d));
+            string target = Path.Combine(root, d, "sio-c-l.h5");
+            File.Copy(ResultFiles.Variant("l"), target);
+            return target;
+        }).ToList();
+        Assert.Equal(RunCommand.Ok, PlotCommand.Execute(Quiet(), files, folder, "svg", null));
+        var written = Directory.GetFiles(folder).Select(Path.GetFileName).ToHashSet();
+        Assert.Equal(2 * 6 + 6, written.Count);
+        Assert.Contains("results-a-sio-c-l-sol-map.svg", written);
+        Assert.Contains("results-b-sio-c-l-sol-map.svg", written);
+        var results = files.Select(ResultData.Load).ToList();
+        ResultData.LabelDuplicateNames(results);
+        Assert.Equal(["SiO@C-l (results-a-sio-c-l)", "SiO@C-l (results-b-sio-c-l)"], results.Select(r => r.CaseName).ToArray());
+    }
+
+    [Fact]
     public void Plot_exits_2_for_a_missing_file_an_unknown_format_or_bad_times()
     {
         string folder = ResultFiles.NewFolder("plot-bad-input");
