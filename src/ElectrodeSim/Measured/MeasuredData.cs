@@ -288,7 +288,10 @@ public static class MeasuredDataReader
         /// <summary>The line of the header in the file (after any comment lines).</summary>
         private readonly int _headerLine;
 
-        private Table(string path, string[] header, int headerLine, List<(int, string[])> rows) { _path = path; _header = header; _headerLine = headerLine; _rows = rows; }
+        private Table(string path, string[] header, int headerLine, char separator, List<(int, string[])> rows) { _path = path; _header = header; _headerLine = headerLine; Separator = separator; _rows = rows; }
+
+        private char Separator { get; }
+        private static string Printable(char c) => c == '\t' ? "tab" : c.ToString();
 
         public int RowCount => _rows.Count;
 
@@ -326,7 +329,7 @@ public static class MeasuredDataReader
                 throw new MeasuredDataException(path, e.LineNumber > 0 ? (int)e.LineNumber : null, null, $"malformed CSV ({e.Message.TrimEnd('.')})");
             }
             if (header == null) throw new MeasuredDataException(path, null, null, "the file is empty (a header row naming the columns is needed)");
-            return new Table(path, header, headerLine, rows);
+            return new Table(path, header, headerLine, separator, rows);
         }
 
         private int IndexOf(string name, string key)
@@ -351,6 +354,12 @@ public static class MeasuredDataReader
             int dropped = 0;
             foreach (var (line, cells) in _rows)
             {
+                // More filled cells than the header names shifts every column after the extra one (a decimal comma in a
+                // comma-separated file, a stray delimiter): the values would be read from the wrong columns.
+                for (int i = _header.Length; i < cells.Length; i++)
+                    if (cells[i].Length > 0)
+                        throw new MeasuredDataException(_path, line, null,
+                            $"{cells.Length} cells where the header names {_header.Length} (cell {i + 1} is '{InputLimits.Shorten(cells[i])}'): a decimal comma or a stray delimiter ('{Printable(Separator)}') would shift the columns");
                 string Cell(int i) => i < cells.Length ? cells[i] : "";
                 if (statusIndex >= 0 && Cell(statusIndex) != select!.Status) continue;
                 if (stepIndex >= 0)

@@ -48,10 +48,10 @@ public class MeasuredDataReaderTests
         return MeasuredDataReader.ReadCurve(Write(dir, "cycler.yaml", sidecar));
     }
 
-    private static string ErrorOf(string sidecar, string data = CyclerTsv)
+    private static string ErrorOf(string sidecar, string data = CyclerTsv, string dataName = "cycler.tsv")
     {
         using var dir = new Repository.TemporaryDirectory();
-        Write(dir, "cycler.tsv", data);
+        Write(dir, dataName, data);
         string path = Write(dir, "cycler.yaml", sidecar);
         var e = Assert.ThrowsAny<Exception>(() => MeasuredDataReader.ReadCurve(path));
         Assert.True(e is CaseValidationException or MeasuredDataException, e.ToString());
@@ -153,6 +153,20 @@ public class MeasuredDataReaderTests
         string data = CyclerTsv.Replace("4\t2600\t-2\t0.1\tDCH", "1.5\t2600\t-2\t0.1\tDCH");
         string message = ErrorOf(CyclerSidecar, data);
         Assert.Contains("cycler.tsv: row 5, column 'Time_min': time is not monotonic: 1.5 after 2 (row 4) min", message);
+    }
+
+    [Fact]
+    public void A_row_with_more_cells_than_the_header_is_an_error_naming_file_and_row()
+    {
+        // A decimal comma in a comma-separated export: "3,2" splits into two cells and shifts the current into the next column.
+        const string csv = "# cell 1\nTime_min,Voltage_mV,Current_mA\n0,3000,-2\n1,3,2,-2\n2,2800,-2\n";
+        string message = ErrorOf(CyclerSidecar.Replace("cycler.tsv", "cycler.csv").Replace("  capacity: {name: Capacity_mAh, unit: mAh}\n", "")
+            .Replace("  status: Status\n  step: Step\n", "").Replace("select: {status: DCH}\n", ""), csv, "cycler.csv");
+        Assert.Contains("cycler.csv: row 4: 4 cells where the header names 3 (cell 4 is '-2')", message);
+        // Empty trailing cells (a trailing delimiter) are accepted.
+        var curve = Read(CyclerSidecar.Replace("cycler.tsv", "cycler.csv").Replace("  capacity: {name: Capacity_mAh, unit: mAh}\n", "")
+            .Replace("  status: Status\n  step: Step\n", "").Replace("select: {status: DCH}\n", ""), "Time_min,Voltage_mV,Current_mA\n0,3000,-2,\n1,2900,-2,\n", "cycler.csv");
+        Assert.Equal(2, curve.Time.Length);
     }
 
     [Fact]
