@@ -97,6 +97,28 @@ public class CommandTests
     }
 
     [Fact]
+    public void Check_takes_set_overrides_and_folders_as_run_does()
+    {
+        string cases = Path.Combine(ResultFiles.RepositoryRoot, "cases");
+        var l = new[] { new FileInfo(Path.Combine(cases, "sio-c-l.yaml")) };
+        var saved = Console.Error;
+        var error = new StringWriter();
+        Console.SetError(error);
+        try
+        {
+            Assert.Equal(RunCommand.Ok, RunCommand.Check(Quiet(), l, ["mesh.electrode_cells=8"]));
+            Assert.Equal(RunCommand.BadInput, RunCommand.Check(Quiet(), l, ["electrode.thickness_um=-3", "mesh.electrode_cels=6"]));
+            // A folder stands for its *.yaml files (cases/ holds the six SiO@C cases), as for run.
+            Assert.Equal(RunCommand.Ok, RunCommand.Check(Quiet(), [new FileInfo(cases)]));
+        }
+        finally { Console.SetError(saved); }
+        string text = error.ToString();
+        Assert.Contains("electrode.thickness_um: -3 is not > 0", text);
+        Assert.Contains("mesh.electrode_cels: 'electrode_cels' is not a key of mesh", text);
+        Assert.DoesNotContain("a directory is not a regular file", text);
+    }
+
+    [Fact]
     public void Run_with_an_out_that_cannot_be_a_folder_exits_2_before_solving_and_names_no_file_that_does_not_exist()
     {
         string folder = ResultFiles.NewFolder("run-bad-out");
