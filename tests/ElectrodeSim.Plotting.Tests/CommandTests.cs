@@ -49,6 +49,26 @@ public class CommandTests
     }
 
     [Fact]
+    public void Compare_of_one_case_run_into_two_folders_labels_the_rows_apart()
+    {
+        string root = ResultFiles.NewFolder("compare-same-stem");
+        var files = new[] { "results-a", "results-b" }.Select(d =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, d));
+            string target = Path.Combine(root, d, "sio-c-l.h5");
+            File.Copy(ResultFiles.Variant("l"), target);
+            return target;
+        }).ToList();
+        string output = Path.Combine(root, "compare");
+        Assert.Equal(RunCommand.Ok, CompareCommand.Execute(Quiet(), files, output));
+        var labels = File.ReadAllLines(Path.Combine(output, "compare.csv")).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        Assert.Equal(2, labels.Count);
+        Assert.NotEqual(labels[0], labels[1]);
+        Assert.All(labels, l => Assert.StartsWith("SiO@C-l (", l));
+        Assert.Contains(labels, l => l.Contains("results-a"));
+    }
+
+    [Fact]
     public void Plot_exits_2_for_a_missing_file_an_unknown_format_or_bad_times()
     {
         string folder = ResultFiles.NewFolder("plot-bad-input");
