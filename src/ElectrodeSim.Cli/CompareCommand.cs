@@ -85,6 +85,7 @@ public static class CompareCommand
             }
         }
 
+        rows = DistinctLabels(rows);
         var table = Table(rows.Select(r => (r.Label, r.Source, r.Status, r.Metrics)).ToList());
         string csv = Path.Combine(outputDirectory, "compare.csv"), md = Path.Combine(outputDirectory, "compare.md");
         table.WriteCsv(csv);
@@ -95,6 +96,19 @@ public static class CompareCommand
         console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, md)}");
         DrawFigures(console, rows.Where(r => r.Result != null && r.Status == "complete").Select(r => r.Result!).ToList(), outputDirectory);
         return status;
+    }
+
+    /// <summary>
+    /// Rows that share a case name (one case run twice, e.g. into two folders) are labelled "NAME (SOURCE)", and when the sources
+    /// are one file name too, "NAME (PATH)" with the result's path relative to the working folder, so that no two rows read alike.
+    /// </summary>
+    internal static List<(string Label, string Source, string Status, CaseMetrics Metrics, string? Result)> DistinctLabels(
+        List<(string Label, string Source, string Status, CaseMetrics Metrics, string? Result)> rows)
+    {
+        var names = rows.GroupBy(r => r.Label, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var sources = rows.Where(r => names.Contains(r.Label)).GroupBy(r => (r.Label, r.Source)).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        return rows.Select(r => !names.Contains(r.Label) ? r
+            : r with { Label = $"{r.Label} ({(sources.Contains((r.Label, r.Source)) && r.Result != null ? Path.GetRelativePath(Environment.CurrentDirectory, r.Result) : r.Source)})" }).ToList();
     }
 
     /// <summary>Name, source, status, then each metric followed by its difference to the first row.</summary>
@@ -119,11 +133,12 @@ public static class CompareCommand
     {
         var list = rows.ToList();
         var first = list[0].Metrics;
+        int width = Math.Max(14, list.Max(r => r.Label.Length));
         var text = new System.Text.StringBuilder(string.Format(System.Globalization.CultureInfo.InvariantCulture,
-            "{0,-14} {1,14} {2,10} {3,14} {4,10} {5,14} {6,10}\n", "case", "capacity mAh/g", "Δ", "avg voltage V", "Δ", "energy mWh/g", "Δ"));
+            "{0} {1,14} {2,10} {3,14} {4,10} {5,14} {6,10}\n", "case".PadRight(width), "capacity mAh/g", "Δ", "avg voltage V", "Δ", "energy mWh/g", "Δ"));
         foreach (var r in list)
-            text.Append(string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                "{0,-14} {1,14:F1} {2,10:+0.0;-0.0;0.0} {3,14:F4} {4,10:+0.0000;-0.0000;0.0000} {5,14:F1} {6,10:+0.0;-0.0;0.0}\n",
+            text.Append(r.Label.PadRight(width)).Append(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                " {1,14:F1} {2,10:+0.0;-0.0;0.0} {3,14:F4} {4,10:+0.0000;-0.0000;0.0000} {5,14:F1} {6,10:+0.0;-0.0;0.0}\n",
                 r.Label, r.Metrics.Capacity, r.Metrics.Capacity - first.Capacity, r.Metrics.AverageVoltage, r.Metrics.AverageVoltage - first.AverageVoltage,
                 r.Metrics.SpecificEnergy, r.Metrics.SpecificEnergy - first.SpecificEnergy));
         return text.ToString();

@@ -36,8 +36,8 @@ run.SetAction(parse => RunCommand.Execute(console, parse.GetValue(caseArgument)!
 root.Subcommands.Add(run);
 
 // check
-var check = new Command("check", "Validate case files without solving; lists every problem with its key path.") { caseArgument };
-check.SetAction(parse => RunCommand.Check(console, parse.GetValue(caseArgument)!));
+var check = new Command("check", "Validate case files (or folders of them) without solving, with --set overrides as run takes them; lists every problem with its key path.") { caseArgument, setOption };
+check.SetAction(parse => RunCommand.Check(console, parse.GetValue(caseArgument)!, parse.GetValue(setOption) ?? []));
 root.Subcommands.Add(check);
 
 // bench

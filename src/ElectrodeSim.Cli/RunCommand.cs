@@ -21,15 +21,7 @@ public static class RunCommand
         }
         catch (CaseValidationException e) { Console.Error.WriteLine($"error: {e.Errors[0]}"); return BadInput; }
 
-        // A folder stands for every case file in it (*.yaml, in name order).
-        var files = new List<FileInfo>();
-        foreach (var entry in cases)
-        {
-            if (!Directory.Exists(entry.FullName)) { files.Add(entry); continue; }
-            var inFolder = Directory.EnumerateFiles(entry.FullName, "*.yaml").Order(StringComparer.Ordinal).Select(f => new FileInfo(f)).ToList();
-            if (inFolder.Count == 0) { Console.Error.WriteLine($"error: {entry.FullName}: a folder with no *.yaml case files"); return BadInput; }
-            files.AddRange(inFolder);
-        }
+        if (ExpandFolders(cases) is not { } files) return BadInput;
 
         // Validate everything first: a typo in the third case should not surface after two long runs.
         var setups = new List<(FileInfo File, SimulationSetup Setup)>();
@@ -144,17 +136,45 @@ public static class RunCommand
         }
     }
 
-    public static int Check(IAnsiConsole console, FileInfo[] cases)
+    /// <summary>The case files of the arguments: a folder stands for every case file in it (*.yaml, in name order); null (reported) for a folder without one.</summary>
+    private static List<FileInfo>? ExpandFolders(FileInfo[] cases)
     {
+        var files = new List<FileInfo>();
+        foreach (var entry in cases)
+        {
+            if (!Directory.Exists(entry.FullName)) { files.Add(entry); continue; }
+            var inFolder = Directory.EnumerateFiles(entry.FullName, "*.yaml").Order(StringComparer.Ordinal).Select(f => new FileInfo(f)).ToList();
+            if (inFolder.Count == 0) { Console.Error.WriteLine($"error: {entry.FullName}: a folder with no *.yaml case files"); return null; }
+            files.AddRange(inFolder);
+        }
+        return files;
+    }
+
+    /// <summary><c>check</c>: validate as <c>run</c> does (folders, <c>--set</c>), without solving.</summary>
+    public static int Check(IAnsiConsole console, FileInfo[] cases, IReadOnlyList<string>? assignments = null)
+    {
+        var overrides = new List<CaseOverride>();
+        try
+        {
+            foreach (var a in assignments ?? []) overrides.Add(CaseOverride.Parse(a));
+        }
+        catch (CaseValidationException e) { Console.Error.WriteLine($"error: {e.Errors[0]}"); return BadInput; }
+        if (ExpandFolders(cases) is not { } files) return BadInput;
         int status = Ok;
-        foreach (var file in cases)
+        foreach (var file in files)
         {
             try
             {
-                var setup = CaseBuilder.Build(CaseFile.Load(file.FullName));
+                var setup = CaseBuilder.Build(CaseOverrides.Load(file.FullName, overrides));
                 ReportWarnings(file.Name, setup.Warnings);
                 console.WriteLine($"{file.Name}: valid ({setup.Name}, {setup.Protocol.Steps.Count} protocol step(s)" +
                                   (setup.Warnings.Count > 0 ? $", {setup.Warnings.Count} warning(s))" : ")"));
+            }
+            catch (CaseValidationException e) when (overrides.Count > 0)
+            {
+                // Lines would point into the rewritten text, not the file.
+                ReportInvalid(new CaseValidationException(e.SourceName, e.Errors.Select(x => x with { Line = null, Column = null }).ToList()));
+                status = BadInput;
             }
             catch (CaseValidationException e) { ReportInvalid(e); status = BadInput; }
             catch (FileNotFoundException e) { Console.Error.WriteLine($"error: {e.Message}"); status = BadInput; }

@@ -27,6 +27,26 @@ public static class ResolvedMaps
         return Read(path, field);
     }
 
+    /// <summary>
+    /// Why <paramref name="path"/> is not a 2-D resolved result the maps can draw (a P2D result, not HDF5), or null when it is one;
+    /// so that <c>maps</c> refuses a P2D file with a sentence rather than libhdf5's error for the missing <c>/mesh/y_faces</c>.
+    /// </summary>
+    public static string? WhyNotResolved(string path)
+    {
+        try
+        {
+            using var file = Hdf5File.OpenRead(path);
+            if (file.Exists("/mesh/phase")) return null;
+            return file.Exists("/mesh/x_electrode") || file.Exists("/mesh/negative/x_electrode")
+                ? "a P2D result (it has no /mesh/phase), not a 2-D resolved one; maps draws resolved: cases only, `plot` draws a P2D result's figures"
+                : "not a 2-D resolved result (it has no /mesh/phase)";
+        }
+        catch (Exception e) when (e is Hdf5Exception or IOException or DllNotFoundException)
+        {
+            return $"cannot be read as an HDF5 result ({e.Message})";
+        }
+    }
+
     /// <summary>Lowest and highest finite value of a map (NaN, NaN when it has none).</summary>
     public static (double Low, double High) Range(Field2D f)
     {

@@ -135,7 +135,9 @@ public sealed class ResultData
 
     public string Path { get; }
     /// <summary>File name without <c>.h5</c> (keeps <c>.failed</c>), used to name figures.</summary>
-    public string Stem => System.IO.Path.GetFileName(Path) is var n && n.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) ? n[..^3] : System.IO.Path.GetFileNameWithoutExtension(Path);
+    public string Stem => _stem ?? FileStem;
+    private string? _stem;
+    private string FileStem => System.IO.Path.GetFileName(Path) is var n && n.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) ? n[..^3] : System.IO.Path.GetFileNameWithoutExtension(Path);
     /// <summary>Case name (root attribute <c>case_name</c>), or the file stem.</summary>
     public string CaseName { get; private set; } = "";
     /// <summary><c>complete</c>, <c>failed</c>, <c>running</c>, or <c>unknown</c>.</summary>
@@ -173,10 +175,17 @@ public sealed class ResultData
     /// <summary>Reads a result file; throws <see cref="ResultFileException"/> only if it cannot be opened as HDF5.</summary>
     /// <summary>
     /// Gives results that share a case name (two runs of one case, e.g. different protocols) the name
-    /// "NAME (file stem)", so that legends, tables and the per-case colours keep them apart.
+    /// "NAME (file stem)", so that legends, tables and the per-case colours keep them apart. Results that share a file stem
+    /// (the same case run into two folders) first get the stem "FOLDER-STEM" (and "-2", "-3" … if that is shared too), so that
+    /// their figures do not overwrite each other and their legends differ.
     /// </summary>
     public static void LabelDuplicateNames(IReadOnlyList<ResultData> results)
     {
+        foreach (var group in results.GroupBy(r => r.Stem, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            foreach (var r in group)
+                r._stem = $"{System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(r.Path))}-{r.FileStem}";
+        foreach (var group in results.GroupBy(r => r.Stem, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            foreach (var (r, k) in group.Skip(1).Select((r, k) => (r, k))) r._stem = $"{r.Stem}-{k + 2}";
         foreach (var group in results.GroupBy(r => r.CaseName, StringComparer.Ordinal).Where(g => g.Count() > 1))
             foreach (var r in group) r.CaseName = $"{r.CaseName} ({r.Stem})";
     }

@@ -27,6 +27,48 @@ public class CommandTests
     }
 
     [Fact]
+    public void Plot_of_one_case_run_into_two_folders_keeps_both_runs_figures_and_labels_apart()
+    {
+        // A user's variant: the same case (same file name, same case name) run into results-a/ and results-b/.
+        string root = ResultFiles.NewFolder("plot-same-stem"), folder = Path.Combine(root, "figures");
+        var files = new[] { "results-a", "results-b" }.Select(d =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, d));
+            string target = Path.Combine(root, d, "sio-c-l.h5");
+            File.Copy(ResultFiles.Variant("l"), target);
+            return target;
+        }).ToList();
+        Assert.Equal(RunCommand.Ok, PlotCommand.Execute(Quiet(), files, folder, "svg", null));
+        var written = Directory.GetFiles(folder).Select(Path.GetFileName).ToHashSet();
+        Assert.Equal(2 * 6 + 6, written.Count);
+        Assert.Contains("results-a-sio-c-l-sol-map.svg", written);
+        Assert.Contains("results-b-sio-c-l-sol-map.svg", written);
+        var results = files.Select(ResultData.Load).ToList();
+        ResultData.LabelDuplicateNames(results);
+        Assert.Equal(["SiO@C-l (results-a-sio-c-l)", "SiO@C-l (results-b-sio-c-l)"], results.Select(r => r.CaseName).ToArray());
+    }
+
+    [Fact]
+    public void Compare_of_one_case_run_into_two_folders_labels_the_rows_apart()
+    {
+        string root = ResultFiles.NewFolder("compare-same-stem");
+        var files = new[] { "results-a", "results-b" }.Select(d =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, d));
+            string target = Path.Combine(root, d, "sio-c-l.h5");
+            File.Copy(ResultFiles.Variant("l"), target);
+            return target;
+        }).ToList();
+        string output = Path.Combine(root, "compare");
+        Assert.Equal(RunCommand.Ok, CompareCommand.Execute(Quiet(), files, output));
+        var labels = File.ReadAllLines(Path.Combine(output, "compare.csv")).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        Assert.Equal(2, labels.Count);
+        Assert.NotEqual(labels[0], labels[1]);
+        Assert.All(labels, l => Assert.StartsWith("SiO@C-l (", l));
+        Assert.Contains(labels, l => l.Contains("results-a"));
+    }
+
+    [Fact]
     public void Plot_exits_2_for_a_missing_file_an_unknown_format_or_bad_times()
     {
         string folder = ResultFiles.NewFolder("plot-bad-input");
@@ -72,6 +114,28 @@ public class CommandTests
         Assert.Contains("sio-c-h-voltage-capacity.png", written);
         Assert.Contains("voltage-capacity.png", written);
         Assert.Contains("voltage-time.png", written);
+    }
+
+    [Fact]
+    public void Check_takes_set_overrides_and_folders_as_run_does()
+    {
+        string cases = Path.Combine(ResultFiles.RepositoryRoot, "cases");
+        var l = new[] { new FileInfo(Path.Combine(cases, "sio-c-l.yaml")) };
+        var saved = Console.Error;
+        var error = new StringWriter();
+        Console.SetError(error);
+        try
+        {
+            Assert.Equal(RunCommand.Ok, RunCommand.Check(Quiet(), l, ["mesh.electrode_cells=8"]));
+            Assert.Equal(RunCommand.BadInput, RunCommand.Check(Quiet(), l, ["electrode.thickness_um=-3", "mesh.electrode_cels=6"]));
+            // A folder stands for its *.yaml files (cases/ holds the six SiO@C cases), as for run.
+            Assert.Equal(RunCommand.Ok, RunCommand.Check(Quiet(), [new FileInfo(cases)]));
+        }
+        finally { Console.SetError(saved); }
+        string text = error.ToString();
+        Assert.Contains("electrode.thickness_um: -3 is not > 0", text);
+        Assert.Contains("mesh.electrode_cels: 'electrode_cels' is not a key of mesh", text);
+        Assert.DoesNotContain("a directory is not a regular file", text);
     }
 
     [Fact]

@@ -46,4 +46,22 @@ public class ResolvedMapTests
         Assert.Equal(4.5, electrode.X0, 12);
         Assert.Equal(6.0, electrode.X1, 12);
     }
+
+    [Fact]
+    public void A_P2D_or_non_HDF5_file_is_refused_with_a_sentence_and_a_resolved_one_is_accepted()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "es-maps-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string p2d = Path.Combine(dir, "p2d.h5"), resolved = Path.Combine(dir, "resolved.h5"), text = Path.Combine(dir, "text.h5");
+            using (var f = ElectrodeSim.Native.Hdf5.Hdf5File.Create(p2d)) f.WriteArray("/mesh/x_electrode", new double[] { 1e-6, 2e-6 });
+            using (var f = ElectrodeSim.Native.Hdf5.Hdf5File.Create(resolved)) f.WriteArray("/mesh/phase", new int[] { 0, 1, 1, 1 }, 2, 2);
+            File.WriteAllText(text, "not hdf5");
+            Assert.Contains("a P2D result (it has no /mesh/phase)", ResolvedMaps.WhyNotResolved(p2d));
+            Assert.Contains("cannot be read as an HDF5 result", ResolvedMaps.WhyNotResolved(text));
+            Assert.Null(ResolvedMaps.WhyNotResolved(resolved));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

@@ -259,7 +259,13 @@ public sealed class Fitter(IReadOnlyList<FitParameter> parameters, IReadOnlyList
 
     private void Record(double[] r)
     {
-        lock (_lock) _history.Add((_evaluations, Cost(r)));
+        lock (_lock)
+        {
+            // A point evaluated again (MathNet's first call is the start point) is answered from _last, not run:
+            // it is the same evaluation, listed once.
+            if (_history.Count > 0 && _history[^1].Item1 == _evaluations) return;
+            _history.Add((_evaluations, Cost(r)));
+        }
     }
 
     private static double Cost(double[] r) => r.Sum(x => x * x);

@@ -173,7 +173,7 @@ public static class MeasuredDataReader
         if (c.Capacity != null) used.Add(("capacity", c.Capacity, MeasuredQuantity.Capacity));
         var (rows, values, dropped) = table.Select(sidecar, used);
         string file = dataPath;
-        if (rows.Count == 0) throw new MeasuredDataException(file, null, null, $"the selected step is empty ({Describe(sidecar.Select)} matches none of {table.RowCount} rows)");
+        if (rows.Count == 0) throw new MeasuredDataException(file, null, SelectionColumn(sidecar), $"the selected step is empty ({Describe(sidecar.Select)} matches none of {table.RowCount} rows)");
         if (rows.Count < 2) throw new MeasuredDataException(file, rows[0], null, $"the selected step has one row ({Describe(sidecar.Select)}); a curve needs at least 2");
         var time = values["time"];
         for (int k = 1; k < time.Length; k++)
@@ -213,7 +213,7 @@ public static class MeasuredDataReader
         var table = Table.Read(dataPath, sidecar);
         var used = new List<(string Key, ColumnSpec Spec, MeasuredQuantity Quantity)> { ("current", c.Current!, MeasuredQuantity.Current), ("capacity", c.Capacity!, MeasuredQuantity.Capacity) };
         var (rows, values, dropped) = table.Select(sidecar, used);
-        if (rows.Count == 0) throw new MeasuredDataException(dataPath, null, null, $"the rate table has no rows ({Describe(sidecar.Select)}, {table.RowCount} rows in the file)");
+        if (rows.Count == 0) throw new MeasuredDataException(dataPath, null, SelectionColumn(sidecar), $"the rate table has no rows ({Describe(sidecar.Select)}, {table.RowCount} rows in the file)");
         double sign = sidecar.CurrentSign == "negative_discharge" ? -1 : 1;
         for (int k = 0; k < rows.Count; k++)
         {
@@ -259,6 +259,16 @@ public static class MeasuredDataReader
     private static MeasuredUnit Unit(ColumnSpec spec, MeasuredQuantity q) => MeasuredUnits.Find(spec.Unit, q)!;
     private static string Show(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
 
+    /// <summary>The column a selection reads (status, then step, then time), named in an empty-selection error.</summary>
+    private static string? SelectionColumn(MeasuredSidecar s) => s.Select switch
+    {
+        null => null,
+        { Status: not null } => s.Columns.Status,
+        { Step: not null } => s.Columns.Step,
+        { TimeWindowS: not null } => s.Columns.Time?.Name,
+        _ => null,
+    };
+
     private static string Describe(StepSelection? s)
     {
         if (s == null) return "no selection";
@@ -275,8 +285,13 @@ public static class MeasuredDataReader
         private readonly string _path;
         private readonly string[] _header;
         private readonly List<(int Line, string[] Cells)> _rows;
+        /// <summary>The line of the header in the file (after any comment lines).</summary>
+        private readonly int _headerLine;
 
-        private Table(string path, string[] header, List<(int, string[])> rows) { _path = path; _header = header; _rows = rows; }
+        private Table(string path, string[] header, int headerLine, char separator, List<(int, string[])> rows) { _path = path; _header = header; _headerLine = headerLine; Separator = separator; _rows = rows; }
+
+        private char Separator { get; }
+        private static string Printable(char c) => c == '\t' ? "tab" : c.ToString();
 
         public int RowCount => _rows.Count;
 
@@ -296,6 +311,7 @@ public static class MeasuredDataReader
                 AllowLineBreaksInQuotes = false, IncludeValuesInExceptions = false,
             };
             string[]? header = null;
+            int headerLine = 1;
             var rows = new List<(int, string[])>();
             try
             {
@@ -304,7 +320,7 @@ public static class MeasuredDataReader
                 {
                     var cells = new string[csv.FieldCount];
                     for (int k = 0; k < cells.Length; k++) cells[k] = csv.GetString(k).Trim();
-                    if (header == null) header = cells;
+                    if (header == null) { header = cells; headerLine = (int)csv.LineNumber; }
                     else rows.Add(((int)csv.LineNumber, cells));
                 }
             }
@@ -313,14 +329,14 @@ public static class MeasuredDataReader
                 throw new MeasuredDataException(path, e.LineNumber > 0 ? (int)e.LineNumber : null, null, $"malformed CSV ({e.Message.TrimEnd('.')})");
             }
             if (header == null) throw new MeasuredDataException(path, null, null, "the file is empty (a header row naming the columns is needed)");
-            return new Table(path, header, rows);
+            return new Table(path, header, headerLine, separator, rows);
         }
 
         private int IndexOf(string name, string key)
         {
             int i = Array.IndexOf(_header, name);
             if (i < 0)
-                throw new MeasuredDataException(_path, 1, name,
+                throw new MeasuredDataException(_path, _headerLine, name,
                     $"no such column (named by the sidecar's {key}); the header has: {string.Join(", ", _header.Select(h => $"'{InputLimits.Shorten(h)}'"))}");
             return i;
         }
@@ -338,6 +354,12 @@ public static class MeasuredDataReader
             int dropped = 0;
             foreach (var (line, cells) in _rows)
             {
+                // More filled cells than the header names shifts every column after the extra one (a decimal comma in a
+                // comma-separated file, a stray delimiter): the values would be read from the wrong columns.
+                for (int i = _header.Length; i < cells.Length; i++)
+                    if (cells[i].Length > 0)
+                        throw new MeasuredDataException(_path, line, null,
+                            $"{cells.Length} cells where the header names {_header.Length} (cell {i + 1} is '{InputLimits.Shorten(cells[i])}'): a decimal comma or a stray delimiter ('{Printable(Separator)}') would shift the columns");
                 string Cell(int i) => i < cells.Length ? cells[i] : "";
                 if (statusIndex >= 0 && Cell(statusIndex) != select!.Status) continue;
                 if (stepIndex >= 0)

@@ -48,10 +48,10 @@ public class MeasuredDataReaderTests
         return MeasuredDataReader.ReadCurve(Write(dir, "cycler.yaml", sidecar));
     }
 
-    private static string ErrorOf(string sidecar, string data = CyclerTsv)
+    private static string ErrorOf(string sidecar, string data = CyclerTsv, string dataName = "cycler.tsv")
     {
         using var dir = new Repository.TemporaryDirectory();
-        Write(dir, "cycler.tsv", data);
+        Write(dir, dataName, data);
         string path = Write(dir, "cycler.yaml", sidecar);
         var e = Assert.ThrowsAny<Exception>(() => MeasuredDataReader.ReadCurve(path));
         Assert.True(e is CaseValidationException or MeasuredDataException, e.ToString());
@@ -125,6 +125,14 @@ public class MeasuredDataReaderTests
     }
 
     [Fact]
+    public void A_missing_column_names_the_header_line_after_comment_lines()
+    {
+        // Cycler exports start with comment lines; the header is then line 3 of the file, not row 1.
+        string message = ErrorOf(CyclerSidecar.Replace("Voltage_mV, unit", "Volts, unit"), "# cell 7\n# 25 degC\n" + CyclerTsv);
+        Assert.Contains("cycler.tsv: row 3, column 'Volts': no such column", message);
+    }
+
+    [Fact]
     public void A_unit_typo_names_the_key_and_lists_the_accepted_units()
     {
         string message = ErrorOf(CyclerSidecar.Replace("unit: mV", "unit: mv"));
@@ -148,10 +156,25 @@ public class MeasuredDataReaderTests
     }
 
     [Fact]
+    public void A_row_with_more_cells_than_the_header_is_an_error_naming_file_and_row()
+    {
+        // A decimal comma in a comma-separated export: "3,2" splits into two cells and shifts the current into the next column.
+        const string csv = "# cell 1\nTime_min,Voltage_mV,Current_mA\n0,3000,-2\n1,3,2,-2\n2,2800,-2\n";
+        string message = ErrorOf(CyclerSidecar.Replace("cycler.tsv", "cycler.csv").Replace("  capacity: {name: Capacity_mAh, unit: mAh}\n", "")
+            .Replace("  status: Status\n  step: Step\n", "").Replace("select: {status: DCH}\n", ""), csv, "cycler.csv");
+        Assert.Contains("cycler.csv: row 4: 4 cells where the header names 3 (cell 4 is '-2')", message);
+        // Empty trailing cells (a trailing delimiter) are accepted.
+        var curve = Read(CyclerSidecar.Replace("cycler.tsv", "cycler.csv").Replace("  capacity: {name: Capacity_mAh, unit: mAh}\n", "")
+            .Replace("  status: Status\n  step: Step\n", "").Replace("select: {status: DCH}\n", ""), "Time_min,Voltage_mV,Current_mA\n0,3000,-2,\n1,2900,-2,\n", "cycler.csv");
+        Assert.Equal(2, curve.Time.Length);
+    }
+
+    [Fact]
     public void An_empty_selected_step_is_an_error()
     {
         string message = ErrorOf(CyclerSidecar.Replace("status: DCH", "status: DIS"));
         Assert.Contains("the selected step is empty (select status = DIS matches none of 5 rows)", message);
+        Assert.Contains("cycler.tsv, column 'Status': the selected step is empty", message);
     }
 
     [Fact]
