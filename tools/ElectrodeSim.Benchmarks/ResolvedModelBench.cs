@@ -52,15 +52,26 @@ public static class ResolvedModelBench
             _ when separatorMesh.Split(',') is [var g, var m] => new SeparatorGrading(h * 1e-6, double.Parse(g, inv), double.Parse(m, inv) * 1e-6),
             _ => throw new ArgumentException($"--separator-mesh={separatorMesh}: not case, uniform or GROWTH,MAX_UM"),
         };
+        string? laterTol = args.FirstOrDefault(a => a.StartsWith("--later-linear-tol=", StringComparison.Ordinal));
+        string? newtonTol = args.FirstOrDefault(a => a.StartsWith("--newton-tol=", StringComparison.Ordinal));
+        string? oneIteration = args.FirstOrDefault(a => a.StartsWith("--one-iteration=", StringComparison.Ordinal));
         args = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
         double[] sizes = args.Length > 0 ? [.. args.Select(a => double.Parse(a, inv))] : [0.4, 0.2, 0.1];
         var setup = Simulator.LoadCase(Path.Combine(FindRepository(), "cases", "sio-c-l.yaml"));
+        // --later-linear-tol=ETA: BdfOptions.LaterLinearTolerance (Newton iterations after a step's first solve to ETA);
+        // --newton-tol=T: BdfOptions.NewtonTolerance (default 1e-4 of the error tolerance);
+        // --one-iteration=on|off: BdfOptions.OneIterationAcceptance (default: as sio-c-l.yaml's solver, i.e. on).
+        // The 2-D cases' inexact Newton (CaseBuilder: ResolvedParticleModel.LaterLinearTolerance) with GMRES; 0 turns it off.
+        var solverOptions = setup.Solver with { LaterLinearTolerance = solver.StartsWith("gmres-", StringComparison.Ordinal) ? ResolvedParticleModel.LaterLinearTolerance : 0 };
+        if (laterTol != null) solverOptions = solverOptions with { LaterLinearTolerance = double.Parse(laterTol["--later-linear-tol=".Length..], inv) };
+        if (newtonTol != null) solverOptions = solverOptions with { NewtonTolerance = double.Parse(newtonTol["--newton-tol=".Length..], inv) };
+        if (oneIteration != null) solverOptions = solverOptions with { OneIterationAcceptance = oneIteration == "--one-iteration=on" };
         var parameters = new ResolvedCellParameters { Cell = setup.Cell, ParticleConductivity = 10.0, CarbonBinderConductivity = 100.0, ContactConductance = 1e4 };
         var settings = new ResolvedGeometrySettings(25e-6, 16.7e-6, 20e-6, new DiscRadiusDistribution.Fixed(1.5e-6), 0.5,
                                                     MinimumGap: 0.2e-6, SeparatorGap: 0.2e-6, CollectorGap: 0.2e-6, Seed: 1);
         var packing = DiscPacking.Pack(settings);
         string separatorText = separatorMesh == "case" ? (caseGrading is null ? "uniform (as sio-c-l-2d.yaml)" : string.Create(inv, $"graded as sio-c-l-2d.yaml (growth {caseGrading.Growth}, largest {caseGrading.MaxCell * 1e6} um)")) : separatorMesh;
-        Console.WriteLine(string.Create(inv, $"SiO@C-l 2-D, solver {solver}{(reuse ? ", iteration matrix kept across steps" : "")}, separator columns {separatorText}: {packing.Discs.Count} discs, area fraction {packing.AreaFraction:F4}; 50 A/m^2 to 0.01 V; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        Console.WriteLine(string.Create(inv, $"SiO@C-l 2-D, solver {solver}, one-iteration acceptance {(solverOptions.OneIterationAcceptance ? "on" : "off")}, later linear tolerance {solverOptions.LaterLinearTolerance:G3}, Newton tolerance {solverOptions.NewtonTolerance:G3}{(reuse ? ", iteration matrix kept across steps" : "")}, separator columns {separatorText}: {packing.Discs.Count} discs, area fraction {packing.AreaFraction:F4}; 50 A/m^2 to 0.01 V; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         Console.WriteLine("| h [um] | cells | unknowns | nnz | steps | Newton | Jacobians | factorisations | wall [s] | assembly [s] | factorisation [s] | solves [s] | rest [s] | capacity [mAh/g] | end |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         if (solver.StartsWith("probe", StringComparison.Ordinal))
@@ -77,7 +88,7 @@ public static class ResolvedModelBench
             double setupTime = clock.Elapsed.TotalSeconds;
             TimedSolver? timed = null, outer = null, spare = null;
             StaleFactorGmresSolver? gmres = null;
-            var runner = new ProtocolRunner(model, setup.Solver with { ReuseIterationMatrix = reuse })
+            var runner = new ProtocolRunner(model, solverOptions with { ReuseIterationMatrix = reuse })
             {
                 LinearSolver = pattern =>
                 {
@@ -218,6 +229,12 @@ public static class ResolvedModelBench
         void ISparseLinearSolver.Solve(Span<double> rhs)
         {
             Solve.Start(); inner.Solve(rhs); Solve.Stop();
+            if (inner is KluLinearSolver k) SolveEntries += k.FactorEntries;
+            if (inner is SinglePrecisionKluSolver f) SolveEntries += f.FactorEntries;
+        }
+        void ISparseLinearSolver.Solve(Span<double> rhs, double relativeTolerance)
+        {
+            Solve.Start(); inner.Solve(rhs, relativeTolerance); Solve.Stop();
             if (inner is KluLinearSolver k) SolveEntries += k.FactorEntries;
             if (inner is SinglePrecisionKluSolver f) SolveEntries += f.FactorEntries;
         }

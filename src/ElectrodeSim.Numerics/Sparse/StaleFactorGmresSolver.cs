@@ -126,8 +126,16 @@ public sealed class StaleFactorGmresSolver : ISparseLinearSolver
         FactorCurrent(); // the first matrix (or the first after a failure): no factors to precondition with
     }
 
-    public void Solve(Span<double> rhsThenSolution)
+    public void Solve(Span<double> rhsThenSolution) => Solve(rhsThenSolution, _options.RelativeTolerance);
+
+    /// <summary>
+    /// As <see cref="Solve(Span{double})"/> with GMRES stopping at <paramref name="relativeTolerance"/> instead of
+    /// <see cref="StaleFactorGmresOptions.RelativeTolerance"/> (a solve by current factors is exact either way).
+    /// </summary>
+    public void Solve(Span<double> rhsThenSolution, double relativeTolerance)
     {
+        if (!(relativeTolerance > 0 && relativeTolerance < 1))
+            throw new ArgumentOutOfRangeException(nameof(relativeTolerance), $"GMRES relative tolerance {relativeTolerance} is not in (0, 1)");
         if (_pending != null)
         {
             _solvesSincePending++;
@@ -148,7 +156,7 @@ public sealed class StaleFactorGmresSolver : ISparseLinearSolver
             return;
         }
         for (int i = 0; i < _scaledRhs.Length; i++) _scaledRhs[i] = _rowScale[i] * rhsThenSolution[i];
-        var report = _gmres.Solve(_multiply, _precondition, _scaledRhs, _work, _options.RelativeTolerance);
+        var report = _gmres.Solve(_multiply, _precondition, _scaledRhs, _work, relativeTolerance);
         LastReport = report;
         KrylovSolves++;
         KrylovIterations += report.Iterations;

@@ -586,7 +586,8 @@ public sealed class BdfIntegrator
                 double m = mass[i];
                 delta[i] = m == 0 ? g[i] : g[i] + m * (a0 * state[i] + history[i]);
             }
-            _linear.Solve(_delta);
+            if (iteration > 0 && _options.LaterLinearTolerance > 0) _linear.Solve(_delta, _options.LaterLinearTolerance);
+            else _linear.Solve(_delta);
             Statistics.NewtonIterations++;
             // One pass: the update, its weighted RMS norm and whether it is at round-off (WeightedNorm and AtRoundOff fused).
             double sum = 0;

@@ -1,3 +1,5 @@
+using ElectrodeSim.Numerics.Sparse;
+
 namespace ElectrodeSim.Numerics.TimeIntegration;
 
 /// <summary>Settings of <see cref="BdfIntegrator"/>. Times in seconds.</summary>
@@ -38,6 +40,14 @@ public sealed record BdfOptions
     public bool ReuseIterationMatrix { get; init; }
     /// <summary>With <see cref="ReuseIterationMatrix"/>: the largest ratio (either way) of a step's a0 to the kept matrix's before it is re-formed.</summary>
     public double IterationMatrixA0Ratio { get; init; } = 2.0;
+    /// <summary>
+    /// Inexact Newton: when positive, the Newton iterations after a step's first solve their linear systems only to this
+    /// relative residual (<see cref="ISparseLinearSolver.Solve(Span{double}, double)"/>; an iterative solver stops there,
+    /// a direct one ignores it), the first at the solver's own tolerance. Those later updates are a fraction of the first
+    /// (the first iteration leaves an error of about the linear tolerance times its update), so a looser relative residual
+    /// on them leaves an absolute error far below the Newton tolerance. 0 (the default): every solve at the solver's own.
+    /// </summary>
+    public double LaterLinearTolerance { get; init; }
     /// <summary>Damped Newton iterations allowed for a consistent initial state.</summary>
     public int MaxInitialisationIterations { get; init; } = 60;
 
@@ -47,6 +57,7 @@ public sealed record BdfOptions
         if (MaxOrder is < 1 or > 5) throw new ArgumentException($"max order {MaxOrder} is not in 1..5");
         if (FixedStep < 0) throw new ArgumentException($"fixed step {FixedStep} is negative");
         if (!(MinStep > 0)) throw new ArgumentException($"min step {MinStep} is not > 0");
+        if (!(LaterLinearTolerance >= 0 && LaterLinearTolerance < 1)) throw new ArgumentException($"later linear tolerance {LaterLinearTolerance} is not in [0, 1)");
         if (!(IterationMatrixA0Ratio >= 1)) throw new ArgumentException($"iteration matrix a0 ratio {IterationMatrixA0Ratio} is not >= 1");
     }
 }

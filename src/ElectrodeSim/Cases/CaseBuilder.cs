@@ -147,6 +147,8 @@ public static class CaseBuilder
                 // the curvature of the last steps, a quadratic model that the kinks of the hysteresis rate (|j|, h clamped to
                 // [−1, 1]) break; not measured on the 2-D mode. Decided here, so run, validate, sweeps and fits solve alike.
                 OneIterationAcceptance = c.Resolved is null && !electrodes.Any(e => e.HasHysteresis),
+                // Inexact Newton for the 2-D mode's GMRES solves (a direct solver ignores it): ResolvedParticleModel.LaterLinearTolerance.
+                LaterLinearTolerance = c.Resolved is null ? 0 : ResolvedParticleModel.LaterLinearTolerance,
             },
             FaceAverage = c.Solver?.FaceAverage == "arithmetic" ? FaceAverage.Arithmetic : FaceAverage.Harmonic,
             Resolved = c.Resolved is { } resolved ? BuildResolved(resolved, c, cell) : null,

@@ -39,6 +39,15 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
     public static StaleFactorGmresOptions KrylovOptions { get; } = new() { RelativeTolerance = 1e-3, RefactorIterations = 8, MaxIterations = 30 };
 
     /// <summary>
+    /// The relative GMRES residual of the Newton iterations after a step's first (<see cref="Numerics.TimeIntegration.BdfOptions.LaterLinearTolerance"/>;
+    /// the first at <see cref="KrylovOptions"/>' 1e-3): their updates are ~1e-3 of the first, so 0.1 of them is far below the
+    /// Newton tolerance, and a looser solve needs fewer triangular solves and fewer renewals of the kept factors. SiO@C-l
+    /// benchmark (docs/resolved-model.md, Speed): 0.2 µm 25 → 14 factorisations, process CPU 12.0 → 10.2 s, capacity
+    /// unchanged to 1e-3 mAh/g at 0.4 / 0.2 / 0.1 µm. CaseBuilder sets it for the 2-D cases.
+    /// </summary>
+    public const double LaterLinearTolerance = 0.1;
+
+    /// <summary>
     /// The linear solver the 2-D model runs with by default (<c>solver.linear: gmres</c>): GMRES on each iteration matrix,
     /// preconditioned by the nested-dissection KLU factors of an earlier one (<see cref="StaleFactorGmresSolver"/>), so a
     /// factorisation, ~100 triangular solves' worth at 0.1 µm, is done only when the kept one no longer preconditions well.
