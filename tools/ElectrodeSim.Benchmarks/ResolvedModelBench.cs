@@ -22,6 +22,8 @@ using ElectrodeSim.Simulation;
 /// [--gmres-tol=1e-8] [--gmres-refactor=8] [--gmres-max=30] [--background[=K]] (renewals factorised on a worker thread into a
 /// second object, taken at the K-th solve after the start, or when ready with K = 0 or no K); default: what the 2-D model runs with
 /// (<see cref="ResolvedParticleModel.CreateKrylovSolver"/>: gmres-klu-nd with <see cref="ResolvedParticleModel.KrylovOptions"/>);
+/// [--later-linear-tol=ETA] (BdfOptions.LaterLinearTolerance; default with GMRES the 2-D cases' ResolvedParticleModel.LaterLinearTolerance, 0 = off)
+/// [--newton-tol=T] (BdfOptions.NewtonTolerance) [--one-iteration=on|off] (BdfOptions.OneIterationAcceptance; default as sio-c-l.yaml: on);
 /// --solver=probe[:name,name...] factorises one Jacobian per solver instead (analysis / factor / refactor / solve time, KLU flops).
 /// </summary>
 public static class ResolvedModelBench
