@@ -51,6 +51,9 @@ public static class CompareCommand
         }
         if (status != RunCommand.Ok) return status;
         Directory.CreateDirectory(outputDirectory);
+        var caseInputs = inputs.Where(i => !i.EndsWith(".h5", StringComparison.OrdinalIgnoreCase)).ToList();
+        var stems = ResultStems(caseInputs);
+        int nextCase = 0;
 
         var rows = new List<(string Label, string Source, string Status, CaseMetrics Metrics, string? Result)>();
         foreach (var (label, source, setup, resultPath) in entries)
@@ -70,7 +73,7 @@ public static class CompareCommand
                 }
                 continue;
             }
-            string output = Path.Combine(outputDirectory, Path.GetFileNameWithoutExtension(source) + ".h5");
+            string output = Path.Combine(outputDirectory, stems[nextCase++] + ".h5");
             try
             {
                 var result = Simulator.Run(setup, output);
@@ -92,10 +95,31 @@ public static class CompareCommand
         string markdown = table.ToMarkdown("Comparison", [$"Differences (Δ) are to the first run, {rows[0].Label}."]);
         AtomicFile.WriteAllText(md, markdown);
         Console.Out.Write(Brief(rows));
-        console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, csv)}");
-        console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, md)}");
+        console.WriteLine($"  wrote {DisplayPath.Of(csv)}");
+        console.WriteLine($"  wrote {DisplayPath.Of(md)}");
         DrawFigures(console, rows.Where(r => r.Result != null && r.Status == "complete").Select(r => r.Result!).ToList(), outputDirectory);
         return status;
+    }
+
+    /// <summary>
+    /// The result file stem of each case input: its file stem, or "FOLDER-STEM" when two inputs share a file stem (the same
+    /// name in two folders), and "-2", "-3" … after that if still shared — as plot and report name their figures — so that
+    /// no run overwrites another's result.
+    /// </summary>
+    internal static IReadOnlyList<string> ResultStems(IReadOnlyList<string> caseInputs)
+    {
+        var stems = caseInputs.Select(Path.GetFileNameWithoutExtension).Select(s => s!).ToArray();
+        var shared = stems.GroupBy(s => s, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        for (int i = 0; i < stems.Length; i++)
+            if (shared.Contains(stems[i]))
+                stems[i] = $"{Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(caseInputs[i])))}-{stems[i]}";
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < stems.Length; i++)
+        {
+            int n = seen[stems[i]] = seen.GetValueOrDefault(stems[i]) + 1;
+            if (n > 1) stems[i] = $"{stems[i]}-{n}";
+        }
+        return stems;
     }
 
     /// <summary>
@@ -108,7 +132,7 @@ public static class CompareCommand
         var names = rows.GroupBy(r => r.Label, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var sources = rows.Where(r => names.Contains(r.Label)).GroupBy(r => (r.Label, r.Source)).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         return rows.Select(r => !names.Contains(r.Label) ? r
-            : r with { Label = $"{r.Label} ({(sources.Contains((r.Label, r.Source)) && r.Result != null ? Path.GetRelativePath(Environment.CurrentDirectory, r.Result) : r.Source)})" }).ToList();
+            : r with { Label = $"{r.Label} ({(sources.Contains((r.Label, r.Source)) && r.Result != null ? DisplayPath.Of(r.Result) : r.Source)})" }).ToList();
     }
 
     /// <summary>Name, source, status, then each metric followed by its difference to the first row.</summary>
@@ -156,7 +180,7 @@ public static class CompareCommand
             var data = results.Select(ResultData.Load).ToList();
             var outcome = new FigurePlotter(new PlotOptions()).PlotComparison(data, directory);
             foreach (var message in outcome.Messages) Console.Error.WriteLine($"note: {message}");
-            foreach (var figure in outcome.Figures) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, figure.Path)}");
+            foreach (var figure in outcome.Figures) console.WriteLine($"  wrote {DisplayPath.Of(figure.Path)}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

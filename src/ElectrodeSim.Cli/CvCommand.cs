@@ -1,3 +1,4 @@
+using ElectrodeSim.Cases;
 using System.CommandLine;
 using System.Globalization;
 using ElectrodeSim.Analysis;
@@ -101,7 +102,7 @@ public static class CvCommand
         catch (FigureException e) { Console.Error.WriteLine($"warning: {e.Message}"); }
         foreach (var note in notes) console.WriteLine(note);
         foreach (var ext in new[] { ".csv", ".md", ".overlay.png", ".power_law.png" })
-            if (File.Exists(stem + ext)) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, stem + ext)}");
+            if (File.Exists(stem + ext)) console.WriteLine($"  wrote {DisplayPath.Of(stem + ext)}");
         return RunCommand.Ok;
     }
 }

@@ -142,7 +142,7 @@ public static class EisCommand
         catch (FigureException e) { Console.Error.WriteLine($"warning: {e.Message}"); }
         foreach (var n in notes) console.WriteLine(n);
         foreach (var ext in new[] { ".csv", ".drt.csv", ".md", ".nyquist.png", ".bode.png", ".arrhenius.png" })
-            if (File.Exists(stem + ext)) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, stem + ext)}");
+            if (File.Exists(stem + ext)) console.WriteLine($"  wrote {DisplayPath.Of(stem + ext)}");
         return RunCommand.Ok;
     }
 

@@ -1,3 +1,4 @@
+using ElectrodeSim.Cases;
 using System.CommandLine;
 using ElectrodeSim.Output;
 
@@ -32,7 +33,7 @@ public static class ExportCommand
         try
         {
             foreach (var path in ResultCsvExport.Export(resultPath, outputDirectory ?? Path.GetDirectoryName(resultPath)!, selected))
-                Console.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
+                Console.WriteLine($"wrote {DisplayPath.Of(path)}");
             return RunCommand.Ok;
         }
         catch (ResultExportException e)

@@ -112,7 +112,7 @@ public static class GittCommand
             console.WriteLine(notes[0]);
             if (notes.Count > 1) console.WriteLine(notes[1]);
             foreach (var ext in new[] { ".csv", ".md", ".png" })
-                if (File.Exists(stem + ext)) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, stem + ext)}");
+                if (File.Exists(stem + ext)) console.WriteLine($"  wrote {DisplayPath.Of(stem + ext)}");
         }
         return status;
     }

@@ -62,7 +62,7 @@ public static class MeasuredValidateReport
         Console.Out.WriteLine($"{r.Name}{role}: {r.Entry.Kind}, {r.WallTime.TotalSeconds:F2} s");
         foreach (var c in r.Curves)
         {
-            string dropped = c.DroppedRows > 0 ? $", {c.DroppedRows} NaN rows dropped" : "";
+            string dropped = (c.DroppedRows > 0 ? $", {c.DroppedRows} NaN rows dropped" : "") + (c.ShortRowsDropped > 0 ? $", {c.ShortRowsDropped} short rows (fewer fields than the header) dropped" : "");
             Console.Out.WriteLine($"  {c.Label}: RMSE {F(1e3 * c.Metrics.Rmse)} mV, MAE {F(1e3 * c.Metrics.Mae)} mV, max |dV| {F(1e3 * c.Metrics.MaxAbs)} mV at {F(c.Metrics.AxisOfMax, "G5")} {c.Samples.AxisUnit} " +
                 $"over {c.Metrics.Points} points ({c.Samples.Axis} axis{dropped}); capacity at cut-off {F(c.Samples.SimulatedEndCapacity, "G5")} vs {F(c.Samples.MeasuredEndCapacity, "G5")} {c.Samples.CapacityUnit} " +
                 $"({Signed(c.Samples.CapacityErrorPercent)} %): {(c.Passed ? "ok" : "EXCEEDED: " + string.Join("; ", c.Exceeded))}");

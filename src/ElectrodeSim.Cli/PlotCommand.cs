@@ -1,3 +1,4 @@
+using ElectrodeSim.Cases;
 using System.CommandLine;
 using ElectrodeSim.Plotting;
 using Spectre.Console;
@@ -86,7 +87,7 @@ public static class PlotCommand
             return RunCommand.BadInput;
         }
         foreach (var message in outcome.Messages) Console.Error.WriteLine($"note: {message}");
-        foreach (var figure in outcome.Figures) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, figure.Path)}");
+        foreach (var figure in outcome.Figures) console.WriteLine($"  wrote {DisplayPath.Of(figure.Path)}");
         if (outcome.Figures.Count == 0)
         {
             Console.Error.WriteLine("error: nothing to plot: the result file(s) hold no time records or fields (see the notes above)");

@@ -17,6 +17,8 @@ var root = new RootCommand(
     "  tools/electrodesim sweep cases/coating-quality/current-density.yaml      # many cases, one summary\n" +
     "  tools/electrodesim compare cases/sio-c-l.yaml cases/sio-c-h.yaml         # side by side\n" +
     "  tools/electrodesim run --help                               # options of one command");
+// The usage lines of --help name the tool as it is called (tools/electrodesim), not the assembly (ElectrodeSim.Cli).
+root.HelpName = "electrodesim";
 
 // run
 var caseArgument = new Argument<FileInfo[]>("case") { Description = "One or more YAML case files or folders of them (every *.yaml), e.g. cases/sio-c-l.yaml", Arity = ArgumentArity.OneOrMore };

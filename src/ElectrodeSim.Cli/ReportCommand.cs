@@ -1,3 +1,4 @@
+using ElectrodeSim.Cases;
 using System.CommandLine;
 using ElectrodeSim.Plotting;
 using Spectre.Console;
@@ -40,7 +41,7 @@ public static class ReportCommand
             return RunCommand.BadInput;
         }
         foreach (var message in outcome.Messages) Console.Error.WriteLine($"note: {message}");
-        console.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, outcome.Path)} ({outcome.Runs} run(s), {outcome.Figures} figure(s))");
+        console.WriteLine($"wrote {DisplayPath.Of(outcome.Path)} ({outcome.Runs} run(s), {outcome.Figures} figure(s))");
         return outcome.Runs == 0 ? RunCommand.BadInput : RunCommand.Ok;
     }
 }

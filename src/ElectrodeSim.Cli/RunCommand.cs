@@ -78,12 +78,12 @@ public static class RunCommand
                     // The 2-D mode writes its own file layout (ResolvedResultWriter) to the claimed path.
                     var resolved = Simulator.RunResolved(setup, target, interruption.Token, interruption.Reason);
                     Console.Out.WriteLine(resolved.ToString());
-                    if (output != null) { console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, output)}"); written.Add(output); }
+                    if (output != null) { console.WriteLine($"  wrote {DisplayPath.Of(output)}"); written.Add(output); }
                     continue;
                 }
                 var result = Simulator.Run(setup, target, interruption.Token, interruption.Reason);
                 Console.Out.WriteLine(result.Summary.ToString());
-                if (output != null) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, output)}");
+                if (output != null) console.WriteLine($"  wrote {DisplayPath.Of(output)}");
                 if (output != null) written.Add(output);
             }
             catch (OperationCanceledException) when (interruption.Signal is not null)
@@ -114,7 +114,7 @@ public static class RunCommand
     {
         if (target is null) return;
         if (File.Exists(target.FailedPath))
-            Console.Error.WriteLine($"  partial result marked failed: {Path.GetRelativePath(Environment.CurrentDirectory, target.FailedPath)}");
+            Console.Error.WriteLine($"  partial result marked failed: {DisplayPath.Of(target.FailedPath)}");
         else if (target.FailureMarkerProblem is { } problem)
             Console.Error.WriteLine($"  no result file was left: {problem}");
     }

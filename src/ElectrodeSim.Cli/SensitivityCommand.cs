@@ -67,7 +67,7 @@ public static class SensitivityCommand
         string directory = outputDirectory ?? Path.Combine("results", definition.Name);
         int threads = Math.Min(parallel, plan.Cases.Count);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{definition.SourceName}: {keys.Count} key(s), step {step:P2}: {plan.Cases.Count} runs, {threads} at a time into {Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(directory))}"));
+            $"{definition.SourceName}: {keys.Count} key(s), step {step:P2}: {plan.Cases.Count} runs, {threads} at a time into {DisplayPath.Of(Path.GetFullPath(directory))}"));
 
         using var interruption = RunInterruption.Listen();
         var runner = new SweepRunner(plan, directory, threads);
@@ -108,7 +108,7 @@ public static class SensitivityCommand
         int failed = rows.Count(r => r.Status == SweepRow.Failed);
         foreach (var r in rows.Where(r => r.Status == SweepRow.Failed).Take(20)) Console.Error.WriteLine($"  {r.Name} failed: {r.Reason}");
         console.WriteLine($"{rows.Count(r => r.Status == SweepRow.Complete)} of {rows.Count} runs complete; wall time {clock.Elapsed.TotalSeconds:F2} s");
-        foreach (var path in written) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
+        foreach (var path in written) console.WriteLine($"  wrote {DisplayPath.Of(path)}");
         if (interruption.Signal is not null) return interruption.ExitCode;
         return failed > 0 || results.Any(r => r.Status != SweepRow.Complete) ? RunCommand.RunFailed : RunCommand.Ok;
     }

@@ -82,13 +82,7 @@ public static class SweepCommand
         catch (SweepValidationException e)
         {
             if (e.Cases.Count == 0) { Console.Error.WriteLine($"error: {Path.GetFileName(sweepPath)}: {e.Total} or more cases; at most 1000000"); return RunCommand.BadInput; }
-            Console.Error.WriteLine($"error: {Path.GetFileName(sweepPath)}: {e.Cases.Count} of {e.Total} generated cases are not valid; nothing was run:");
-            foreach (var c in e.Cases.Take(50))
-            {
-                Console.Error.WriteLine($"  case {c.Index} ({string.Join(", ", c.Inputs.Select(i => $"{i.Key}={i.Value}"))}):");
-                foreach (var error in c.Error.Errors) Console.Error.WriteLine($"    {error}");
-            }
-            if (e.Cases.Count > 50) Console.Error.WriteLine($"  … and {e.Cases.Count - 50} more");
+            ReportInvalidCases(Path.GetFileName(sweepPath), e);
             return RunCommand.BadInput;
         }
         string directory = outputDirectory ?? Path.Combine("results", plan.Definition.Name);
@@ -98,7 +92,7 @@ public static class SweepCommand
         int threads = Math.Min(parallel, Math.Max(1, mine));
         console.WriteLine($"{plan.Definition.SourceName}: {plan.Cases.Count} cases valid ({clock.Elapsed.TotalSeconds:F2} s)" +
             (slice.IsWhole ? "" : $"; shard {slice}: {mine} of them") +
-            $"; {threads} at a time into {Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(directory))}");
+            $"; {threads} at a time into {DisplayPath.Of(Path.GetFullPath(directory))}");
 
         using var interruption = RunInterruption.Listen();
         var runner = new SweepRunner(plan, directory, threads, slice);
@@ -119,10 +113,39 @@ public static class SweepCommand
         int complete = rows.Count(r => r.Status == SweepRow.Complete), failed = rows.Count(r => r.Status == SweepRow.Failed), notRun = rows.Count - complete - failed;
         console.WriteLine($"{complete} complete, {failed} failed{(notRun > 0 ? $", {notRun} not run" : "")} of {rows.Count}; wall time {clock.Elapsed.TotalSeconds:F2} s");
         foreach (var r in rows.Where(r => r.Status == SweepRow.Failed).Take(20)) Console.Error.WriteLine($"  {r.Name} failed: {r.Reason}");
-        foreach (var path in written) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
-        if (!slice.IsWhole) console.WriteLine($"  gather the {slice.Count} shards with: electrodesim sweep-merge {Path.GetRelativePath(Environment.CurrentDirectory, runner.OutputDirectory)}");
+        foreach (var path in written) console.WriteLine($"  wrote {DisplayPath.Of(path)}");
+        if (!slice.IsWhole) console.WriteLine($"  gather the {slice.Count} shards with: electrodesim sweep-merge {DisplayPath.Of(runner.OutputDirectory)}");
         if (interruption.Signal is not null) return interruption.ExitCode;
         return failed > 0 ? RunCommand.RunFailed : RunCommand.Ok;
+    }
+
+    /// <summary>
+    /// The invalid cases of a sweep, each distinct list of errors once with the cases it affects (a bad key in the base case
+    /// or in <c>set</c> is the same error in every case; printing it per case buried the one that differs).
+    /// </summary>
+    internal static void ReportInvalidCases(string sweepName, SweepValidationException e)
+    {
+        const int casesNamed = 20, groupsShown = 50;
+        Console.Error.WriteLine($"error: {sweepName}: {e.Cases.Count} of {e.Total} generated cases are not valid; nothing was run:");
+        var groups = e.Cases.GroupBy(c => string.Join("\n", c.Error.Errors.Select(x => x.ToString())), StringComparer.Ordinal).ToList();
+        foreach (var group in groups.Take(groupsShown))
+        {
+            var cases = group.ToList();
+            if (cases.Count == 1)
+                Console.Error.WriteLine($"  case {cases[0].Index} ({Inputs(cases[0])}):");
+            else
+            {
+                string which = cases.Count == e.Total ? $"all {e.Total} cases" : $"{cases.Count} cases";
+                string named = string.Join(", ", cases.Take(casesNamed).Select(c => c.Index.ToString(CultureInfo.InvariantCulture)))
+                    + (cases.Count > casesNamed ? $", … and {cases.Count - casesNamed} more" : "");
+                Console.Error.WriteLine($"  {which} ({named}):");
+            }
+            foreach (var error in cases[0].Error.Errors) Console.Error.WriteLine($"    {error}");
+        }
+        if (groups.Count > groupsShown)
+            Console.Error.WriteLine($"  … and {groups.Skip(groupsShown).Sum(g => g.Count())} more cases with {groups.Count - groupsShown} other lists of errors");
+
+        static string Inputs(InvalidSweepCase c) => string.Join(", ", c.Inputs.Select(i => $"{i.Key}={i.Value}"));
     }
 
     private static int EmitSlurm(IAnsiConsole console, SweepPlan plan, string sweepPath, string directory, SlurmJobArrayOptions options)
@@ -137,8 +160,8 @@ public static class SweepCommand
         var written = SlurmJobArray.Write(plan, sweepPath, directory, options, SelfCommand());
         console.WriteLine($"{plan.Definition.SourceName}: {plan.Cases.Count} cases valid; {options.Shards} array tasks of {options.CpusPerTask} core(s)" +
             (options.ArrayLimit > 0 ? $", at most {options.ArrayLimit} at once" : "") + "; nothing run");
-        foreach (var path in written) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
-        console.WriteLine($"  submit with: {Path.GetRelativePath(Environment.CurrentDirectory, written[^1])}   (the output folder must be shared by the nodes)");
+        foreach (var path in written) console.WriteLine($"  wrote {DisplayPath.Of(path)}");
+        console.WriteLine($"  submit with: {DisplayPath.Of(written[^1])}   (the output folder must be shared by the nodes)");
         return RunCommand.Ok;
     }
 

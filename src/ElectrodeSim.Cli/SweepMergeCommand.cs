@@ -1,3 +1,4 @@
+using ElectrodeSim.Cases;
 using System.CommandLine;
 using ElectrodeSim.Sweeps;
 using Spectre.Console;
@@ -46,7 +47,7 @@ public static class SweepMergeCommand
         int complete = rows.Count(r => r.Status == SweepRow.Complete), failed = rows.Count(r => r.Status == SweepRow.Failed), notRun = rows.Count - complete - failed;
         console.WriteLine($"{merged.SourceName}: {merged.Manifests.Count} manifest(s), {rows.Count} cases: {complete} complete, {failed} failed{(notRun > 0 ? $", {notRun} not run" : "")}");
         foreach (var r in rows.Where(r => r.Status != SweepRow.Complete).Take(20)) Console.Error.WriteLine($"  {r.Name} {r.Status}: {r.Reason}");
-        foreach (var path in written) console.WriteLine($"  wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
+        foreach (var path in written) console.WriteLine($"  wrote {DisplayPath.Of(path)}");
         return complete == rows.Count ? RunCommand.Ok : RunCommand.RunFailed;
     }
 }

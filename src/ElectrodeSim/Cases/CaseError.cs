@@ -12,8 +12,12 @@ public sealed record CaseError(string Path, string Value, string Accepted)
     public string Path { get; init; } = InputLimits.Shorten(Path, InputLimits.MaxPathShown);
     /// <summary>The value as written (each value cut to <see cref="InputLimits.MaxValueShown"/> characters where it is quoted, the whole to <see cref="InputLimits.MaxMessageValue"/>).</summary>
     public string Value { get; init; } = InputLimits.Shorten(Value, InputLimits.MaxMessageValue);
-    /// <summary>What is accepted (a range with its unit, a list of names, a kind of value).</summary>
-    public string Accepted { get; init; } = InputLimits.Shorten(Accepted, 4 * InputLimits.MaxPathShown);
+    /// <summary>
+    /// What is accepted (a range with its unit, a list of names, a kind of value). Kept whole up to
+    /// <see cref="InputLimits.MaxAcceptedShown"/> characters: the longest list of a section's keys is far shorter, and a
+    /// list cut short would hide the very key the reader looks for.
+    /// </summary>
+    public string Accepted { get; init; } = InputLimits.Shorten(Accepted, InputLimits.MaxAcceptedShown);
 
     /// <summary>True when the key is absent; <see cref="Accepted"/> then says what is needed.</summary>
     public bool IsMissing { get; init; }

@@ -21,6 +21,8 @@ public static class InputLimits
     public const int MaxValueShown = 60;
     /// <summary>Characters of the value part of an error message, which may quote several values (<c>a: 1 with b: 2</c>).</summary>
     public const int MaxMessageValue = 160;
+    /// <summary>Characters of what an error message says is accepted (a section's whole key list fits several times).</summary>
+    public const int MaxAcceptedShown = 4096;
     /// <summary>Characters of a key path kept in an error message.</summary>
     public const int MaxPathShown = 120;
 
@@ -216,4 +218,20 @@ public static class InputFiles
 
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", CharSet = CharSet.Ansi, SetLastError = true)]
     private static extern int SystemNativeStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, [Out] byte[] status);
+}
+
+/// <summary>How a path is shown in a message: relative to the working folder when the file is inside it, absolute otherwise.</summary>
+public static class DisplayPath
+{
+    /// <summary>
+    /// <paramref name="path"/> relative to <paramref name="workingDirectory"/> (the current folder by default) when it lies
+    /// inside it; absolute when a relative path would climb out of it (<c>../../tmp/x.h5</c> for <c>/tmp/x.h5</c>).
+    /// </summary>
+    public static string Of(string path, string? workingDirectory = null)
+    {
+        string full = Path.GetFullPath(path);
+        string relative = Path.GetRelativePath(workingDirectory ?? Environment.CurrentDirectory, full);
+        bool climbs = relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative);
+        return climbs ? full : relative;
+    }
 }

@@ -37,6 +37,8 @@ public sealed record MeasuredCurve
     public double? Area { get; init; }
     /// <summary>Selected rows dropped because a used column was NaN or empty (<c>nan_rows: drop</c>).</summary>
     public int DroppedRows { get; init; }
+    /// <summary>Selected rows dropped because they have fewer fields than the header (<c>nan_rows: drop</c>).</summary>
+    public int ShortRowsDropped { get; init; }
     public string Source { get; init; } = "";
 
     /// <summary>Capacity per electrode area [C/m²], or null when neither the data nor the sidecar give an area basis.</summary>
@@ -68,6 +70,8 @@ public sealed record RateTable
     /// <summary>Voltage window [V].</summary>
     public (double Low, double High) VoltageWindow { get; init; }
     public int DroppedRows { get; init; }
+    /// <summary>Selected rows dropped because they have fewer fields than the header (<c>nan_rows: drop</c>).</summary>
+    public int ShortRowsDropped { get; init; }
     public string Source { get; init; } = "";
     /// <summary>The table's source line of each row (1-based).</summary>
     public int[] Rows { get; init; } = [];
@@ -171,7 +175,7 @@ public static class MeasuredDataReader
         var used = new List<(string Key, ColumnSpec Spec, MeasuredQuantity Quantity)> { ("time", c.Time!, MeasuredQuantity.Time), ("voltage", c.Voltage!, MeasuredQuantity.Voltage) };
         if (c.Current != null) used.Add(("current", c.Current, MeasuredQuantity.Current));
         if (c.Capacity != null) used.Add(("capacity", c.Capacity, MeasuredQuantity.Capacity));
-        var (rows, values, dropped) = table.Select(sidecar, used);
+        var (rows, values, dropped, shortDropped) = table.Select(sidecar, used);
         string file = dataPath;
         if (rows.Count == 0) throw new MeasuredDataException(file, null, SelectionColumn(sidecar), $"the selected step is empty ({Describe(sidecar.Select)} matches none of {table.RowCount} rows)");
         if (rows.Count < 2) throw new MeasuredDataException(file, rows[0], null, $"the selected step has one row ({Describe(sidecar.Select)}); a curve needs at least 2");
@@ -203,7 +207,7 @@ public static class MeasuredDataReader
         return new MeasuredCurve
         {
             File = file, Time = time.Select(t => t - t0).ToArray(), Voltage = values["voltage"], Current = current, Capacity = capacity, Basis = basis,
-            ActiveMass = Mass(sidecar), Area = Area(sidecar), DroppedRows = dropped, Source = sidecar.Source,
+            ActiveMass = Mass(sidecar), Area = Area(sidecar), DroppedRows = dropped, ShortRowsDropped = shortDropped, Source = sidecar.Source,
         };
     }
 
@@ -212,7 +216,7 @@ public static class MeasuredDataReader
         var c = sidecar.Columns;
         var table = Table.Read(dataPath, sidecar);
         var used = new List<(string Key, ColumnSpec Spec, MeasuredQuantity Quantity)> { ("current", c.Current!, MeasuredQuantity.Current), ("capacity", c.Capacity!, MeasuredQuantity.Capacity) };
-        var (rows, values, dropped) = table.Select(sidecar, used);
+        var (rows, values, dropped, shortDropped) = table.Select(sidecar, used);
         if (rows.Count == 0) throw new MeasuredDataException(dataPath, null, SelectionColumn(sidecar), $"the rate table has no rows ({Describe(sidecar.Select)}, {table.RowCount} rows in the file)");
         double sign = sidecar.CurrentSign == "negative_discharge" ? -1 : 1;
         for (int k = 0; k < rows.Count; k++)
@@ -225,7 +229,7 @@ public static class MeasuredDataReader
             File = dataPath, Current = values["current"].Select(v => sign * v).ToArray(), Capacity = values["capacity"].Select(Math.Abs).ToArray(),
             CurrentBasis = Unit(c.Current!, MeasuredQuantity.Current).Basis, CapacityBasis = Unit(c.Capacity!, MeasuredQuantity.Capacity).Basis,
             ActiveMass = Mass(sidecar), Area = Area(sidecar), VoltageWindow = (sidecar.VoltageWindowV![0], sidecar.VoltageWindowV[1]),
-            DroppedRows = dropped, Source = sidecar.Source, Rows = rows.ToArray(),
+            DroppedRows = dropped, ShortRowsDropped = shortDropped, Source = sidecar.Source, Rows = rows.ToArray(),
         };
     }
 
@@ -341,8 +345,8 @@ public static class MeasuredDataReader
             return i;
         }
 
-        /// <summary>The selected rows' line numbers and their values in SI, with the count of NaN rows dropped.</summary>
-        public (List<int> Rows, Dictionary<string, double[]> Values, int Dropped) Select(MeasuredSidecar sidecar, List<(string Key, ColumnSpec Spec, MeasuredQuantity Quantity)> used)
+        /// <summary>The selected rows' line numbers and their values in SI, with the counts of NaN rows and short rows dropped.</summary>
+        public (List<int> Rows, Dictionary<string, double[]> Values, int Dropped, int ShortDropped) Select(MeasuredSidecar sidecar, List<(string Key, ColumnSpec Spec, MeasuredQuantity Quantity)> used)
         {
             var columns = used.Select(u => (u.Key, u.Spec, Index: IndexOf(u.Spec.Name, $"columns.{u.Key}.name"), Unit: Unit(u.Spec, u.Quantity))).ToList();
             var select = sidecar.Select;
@@ -351,7 +355,7 @@ public static class MeasuredDataReader
             int timeIndex = select?.TimeWindowS != null ? IndexOf(sidecar.Columns.Time?.Name ?? "", "columns.time.name") : -1;
             var lines = new List<int>();
             var values = columns.ToDictionary(c => c.Key, _ => new List<double>());
-            int dropped = 0;
+            int dropped = 0, shortDropped = 0;
             foreach (var (line, cells) in _rows)
             {
                 // More filled cells than the header names shifts every column after the extra one (a decimal comma in a
@@ -373,6 +377,13 @@ public static class MeasuredDataReader
                     double ts = t * Unit(sidecar.Columns.Time!, MeasuredQuantity.Time).ToSi;
                     if (ts < select!.TimeWindowS![0] || ts > select.TimeWindowS[1]) continue;
                 }
+                // Fewer fields than the header names (a line cut short, a file that ends mid-row): a short row, not a NaN.
+                if (cells.Length < _header.Length)
+                {
+                    if (sidecar.NanRows == "drop") { shortDropped++; continue; }
+                    throw new MeasuredDataException(_path, line, null,
+                        $"a short row: {cells.Length} field(s) where the header names {_header.Length} (a line cut short?); set nan_rows: drop in the sidecar to drop such rows (the count dropped is reported)");
+                }
                 var parsed = new double[columns.Count];
                 string? nanColumn = null;
                 for (int j = 0; j < columns.Count; j++)
@@ -391,7 +402,7 @@ public static class MeasuredDataReader
                 lines.Add(line);
                 for (int j = 0; j < columns.Count; j++) values[columns[j].Key].Add(parsed[j]);
             }
-            return (lines, values.ToDictionary(v => v.Key, v => v.Value.ToArray()), dropped);
+            return (lines, values.ToDictionary(v => v.Key, v => v.Value.ToArray()), dropped, shortDropped);
         }
     }
 }

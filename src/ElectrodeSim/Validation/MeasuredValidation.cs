@@ -8,6 +8,8 @@ namespace ElectrodeSim.Validation;
 public sealed record CurveResult(string Label, string DataFile, CurveSamples Samples, CurveMetrics Metrics, int DroppedRows, IReadOnlyList<string> Exceeded)
 {
     public bool Passed => Exceeded.Count == 0;
+    /// <summary>Rows dropped for having fewer fields than the header (<c>nan_rows: drop</c>).</summary>
+    public int ShortRowsDropped { get; init; }
 }
 
 /// <summary>A summary target against the case's headline result.</summary>
@@ -59,7 +61,7 @@ public static class MeasuredValidation
                     if (entry.MaxAbsErrorMV is { } a && !(1e3 * metrics.MaxAbs <= a)) over.Add($"max |dV| {1e3 * metrics.MaxAbs:F1} mV > {a} mV");
                     if (entry.MaxCapacityErrorPercent is { } c && !(Math.Abs(samples.CapacityErrorPercent) <= c))
                         over.Add($"capacity at cut-off {samples.CapacityErrorPercent:+0.0;-0.0} % beyond ±{c} %");
-                    curves.Add(new CurveResult(item.Label.Length > 0 ? item.Label : $"{name}[{k}]", curve.File, samples, metrics, curve.DroppedRows, over));
+                    curves.Add(new CurveResult(item.Label.Length > 0 ? item.Label : $"{name}[{k}]", curve.File, samples, metrics, curve.DroppedRows, over) { ShortRowsDropped = curve.ShortRowsDropped });
                 }
                 break;
             case ValidationEntry.RateTable:

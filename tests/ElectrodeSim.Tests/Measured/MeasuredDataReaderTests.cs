@@ -188,6 +188,19 @@ public class MeasuredDataReaderTests
     }
 
     [Fact]
+    public void A_short_row_is_named_as_short_with_its_field_counts_not_as_a_NaN_row_and_counted_apart_when_dropped()
+    {
+        // The selected row on line 4 cut before its step: 5 fields of the header's 6.
+        string data = CyclerTsv.Replace("2\t2800\t-2\t0.0333333\tDCH\t2\n", "2\t2800\t-2\t0.0333333\tDCH\n");
+        string message = ErrorOf(CyclerSidecar, data);
+        Assert.Contains("cycler.tsv: row 4: a short row: 5 field(s) where the header names 6", message);
+        Assert.DoesNotContain("NaN", message);
+        var curve = Read(CyclerSidecar + "nan_rows: drop\n", data);
+        Assert.Equal(1, curve.ShortRowsDropped);
+        Assert.Equal(0, curve.DroppedRows);
+    }
+
+    [Fact]
     public void A_value_that_is_not_a_number_names_row_and_column()
     {
         string data = CyclerTsv.Replace("2\t2800\t-2", "2\t2,8V\t-2");
