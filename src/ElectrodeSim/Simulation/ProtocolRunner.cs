@@ -332,41 +332,6 @@ public sealed class ProtocolRunner(IElectrochemicalModel model, BdfOptions optio
         return $"stop unreachable: the state settled ({settled}) after {elapsed:G4} s without reaching {string.Join(" or ", step.Stops)}";
     }
 
-    private double[] _dense = [];
-
-    /// <summary>
-    /// The crossing of watch <paramref name="w"/> in (t0, t1) on the dense output of the integrator's last step (which spans
-    /// the bracket): Illinois regula falsi on the interpolated state, to a tenth of the watch's tolerance — no re-steps.
-    /// </summary>
-    private double DenseCrossing(BdfIntegrator integrator, ProtocolStep step, int w, double t0, double g0, double t1, double g1, double tolerance)
-    {
-        if (_dense.Length != model.Size) _dense = new double[model.Size];
-        double w0 = g0, w1 = g1, t = 0.5 * (t0 + t1);
-        int side = 0;
-        for (int iteration = 0; iteration < 60; iteration++)
-        {
-            if (t1 - t0 < 1e-12 * Math.Max(1.0, t1)) break;
-            t = t1 - w1 * (t1 - t0) / (w1 - w0);
-            if (!(t > t0 && t < t1)) t = 0.5 * (t0 + t1);
-            integrator.Interpolate(t, _dense);
-            double g = Distance(step, w, _dense);
-            if (Math.Abs(g) <= 0.1 * tolerance) break;
-            if (g > 0)
-            {
-                (t0, w0) = (t, g);
-                if (side == -1) w1 *= 0.5;
-                side = -1;
-            }
-            else
-            {
-                (t1, w1) = (t, g);
-                if (side == +1) w0 *= 0.5;
-                side = +1;
-            }
-        }
-        return t;
-    }
-
     /// <summary>Finds the crossing time in (t0, t1] by Illinois regula falsi, re-stepping from the checkpoint; leaves the integrator at it.</summary>
     private double Locate(BdfIntegrator integrator, BdfIntegrator.Checkpoint checkpoint, ProtocolStep step, int w, double t0, double g0, double t1)
     {
@@ -380,11 +345,7 @@ public sealed class ProtocolRunner(IElectrochemicalModel model, BdfOptions optio
         for (int iteration = 0; iteration < 60 && g1 < -tolerance; iteration++)
         {
             if (t1 - t0 < 1e-12 * Math.Max(1.0, t1)) break;
-            // When the integrator's last step spans the bracket, its dense output locates the crossing first and one
-            // re-step goes there; otherwise (the last re-step ended before the crossing) the Illinois point.
-            double t = integrator.Time == t1 && integrator.PreviousTime <= t0
-                ? DenseCrossing(integrator, step, w, t0, g0, t1, g1, tolerance)
-                : t1 - w1 * (t1 - t0) / (w1 - w0);
+            double t = t1 - w1 * (t1 - t0) / (w1 - w0);
             if (!(t > t0 && t < t1)) t = 0.5 * (t0 + t1);
             integrator.Restore(checkpoint);
             integrator.AdvanceTo(t);
