@@ -96,6 +96,13 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
     public int SeparatorSize { get; }
     /// <summary>Factorisations done by the whole-matrix KLU instead (an interior pivot in a separator row, or no split).</summary>
     public int Fallbacks { get; private set; }
+
+    /// <summary>
+    /// KLU's pivoting threshold in the halves: small, so an interior column keeps its diagonal pivot (an interior row) unless
+    /// that pivot is tiny against its column; at KLU's default 1e-3 the 2-D Jacobians took interior pivots from separator rows
+    /// and every factorisation fell back. A pivot still failing the check falls back as before.
+    /// </summary>
+    public const double InteriorPivotTolerance = 1e-8;
     /// <summary>Factorisations done (both paths).</summary>
     public int Factorizations { get; private set; }
     /// <summary>KLU flops of the last factorisation (both halves, or the whole matrix), without the dense Schur work.</summary>
@@ -349,7 +356,7 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
             var interiorOrder = FillReducingOrdering.NestedDissection(h, Enumerable.Range(0, _m).ToArray());
             interiorOrder.CopyTo(order, 0);
             for (int j = 0; j < _s; j++) order[_m + j] = _m + j;
-            _klu = new KluLinearSolver(h, new KluOptions { BlockTriangular = false, Permutation = order });
+            _klu = new KluLinearSolver(h, new KluOptions { BlockTriangular = false, Permutation = order, PivotTolerance = InteriorPivotTolerance });
             _lp = new int[_size + 1];
             _up = new int[_size + 1];
             _p = new int[_size];
