@@ -17,7 +17,7 @@ using ElectrodeSim.Simulation;
 /// assembly (timed around the model's Evaluate), KLU numeric factorisations, KLU solves and the rest (symbolic analysis, integrator, events, set-up).
 /// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- resolved-2d [h_um ...] (default 0.4 0.2 0.1)
 /// [--separator-mesh=case|uniform|GROWTH,MAX_UM] (the separator columns: as cases/sio-c-l-2d.yaml's resolved.separator_mesh with the first column h, the default; uniform h; or graded from h)
-/// [--solver=default|klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-f32|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod|gmres-NAME] [--reuse] (keep the iteration matrix across steps);
+/// [--solver=default|klu|klu-colamd|klu-nobtf|klu-nd|klu-nd-f32|two-domain|klu-nd-btf|umfpack|umfpack-metis|umfpack-cholmod|gmres-NAME] [--reuse] (keep the iteration matrix across steps);
 /// gmres-NAME: GMRES preconditioned by a kept factorisation of solver NAME (<see cref="StaleFactorGmresSolver"/>),
 /// [--gmres-tol=1e-8] [--gmres-refactor=8] [--gmres-max=30] [--background[=K]] (renewals factorised on a worker thread into a
 /// second object, taken at the K-th solve after the start, or when ready with K = 0 or no K); default: what the 2-D model runs with
@@ -162,8 +162,8 @@ public static class ResolvedModelBench
                 }
                 double solve = clock.Elapsed.TotalSeconds / solves;
                 double solveCpuEach = (Process.GetCurrentProcess().TotalProcessorTime - solveCpu).TotalSeconds / solves;
-                string flops = s switch { KluLinearSolver k => k.FlopCount.ToString("G3", inv), SinglePrecisionKluSolver f => f.FlopCount.ToString("G3", inv), UmfpackLinearSolver u => u.FlopCount.ToString("G3", inv), _ => "-" };
-                string entries = s switch { KluLinearSolver kl => kl.FactorEntries.ToString("G4", inv), SinglePrecisionKluSolver f => f.FactorEntries.ToString("G4", inv), _ => "-" };
+                string flops = s switch { TwoDomainSchurSolver t => string.Create(inv, $"{t.FlopCount:G3} + Schur {t.SchurFlopCount:G3} (separator {t.SeparatorSize}, interiors {t.InteriorSizes.First}/{t.InteriorSizes.Second}, fallbacks {t.Fallbacks}; factor CPU per half {t.FactorTimes.First / t.FactorTimes.Calls:F3}/{t.FactorTimes.Second / t.FactorTimes.Calls:F3} s serial {t.FactorTimes.Serial / t.FactorTimes.Calls:F3} s; solve critical path {t.SolveTimes.CriticalPath / Math.Max(1, t.SolveTimes.Calls) * 1e3:F1} ms)"), KluLinearSolver k => k.FlopCount.ToString("G3", inv), SinglePrecisionKluSolver f => f.FlopCount.ToString("G3", inv), UmfpackLinearSolver u => u.FlopCount.ToString("G3", inv), _ => "-" };
+                string entries = s switch { TwoDomainSchurSolver t => t.FactorEntries.ToString("G4", inv), KluLinearSolver kl => kl.FactorEntries.ToString("G4", inv), SinglePrecisionKluSolver f => f.FactorEntries.ToString("G4", inv), _ => "-" };
                 Console.WriteLine(string.Create(inv, $"h {h} um n {model.Size} {name,-14} analyse {analyse:F3} s  factor {first:F3} s  refactor {second:F3} s (CPU {secondCpu:F3} s)  solve {solve * 1e3:F1} ms (CPU {solveCpuEach * 1e3:F1} ms, mean of {solves})  flops {flops}  L+U entries {entries}"));
             }
         }
@@ -177,11 +177,12 @@ public static class ResolvedModelBench
         "klu-nd" => ResolvedParticleModel.CreateDirectSolver(pattern), // the factorisation ResolvedParticleModel.CreateKrylovSolver keeps
         "klu-nd-f32" => new SinglePrecisionKluSolver((KluLinearSolver)ResolvedParticleModel.CreateDirectSolver(pattern), pattern.Size), // solves on float copies of its factors
 
+        "two-domain" => new TwoDomainSchurSolver(pattern), // two METIS interiors on two threads + dense Schur complement
         "klu-nd-btf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Permutation = FillReducingOrdering.NestedDissection(pattern) }),
         "umfpack" => new UmfpackLinearSolver(pattern),
         "umfpack-metis" => new UmfpackLinearSolver(pattern, ElectrodeSim.Native.Umfpack.UmfpackOrdering.Metis),
         "umfpack-cholmod" => new UmfpackLinearSolver(pattern, ElectrodeSim.Native.Umfpack.UmfpackOrdering.Cholmod),
-        _ => throw new ArgumentException($"--solver={name}: not one of klu, klu-colamd, klu-nobtf, klu-nd, klu-nd-f32, klu-nd-btf, umfpack, umfpack-metis, umfpack-cholmod"),
+        _ => throw new ArgumentException($"--solver={name}: not one of klu, klu-colamd, klu-nobtf, klu-nd, klu-nd-f32, two-domain, klu-nd-btf, umfpack, umfpack-metis, umfpack-cholmod"),
     };
 
     /// <summary>CPU time of the calling thread (Linux CLOCK_THREAD_CPUTIME_ID): with renewals on a worker, the run's critical path on a machine with a core to spare.</summary>
@@ -227,12 +228,14 @@ public static class ResolvedModelBench
             if (inner is KluLinearSolver k) Flops += k.FlopCount;
             if (inner is SinglePrecisionKluSolver f) Flops += f.FlopCount;
             if (inner is UmfpackLinearSolver u) Flops += u.FlopCount;
+            if (inner is TwoDomainSchurSolver t) Flops += t.FlopCount + t.SchurFlopCount;
         }
         void ISparseLinearSolver.Solve(Span<double> rhs)
         {
             Solve.Start(); inner.Solve(rhs); Solve.Stop();
             if (inner is KluLinearSolver k) SolveEntries += k.FactorEntries;
             if (inner is SinglePrecisionKluSolver f) SolveEntries += f.FactorEntries;
+            if (inner is TwoDomainSchurSolver t) SolveEntries += t.FactorEntries;
         }
         void ISparseLinearSolver.Solve(Span<double> rhs, double relativeTolerance)
         {

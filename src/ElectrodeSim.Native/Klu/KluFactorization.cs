@@ -70,6 +70,9 @@ public sealed unsafe class KluFactorization : IDisposable
             rowIndices.AsSpan().CopyTo(new Span<int>(this.rowIndices, nonZeros));
 
             *(int*)(common + BtfOffset) = options.BlockTriangular ? 1 : 0;
+            if (!(options.PivotTolerance > 0 && options.PivotTolerance <= 1))
+                throw new ArgumentOutOfRangeException(nameof(options), options.PivotTolerance, "The pivot tolerance must be in (0, 1].");
+            *(double*)(common + TolOffset) = options.PivotTolerance;
             if (options.Permutation is { } permutation)
             {
                 ValidatePermutation(n, permutation);

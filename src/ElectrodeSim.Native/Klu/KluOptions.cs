@@ -26,4 +26,11 @@ public sealed record KluOptions
     /// (klu_analyze_given with P = Q): entry k is the original index of the k-th pivot. Null: <see cref="Ordering"/>.
     /// </summary>
     public int[]? Permutation { get; init; }
+
+    /// <summary>
+    /// Partial-pivoting threshold (klu_common.tol, in (0, 1]): the diagonal entry is the pivot when its magnitude is at least
+    /// this fraction of the largest in its column of the active submatrix. KLU's default 0.001; a smaller value keeps
+    /// pivots on the diagonal more often (fewer row swaps, less stability margin).
+    /// </summary>
+    public double PivotTolerance { get; init; } = 0.001;
 }

@@ -13,6 +13,27 @@ public static unsafe partial class MetisOrdering
     [LibraryImport(NativeLibraries.Metis)]
     private static partial int METIS_NodeND(int* vertexCount, int* adjacencyPointers, int* adjacency, int* vertexWeights, int* options, int* permutation, int* inversePermutation);
 
+    [LibraryImport(NativeLibraries.Metis)]
+    private static partial int METIS_ComputeVertexSeparator(int* vertexCount, int* adjacencyPointers, int* adjacency, int* vertexWeights, int* options, int* separatorSize, int* part);
+
+    /// <summary>
+    /// A vertex separator of the undirected graph (the first bisection of METIS's nested dissection): returns
+    /// <c>part[v]</c> = 0 or 1 for the two halves and 2 for the separator, no edge joining the halves.
+    /// </summary>
+    public static int[] VertexSeparator(int vertexCount, int[] adjacencyPointers, int[] adjacency)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(vertexCount, 1);
+        if (adjacencyPointers.Length != vertexCount + 1 || adjacencyPointers[vertexCount] != adjacency.Length)
+            throw new ArgumentException($"adjacency pointers must have {vertexCount + 1} entries ending at the adjacency length {adjacency.Length}", nameof(adjacencyPointers));
+        var part = new int[vertexCount];
+        int n = vertexCount, separator = 0;
+        int status;
+        fixed (int* xadj = adjacencyPointers, adj = adjacency.Length > 0 ? adjacency : [0], where = part)
+            status = METIS_ComputeVertexSeparator(&n, xadj, adj, null, null, &separator, where);
+        if (status != MetisOk) throw new InvalidOperationException($"METIS_ComputeVertexSeparator failed with status {status}");
+        return part;
+    }
+
     /// <summary>
     /// Nested-dissection ordering of the undirected graph given in compressed form (no self loops, each edge in both
     /// directions). Returns <c>order</c> with <c>order[k]</c> the original vertex eliminated k-th.
