@@ -92,7 +92,7 @@ public static class Simulator
         var resolved = setup.Resolved ?? throw new ArgumentException($"case '{setup.Name}' has no resolved section");
         var packing = Mesh.Resolved.DiscPacking.Pack(resolved.Geometry);                       // seeded disc packing
         var mesh = Mesh.Resolved.ResolvedMesh.Build(packing, resolved.CellSize, resolved.Apertures, resolved.EmbeddedBoundary, resolved.SeparatorGrading); // Cartesian phase mask → finite-volume graph
-        var model = new ResolvedParticleModel(resolved.Parameters, mesh, setup.FaceAverage) { DirectLinearSolver = resolved.DirectLinearSolver }; // conservation laws on the graph; solver.linear
+        var model = new ResolvedParticleModel(resolved.Parameters, mesh, setup.FaceAverage) { LinearSolver = resolved.LinearSolver }; // conservation laws on the graph; solver.linear
         var runner = new ProtocolRunner(model, setup.Solver) { Schedule = setup.Output.Schedule }; // the same runner, limits and output schedule as P2D
         using var writer = target is null ? null : new ResolvedResultWriter(target, model, Metadata(setup), setup.Output.Fields, setup.Output.EveryNSteps);
         try

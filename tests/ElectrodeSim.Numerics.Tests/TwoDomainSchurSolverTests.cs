@@ -119,6 +119,23 @@ public sealed class TwoDomainSchurSolverTests
     }
 
     [Fact]
+    public void A_global_constraint_on_one_edge_only_still_splits()
+    {
+        // As a voltage-controlled step's current constraint: the global row sums cells on one edge (i = 0) and has no diagonal,
+        // so the half without that edge sees an empty row in its trailing block (singular there, while S is not). The halves
+        // factorise A33 shifted on the diagonal, S takes the shift off: no fallback to the whole-matrix KLU, same solution.
+        const int k = 40;
+        var p = GridWithGlobal(k, true);
+        var a = Values(p, k, 3.0, 1.0, 0.0, true, seed: 7);
+        int n = p.Size;
+        for (int c = 0; c < k * k; c++) a[p.SlotOf(n - 1, c)] = c % k == 0 ? 1.0 / k : 0;
+        a[p.SlotOf(n - 1, n - 1)] = 0;
+        using var two = new TwoDomainSchurSolver(p);
+        AssertAgreesWithKlu(p, a, two, 1e-10);
+        Assert.True(two.Fallbacks == 0, $"fell back: {two.LastFallbackReason}");
+    }
+
+    [Fact]
     public void Rows_scaled_over_eight_decades_still_agree()
     {
         const int k = 30;

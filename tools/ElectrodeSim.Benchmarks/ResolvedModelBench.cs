@@ -21,7 +21,8 @@ using ElectrodeSim.Simulation;
 /// gmres-NAME: GMRES preconditioned by a kept factorisation of solver NAME (<see cref="StaleFactorGmresSolver"/>),
 /// [--gmres-tol=1e-8] [--gmres-refactor=8] [--gmres-max=30] [--background[=K]] (renewals factorised on a worker thread into a
 /// second object, taken at the K-th solve after the start, or when ready with K = 0 or no K); default: what the 2-D model runs with
-/// (<see cref="ResolvedParticleModel.CreateKrylovSolver"/>: gmres-klu-nd with <see cref="ResolvedParticleModel.KrylovOptions"/>);
+/// (<see cref="ResolvedParticleModel.CreateKrylovSolver"/>: gmres-two-domain with <see cref="ResolvedParticleModel.KrylovOptions"/>;
+/// --solver=one-thread: solver.linear: gmres_klu, gmres-klu-nd with those options);
 /// [--later-linear-tol=ETA] (BdfOptions.LaterLinearTolerance; default with GMRES the 2-D cases' ResolvedParticleModel.LaterLinearTolerance, 0 = off)
 /// [--newton-tol=T] (BdfOptions.NewtonTolerance) [--one-iteration=on|off] (BdfOptions.OneIterationAcceptance; default as sio-c-l.yaml: on);
 /// --solver=probe[:name,name...] factorises one Jacobian per solver instead (analysis / factor / refactor / solve time, KLU flops).
@@ -33,8 +34,9 @@ public static class ResolvedModelBench
         var inv = CultureInfo.InvariantCulture;
         string solver = args.FirstOrDefault(a => a.StartsWith("--solver=", StringComparison.Ordinal))?["--solver=".Length..] ?? "default";
         bool reuse = args.Contains("--reuse");
-        var gmresOptions = solver == "default" ? ResolvedParticleModel.KrylovOptions : new StaleFactorGmresOptions();
-        if (solver == "default") solver = "gmres-klu-nd"; // what ResolvedParticleModel.CreateKrylovSolver builds
+        var gmresOptions = solver is "default" or "one-thread" ? ResolvedParticleModel.KrylovOptions : new StaleFactorGmresOptions();
+        if (solver == "default") solver = "gmres-two-domain"; // what ResolvedParticleModel.CreateKrylovSolver builds
+        if (solver == "one-thread") solver = "gmres-klu-nd"; // what ResolvedParticleModel.CreateOneThreadKrylovSolver builds
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-tol=", StringComparison.Ordinal)) is string tol) gmresOptions = gmresOptions with { RelativeTolerance = double.Parse(tol["--gmres-tol=".Length..], inv) };
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-refactor=", StringComparison.Ordinal)) is string re) gmresOptions = gmresOptions with { RefactorIterations = int.Parse(re["--gmres-refactor=".Length..], inv) };
         if (args.FirstOrDefault(a => a.StartsWith("--gmres-max=", StringComparison.Ordinal)) is string mx) gmresOptions = gmresOptions with { MaxIterations = int.Parse(mx["--gmres-max=".Length..], inv) };
@@ -174,10 +176,10 @@ public static class ResolvedModelBench
         "klu" => new KluLinearSolver(pattern),
         "klu-colamd" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Ordering = ElectrodeSim.Native.Klu.KluOrdering.Colamd }),
         "klu-nobtf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { BlockTriangular = false }),
-        "klu-nd" => ResolvedParticleModel.CreateDirectSolver(pattern), // the factorisation ResolvedParticleModel.CreateKrylovSolver keeps
+        "klu-nd" => ResolvedParticleModel.CreateDirectSolver(pattern), // the factorisation ResolvedParticleModel.CreateOneThreadKrylovSolver keeps
         "klu-nd-f32" => new SinglePrecisionKluSolver((KluLinearSolver)ResolvedParticleModel.CreateDirectSolver(pattern), pattern.Size), // solves on float copies of its factors
 
-        "two-domain" => new TwoDomainSchurSolver(pattern), // two METIS interiors on two threads + dense Schur complement
+        "two-domain" => new TwoDomainSchurSolver(pattern), // two METIS interiors on two threads + dense Schur complement: the factorisation ResolvedParticleModel.CreateKrylovSolver keeps
         "klu-nd-btf" => new KluLinearSolver(pattern, new ElectrodeSim.Native.Klu.KluOptions { Permutation = FillReducingOrdering.NestedDissection(pattern) }),
         "umfpack" => new UmfpackLinearSolver(pattern),
         "umfpack-metis" => new UmfpackLinearSolver(pattern, ElectrodeSim.Native.Umfpack.UmfpackOrdering.Metis),

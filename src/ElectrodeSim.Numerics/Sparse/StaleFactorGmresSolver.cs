@@ -97,6 +97,9 @@ public sealed class StaleFactorGmresSolver : ISparseLinearSolver
         _precondition = Precondition;
     }
 
+    /// <summary>The factorisation that preconditions the solves now (the one given, or with a background object whichever of the two was swapped in last).</summary>
+    public ISparseLinearSolver Preconditioner => _direct;
+
     /// <summary>Numeric factorisations actually done (the rest of the <see cref="Factor"/> calls only stored values); with a background object, those of the worker included.</summary>
     public int Factorizations { get; private set; }
     /// <summary>Factorisations done on the worker thread (their factors taken or, if singular, dropped).</summary>

@@ -13,7 +13,8 @@ namespace ElectrodeSim.Numerics.Sparse;
 /// H_k = [Akk Ak3; A3k A33] with KLU (nested dissection inside the interior, the separator ordered last), both halves on
 /// their own thread at once. When KLU's pivots of the interior columns stay in interior rows (checked after every
 /// factorisation), the trailing block of H_k's factors is L22 U22 = P₂ R₃⁻¹ (A33 − A3k Akk⁻¹ Ak3) Q₂, so the dense Schur
-/// complement S = A33 − Σ_k A3k Akk⁻¹ Ak3 is T₁ + T₂ − A33 with T_k that product unpermuted and unscaled; S is LU-factorised
+/// complement S = A33 − Σ_k A3k Akk⁻¹ Ak3 is T₁ + T₂ − A33 with T_k that product unpermuted and unscaled (each half's A33 is
+/// shifted on the diagonal so its trailing block is not singular where S is not; S takes the shift off again); S is LU-factorised
 /// (partial pivoting, own dense code) on the calling thread.
 /// <para>
 /// A solve is one pass over each half's factors, the halves in parallel: forward over H_k's interior columns of L (which
@@ -36,6 +37,9 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
     private readonly int _s;
     // A33's entries: slot in the values and position in the dense s × s block (row-major).
     private readonly int[] _separatorSlots = [], _separatorDense = [];
+    // Entries in separator rows (slot, separator index) and the diagonal shift per separator unknown (see Factor).
+    private readonly int[] _separatorRowSlots = [], _separatorRowOf = [];
+    private readonly double[] _shift = [];
     // The dense Schur complement's LU (row-major, in place) and its row pivots.
     private readonly double[] _schur = [], _schurRhs = [], _schurRowScale = [];
     private readonly int[] _schurPivot = [];
@@ -73,15 +77,21 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
         var cols = pattern.EntryColumns;
         var slots = new List<int>();
         var dense = new List<int>();
+        var rowSlots = new List<int>();
+        var rowOf = new List<int>();
         for (int e = 0; e < rows.Length; e++)
         {
             int pr = part[rows[e]], pc = part[cols[e]];
             if (pr != 2 && pc != 2 && pr != pc)
                 throw new InvalidOperationException($"entry ({rows[e]}, {cols[e]}) joins the two interiors: not a vertex separator");
             if (pr == 2 && pc == 2) { slots.Add(e); dense.Add(local[rows[e]] * _s + local[cols[e]]); }
+            if (pr == 2) { rowSlots.Add(e); rowOf.Add(local[rows[e]]); }
         }
         _separatorSlots = [.. slots];
         _separatorDense = [.. dense];
+        _separatorRowSlots = [.. rowSlots];
+        _separatorRowOf = [.. rowOf];
+        _shift = new double[_s];
         _schur = new double[_s * _s];
         _schurRhs = new double[_s];
         _schurRowScale = new double[_s];
@@ -96,6 +106,8 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
     public int SeparatorSize { get; }
     /// <summary>Factorisations done by the whole-matrix KLU instead (an interior pivot in a separator row, or no split).</summary>
     public int Fallbacks { get; private set; }
+    /// <summary>Why the last fallback happened (null before the first).</summary>
+    public string? LastFallbackReason { get; private set; }
 
     /// <summary>
     /// KLU's pivoting threshold in the halves: small, so an interior column keeps its diagonal pivot (an interior row) unless
@@ -124,30 +136,47 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
         long wall0 = Stopwatch.GetTimestamp();
         var copy = _valuesCopy;
         values.CopyTo(copy); // the worker reads it while the caller factorises its own half
+        // Each half's trailing block is only a partial Schur complement, A33 − A3k Akk⁻¹ Ak3, and may be singular where S is
+        // not (a separator row whose entries lie in the other half, e.g. a global constraint): both halves factorise it
+        // shifted by σ_j = ±max_k |A(j, k)| on the diagonal (the sign of A33's diagonal), and S subtracts 2σ again.
+        var shift = _shift;
+        Array.Clear(shift);
+        for (int e = 0; e < _separatorRowSlots.Length; e++)
+        {
+            int j = _separatorRowOf[e];
+            shift[j] = Math.Max(shift[j], Math.Abs(values[_separatorRowSlots[e]]));
+        }
+        for (int e = 0; e < _separatorSlots.Length; e++)
+        {
+            int d = _separatorDense[e];
+            if (d % (_s + 1) == 0 && values[_separatorSlots[e]] < 0) shift[d / (_s + 1)] = -shift[d / (_s + 1)];
+        }
         var h0 = _halves[0];
         var h1 = _halves[1];
-        var other = Task.Run(() => h1.Factor(copy));
+        var other = Task.Run(() => h1.Factor(copy, shift));
         bool singular = false;
-        try { h0.Factor(copy); }
-        catch (SingularIterationMatrixException) { singular = true; }
+        try { h0.Factor(copy, shift); }
+        catch (SingularIterationMatrixException e) { singular = true; LastFallbackReason = "half 0: " + e.Message; }
         finally
         {
             try { other.GetAwaiter().GetResult(); }
-            catch (SingularIterationMatrixException) { singular = true; }
+            catch (SingularIterationMatrixException e) { singular = true; LastFallbackReason = "half 1: " + e.Message; }
         }
         // A half found singular, or an interior pivot taken from a separator row: the whole-matrix KLU decides (and throws
         // if the matrix itself is singular).
         if (singular || !h0.PivotsInterior || !h1.PivotsInterior)
         {
+            if (!singular) LastFallbackReason = $"interior pivot from a separator row (half {(h0.PivotsInterior ? 1 : 0)}: {(h0.PivotsInterior ? h1 : h0).PivotReport})";
             FactorWhole(values);
             return;
         }
         double serial0 = ThreadClock.Seconds();
-        // S = T₁ + T₂ − A33, then its LU in place.
+        // S = T₁ + T₂ − A33 − 2 diag(σ), then its LU in place.
         int s = _s;
         var a = _schur;
         for (int q = 0; q < a.Length; q++) a[q] = h0.Trailing[q] + h1.Trailing[q];
         for (int e = 0; e < _separatorSlots.Length; e++) a[_separatorDense[e]] -= values[_separatorSlots[e]];
+        for (int j = 0; j < s; j++) a[j * s + j] -= 2 * shift[j];
         // Rows equilibrated by their largest entry (as KLU scales), so partial pivoting compares like with like.
         for (int i = 0; i < s; i++)
         {
@@ -158,7 +187,7 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
             for (int j = 0; j < s; j++) a[i * s + j] *= d;
         }
         try { DenseLu(a, _schurPivot, s); }
-        catch (SingularIterationMatrixException) { FactorWhole(values); return; }
+        catch (SingularIterationMatrixException e) { LastFallbackReason = e.Message; FactorWhole(values); return; }
         double serial = ThreadClock.Seconds() - serial0;
         FactorTimes.Add(h0.LastCpu, h1.LastCpu, serial, Stopwatch.GetElapsedTime(wall0).TotalSeconds);
         FlopCount = h0.Flops + h1.Flops;
@@ -310,7 +339,7 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
     private sealed class Half : IDisposable
     {
         private readonly int _m, _s, _size;
-        private readonly int[] _interior, _slots;
+        private readonly int[] _interior, _slots, _separatorDiagonal;
         private readonly double[] _values;
         private readonly KluLinearSolver _klu;
         // Extracted factors (pivotal order).
@@ -352,6 +381,8 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
             Array.Fill(_slots, -1);
             foreach (int e in mine) _slots[h.SlotOf(Local(rows[e]), Local(cols[e]))] = e;
             _values = new double[h.NonZeroCount];
+            _separatorDiagonal = new int[_s];
+            for (int j = 0; j < _s; j++) _separatorDiagonal[j] = h.SlotOf(_m + j, _m + j);
             var order = new int[_size];
             var interiorOrder = FillReducingOrdering.NestedDissection(h, Enumerable.Range(0, _m).ToArray());
             interiorOrder.CopyTo(order, 0);
@@ -373,20 +404,23 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
             Coupling = new double[_s];
         }
 
-        /// <summary>T = R₃ P₂ᵀ (L22 U22) Q₂ᵀ = A33 − A3k Akk⁻¹ Ak3, row-major s × s in separator numbering.</summary>
+        /// <summary>T = R₃ P₂ᵀ (L22 U22) Q₂ᵀ = A33 + diag(shift) − A3k Akk⁻¹ Ak3, row-major s × s in separator numbering.</summary>
         public double[] Trailing { get; }
         /// <summary>After <see cref="Forward"/>: A3k Akk⁻¹ b_k in separator numbering.</summary>
         public double[] Coupling { get; }
         public bool PivotsInterior { get; private set; }
+        public string PivotReport { get; private set; } = "";
         public double LastCpu { get; private set; }
         public double Flops { get; private set; }
         public double SolveEntries { get; private set; }
 
-        public void Factor(double[] values)
+        /// <summary>Factorises H with A33 + diag(shift) in its trailing block.</summary>
+        public void Factor(double[] values, double[] shift)
         {
             double cpu0 = ThreadClock.Seconds();
             PivotsInterior = false;
             for (int e = 0; e < _slots.Length; e++) _values[e] = _slots[e] >= 0 ? values[_slots[e]] : 0;
+            for (int j = 0; j < _s; j++) _values[_separatorDiagonal[j]] += shift[j];
             _klu.Factor(_values);
             Flops = _klu.FlopCount;
             var (lnz, unz) = _klu.FactorNonZeros;
@@ -395,7 +429,7 @@ public sealed class TwoDomainSchurSolver : ISparseLinearSolver
             _klu.ExtractFactors(_lp, _li, _lx, _up, _ui, _ux, _p, _q, _rs);
             int m = _m, s = _s;
             for (int k = 0; k < m; k++)
-                if (_p[k] >= m || _q[k] >= m) { LastCpu = ThreadClock.Seconds() - cpu0; return; }
+                if (_p[k] >= m || _q[k] >= m) { PivotReport = $"pivot {k}: row {_p[k]}, column {_q[k]} of {m} interior"; LastCpu = ThreadClock.Seconds() - cpu0; return; }
             PivotsInterior = true;
             // L's interior columns without the unit diagonal (rows below, the separator's included).
             int count = 0;

@@ -70,7 +70,12 @@ public static class CaseBuilder
             ? new Mesh.Resolved.SeparatorGrading((sm.FirstCellUm ?? r.CellSizeUm!.Value) * Micrometre, sm.Growth ?? Mesh.Resolved.SeparatorGrading.DefaultGrowth,
                                                  sm.MaxCellUm is { } max ? max * Micrometre : Mesh.Resolved.SeparatorGrading.DefaultMaxCell)
             : null;
-        return new ResolvedSetup(geometry, r.CellSizeUm!.Value * Micrometre, parameters, DirectLinearSolver: c.Solver?.Linear == "direct")
+        return new ResolvedSetup(geometry, r.CellSizeUm!.Value * Micrometre, parameters, LinearSolver: c.Solver?.Linear switch
+            {
+                "direct" => Model.ResolvedLinearSolver.Direct,
+                "gmres_klu" => Model.ResolvedLinearSolver.GmresOneThread,
+                _ => Model.ResolvedLinearSolver.Gmres,
+            })
             { Apertures = cut, EmbeddedBoundary = r.Geometry == "embedded_boundary", SeparatorGrading = grading };
     }
 

@@ -668,10 +668,13 @@ public sealed record SolverSection
     public string? FaceAverage { get; init; }
     /// <summary>
     /// Linear solver of the 2-D resolved-particle model (resolved cases only): <c>gmres</c> (default; GMRES on each iteration
-    /// matrix preconditioned by nested-dissection KLU factors kept from an earlier one) or <c>direct</c> (those factors renewed
-    /// for every iteration matrix). Both solve each Newton system; results agree to the tolerances (docs/resolved-model.md).
+    /// matrix preconditioned by two-domain factors kept from an earlier one: two METIS halves factorised by KLU on two
+    /// threads, dense Schur complement on their separator), <c>gmres_klu</c> (the same on one whole-matrix nested-dissection
+    /// KLU factorisation, one thread: for sweeps that already keep every core busy) or <c>direct</c> (a whole-matrix KLU
+    /// factorisation of every iteration matrix). All solve each Newton system; results agree to the tolerances
+    /// (docs/resolved-model.md).
     /// </summary>
-    [Key("Linear solver of the 2-D resolved model (resolved cases only): gmres (GMRES on kept nested-dissection KLU factors) or direct (a KLU factorisation of every iteration matrix)", Default = "gmres", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.LinearSolvers))]
+    [Key("Linear solver of the 2-D resolved model (resolved cases only): gmres (GMRES on kept two-domain factors: two METIS halves factorised by KLU on two threads, dense Schur complement on their separator), gmres_klu (GMRES on kept whole-matrix nested-dissection KLU factors, one thread) or direct (a KLU factorisation of every iteration matrix)", Default = "gmres", ChoicesFrom = typeof(CaseValidator), ChoicesMember = nameof(CaseValidator.LinearSolvers))]
     public string? Linear { get; init; }
 }
 

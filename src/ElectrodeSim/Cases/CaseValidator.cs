@@ -26,7 +26,7 @@ public static class CaseValidator
     /// <summary>The accepted values of <c>solver.face_average</c>.</summary>
     public static IReadOnlyList<string> FaceAverages { get; } = ["harmonic", "arithmetic"];
     /// <summary>The accepted values of <c>solver.linear</c> (2-D resolved cases).</summary>
-    public static IReadOnlyList<string> LinearSolvers { get; } = ["gmres", "direct"];
+    public static IReadOnlyList<string> LinearSolvers { get; } = ["gmres", "gmres_klu", "direct"];
     /// <summary>The accepted values of <c>cell.thermal.model</c>.</summary>
     public static IReadOnlyList<string> ThermalModels { get; } = ["lumped", "isothermal"];
     public static IReadOnlyList<string> CapacityScalings { get; } = ["true_disc_area", "cell_area"];

@@ -47,8 +47,8 @@ public sealed record SimulationSetup
 }
 
 /// <summary>The 2-D resolved-particle mode of a case, SI: the packing to draw, the cell size [m] and the model's extra parameters.</summary>
-/// <param name="DirectLinearSolver"><c>solver.linear: direct</c>: a KLU factorisation of every iteration matrix instead of GMRES on kept factors.</param>
-public sealed record ResolvedSetup(Mesh.Resolved.ResolvedGeometrySettings Geometry, double CellSize, Physics.Resolved.ResolvedCellParameters Parameters, bool DirectLinearSolver = false)
+/// <param name="LinearSolver"><c>solver.linear</c>: GMRES on kept two-domain factors (default), on kept whole-matrix KLU factors, or a KLU factorisation of every iteration matrix.</param>
+public sealed record ResolvedSetup(Mesh.Resolved.ResolvedGeometrySettings Geometry, double CellSize, Physics.Resolved.ResolvedCellParameters Parameters, Model.ResolvedLinearSolver LinearSolver = Model.ResolvedLinearSolver.Gmres)
 {
     /// <summary>The mesh's cut-cell faces (<see cref="Mesh.Resolved.ResolvedMesh.Build"/> apertures; <c>resolved.geometry</c> cut_cell or embedded_boundary).</summary>
     public bool Apertures { get; init; }

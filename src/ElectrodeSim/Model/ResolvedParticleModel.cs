@@ -49,17 +49,30 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
 
     /// <summary>
     /// The linear solver the 2-D model runs with by default (<c>solver.linear: gmres</c>): GMRES on each iteration matrix,
-    /// preconditioned by the nested-dissection KLU factors of an earlier one (<see cref="StaleFactorGmresSolver"/>), so a
-    /// factorisation, ~100 triangular solves' worth at 0.1 µm, is done only when the kept one no longer preconditions well.
-    /// Measured on the SiO@C-l benchmark (docs/resolved-model.md, Speed): 87 → 25 factorisations at 0.4 µm.
+    /// preconditioned by the factors of an earlier one (<see cref="StaleFactorGmresSolver"/>), so a factorisation, ~100
+    /// triangular solves' worth at 0.1 µm, is done only when the kept one no longer preconditions well (87 → 25
+    /// factorisations at 0.4 µm). The factors are <see cref="TwoDomainSchurSolver"/>'s: the graph's two METIS halves
+    /// factorised by KLU on two threads and a dense Schur complement on their separator, each solve's halves in parallel
+    /// too. Its factors are exact (the same Newton, GMRES and factorisation counts and capacities as one KLU, and lithium
+    /// conserved alike), and on two cores the SiO@C-l 0.1 µm benchmark takes 21.3 s instead of 36.9 s wall, at 35.7 s
+    /// against 37.2 s of CPU (docs/resolved-model.md, Speed). A matrix whose interior pivots would leave their half is
+    /// factorised by one whole-matrix KLU instead (<see cref="TwoDomainSchurSolver.Fallbacks"/>).
     /// </summary>
     public static ISparseLinearSolver CreateKrylovSolver(SparsityPattern pattern) =>
+        new StaleFactorGmresSolver(pattern, new TwoDomainSchurSolver(pattern), KrylovOptions);
+
+    /// <summary>
+    /// <c>solver.linear: gmres_klu</c>: <see cref="CreateKrylovSolver"/> on one thread, the kept factors those of one
+    /// whole-matrix nested-dissection KLU (<see cref="CreateDirectSolver(SparsityPattern)"/>) — for a machine whose cores are
+    /// already busy (a sweep with <c>--parallel</c> as large as the core count).
+    /// </summary>
+    public static ISparseLinearSolver CreateOneThreadKrylovSolver(SparsityPattern pattern) =>
         new StaleFactorGmresSolver(pattern, CreateDirectSolver(pattern), KrylovOptions);
 
     /// <summary>
-    /// <see cref="CreateKrylovSolver"/> with its renewals factorised on a worker thread into a second KLU object (one
+    /// <see cref="CreateOneThreadKrylovSolver"/> with its renewals factorised on a worker thread into a second KLU object (one
     /// nested-dissection ordering for both), taken at the <paramref name="swapAfterSolves"/>-th solve after the start (the
-    /// run then does not depend on the timing) or, with 0, when the worker is done. Not the default: on the shared 2-core
+    /// run then does not depend on the timing) or, with 0, when the worker is done. Not used by cases: on the shared 2-core
     /// machine it saved wall time only with a core to spare and cost CPU time (more GMRES iterations on older factors;
     /// docs/resolved-model.md, Speed).
     /// </summary>
@@ -70,11 +83,15 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
                                           KrylovOptions with { SwapAfterSolves = swapAfterSolves });
     }
 
-    /// <summary><c>solver.linear: direct</c>: a fresh <see cref="CreateDirectSolver"/> factorisation of every iteration matrix instead of <see cref="CreateKrylovSolver"/>.</summary>
-    public bool DirectLinearSolver { get; init; }
+    /// <summary><c>solver.linear</c>: which of <see cref="CreateKrylovSolver"/> (default), <see cref="CreateOneThreadKrylovSolver"/> or a fresh <see cref="CreateDirectSolver(SparsityPattern)"/> factorisation of every iteration matrix the runs use.</summary>
+    public ResolvedLinearSolver LinearSolver { get; init; }
 
-    public ISparseLinearSolver CreateLinearSolver(SparsityPattern pattern) =>
-        DirectLinearSolver ? CreateDirectSolver(pattern) : CreateKrylovSolver(pattern);
+    public ISparseLinearSolver CreateLinearSolver(SparsityPattern pattern) => LinearSolver switch
+    {
+        ResolvedLinearSolver.Direct => CreateDirectSolver(pattern),
+        ResolvedLinearSolver.GmresOneThread => CreateOneThreadKrylovSolver(pattern),
+        _ => CreateKrylovSolver(pattern),
+    };
 
     public ResolvedParticleModel(ResolvedCellParameters parameters, ResolvedMesh mesh, FaceAverage faceAverage = FaceAverage.Harmonic)
     {
@@ -322,4 +339,15 @@ public sealed class ResolvedParticleModel : IElectrochemicalModel
         for (int c = 0; c < sum.Length; c++) sum[c] = area[c] > 0 ? sum[c] / area[c] : double.NaN;
         return sum;
     }
+}
+
+/// <summary>The 2-D model's linear solver (<c>solver.linear</c>): see <see cref="ResolvedParticleModel.LinearSolver"/>.</summary>
+public enum ResolvedLinearSolver
+{
+    /// <summary><c>gmres</c>: GMRES on kept two-domain factors (two threads).</summary>
+    Gmres,
+    /// <summary><c>gmres_klu</c>: GMRES on kept whole-matrix KLU factors (one thread).</summary>
+    GmresOneThread,
+    /// <summary><c>direct</c>: a whole-matrix KLU factorisation of every iteration matrix.</summary>
+    Direct,
 }

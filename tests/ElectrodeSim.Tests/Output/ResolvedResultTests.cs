@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using ElectrodeSim.Cases;
+using ElectrodeSim.Model;
 using ElectrodeSim.Native.Hdf5;
 using ElectrodeSim.Physics;
 using ElectrodeSim.Simulation;
@@ -47,20 +48,27 @@ public class ResolvedResultTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public void Solver_linear_direct_is_read_and_agrees_with_gmres()
+    public void Solver_linear_gmres_klu_and_direct_are_read_and_agree_with_the_default_gmres()
     {
         CaseOverride[] small = [new("resolved.height_um", "7"), new("resolved.cell_size_um", "0.5"), new("resolved.separator_gap_um", "0.3")];
         var protocol = new Protocol([new ProtocolStep { Label = "lithiation", Mode = ControlMode.Current, Value = 50, MaxDuration = 120, Stops = [new StopCondition(StopQuantity.Voltage, true, 0.01)] }]);
-        var gmres = CaseBuilder.Build(CaseOverrides.Load(Repository.Case("sio-c-l-2d.yaml"), small)) with { Protocol = protocol };
-        var direct = CaseBuilder.Build(CaseOverrides.Load(Repository.Case("sio-c-l-2d.yaml"), [.. small, new("solver.linear", "direct")])) with { Protocol = protocol };
-        Assert.False(gmres.Resolved!.DirectLinearSolver);
-        Assert.True(direct.Resolved!.DirectLinearSolver);
+        SimulationSetup Build(params CaseOverride[] extra) => CaseBuilder.Build(CaseOverrides.Load(Repository.Case("sio-c-l-2d.yaml"), [.. small, .. extra])) with { Protocol = protocol };
+        var gmres = Build();
+        var oneThread = Build(new CaseOverride("solver.linear", "gmres_klu"));
+        var direct = Build(new CaseOverride("solver.linear", "direct"));
+        Assert.Equal(ResolvedLinearSolver.Gmres, gmres.Resolved!.LinearSolver);
+        Assert.Equal(ResolvedLinearSolver.GmresOneThread, oneThread.Resolved!.LinearSolver);
+        Assert.Equal(ResolvedLinearSolver.Direct, direct.Resolved!.LinearSolver);
         var a = Simulator.RunResolved(gmres, (string?)null);
         var b = Simulator.RunResolved(direct, (string?)null);
-        output.WriteLine($"gmres: {a.Solution.Statistics}; direct: {b.Solution.Statistics}");
-        // Both solve every Newton system (GMRES to 1e-3 of the residual, then Newton's own test): the same end state.
-        Assert.Equal(b.Solution.Voltage[^1], a.Solution.Voltage[^1], 4);
-        Assert.True(Math.Abs(a.Solution.StepCharge(0) - b.Solution.StepCharge(0)) <= 1e-3 * Math.Abs(b.Solution.StepCharge(0)));
+        var c = Simulator.RunResolved(oneThread, (string?)null);
+        output.WriteLine($"gmres: {a.Solution.Statistics}; gmres_klu: {c.Solution.Statistics}; direct: {b.Solution.Statistics}");
+        // All solve every Newton system (GMRES to 1e-3 of the residual, then Newton's own test): the same end state.
+        foreach (var other in new[] { a, c })
+        {
+            Assert.Equal(b.Solution.Voltage[^1], other.Solution.Voltage[^1], 4);
+            Assert.True(Math.Abs(other.Solution.StepCharge(0) - b.Solution.StepCharge(0)) <= 1e-3 * Math.Abs(b.Solution.StepCharge(0)));
+        }
     }
 
     [Fact]
