@@ -413,13 +413,7 @@ public sealed class BdfIntegrator
             var hi = _history[0].AsSpan(0, n);
             var next = _candidate[1].AsSpan(0, n);
             double inv = 1.0 / (_times[0] - tNew);
-            for (int c = 0; c < point.Length; c++)
-            {
-                double v = point[c];
-                first[c] = v;
-                weights[c] = 1.0 / (rtol * (Math.Abs(v) + scale[c]));
-                next[c] = (hi[c] - v) * inv;
-            }
+            BdfVectorLoops.FirstDifference(point, first, weights, scale, rtol, hi, inv, next);
         }
         double lower = double.NaN, current = double.NaN, higher = double.NaN;
         double factorial = 1.0; // (l-1)!
@@ -433,18 +427,11 @@ public sealed class BdfIntegrator
             int q = l - 1;
             if (q < k - 1)
             {
-                for (int c = 0; c < next.Length; c++) next[c] = (hi[c] - lo[c]) * inv;
+                BdfVectorLoops.Difference(hi, lo, inv, next);
                 continue;
             }
-            // The difference and its weighted norm in one pass (the sum as WeightedNorm forms it).
-            double sum = 0;
-            for (int c = 0; c < next.Length; c++)
-            {
-                double d = (hi[c] - lo[c]) * inv;
-                next[c] = d;
-                double x = d * weights[c];
-                sum += x * x;
-            }
+            // The difference and its weighted norm in one pass.
+            double sum = BdfVectorLoops.DifferenceSquares(hi, lo, inv, next, weights);
             double e = Math.Pow(h, l) * factorial * Math.Sqrt(sum / n);
             if (q == k - 1) lower = e;
             else if (q == k) current = e;
@@ -524,24 +511,11 @@ public sealed class BdfIntegrator
             for (int m = 0; m < points; m++)
                 if (m != j) l *= (t - _times[m]) / (_times[j] - _times[m]);
             var state = _states[j].AsSpan(0, n);
-            if (j >= k) for (int i = 0; i < state.Length; i++) predicted[i] += l * state[i];
-            else
-            {
-                double aj = a[j + 1];
-                if (j == 0) for (int i = 0; i < state.Length; i++) { double s = state[i]; predicted[i] = 0.0 + l * s; b[i] = 0.0 + aj * s; }
-                else for (int i = 0; i < state.Length; i++) { double s = state[i]; predicted[i] += l * s; b[i] += aj * s; }
-            }
+            if (j >= k) BdfVectorLoops.AddTerm(state, l, predicted);
+            else if (j == 0) BdfVectorLoops.FirstTerms(state, l, a[j + 1], predicted, b);
+            else BdfVectorLoops.AddTerms(state, l, a[j + 1], predicted, b);
         }
-        var copy = _predicted.AsSpan(0, n);
-        var weights = _weights.AsSpan(0, n);
-        var scale = _scale.AsSpan(0, n);
-        double rtol = _options.RelativeTolerance;
-        for (int i = 0; i < predicted.Length; i++)
-        {
-            double p = predicted[i];
-            copy[i] = p;
-            weights[i] = 1.0 / (rtol * (Math.Abs(p) + scale[i]));
-        }
+        BdfVectorLoops.CopyAndWeights(predicted, _predicted.AsSpan(0, n), _weights.AsSpan(0, n), _scale.AsSpan(0, n), _options.RelativeTolerance);
     }
 
     /// <summary>Solves <c>M (a0 y + b) + g(t, y) = 0</c> for y in place.</summary>
@@ -581,26 +555,12 @@ public sealed class BdfIntegrator
                 _system.Evaluate(t, y, _g, Span<double>.Empty);
                 fresh = false;
             }
-            for (int i = 0; i < delta.Length; i++)
-            {
-                double m = mass[i];
-                delta[i] = m == 0 ? g[i] : g[i] + m * (a0 * state[i] + history[i]);
-            }
+            BdfVectorLoops.Residual(g, mass, state, history, a0, delta);
             if (iteration > 0 && _options.LaterLinearTolerance > 0) _linear.Solve(_delta, _options.LaterLinearTolerance);
             else _linear.Solve(_delta);
             Statistics.NewtonIterations++;
             // One pass: the update, its weighted RMS norm and whether it is at round-off (WeightedNorm and AtRoundOff fused).
-            double sum = 0;
-            bool atRoundOff = true;
-            for (int i = 0; i < delta.Length; i++)
-            {
-                double d = delta[i];
-                double yi = state[i] - d;
-                state[i] = yi;
-                double x = d * weights[i];
-                sum += x * x;
-                if (atRoundOff && Math.Abs(d) > 1e-13 * (Math.Abs(yi) + scale[i])) atRoundOff = false;
-            }
+            double sum = BdfVectorLoops.Update(state, delta, weights, scale, out bool atRoundOff);
             double norm = Math.Sqrt(sum / n);
             if (!double.IsFinite(norm)) return false;
             if (atRoundOff) return true;
