@@ -32,7 +32,7 @@ public static class EntropicCoefficients
     /// </summary>
     public static IOpenCircuitPotential GraphiteMoura2016 { get; } = new FunctionOcp(
         "graphite_entropic_change_moura2016", "Moura 2016 graphite entropic change, as in PyBaMM's Marquis2019 set (graphite_entropic_change_Moura2016)",
-        x => Graphite(x, out _), x => { Graphite(x, out double s); return s; });
+        Graphite);
 
     private static double Graphite(double x, out double slope)
     {
@@ -56,7 +56,7 @@ public static class EntropicCoefficients
     /// </summary>
     public static IOpenCircuitPotential LithiumCobaltOxideMoura2016 { get; } = new FunctionOcp(
         "lico2_entropic_change_moura2016", "Moura 2016 LiCoO2 entropic change, as in PyBaMM's Marquis2019 set (lico2_entropic_change_Moura2016)",
-        x => LiCoO2(x, out _), x => { LiCoO2(x, out double s); return s; });
+        LiCoO2);
 
     private static double LiCoO2(double x, out double slope)
     {
@@ -81,7 +81,7 @@ public static class EntropicCoefficients
     /// </summary>
     public static IOpenCircuitPotential GraphiteLgm50ORegan2022 { get; } = new FunctionOcp(
         "graphite_lgm50_entropic_change_oregan2022", "LG M50 graphite entropic change of O'Regan et al. 2022 (PyBaMM ORegan2022: graphite_LGM50_entropic_change_ORegan2022)",
-        x => GraphiteLgm50(x, out _), x => { GraphiteLgm50(x, out double s); return s; });
+        GraphiteLgm50);
 
     private static double GraphiteLgm50(double x, out double slope)
     {
@@ -98,7 +98,7 @@ public static class EntropicCoefficients
     /// </summary>
     public static IOpenCircuitPotential Nmc811Lgm50ORegan2022 { get; } = new FunctionOcp(
         "nmc811_lgm50_entropic_change_oregan2022", "LG M50 NMC 811 entropic change of O'Regan et al. 2022 (PyBaMM ORegan2022: nmc_LGM50_entropic_change_ORegan2022)",
-        x => Nmc811Lgm50(x, out _), x => { Nmc811Lgm50(x, out double s); return s; });
+        Nmc811Lgm50);
 
     private static double Nmc811Lgm50(double x, out double slope)
     {

@@ -49,7 +49,7 @@ public static class GraphiteOcp
     /// </summary>
     public static IOpenCircuitPotential Dualfoil1998 { get; } = new FunctionOcp(
         "graphite_mcmb2528_dualfoil1998", "Dualfoil 1998 MCMB 2528 graphite fit, as used by Marquis et al., J. Electrochem. Soc. 166 (2019) A3693, doi:10.1149/2.0341915jes",
-        x => Dualfoil(x, out _), x => { Dualfoil(x, out double s); return s; });
+        Dualfoil);
 
     private static double Dualfoil(double x, out double slope)
     {
@@ -73,7 +73,7 @@ public static class GraphiteOcp
     /// </summary>
     public static IOpenCircuitPotential Chen2020 { get; } = new FunctionOcp(
         "graphite_lgm50_chen2020", "Chen et al., J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050",
-        x => ChenFit(x, out _), x => { ChenFit(x, out double s); return s; });
+        ChenFit);
 
     private static double ChenFit(double x, out double slope)
     {
@@ -92,7 +92,7 @@ public static class GraphiteOcp
     /// </summary>
     public static IOpenCircuitPotential Ecker2015 { get; } = new FunctionOcp(
         "graphite_ecker2015", "Ecker et al., J. Electrochem. Soc. 162 (2015) A1836 (part I), doi:10.1149/2.0551509jes; fit of Richardson et al., Electrochim. Acta 339 (2020) 135862",
-        x => EckerFit(x, out _), x => { EckerFit(x, out double s); return s; });
+        EckerFit);
 
     private static double EckerFit(double x, out double slope)
     {
@@ -123,7 +123,7 @@ public static class PositiveElectrodeOcp
     /// </summary>
     public static IOpenCircuitPotential LithiumCobaltOxideDualfoil1998 { get; } = new FunctionOcp(
         "lico2_dualfoil1998", "Dualfoil 1998 LiCoO2 fit, as used by Marquis et al., J. Electrochem. Soc. 166 (2019) A3693, doi:10.1149/2.0341915jes",
-        x => LiCoO2(x, out _), x => { LiCoO2(x, out double s); return s; });
+        LiCoO2);
 
     private static double LiCoO2(double x, out double slope)
     {
@@ -149,7 +149,7 @@ public static class PositiveElectrodeOcp
     /// </summary>
     public static IOpenCircuitPotential Nmc811Chen2020 { get; } = new FunctionOcp(
         "nmc811_lgm50_chen2020", "Chen et al., J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050",
-        x => Nmc(x, out _), x => { Nmc(x, out double s); return s; });
+        Nmc);
 
     private static double Nmc(double x, out double slope)
     {
@@ -167,7 +167,7 @@ public static class PositiveElectrodeOcp
     /// </summary>
     public static IOpenCircuitPotential NickelCobaltOxideEcker2015 { get; } = new FunctionOcp(
         "nco_ecker2015", "Ecker et al., J. Electrochem. Soc. 162 (2015) A1836 (part I), doi:10.1149/2.0551509jes; fit of Richardson et al., Electrochim. Acta 339 (2020) 135862",
-        x => Nco(x, out _), x => { Nco(x, out double s); return s; });
+        Nco);
 
     private static double Nco(double x, out double slope)
     {

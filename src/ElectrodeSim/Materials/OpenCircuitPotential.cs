@@ -177,12 +177,30 @@ public static class OcpTable
     private static string Shorten(string text) => text.Length <= 60 ? text : $"{text[..60]}… ({text.Length} characters)";
 }
 
-/// <summary>A U(θ) given by a closed-form expression, with its derivative.</summary>
-public sealed class FunctionOcp(string name, string source, Func<double, double> u, Func<double, double> dudTheta) : IOpenCircuitPotential
+/// <summary>U(θ) [V] and dU/dθ from one evaluation of a closed-form fit.</summary>
+public delegate double ValueWithSlope(double theta, out double slope);
+
+/// <summary>
+/// A U(θ) given by a closed-form expression, with its derivative: either one function that returns both (a fit whose
+/// tanh and exp terms serve the value and the slope alike, evaluated once per call), or the two apart.
+/// </summary>
+public sealed class FunctionOcp : IOpenCircuitPotential
 {
-    public string Name { get; } = name;
-    public string Source { get; } = source;
-    public double Evaluate(double theta, out double slope) { slope = dudTheta(theta); return u(theta); }
+    private readonly ValueWithSlope _evaluate;
+
+    public FunctionOcp(string name, string source, ValueWithSlope evaluate)
+    {
+        Name = name;
+        Source = source;
+        _evaluate = evaluate;
+    }
+
+    public FunctionOcp(string name, string source, Func<double, double> u, Func<double, double> dudTheta)
+        : this(name, source, (double theta, out double slope) => { slope = dudTheta(theta); return u(theta); }) { }
+
+    public string Name { get; }
+    public string Source { get; }
+    public double Evaluate(double theta, out double slope) => _evaluate(theta, out slope);
 }
 
 /// <summary>Named equilibrium-potential functions.</summary>
