@@ -382,11 +382,17 @@ public sealed class Hdf5FileTests : IDisposable
         // h5py opens it for appending with HDF5's own flock (locking on, as any HDF5 program by default) and holds it:
         // the situation of a descriptor inherited by a process that outlives the writer.
         var start = new System.Diagnostics.ProcessStartInfo(ExternalTool.SystemPython) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-c", "import sys, h5py; f = h5py.File(sys.argv[1], 'a'); print('open', flush=True); sys.stdin.read()", path }) start.ArgumentList.Add(a);
+        // A child process another test starts at the moment our writer's descriptor is open (before its close-on-exec mark)
+        // may hold the writer's lock for its lifetime (an h5dump: milliseconds): the holder retries its open for up to 10 s.
+        const string script = "import sys, time, h5py\nfor attempt in range(100):\n    try:\n        f = h5py.File(sys.argv[1], 'a'); break\n" +
+                              "    except OSError:\n        if attempt == 99: raise\n        time.sleep(0.1)\nprint('open', flush=True)\nsys.stdin.read()\n";
+        foreach (var a in new[] { "-c", script, path }) start.ArgumentList.Add(a);
+        start.RedirectStandardError = true;
         using var holder = System.Diagnostics.Process.Start(start)!;
         try
         {
-            Assert.Equal("open", holder.StandardOutput.ReadLine());
+            string? line = holder.StandardOutput.ReadLine();
+            Assert.True(line == "open", $"the holder did not open the file: {(line ?? "")}{holder.StandardError.ReadToEnd()}");
             using var read = Hdf5File.OpenRead(path);
             Assert.Equal([1.0, 2.0, 3.0], read.ReadArray("/x", out _));
         }
