@@ -36,7 +36,7 @@ public static class CompareCommand
         {
             if (input.EndsWith(".h5", StringComparison.OrdinalIgnoreCase))
             {
-                if (!File.Exists(input)) { Console.Error.WriteLine($"error: result file not found: {input}"); status = RunCommand.BadInput; continue; }
+                if (!File.Exists(input)) { Console.Error.WriteLine($"error: result file not found: {DisplayPath.Of(input)}"); status = RunCommand.BadInput; continue; }
                 entries.Add(("", Path.GetFileName(input), null, input));
                 continue;
             }

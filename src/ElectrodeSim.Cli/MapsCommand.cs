@@ -16,7 +16,7 @@ public static class MapsCommand
         {
             var files = parse.GetValue(results)!;
             foreach (var f in files)
-                if (!File.Exists(f)) { Console.Error.WriteLine($"error: {f}: no such file"); return RunCommand.BadInput; }
+                if (!File.Exists(f)) { Console.Error.WriteLine($"error: {ElectrodeSim.Cases.DisplayPath.Of(f)}: no such file"); return RunCommand.BadInput; }
             foreach (var f in files)
                 if (ResolvedMaps.WhyNotResolved(f) is { } why) { Console.Error.WriteLine($"error: {f}: {why}"); return RunCommand.BadInput; }
             try

@@ -144,7 +144,7 @@ public static class RunCommand
         {
             if (!Directory.Exists(entry.FullName)) { files.Add(entry); continue; }
             var inFolder = Directory.EnumerateFiles(entry.FullName, "*.yaml").Order(StringComparer.Ordinal).Select(f => new FileInfo(f)).ToList();
-            if (inFolder.Count == 0) { Console.Error.WriteLine($"error: {entry.FullName}: a folder with no *.yaml case files"); return null; }
+            if (inFolder.Count == 0) { Console.Error.WriteLine($"error: {DisplayPath.Of(entry.FullName)}: a folder with no *.yaml case files"); return null; }
             files.AddRange(inFolder);
         }
         return files;

@@ -190,16 +190,29 @@ public sealed class ResultData
             foreach (var r in group) r.CaseName = $"{r.CaseName} ({r.Stem})";
     }
 
+    /// <summary>
+    /// A path as messages show it: relative to the working folder when the file is inside it, absolute otherwise (as
+    /// ElectrodeSim.Cases.DisplayPath, which this project does not reference).
+    /// </summary>
+    internal static string Shown(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        string relative = System.IO.Path.GetRelativePath(Environment.CurrentDirectory, full);
+        bool climbs = relative == ".." || relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || System.IO.Path.IsPathRooted(relative);
+        return climbs ? full : relative;
+    }
+
     public static ResultData Load(string path)
     {
-        if (!File.Exists(path)) throw new ResultFileException($"{path}: no such file");
+        string shown = Shown(path);
+        if (!File.Exists(path)) throw new ResultFileException($"{shown}: no such file");
         Hdf5File file;
         try { file = Hdf5File.OpenRead(path); }
         catch (Exception e) when (e is Hdf5Exception or DllNotFoundException or IOException)
         {
             if (e.Message.Contains("unable to lock the file", StringComparison.Ordinal))
-                throw new ResultFileException($"{path}: is locked by another process (a run still writing it?): {e.Message}", e);
-            throw new ResultFileException($"{path}: cannot be opened as an HDF5 result file ({e.Message})", e);
+                throw new ResultFileException($"{shown}: is locked by another process (a run still writing it?): {e.Message}", e);
+            throw new ResultFileException($"{shown}: cannot be opened as an HDF5 result file ({e.Message})", e);
         }
         using (file)
         {
@@ -208,7 +221,7 @@ public sealed class ResultData
             string? program = StringAttribute(file, "/", "program");
             if (program != "ElectrodeSim")
                 throw new ResultFileException(
-                    $"{path}: is not an ElectrodeSim result (its root attribute program is {(program is null ? "missing" : $"'{program}'")}, not 'ElectrodeSim')",
+                    $"{shown}: is not an ElectrodeSim result (its root attribute program is {(program is null ? "missing" : $"'{program}'")}, not 'ElectrodeSim')",
                     notAResult: true);
             var data = new ResultData(path);
             data.ReadHeader(file);

@@ -90,7 +90,9 @@ public static class Simulator
     public static ResolvedRunResult RunResolved(SimulationSetup setup, ResultTarget? target, CancellationToken cancellation, Func<string>? cancellationReason = null)
     {
         var resolved = setup.Resolved ?? throw new ArgumentException($"case '{setup.Name}' has no resolved section");
-        var packing = Mesh.Resolved.DiscPacking.Pack(resolved.Geometry);                       // seeded disc packing
+        var packing = resolved.Packing is { } packed && packed.Settings == resolved.Geometry
+            ? packed                                                                             // packed (seeded) when the case was built
+            : Mesh.Resolved.DiscPacking.Pack(resolved.Geometry);                                 // seeded disc packing
         var mesh = Mesh.Resolved.ResolvedMesh.Build(packing, resolved.CellSize, resolved.Apertures, resolved.EmbeddedBoundary, resolved.SeparatorGrading); // Cartesian phase mask → finite-volume graph
         var model = new ResolvedParticleModel(resolved.Parameters, mesh, setup.FaceAverage) { LinearSolver = resolved.LinearSolver }; // conservation laws on the graph; solver.linear
         var runner = new ProtocolRunner(model, setup.Solver) { Schedule = setup.Output.Schedule }; // the same runner, limits and output schedule as P2D

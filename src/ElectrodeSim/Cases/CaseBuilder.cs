@@ -79,6 +79,32 @@ public static class CaseBuilder
             { Apertures = cut, EmbeddedBoundary = r.Geometry == "embedded_boundary", SeparatorGrading = grading };
     }
 
+    /// <summary>
+    /// Packs the discs of a resolved case (seeded, so this is the packing the run uses); an area fraction the packing
+    /// cannot reach with the gaps asked for is a case error naming <c>resolved.particle_area_fraction</c> (or
+    /// <c>electrode.active_volume_fraction</c>, its default), what was reached and which keys to change (exit 2).
+    /// </summary>
+    private static ResolvedSetup PackDiscs(ResolvedSetup setup, ResolvedSection r, string sourceName)
+    {
+        try
+        {
+            return setup with { Packing = Mesh.Resolved.DiscPacking.Pack(setup.Geometry) };
+        }
+        catch (Mesh.Resolved.DiscPackingException e)
+        {
+            var g = setup.Geometry;
+            string Um(double metres) => (metres / Micrometre).ToString("G4", CultureInfo.InvariantCulture);
+            string path = r.ParticleAreaFraction is null ? "electrode.active_volume_fraction" : "resolved.particle_area_fraction";
+            string defaulted = r.ParticleAreaFraction is null ? " (resolved.particle_area_fraction is not given, so the disc area fraction is this one)" : "";
+            throw new CaseValidationException(sourceName, [new CaseError(path,
+                e.RequestedFraction.ToString("G6", CultureInfo.InvariantCulture),
+                $"a disc area fraction the packing reaches{defaulted}: with discs of radius {Um(setup.Parameters.Cell.WorkingElectrode.ParticleRadius)} um, " +
+                $"resolved.minimum_gap_um {Um(g.MinimumGap)}, resolved.separator_gap_um {Um(g.SeparatorGap)} and resolved.collector_gap_um {Um(g.CollectorGap)} " +
+                $"it reached {e.ReachedFraction.ToString("F3", CultureInfo.InvariantCulture)} in {g.MaximumRelaxationSweeps} relaxation sweeps (seed {g.Seed}); " +
+                "lower the fraction or the gaps")]);
+        }
+    }
+
     /// <summary>The lumped thermal model per unit electrode area; null when isothermal. Assumes a validated section.</summary>
     internal static ThermalParameters? BuildThermal(ThermalSection? t, double cellTemperature)
     {
@@ -156,7 +182,7 @@ public static class CaseBuilder
                 LaterLinearTolerance = c.Resolved is null ? 0 : ResolvedParticleModel.LaterLinearTolerance,
             },
             FaceAverage = c.Solver?.FaceAverage == "arithmetic" ? FaceAverage.Arithmetic : FaceAverage.Harmonic,
-            Resolved = c.Resolved is { } resolved ? BuildResolved(resolved, c, cell) : null,
+            Resolved = c.Resolved is { } resolved ? PackDiscs(BuildResolved(resolved, c, cell), resolved, document.SourceName) : null,
             Output = new OutputSettings
             {
                 Fields = c.Output?.Fields ?? true,

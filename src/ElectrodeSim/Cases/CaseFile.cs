@@ -63,7 +63,7 @@ public static class CaseFile
         }
         catch (FileNotFoundException)
         {
-            throw new FileNotFoundException($"{what} not found: {fullPath}", fullPath);
+            throw new FileNotFoundException($"{what} not found: {DisplayPath.Of(fullPath)}", fullPath);
         }
         catch (InputFileException e)
         {

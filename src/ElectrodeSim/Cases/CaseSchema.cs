@@ -89,6 +89,8 @@ public static class CaseSchema
         var t = Nullable.GetUnderlyingType(type) ?? type;
         if (t == typeof(double)) return "a number";
         if (t == typeof(int)) return "an integer";
+        if (t == typeof(long)) return "an integer";
+        if (t == typeof(ulong)) return "a non-negative integer";
         if (t == typeof(bool)) return "true or false";
         if (t == typeof(string)) return "a text value";
         if (DictionaryValueType(t) != null) return "a mapping of key: text";

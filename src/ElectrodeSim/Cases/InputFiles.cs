@@ -130,7 +130,7 @@ public static class InputFiles
         var (kind, size) = Inspect(full);
         switch (kind)
         {
-            case FileKind.Missing: throw new FileNotFoundException($"file not found: {full}", full);
+            case FileKind.Missing: throw new FileNotFoundException($"file not found: {DisplayPath.Of(full)}", full);
             case FileKind.Regular: break;
             default: throw new InputFileException(path, Describe(kind), accepted);
         }
@@ -158,7 +158,7 @@ public static class InputFiles
         }
         catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException) && e is not InputFileException)
         {
-            if (e is FileNotFoundException or DirectoryNotFoundException) throw new FileNotFoundException($"file not found: {full}", full, e);
+            if (e is FileNotFoundException or DirectoryNotFoundException) throw new FileNotFoundException($"file not found: {DisplayPath.Of(full)}", full, e);
             throw new InputFileException(path, $"a file that cannot be read ({e.Message.TrimEnd('.')})", accepted, e);
         }
     }

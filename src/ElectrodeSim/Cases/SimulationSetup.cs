@@ -56,4 +56,10 @@ public sealed record ResolvedSetup(Mesh.Resolved.ResolvedGeometrySettings Geomet
     public bool EmbeddedBoundary { get; init; }
     /// <summary>The separator's graded columns (<c>resolved.separator_mesh</c>); null: uniform columns of <see cref="CellSize"/>.</summary>
     public Mesh.Resolved.SeparatorGrading? SeparatorGrading { get; init; }
+    /// <summary>
+    /// The discs <see cref="CaseBuilder"/> packed while validating (a fraction the packing cannot reach is a case error);
+    /// <see cref="Simulator.RunResolved(SimulationSetup, Output.ResultTarget?, CancellationToken, Func{string}?)"/> uses it
+    /// while <see cref="Geometry"/> is still the one it was packed for, and packs again otherwise.
+    /// </summary>
+    public Mesh.Resolved.DiscPacking? Packing { get; init; }
 }

@@ -52,7 +52,7 @@ public static class ResultCsvExport
     /// <summary>Opens an HDF5 file that says it is an ElectrodeSim result (root attribute <c>program</c>).</summary>
     public static Hdf5File OpenResult(string path)
     {
-        if (!File.Exists(path)) throw new ResultExportException($"{path}: no such file");
+        if (!File.Exists(path)) throw new ResultExportException($"{Cases.DisplayPath.Of(path)}: no such file");
         Hdf5File file;
         try { file = Hdf5File.OpenRead(path); }
         catch (Hdf5Exception e) { throw new ResultExportException($"{path}: is not an HDF5 file", e); }

@@ -35,6 +35,19 @@ public sealed record CaseMetrics(
         s.FinalMeanStateOfLithiation, s.FinalStateOfLithiationSpread, s.FinalMinimumStateOfLithiation, s.FinalMaximumStateOfLithiation,
         s.SeparatorSideInterfacialCurrent, s.CollectorSideInterfacialCurrent, s.Steps, s.WallTime.TotalSeconds);
 
+    /// <summary>
+    /// The quantities a 2-D resolved run's file holds (<see cref="Output.ResolvedResultWriter.Summary"/>): capacity, areal
+    /// capacity, average voltage, final mean state of lithiation, solver steps, wall time; the rest is NaN, as read back
+    /// from its file by <see cref="Read"/>.
+    /// </summary>
+    public static CaseMetrics From(ResolvedRunResult r)
+    {
+        var s = Output.ResolvedResultWriter.Summary(r.Model, r.Solution);
+        return new(s["summary_capacity_mAh_g"], s["summary_capacity_Ah_m2"], s["summary_average_voltage_V"], double.NaN,
+            s["summary_final_mean_state_of_lithiation"], double.NaN, double.NaN, double.NaN, double.NaN, double.NaN,
+            s["summary_solver_steps"], s["summary_wall_time_s"]);
+    }
+
     /// <summary>What a result file says about its run: status, failure reason, case name and text, and (if complete) its metrics.</summary>
     /// <param name="InputFilesJson">The <c>input_files</c> attribute: key path → SHA-256 of each file the case read (empty in older files).</param>
     public sealed record ResultFileInfo(string Status, string Reason, string CaseName, string CaseText, CaseMetrics Metrics, string CreatedUtc, string InputFilesJson = "");

@@ -52,6 +52,19 @@ public sealed class SweepDefinition
         return Parse(text, Path.GetFileName(full), Path.GetDirectoryName(full)!);
     }
 
+    /// <summary>
+    /// The top-level case keys of <paramref name="root"/> (at most four, in file order) when it has no sweep key but
+    /// name and description and at least one key of a case: a case file given where a sweep file belongs. Null otherwise.
+    /// </summary>
+    private static IReadOnlyList<string>? LooksLikeCase(YamlMappingNode root, string[] sweepKeys)
+    {
+        var keys = root.Children.Keys.Select(Text).ToList();
+        if (keys.Any(k => sweepKeys.Contains(k) && k is not ("name" or "description"))) return null;
+        var caseKeys = CaseSchema.KeysOf(typeof(CaseDefinition)).Keys.Where(k => k is not ("name" or "description")).ToHashSet(StringComparer.Ordinal);
+        var found = keys.Where(caseKeys.Contains).ToList();
+        return found.Count == 0 ? null : found.Count <= 4 ? found : [.. found.Take(4), "…"];
+    }
+
     public static SweepDefinition Parse(string text, string sourceName, string directory)
     {
         var sweep = new SweepDefinition(sourceName, Path.GetFullPath(directory));
@@ -72,6 +85,10 @@ public sealed class SweepDefinition
         }
 
         string[] known = ["name", "description", "base", "set", "axes", "zip", "samples"];
+        if (LooksLikeCase(root, known) is { } caseKeys)
+            throw new CaseValidationException(sourceName, [new CaseError("(document)",
+                $"a case file (it has the case keys {string.Join(", ", caseKeys)} and none of base, set, axes, zip, samples)",
+                $"a sweep file; run a case with 'electrodesim run {sourceName}', or sweep it from a sweep file with 'base: {sourceName}' and axes, zip or samples")]);
         foreach (var key in root.Children.Keys)
             if (!known.Contains(Text(key)))
                 errors.Add(Located(new CaseError(Text(key), $"'{Text(key)}'", "a key of the sweep; accepted: " + string.Join(", ", known)), key));
@@ -196,7 +213,7 @@ public sealed class SweepDefinition
             foreach (var f in files.Children)
             {
                 string full = Path.GetFullPath(Path.Combine(Directory, Text(f)));
-                if (!File.Exists(full)) errors.Add(Located(new CaseError(path, Text(f), $"an existing case file ({full} not found)"), f));
+                if (!File.Exists(full)) errors.Add(Located(new CaseError(path, Text(f), $"an existing case file ({DisplayPath.Of(full)} not found)"), f));
                 list.Add(Text(f));
             }
             return list;

@@ -184,8 +184,11 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
             using var target = ResultTarget.ClaimSweepCase(path);
             try
             {
-                var result = Simulator.Run(c.Setup, target, cancellation, cancellationReason);
-                row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Complete, "", CaseMetrics.From(result.Summary), Path.GetFileName(path));
+                // A case with a resolved: section runs on the 2-D model, which writes its own file layout.
+                var ran = c.Setup.Resolved is not null
+                    ? CaseMetrics.From(Simulator.RunResolved(c.Setup, target, cancellation, cancellationReason))
+                    : CaseMetrics.From(Simulator.Run(c.Setup, target, cancellation, cancellationReason).Summary);
+                row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Complete, "", ran, Path.GetFileName(path));
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { throw; }
             catch (Exception e) when (e is not OutOfMemoryException)

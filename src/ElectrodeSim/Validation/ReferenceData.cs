@@ -95,7 +95,7 @@ internal sealed class CsvTable
 
     public static CsvTable Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"reference file not found: {path}", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"reference file not found: {Cases.DisplayPath.Of(path)}", path);
         using var reader = new StreamReader(path);
         string[]? header = null;
         var rows = new List<double[]>();

@@ -44,7 +44,7 @@ public sealed record ValidationManifest
     public static ValidationManifest Load(string path)
     {
         string file = Directory.Exists(path) ? System.IO.Path.Combine(path, FileName) : path;
-        if (!File.Exists(file)) throw new FileNotFoundException($"validation manifest not found: {System.IO.Path.GetFullPath(file)}", file);
+        if (!File.Exists(file)) throw new FileNotFoundException($"validation manifest not found: {ElectrodeSim.Cases.DisplayPath.Of(file)}", file);
         var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
             .WithObjectFactory(ElectrodeSim.Cases.YamlObjectFactory.Instance).Build();
         string text = File.ReadAllText(file);

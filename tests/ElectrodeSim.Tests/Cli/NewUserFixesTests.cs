@@ -88,4 +88,54 @@ public sealed class NewUserFixesTests : IClassFixture<CaseDirectory>
         Assert.Contains($"wrote {Path.Combine(output, "outside-case.h5")}", stdout);
         Assert.DoesNotContain("wrote ../", stdout);
     }
+    // Try-out of 2026-12-05.
+
+    private static readonly string[] Small2D = ["--set", "resolved.height_um=7", "--set", "resolved.cell_size_um=0.5", "--set", "resolved.separator_gap_um=0.3"];
+
+    [Fact]
+    public void A_sweep_over_a_2D_case_runs_every_case_on_the_resolved_model()
+    {
+        string sweep = Write("sweep-2d/sweep.yaml",
+            $"name: seeds\nbase: {Support.Repository.Case("sio-c-l-2d.yaml")}\nset:\n  resolved.height_um: 7\n  resolved.cell_size_um: 0.5\n" +
+            "  resolved.separator_gap_um: 0.3\naxes:\n  resolved.seed: [1, 2]\n");
+        string output = Path.Combine(_directory.Path, "sweep-2d", "out");
+        var (code, stdout, stderr) = Support.Cli.Run("sweep", sweep, "--out", output);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.DoesNotContain("RunResolved", stdout + stderr);
+        Assert.Contains("2 complete, 0 failed of 2", stdout);
+        Assert.True(File.Exists(Path.Combine(output, "case-0000.h5")) && File.Exists(Path.Combine(output, "case-0001.h5")));
+        Assert.True(File.Exists(Path.Combine(output, "case-0000.xmf")), "the 2-D result's ParaView sidecar");
+    }
+
+    [Fact]
+    public void A_disc_packing_that_cannot_reach_its_fraction_is_a_case_error_found_by_check()
+    {
+        var (code, _, stderr) = Support.Cli.Run(["check", Support.Repository.Case("sio-c-l-2d.yaml"), .. Small2D, "--set", "resolved.particle_area_fraction=0.85"]);
+        Assert.True(code == 2, stderr);
+        Assert.Contains("resolved.particle_area_fraction", stderr);
+        Assert.Contains("it reached", stderr);
+        Assert.Contains("um", stderr);
+    }
+
+    [Fact]
+    public void A_case_file_given_to_sweep_is_named_a_case_file_once()
+    {
+        string path = Write("not-a-sweep/case.yaml", CaseText.Valid);
+        var (code, _, stderr) = Support.Cli.Run("sweep", path, "--out", Path.Combine(_directory.Path, "not-a-sweep", "out"));
+        Assert.Equal(2, code);
+        Assert.Contains("a case file", stderr);
+        Assert.Contains("electrodesim run", stderr);
+        Assert.DoesNotContain("is not a key of the sweep", stderr);
+    }
+
+    [Fact]
+    public void A_fractional_seed_is_reported_as_not_an_integer()
+    {
+        var (code, _, stderr) = Support.Cli.Run(["check", Support.Repository.Case("sio-c-l-2d.yaml"), "--set", "resolved.seed=1.5"]);
+        Assert.Equal(2, code);
+        Assert.Contains("resolved.seed", stderr);
+        Assert.Contains("integer", stderr);
+        Assert.DoesNotContain("Int64", stderr);
+    }
 }
+
