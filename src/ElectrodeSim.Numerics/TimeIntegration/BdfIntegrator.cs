@@ -81,6 +81,8 @@ public sealed class BdfIntegrator
     private int _singleIterationSteps;
     /// <summary>Steps in a row that may end after one Newton iteration before one iterates twice to measure the curvature afresh.</summary>
     private const int MaxSingleIterationSteps = 3;
+    /// <summary>StepSizeRule.Banded: the step aims at an error estimate of 1 / this (IDA's factor is 2, CVODE's 6).</summary>
+    private const double BandedSafety = 3.5;
 
     public BdfIntegrator(IDaeSystem system, ISparseLinearSolver linearSolver, BdfOptions options)
     {
@@ -175,7 +177,9 @@ public sealed class BdfIntegrator
             {
                 _pool.Push(y);
                 Statistics.RejectedSteps++;
-                double factor = Math.Clamp(0.9 * Math.Pow(error, -1.0 / (k + 1)), 0.1, 0.9);
+                double factor = _options.StepSizeRule == StepSizeRule.Banded
+                    ? Math.Clamp(0.9 * Math.Pow(BandedSafety * error, -1.0 / (k + 1)), 0.25, 0.9)
+                    : Math.Clamp(0.9 * Math.Pow(error, -1.0 / (k + 1)), 0.1, 0.9);
                 _step = h * factor;
                 if (++consecutiveFailures >= 2) { _order = 1; _stepsAtOrder = 0; }
                 if (_step < _options.MinStep)
@@ -365,7 +369,8 @@ public sealed class BdfIntegrator
             _order = Math.Min(_options.MaxOrder, _times.Count);
             return;
         }
-        double Ratio(double err, int q) => err <= 0 ? 10.0 : 0.9 * Math.Pow(err, -1.0 / (q + 1));
+        bool banded = _options.StepSizeRule == StepSizeRule.Banded;
+        double Ratio(double err, int q) => err <= 0 ? 10.0 : banded ? Math.Pow(BandedSafety * err, -1.0 / (q + 1)) : 0.9 * Math.Pow(err, -1.0 / (q + 1));
         int best = k;
         double ratio = Ratio(e.Current, k);
         if (k > 1 && !double.IsNaN(e.Lower))
@@ -379,7 +384,12 @@ public sealed class BdfIntegrator
             if (r > 1.2 * ratio) { best = k + 1; ratio = r; }
         }
         double maxGrowth = _firstSteps < 4 ? 10.0 : 4.0;
-        ratio = Math.Clamp(ratio, 0.2, maxGrowth);
+        // Banded (StepSizeRule): a step that would shrink by less than 10 % is kept, a shrink is at least 10 % and at most
+        // half (IDA's eta_low, eta_min), a growth at most 4×; during start-up (the first four steps) as Continuous.
+        if (!banded || _firstSteps < 4) ratio = Math.Clamp(ratio, 0.2, maxGrowth);
+        else if (ratio >= 1.0) ratio = Math.Min(ratio, maxGrowth);
+        else if (ratio >= 0.9) ratio = 1.0;
+        else ratio = Math.Max(ratio, 0.5);
         if (best != k) _stepsAtOrder = 0;
         _order = best;
         // A step shortened to hit a limit says nothing about the step the error allows.
