@@ -49,10 +49,12 @@ public sealed record BdfOptions
     /// </summary>
     public double LaterLinearTolerance { get; init; }
     /// <summary>
-    /// How the next step size follows from the error estimate (<see cref="TimeIntegration.StepSizeRule"/>); the default
-    /// <see cref="StepSizeRule.Banded"/>, <see cref="StepSizeRule.Continuous"/> the rule before 2026-12-05 (for comparisons).
+    /// How the next step size follows from the error estimate (<see cref="TimeIntegration.StepSizeRule"/>). Default
+    /// <see cref="StepSizeRule.Continuous"/> (unchanged answers); <see cref="StepSizeRule.Banded"/> measured 2026-12-05 (fewer
+    /// Newton iterations, see the enum) is not the default yet: as default it fails OutputScheduleTests' mid-step voltage
+    /// test (KeyNotFoundException on a scheduled time, not yet looked into).
     /// </summary>
-    public StepSizeRule StepSizeRule { get; init; } = StepSizeRule.Banded;
+    public StepSizeRule StepSizeRule { get; init; } = StepSizeRule.Continuous;
     /// <summary>Damped Newton iterations allowed for a consistent initial state.</summary>
     public int MaxInitialisationIterations { get; init; } = 60;
 
