@@ -190,7 +190,14 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
                     : CaseMetrics.From(Simulator.Run(c.Setup, target, cancellation, cancellationReason).Summary);
                 row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Complete, "", ran, Path.GetFileName(path));
             }
-            catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { throw; }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // Stopped midway (SIGINT, SIGTERM): the case ran and left its file marked failed, so it is failed with the
+                // reason, not "not run"; the loop itself stops taking cases since the token is its own.
+                string reason = cancellationReason?.Invoke() ?? "interrupted";
+                row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Failed, reason, CaseMetrics.Missing,
+                    File.Exists(target.FailedPath) ? Path.GetFileName(target.FailedPath) : "");
+            }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Failed, Hdf5Messages.Short(e), CaseMetrics.Missing,
