@@ -275,11 +275,22 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
         }
     }
 
+    /// <summary>
+    /// Why the manifest could not be written (a full disk, a folder made read-only), the first time it failed; null when every
+    /// write succeeded. A failed write does not stop the sweep: the result files, not the manifest, decide on a resume which
+    /// cases are complete, and the cases' own failures are reported with them.
+    /// </summary>
+    public string? ManifestProblem { get; private set; }
+
     private void WriteManifest()
     {
         string json;
         lock (_sync) json = JsonSerializer.Serialize(_manifest, SweepManifest.Options);
-        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, Shard.ManifestFileName), json);
+        try { AtomicFile.WriteAllText(Path.Combine(OutputDirectory, Shard.ManifestFileName), json); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            lock (_sync) ManifestProblem ??= $"{Shard.ManifestFileName} could not be written: {e.Message}";
+        }
     }
 }
 
