@@ -109,14 +109,24 @@ public static class SweepCommand
         }
 
         // A shard writes no summary (shards sharing a folder would replace each other's): sweep-merge gathers them.
-        var written = slice.IsWhole ? SweepSummary.Write(plan.Definition, rows, runner.OutputDirectory) : [Path.Combine(runner.OutputDirectory, slice.ManifestFileName)];
+        IReadOnlyList<string> written;
+        string? summaryProblem = null;
+        try { written = slice.IsWhole ? SweepSummary.Write(plan.Definition, rows, runner.OutputDirectory) : runner.ManifestProblem is null ? [Path.Combine(runner.OutputDirectory, slice.ManifestFileName)] : []; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException or Native.Hdf5.Hdf5Exception)
+        {
+            // A full disk or a folder made read-only while the cases ran: said once, not as an unhandled exception.
+            written = [];
+            summaryProblem = $"the summary could not be written to {DisplayPath.Of(runner.OutputDirectory)}: {e.Message}";
+        }
         int complete = rows.Count(r => r.Status == SweepRow.Complete), failed = rows.Count(r => r.Status == SweepRow.Failed), notRun = rows.Count - complete - failed;
         console.WriteLine($"{complete} complete, {failed} failed{(notRun > 0 ? $", {notRun} not run" : "")} of {rows.Count}; wall time {clock.Elapsed.TotalSeconds:F2} s");
         foreach (var r in rows.Where(r => r.Status == SweepRow.Failed).Take(20)) Console.Error.WriteLine($"  {r.Name} failed: {r.Reason}");
         foreach (var path in written) console.WriteLine($"  wrote {DisplayPath.Of(path)}");
+        if (runner.ManifestProblem is { } manifestProblem) Console.Error.WriteLine($"warning: {manifestProblem} (a resume still finds the complete cases by their result files)");
+        if (summaryProblem is not null) Console.Error.WriteLine($"error: {summaryProblem}");
         if (!slice.IsWhole) console.WriteLine($"  gather the {slice.Count} shards with: electrodesim sweep-merge {DisplayPath.Of(runner.OutputDirectory)}");
         if (interruption.Signal is not null) return interruption.ExitCode;
-        return failed > 0 ? RunCommand.RunFailed : RunCommand.Ok;
+        return failed > 0 || summaryProblem is not null ? RunCommand.RunFailed : RunCommand.Ok;
     }
 
     /// <summary>

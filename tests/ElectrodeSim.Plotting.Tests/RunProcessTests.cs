@@ -217,4 +217,23 @@ public class RunProcessTests
         var left = Directory.GetFiles(output);
         Assert.Empty(left);
     }
+
+    [Fact]
+    public void A_sweep_whose_manifest_and_summary_cannot_be_written_says_so_and_exits_1_not_an_unhandled_exception()
+    {
+        // ulimit -f 2: 2 KiB per file; the lock files fit, the four cases' results, the 1.8 KB manifest (with the second case's
+        // entry) and summary.h5 do not (a full disk seen on a tmpfs crashed the sweep with an AggregateException from the
+        // manifest writer; .NET reports EFBIG as an ArgumentOutOfRangeException, not an IOException).
+        string folder = ResultFiles.NewFolder("sweep-file-size-limit");
+        string sweep = Path.Combine(folder, "sweep.yaml");
+        File.WriteAllText(sweep, $"name: limited\nbase: {Path.Combine(ResultFiles.RepositoryRoot, "cases", "sio-c-l.yaml")}\n" +
+            "set: {output.fields: false, mesh.separator_cells: 3, mesh.electrode_cells: 4, mesh.particle_shells: 4}\n" +
+            "axes:\n  protocol[0].current_density_mA_cm2: [2, 3, 4, 5]\n");
+        string output = Path.Combine(folder, "out");
+        var (code, _, stderr) = CliProcess.Run(folder, 2, "sweep", sweep, "--out", output, "--parallel", "1");
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.DoesNotContain("Unhandled exception", stderr);
+        Assert.Contains("warning: manifest.json could not be written", stderr);
+        Assert.Contains("error: the summary could not be written", stderr);
+    }
 }

@@ -345,6 +345,21 @@ public static class MeasuredDataReader
             return i;
         }
 
+        /// <summary>
+        /// Why a cell is not a number, with what is accepted: a finite number in the invariant culture ('.' decimal point,
+        /// optional exponent); a decimal comma (<c>4,0215</c>, a European export) is named as such with the value to write.
+        /// </summary>
+        internal static string NotANumber(string text, string unit)
+        {
+            string shown = InputLimits.Shorten(text);
+            string accepted = "accepted: a finite number with '.' as the decimal point and an optional exponent, e.g. 4.0215 or 1.5e-3";
+            string trimmed = text.Trim();
+            if (trimmed.Count(ch => ch == ',') == 1 && !trimmed.Contains('.')
+                && double.TryParse(trimmed.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+                return $"'{shown}' is not a finite number (in {unit}): a decimal comma; write {trimmed.Replace(',', '.')} ({accepted})";
+            return $"'{shown}' is not a finite number (in {unit}); {accepted}";
+        }
+
         /// <summary>The selected rows' line numbers and their values in SI, with the counts of NaN rows and short rows dropped.</summary>
         public (List<int> Rows, Dictionary<string, double[]> Values, int Dropped, int ShortDropped) Select(MeasuredSidecar sidecar, List<(string Key, ColumnSpec Spec, MeasuredQuantity Quantity)> used)
         {
@@ -391,7 +406,7 @@ public static class MeasuredDataReader
                     string text = Cell(columns[j].Index);
                     if (text.Length == 0 || text.Equals("nan", StringComparison.OrdinalIgnoreCase)) { nanColumn ??= columns[j].Spec.Name; parsed[j] = double.NaN; continue; }
                     if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || double.IsInfinity(v))
-                        throw new MeasuredDataException(_path, line, columns[j].Spec.Name, $"'{InputLimits.Shorten(text)}' is not a finite number (in {columns[j].Spec.Unit})");
+                        throw new MeasuredDataException(_path, line, columns[j].Spec.Name, NotANumber(text, columns[j].Spec.Unit));
                     parsed[j] = v * columns[j].Unit.ToSi;
                 }
                 if (nanColumn != null)

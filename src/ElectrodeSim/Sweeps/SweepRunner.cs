@@ -190,7 +190,14 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
                     : CaseMetrics.From(Simulator.Run(c.Setup, target, cancellation, cancellationReason).Summary);
                 row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Complete, "", ran, Path.GetFileName(path));
             }
-            catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { throw; }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // Stopped midway (SIGINT, SIGTERM): the case ran and left its file marked failed, so it is failed with the
+                // reason, not "not run"; the loop itself stops taking cases since the token is its own.
+                string reason = cancellationReason?.Invoke() ?? "interrupted";
+                row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Failed, reason, CaseMetrics.Missing,
+                    File.Exists(target.FailedPath) ? Path.GetFileName(target.FailedPath) : "");
+            }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 row = new SweepRow(c.Index, c.Name, c.Inputs, SweepRow.Failed, Hdf5Messages.Short(e), CaseMetrics.Missing,
@@ -268,11 +275,22 @@ public sealed class SweepRunner(SweepPlan plan, string outputDirectory, int para
         }
     }
 
+    /// <summary>
+    /// Why the manifest could not be written (a full disk, a folder made read-only), the first time it failed; null when every
+    /// write succeeded. A failed write does not stop the sweep: the result files, not the manifest, decide on a resume which
+    /// cases are complete, and the cases' own failures are reported with them.
+    /// </summary>
+    public string? ManifestProblem { get; private set; }
+
     private void WriteManifest()
     {
         string json;
         lock (_sync) json = JsonSerializer.Serialize(_manifest, SweepManifest.Options);
-        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, Shard.ManifestFileName), json);
+        try { AtomicFile.WriteAllText(Path.Combine(OutputDirectory, Shard.ManifestFileName), json); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            lock (_sync) ManifestProblem ??= $"{Shard.ManifestFileName} could not be written: {e.Message}";
+        }
     }
 }
 
