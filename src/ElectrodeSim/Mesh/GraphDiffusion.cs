@@ -312,6 +312,31 @@ public sealed class GraphDiffusion
         }
     }
 
+    /// <summary>
+    /// The Jacobian entries of <see cref="AccumulateSharedFaceCoefficient"/> alone, added into <paramref name="jacobian"/>: with a
+    /// state-independent coefficient they are constant, so a caller may form them once and start every Jacobian from them
+    /// (then passing an empty Jacobian to <see cref="AccumulateSharedFaceCoefficient"/>). The same ±T/V entries as there.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">the graph has interpolated faces (their entries are added per evaluation).</exception>
+    public void AddSharedFaceJacobian(ReadOnlySpan<double> faceCoefficient, Span<double> jacobian)
+    {
+        if (_corrected.Length > 0) throw new InvalidOperationException("a graph with interpolated faces has no separate constant Jacobian");
+        int n = Faces.Length;
+        for (int q = 0, s = 0; q < _offsets.Length; q++)
+            for (int k = 0; k < n; k++, s++)
+            {
+                double tk = _geometric[k] * faceCoefficient[k];
+                double tByVL = tk / _leftVolume[k], tByVR = tk / _rightVolume[k];
+                jacobian[_ll[s]] += tByVL;
+                jacobian[_lr[s]] -= tByVL;
+                jacobian[_rl[s]] -= tByVR;
+                jacobian[_rr[s]] += tByVR;
+            }
+    }
+
+    /// <summary>Whether <see cref="AddSharedFaceJacobian"/> applies (no interpolated faces).</summary>
+    public bool HasSeparableSharedJacobian => _corrected.Length == 0;
+
     /// <summary>The partner-face corrections <c>δF = T_f w (Δu_f − Δu_f')</c> of the interpolated faces, T_f from this evaluation.</summary>
     private void AddInterpolation(int offset, int copy, ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian, bool withJacobian)
     {

@@ -47,6 +47,14 @@ public sealed class P2DModel : IElectrochemicalModel
             for (int row = 0; row < Layout.Size; row++) builder.Add(row, Layout.TemperatureRise);
         JacobianPattern = builder.Build();
         foreach (var equation in _equations) equation.Bind(JacobianPattern);
+        // The particles' radial diffusion with a D_s of T only on an isothermal run has state-independent Jacobian entries:
+        // formed once here, every Jacobian starts from a copy of them instead of from zero.
+        var particles = (ParticleDiffusion)_equations[4];
+        if (particles.HasConstantJacobian)
+        {
+            _constantJacobian = new double[JacobianPattern.NonZeroCount];
+            particles.KeepConstantJacobian(_constantJacobian);
+        }
         if (Thermal is not null)
         {
             _temperatureColumn = new int[Layout.Size];
@@ -100,6 +108,8 @@ public sealed class P2DModel : IElectrochemicalModel
     }
 
     private readonly int[] _temperatureColumn = [];
+    /// <summary>The state-independent part of ∂g/∂y every Jacobian starts from (null: none, every Jacobian starts from zero).</summary>
+    private readonly double[]? _constantJacobian;
     private readonly double[] _plus = [], _minus = [], _shifted = [];
     /// <summary>Step of the central differences of the T column [K].</summary>
     private const double TemperatureStep = 1e-3;
@@ -150,7 +160,8 @@ public sealed class P2DModel : IElectrochemicalModel
     public void Evaluate(double t, ReadOnlySpan<double> y, Span<double> residual, Span<double> jacobian)
     {
         residual.Clear();
-        jacobian.Clear();
+        if (_constantJacobian is null || jacobian.IsEmpty) jacobian.Clear();
+        else _constantJacobian.CopyTo(jacobian);
         Control.Time = t;
         Context.SyncTemperature(y);
         Context.UpdateElectrolyteTransport(y, withSlopes: !jacobian.IsEmpty);

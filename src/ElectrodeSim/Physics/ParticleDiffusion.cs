@@ -27,6 +27,13 @@ public sealed class ParticleDiffusion : IModelEquation
     /// <summary>Per group: D_s at each interior face and ∂D_s/∂c of its two shells (equal: the face mean).</summary>
     private readonly double[][] _faceDiffusivity, _faceSlope;
     private int[][] _surface = [];
+    /// <summary>
+    /// Per group: its Jacobian entries are state-independent (D_s of T only, on an isothermal run) and, once
+    /// <see cref="KeepConstantJacobian"/> has been called, left to the constant Jacobian the model starts from.
+    /// </summary>
+    private readonly bool[] _constant;
+    private bool _constantKept;
+    private readonly double[] _surfaceCoefficient;
 
     public ParticleDiffusion(P2DContext context)
     {
@@ -40,6 +47,43 @@ public sealed class ParticleDiffusion : IModelEquation
             coefficientUnknown: context.Maps.Shells[g.Electrode], copies: _cells[q].Select(i => L.ClassSolidConcentration(i, g.Class, 0)).ToArray())).ToArray();
         _faceDiffusivity = _diffusion.Select(d => new double[d.FaceCount]).ToArray();
         _faceSlope = _diffusion.Select(d => new double[d.FaceCount]).ToArray();
+        _constant = _groups.Select((g, q) => !context.Layout.IsThermal && !context.Cell.Electrodes[g.Electrode].HasConcentrationDependentDiffusivity
+                                             && _diffusion[q].HasSeparableSharedJacobian).ToArray();
+        _surfaceCoefficient = _groups.Select((_, q) => SurfaceCoefficientOf(q)).ToArray();
+    }
+
+    /// <summary>Whether some group's Jacobian entries do not depend on the state (see <see cref="KeepConstantJacobian"/>).</summary>
+    public bool HasConstantJacobian => _constant.Any(c => c);
+
+    /// <summary>
+    /// Adds the state-independent Jacobian entries (the radial fluxes with a D_s of T only on an isothermal run, and the
+    /// surface flux's ∂/∂j) into <paramref name="jacobian"/>, and from then on leaves them out of <see cref="Evaluate"/>: the
+    /// caller starts every Jacobian from them. Call after <see cref="Bind"/>.
+    /// </summary>
+    public void KeepConstantJacobian(Span<double> jacobian)
+    {
+        var context = _context;
+        for (int g = 0; g < _diffusion.Length; g++)
+        {
+            if (!_constant[g]) continue;
+            var (e, sizeClass) = _groups[g];
+            Array.Fill(_faceDiffusivity[g], context.Cell.Electrodes[e].SolidDiffusivityAt(context.Temperature));
+            _diffusion[g].AddSharedFaceJacobian(_faceDiffusivity[g], jacobian);
+            double coefficient = SurfaceCoefficient(g);
+            foreach (int slot in _surface[g]) jacobian[slot] += coefficient;
+        }
+        _constantKept = true;
+    }
+
+    /// <summary>A/(F V) of the surface shell of group <paramref name="g"/>: its row's ∂/∂j.</summary>
+    private double SurfaceCoefficient(int g) => _surfaceCoefficient[g];
+
+    private double SurfaceCoefficientOf(int g)
+    {
+        var (e, sizeClass) = _groups[g];
+        var graph = _context.Mesh.ClassParticles[e][sizeClass].Graph;
+        int surface = _context.Mesh.ClassParticles[e][sizeClass].SurfaceFace;
+        return graph.FaceArea[surface] / (PhysicalConstants.Faraday * graph.CellVolume[graph.LeftCell[surface]]);
     }
 
     public void DeclarePattern(SparsityPatternBuilder pattern)
@@ -70,7 +114,7 @@ public sealed class ParticleDiffusion : IModelEquation
         var context = _context;
         var m = context.Maps;
         var L = context.Layout;
-        bool withJacobian = !jacobian.IsEmpty;
+        bool anyJacobian = !jacobian.IsEmpty;
         double temperature = context.Temperature;
         for (int g = 0; g < _diffusion.Length; g++)
         {
@@ -79,6 +123,8 @@ public sealed class ParticleDiffusion : IModelEquation
             var particle = context.Mesh.ClassParticles[e][sizeClass];
             var electrode = context.Cell.Electrodes[e];
             var cells = _cells[g];
+            bool withJacobian = anyJacobian && !(_constantKept && _constant[g]);
+            var groupJacobian = withJacobian ? jacobian : Span<double>.Empty;
             var faceDiffusivity = _faceDiffusivity[g];
             var faceSlope = _faceSlope[g];
             bool variable = electrode.HasConcentrationDependentDiffusivity;
@@ -89,10 +135,10 @@ public sealed class ParticleDiffusion : IModelEquation
             var graph = particle.Graph;
             int surface = particle.SurfaceFace;
             int surfaceShell = m.Shells[e][graph.LeftCell[surface]];
-            double coefficient = graph.FaceArea[surface] / (PhysicalConstants.Faraday * graph.CellVolume[graph.LeftCell[surface]]);
+            double coefficient = SurfaceCoefficient(g);
             // A diffusivity of T only is one per face for every particle of the electrode: the faces' transmissibilities
             // are formed once for all of them.
-            if (!variable) diffusion.AccumulateSharedFaceCoefficient(y, faceDiffusivity, residual, jacobian);
+            if (!variable) diffusion.AccumulateSharedFaceCoefficient(y, faceDiffusivity, residual, groupJacobian);
             for (int q = 0; q < cells.Length; q++)
             {
                 int offset = diffusion.Offset(q);
