@@ -34,8 +34,6 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     private readonly int[] _reducedUnknown;         // full index of each reduced unknown
     private readonly double[] _reducedValues, _reducedRhs;
     private readonly ISparseLinearSolver _reduced;
-    /// <summary>Per chain: its group, and per factorisation the earlier chain whose elimination it copies (−1: its own).</summary>
-    private readonly int[] _chainGroup, _copyOf;
 
     /// <summary>
     /// Why <paramref name="pattern"/> cannot be condensed along <paramref name="chains"/> (an unknown in two chains, an
@@ -159,10 +157,6 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         _groupStart = groupStart.ToArray();
         _groupLanes = groupLanes.ToArray();
         _groupFirstChain = groupFirst.ToArray();
-        _chainGroup = new int[chains.Count];
-        _copyOf = new int[chains.Count];
-        for (int g = 0; g < _groupLanes.Length; g++)
-            for (int l = 0; l < _groupLanes[g]; l++) _chainGroup[_groupFirstChain[g] + l] = g;
         for (int c = 0; c < chains.Count; c++)
         {
             int s = attachments[c];
@@ -232,11 +226,9 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         // Entries absent from the full pattern are zero, and the reduced pattern's added diagonal too.
         Array.Clear(reduced);
         for (int k = 0; k < _keptFull.Length; k++) Unsafe.Add(ref reducedValue, Unsafe.Add(ref keptReduced, k)) = Unsafe.Add(ref value, Unsafe.Add(ref keptFull, k));
-        bool anyCopy = FindCopies(values);
         for (int g = 0; g + 1 < _groupStart.Length; g++)
         {
             int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
-            if (anyCopy && FactorLanes(values, g)) continue;
             for (int k = start; k < end; k++)
             {
                 double d = Unsafe.Add(ref value, Unsafe.Add(ref diagonal, k));
@@ -266,108 +258,6 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
             }
         }
         _reduced.Factor(reduced);
-    }
-
-    /// <summary>Position of element <paramref name="k"/> of chain <paramref name="c"/> in the interleaved arrays.</summary>
-    private int Position(int c, int k)
-    {
-        int g = _chainGroup[c];
-        return _groupStart[g] + k * _groupLanes[g] + (c - _groupFirstChain[g]);
-    }
-
-    private int ChainLength(int c)
-    {
-        int g = _chainGroup[c];
-        return (_groupStart[g + 1] - _groupStart[g]) / _groupLanes[g];
-    }
-
-    /// <summary>
-    /// Marks in <see cref="_copyOf"/> every chain whose entries (diagonal, neighbours, the attachment's entry to it) are
-    /// bit for bit those of the last chain before it that is eliminated on its own — the particles of one electrode with a
-    /// state-independent radial Jacobian all have the same chain — so its elimination is that chain's, copied. Identical
-    /// inputs give identical pivots and factors: the result does not change a bit. Comparisons stop at the first difference.
-    /// </summary>
-    private bool FindCopies(ReadOnlySpan<double> values)
-    {
-        bool any = false;
-        int last = -1;
-        for (int c = 0; c < _copyOf.Length; c++)
-        {
-            _copyOf[c] = -1;
-            if (last >= 0 && SameChain(values, c, last)) { _copyOf[c] = last; any = true; }
-            else last = c;
-        }
-        return any;
-    }
-
-    private bool SameChain(ReadOnlySpan<double> values, int a, int b)
-    {
-        int m = ChainLength(a);
-        if (ChainLength(b) != m || !Same(values, _attachToChain[a], _attachToChain[b])) return false;
-        int pa = Position(a, 0), pb = Position(b, 0), sa = _groupLanes[_chainGroup[a]], sb = _groupLanes[_chainGroup[b]];
-        for (int k = 0; k < m; k++, pa += sa, pb += sb)
-        {
-            if (!Same(values, _diagonal[pa], _diagonal[pb]) || !Same(values, _lower[pa], _lower[pb]) || !Same(values, _upper[pa], _upper[pb]))
-                return false;
-        }
-        return true;
-    }
-
-    /// <summary>Both slots absent, or both present with the same bits.</summary>
-    private static bool Same(ReadOnlySpan<double> values, int slotA, int slotB) =>
-        slotA < 0 ? slotB < 0 : slotB >= 0 && BitConverter.DoubleToInt64Bits(values[slotA]) == BitConverter.DoubleToInt64Bits(values[slotB]);
-
-    /// <summary>
-    /// Group <paramref name="g"/> lane by lane when some of its chains copy an earlier elimination (false, nothing done, when
-    /// none does: the interleaved loop then runs). A lane of its own runs the interleaved loop's arithmetic on its elements.
-    /// </summary>
-    private bool FactorLanes(ReadOnlySpan<double> values, int g)
-    {
-        int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g], first = _groupFirstChain[g];
-        bool any = false;
-        for (int l = 0; l < lanes; l++) any |= _copyOf[first + l] >= 0;
-        if (!any) return false;
-        var reduced = _reducedValues;
-        for (int l = 0; l < lanes; l++)
-        {
-            int c = first + l, last = end - lanes + l;
-            int source = _copyOf[c];
-            if (source >= 0)
-            {
-                int m = ChainLength(c), from = Position(source, 0), stride = _groupLanes[_chainGroup[source]];
-                for (int k = 0, to = start + l; k < m; k++, to += lanes, from += stride)
-                {
-                    _inversePivot[to] = _inversePivot[from];
-                    _factor[to] = _factor[from];
-                    _upperValue[to] = _upperValue[from];
-                }
-                _attachFactor[c] = _attachFactor[source];
-            }
-            else
-            {
-                for (int k = start + l; k < end; k += lanes)
-                {
-                    double d = values[_diagonal[k]];
-                    double factor = 0;
-                    int lowerSlot = _lower[k];
-                    if (k >= start + lanes && lowerSlot >= 0)
-                    {
-                        factor = values[lowerSlot] * _inversePivot[k - lanes];
-                        d -= factor * _upperValue[k - lanes];
-                    }
-                    if (!(d != 0 && double.IsFinite(d)))
-                        throw new SingularIterationMatrixException($"zero or non-finite pivot {d} at unknown {_unknown[k]} of a condensed chain");
-                    _inversePivot[k] = 1.0 / d;
-                    _factor[k] = factor;
-                    int upperSlot = _upper[k];
-                    _upperValue[k] = upperSlot >= 0 ? values[upperSlot] : 0.0;
-                }
-                double toChain = _attachToChain[c] >= 0 ? values[_attachToChain[c]] : 0.0;
-                _attachFactor[c] = toChain * _inversePivot[last];
-            }
-            reduced[_attachDiagonal[c]] -= _attachFactor[c] * _upperValue[last];
-        }
-        return true;
     }
 
     public void Solve(Span<double> rhsThenSolution)
