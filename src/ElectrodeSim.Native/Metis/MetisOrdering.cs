@@ -10,6 +10,12 @@ public static unsafe partial class MetisOrdering
 {
     private const int MetisOk = 1;
 
+    /// <summary>
+    /// METIS seeds and draws from one process-wide random generator (GKlib's) in every call, so calls that overlap on two
+    /// threads return orderings that depend on timing: calls are serialised (MetisOrderingTests).
+    /// </summary>
+    private static readonly Lock Serial = new();
+
     [LibraryImport(NativeLibraries.Metis)]
     private static partial int METIS_NodeND(int* vertexCount, int* adjacencyPointers, int* adjacency, int* vertexWeights, int* options, int* permutation, int* inversePermutation);
 
@@ -29,7 +35,7 @@ public static unsafe partial class MetisOrdering
         int n = vertexCount, separator = 0;
         int status;
         fixed (int* xadj = adjacencyPointers, adj = adjacency.Length > 0 ? adjacency : [0], where = part)
-            status = METIS_ComputeVertexSeparator(&n, xadj, adj, null, null, &separator, where);
+            lock (Serial) status = METIS_ComputeVertexSeparator(&n, xadj, adj, null, null, &separator, where);
         if (status != MetisOk) throw new InvalidOperationException($"METIS_ComputeVertexSeparator failed with status {status}");
         return part;
     }
@@ -49,7 +55,7 @@ public static unsafe partial class MetisOrdering
         int status;
         // METIS's "perm" output is the vertex at each position of the ordering and "iperm" each vertex's position.
         fixed (int* xadj = adjacencyPointers, adj = adjacency.Length > 0 ? adjacency : [0], position = newPosition, vertexAt = order)
-            status = METIS_NodeND(&n, xadj, adj, null, null, vertexAt, position);
+            lock (Serial) status = METIS_NodeND(&n, xadj, adj, null, null, vertexAt, position);
         if (status != MetisOk) throw new InvalidOperationException($"METIS_NodeND failed with status {status}");
         return order;
     }
