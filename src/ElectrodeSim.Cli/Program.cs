@@ -87,6 +87,9 @@ root.Subcommands.Add(MapsCommand.Create());
 // export
 root.Subcommands.Add(ExportCommand.Create());
 
+// An --out that cannot be a folder (a regular file in the way) is bad input, found before anything runs.
+OutputPaths.CheckEveryOut(root);
+
 // A usage error (unknown option, missing argument) is bad input: exit 2 with the errors and the command's usage line,
 // before anything runs.
 var parse = root.Parse(args);

@@ -86,6 +86,12 @@ public static class SweepCommand
             return RunCommand.BadInput;
         }
         string directory = outputDirectory ?? Path.Combine("results", plan.Definition.Name);
+        // A given --out is checked when the command line is read; the default one here.
+        if (OutputPaths.FolderProblem(directory) is { } problem)
+        {
+            Console.Error.WriteLine($"error: output folder {DisplayPath.Of(directory)}: {problem}");
+            return RunCommand.BadInput;
+        }
         if (slurm is not null) return EmitSlurm(console, plan, sweepPath, directory, slurm);
         var slice = shard ?? SweepShard.Whole;
         int mine = plan.Cases.Count(c => slice.Contains(c.Index));

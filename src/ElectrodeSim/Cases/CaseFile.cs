@@ -91,6 +91,7 @@ public static class CaseFile
         ArgumentNullException.ThrowIfNull(yamlText);
         var errors = new List<CaseError>();
         var definition = Read<CaseDefinition>(yamlText, sourceName, "a case", RequiredSections, errors, out var index, out var check, parsed);
+        if (errors.Count > 0 && OtherInputKind(index, sourceName) is { } other) throw new CaseValidationException(sourceName, [other]);
 
         // A parameter set supplies every key the case does not write: the case text (without the nodes
         // that did not fit the schema) is laid over the set's and read again.
@@ -122,6 +123,30 @@ public static class CaseFile
             warnings = valueWarnings;
         }
         throw new CaseValidationException(sourceName, errors.OrderBy(e => e.Line ?? int.MaxValue).ToList()) { Warnings = warnings };
+    }
+
+    /// <summary>
+    /// The one error for another input of the tool given where a case belongs (a measured-data sidecar, a sweep, a fit or
+    /// calibration spec, a validation manifest: told by its top-level keys, with no key of a case besides name and
+    /// description), naming it and the command that takes it; null for anything else. Without it <c>compare
+    /// cell784-0.1C.data.yaml</c> listed eleven unknown and missing case keys (try-out of 2026-12-07).
+    /// </summary>
+    private static CaseError? OtherInputKind(YamlNodeIndex index, string sourceName)
+    {
+        var keys = index.Paths.Where(p => !p.Contains('.') && !p.Contains('[')).ToHashSet(StringComparer.Ordinal);
+        var caseKeys = CaseSchema.KeysOf(typeof(CaseDefinition));
+        if (keys.Any(k => caseKeys.ContainsKey(k) && k is not ("name" or "description"))) return null;
+        (string What, string Use)? kind =
+            keys.Contains("data") && keys.Contains("columns")
+                ? ("a measured-data sidecar (data, columns: a measured curve or rate table)",
+                   "measured data is compared with a run by 'electrodesim validate DIR' (an entry of DIR/validation.yaml names the sidecar and the case) " +
+                   "and fitted by 'electrodesim fit SPEC' (README \"Measured data, validation and fitting\")")
+            : keys.Contains("datasets") && keys.Contains("parameters") ? ("a fit spec (parameters, datasets)", $"run it with 'electrodesim fit {sourceName}'")
+            : keys.Contains("targets") && keys.Contains("parameters") ? ("a calibration spec (parameters, targets)", $"run it with 'electrodesim calibrate {sourceName}'")
+            : keys.Contains("entries") || keys.Contains("reference_directory") || (keys.Contains("title") && keys.Contains("cases")) ? ("a validation manifest", "run it with 'electrodesim validate' on its folder")
+            : keys.Overlaps(["base", "axes", "zip", "samples"]) ? ("a sweep file (base, axes, zip or samples)", $"run it with 'electrodesim sweep {sourceName}'")
+            : null;
+        return kind is { } k ? new CaseError(Document, k.What, "a case file; " + k.Use) : null;
     }
 
     /// <summary>

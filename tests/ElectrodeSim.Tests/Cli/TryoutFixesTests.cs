@@ -1,4 +1,6 @@
+using ElectrodeSim.Cases;
 using ElectrodeSim.Native.Hdf5;
+using ElectrodeSim.Tests.Cases;
 using ElectrodeSim.Sweeps;
 using ElectrodeSim.Tests.Support;
 
@@ -8,6 +10,8 @@ namespace ElectrodeSim.Tests.Cli;
 /// Defects a new user met trying the failure paths and the 2-D results (try-out of 2026-12-05): a sweep interrupted while
 /// cases ran reported those cases "not run … interrupted before it started" although they had left their failed files;
 /// a measured cell that is not a number did not say what is accepted, and a decimal comma was not named as one.
+/// Try-out of 2026-12-07: an --out under a regular file gave .NET's "Could not find a part of the path" (sweep, compare and
+/// validate with a stack trace, exit 1); a measured-data sidecar given to compare listed eleven unknown and missing case keys.
 /// </summary>
 public sealed class TryoutFixesTests
 {
@@ -81,5 +85,108 @@ public sealed class TryoutFixesTests
         Assert.Equal(2, fitCode);
         Assert.Contains(expected, fitStderr);
         Assert.True(File.Exists(manifest));
+    }
+
+    /// <summary>Every command with a folder --out; its inputs need not exist, as --out is checked before anything is read.</summary>
+    public static TheoryData<string[]> CommandsWithAnOutFolder => new()
+    {
+        { new[] { "run", Repository.Case("sio-c-l.yaml") } },
+        { new[] { "sweep", Repository.Case("coating-quality/current-density.yaml") } },
+        { new[] { "compare", Repository.Case("sio-c-l.yaml"), Repository.Case("sio-c-h.yaml") } },
+        { new[] { "plot", "result.h5" } },
+        { new[] { "validate", Repository.ValidationCase("marquis2019") } },
+        { new[] { "fit", Repository.ValidationCase("lgm50-chen2020/lgm50-0.5C.fit.yaml") } },
+        { new[] { "export", "result.h5", "--csv" } },
+        { new[] { "gitt", "result.h5" } },
+        { new[] { "cv", "result.h5" } },
+        { new[] { "eis", "result.h5" } },
+        { new[] { "sweep-merge", "shards" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(CommandsWithAnOutFolder))]
+    public void An_out_folder_under_a_regular_file_or_on_one_is_bad_input_naming_the_file_before_anything_runs(string[] command)
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        string file = Path.Combine(dir.Path, "somefile.txt");
+        File.WriteAllText(file, "x");
+
+        var (code, stdout, stderr) = Support.Cli.Run([.. command, "--out", Path.Combine(file, "sub")]);
+        Assert.Equal(2, code);
+        Assert.Contains($"--out {Path.Combine(file, "sub")}: {file} is a regular file, so no folder can be made inside it", stderr);
+        Assert.DoesNotContain("Could not find a part of the path", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.Equal("", stdout);
+
+        (code, stdout, stderr) = Support.Cli.Run([.. command, "--out", file]);
+        Assert.Equal(2, code);
+        Assert.Contains($"--out {file}: {file} is a regular file; accepted: a folder", stderr);
+        Assert.Equal("", stdout);
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void The_report_file_under_a_regular_file_or_on_a_folder_is_bad_input()
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        string file = Path.Combine(dir.Path, "somefile.txt");
+        File.WriteAllText(file, "x");
+        var (code, _, stderr) = Support.Cli.Run("report", dir.Path, "--out", Path.Combine(file, "report.html"));
+        Assert.Equal(2, code);
+        Assert.Contains($"{file} is a regular file, so no folder can be made inside it", stderr);
+        (code, _, stderr) = Support.Cli.Run("report", dir.Path, "--out", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains($"--out {dir.Path}: {dir.Path} is a folder; accepted: a file name", stderr);
+    }
+
+    [Fact]
+    public void A_sweep_whose_default_out_folder_is_blocked_by_a_regular_file_is_bad_input()
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "results"), "x");
+        File.WriteAllText(Path.Combine(dir.Path, "sweep.yaml"), $"name: s\nbase: {Repository.Case("sio-c-l.yaml")}\naxes:\n  electrode.porosity: [0.3, 0.35]\n");
+        var (code, _, stderr) = Support.Cli.Process("dotnet", dir.Path, "exec", Path.Combine(AppContext.BaseDirectory, "ElectrodeSim.Cli.dll"), "sweep", "sweep.yaml");
+        Assert.Equal(2, code);
+        Assert.Contains("error: output folder results/s: results is a regular file, so no folder can be made inside it", stderr);
+    }
+
+    [Theory]
+    [InlineData("lgm50-chen2020/cell784-0.1C.data.yaml")]
+    [InlineData("seed-rate-capability/p-msi-siox-c-002.data.yaml")]
+    public void Compare_given_a_measured_data_sidecar_says_it_is_measured_data_and_points_to_validate_and_fit(string sidecar)
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        var (code, stdout, stderr) = Support.Cli.Run("compare", Repository.ValidationCase(sidecar), Repository.Case("sio-c-l.yaml"), "--out", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains($"{Path.GetFileName(sidecar)} is not a valid case:\n  (document): a measured-data sidecar", stderr.ReplaceLineEndings("\n"));
+        Assert.Contains("'electrodesim validate DIR'", stderr);
+        Assert.Contains("'electrodesim fit SPEC'", stderr);
+        // One line for the file, not every unknown and missing case key.
+        Assert.DoesNotContain("is not a key of the case", stderr);
+        Assert.DoesNotContain("missing", stderr);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+        Assert.DoesNotContain("wrote", stdout);
+    }
+
+    [Theory]
+    [InlineData("cases/coating-quality/current-density.yaml", "a sweep file (base, axes, zip or samples) is not a case file; run it with 'electrodesim sweep current-density.yaml'")]
+    [InlineData("validation/lgm50-chen2020/lgm50-0.5C.fit.yaml", "a fit spec (parameters, datasets) is not a case file; run it with 'electrodesim fit lgm50-0.5C.fit.yaml'")]
+    [InlineData("cases/calibration/sio-c.yaml", "a calibration spec (parameters, targets) is not a case file; run it with 'electrodesim calibrate sio-c.yaml'")]
+    [InlineData("validation/marquis2019/validation.yaml", "a validation manifest is not a case file; run it with 'electrodesim validate' on its folder")]
+    [InlineData("validation/zhang2024-sioc/validation.yaml", "a validation manifest is not a case file; run it with 'electrodesim validate' on its folder")]
+    public void Another_input_of_the_tool_given_as_a_case_is_named_with_the_command_that_takes_it(string path, string expected)
+    {
+        var e = Assert.Throws<CaseValidationException>(() => CaseFile.Load(Path.Combine(Repository.Root, path)));
+        Assert.Equal("(document): " + expected, Assert.Single(e.Errors).ToString());
+    }
+
+    [Fact]
+    public void A_case_with_a_typo_and_a_stray_data_key_still_lists_its_own_errors()
+    {
+        // One key of a case is enough for the file to be read as a (wrong) case, not as another input.
+        var e = Assert.Throws<CaseValidationException>(() => CaseFile.Parse(
+            CaseText.Valid.Replace("\nelectrode:\n", "\ndata: x.csv\ncolumns: {}\nelectrode:\n"), "c.yaml", Repository.Root));
+        Assert.Contains(e.Errors, x => x.Path == "data");
+        Assert.DoesNotContain(e.Errors, x => x.Path == "(document)");
     }
 }
