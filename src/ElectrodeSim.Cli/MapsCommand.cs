@@ -15,6 +15,7 @@ public static class MapsCommand
         command.SetAction(parse =>
         {
             var files = parse.GetValue(results)!;
+            if (CommandLineChecks.FolderProblem(parse.GetValue(outDir)!) is { } problem) { Console.Error.WriteLine($"error: out-dir {parse.GetValue(outDir)}: {problem}"); return RunCommand.BadInput; }
             foreach (var f in files)
                 if (!File.Exists(f)) { Console.Error.WriteLine($"error: {ElectrodeSim.Cases.DisplayPath.Of(f)}: no such file"); return RunCommand.BadInput; }
             foreach (var f in files)

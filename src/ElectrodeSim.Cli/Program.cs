@@ -88,7 +88,8 @@ root.Subcommands.Add(MapsCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 
 // An --out that cannot be a folder (a regular file in the way) is bad input, found before anything runs.
-OutputPaths.CheckEveryOut(root);
+CommandLineChecks.CheckEveryOut(root);
+CommandLineChecks.CheckEveryResultArgument(root);
 
 // A usage error (unknown option, missing argument) is bad input: exit 2 with the errors and the command's usage line,
 // before anything runs.

@@ -122,7 +122,7 @@ public static class RunCommand
     /// <summary>Why results cannot be written into <paramref name="directory"/> (a file in the way, no permission), or null.</summary>
     private static string? OutputDirectoryProblem(string directory)
     {
-        if (OutputPaths.FolderProblem(directory) is { } inTheWay) return inTheWay;
+        if (CommandLineChecks.FolderProblem(directory) is { } inTheWay) return inTheWay;
         try
         {
             Directory.CreateDirectory(directory);

@@ -87,7 +87,7 @@ public static class SweepCommand
         }
         string directory = outputDirectory ?? Path.Combine("results", plan.Definition.Name);
         // A given --out is checked when the command line is read; the default one here.
-        if (OutputPaths.FolderProblem(directory) is { } problem)
+        if (CommandLineChecks.FolderProblem(directory) is { } problem)
         {
             Console.Error.WriteLine($"error: output folder {DisplayPath.Of(directory)}: {problem}");
             return RunCommand.BadInput;

@@ -13,7 +13,27 @@ namespace ElectrodeSim.Plotting;
 /// </summary>
 public static class ResolvedMaps
 {
-    public sealed record Field2D(string Case, double[] XFaces, double[] YFaces, double[] Values, int Nx, int Ny, double[] Discs, string Unit);
+    public sealed record Field2D(string Case, double[] XFaces, double[] YFaces, double[] Values, int Nx, int Ny, double[] Discs, string Unit)
+    {
+        /// <summary>The dataset under <c>/fields/</c> (<c>state_of_lithiation</c>), which names the colour bar; empty when not read from a file.</summary>
+        public string Field { get; init; } = "";
+    }
+
+    /// <summary>
+    /// Axis titles naming quantity and unit, in the P2D figures' style (FigurePlotter): x runs from the Li foil as in the result
+    /// file (the maps start at the separator interface by design), y along the periodic height. The try-out of 2026-12-07 found
+    /// "x [µm]", "y [µm]" and colour bars titled "1" and "A/m^2".
+    /// </summary>
+    public const string XTitle = "Distance from the Li foil x (µm)", YTitle = "Height y (µm, periodic)";
+
+    /// <summary>The colour bar's title of <paramref name="f"/>: quantity and unit.</summary>
+    public static string ColourTitle(Field2D f) => f.Field switch
+    {
+        "state_of_lithiation" => "State of lithiation c_{s}/c_{s,max}",
+        "interfacial_current_density" => "Interfacial current density j (A m^{−2}), > 0 delithiates",
+        "" => f.Unit,
+        _ => $"{char.ToUpperInvariant(f.Field[0])}{f.Field[1..].Replace('_', ' ')} ({f.Unit})",
+    };
 
     /// <summary>The fields the maps draw, with the figure-name suffix <c>run --plot</c> and <c>plot</c> give them.</summary>
     public static readonly IReadOnlyList<(string Field, string Kind)> Drawn =
@@ -63,7 +83,7 @@ public static class ResolvedMaps
         var last = values.AsSpan((nt - 1) * nx * ny, nx * ny).ToArray();
         string unit = file.ReadStringAttribute("/fields/" + field, "units");
         return new Field2D(Path.GetFileNameWithoutExtension(path), file.ReadArray("/mesh/x_faces", out _), file.ReadArray("/mesh/y_faces", out _),
-                           last, nx, ny, file.ReadArray("/mesh/discs", out _), unit);
+                           last, nx, ny, file.ReadArray("/mesh/discs", out _), unit) { Field = field };
     }
 
     /// <summary>Where the electrode begins [m]: the first x column with a cell that is not separator (phase 0) in <c>/mesh/phase</c>.</summary>
@@ -85,9 +105,9 @@ public static class ResolvedMaps
         var model = FigureStyle.Model(title);
         int i0 = Array.FindIndex(f.XFaces, x => x >= fromX - 1e-12);
         i0 = Math.Clamp(i0, 0, f.Nx - 1);
-        model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = Colours.ViridisPalette(), Minimum = low, Maximum = high, Title = f.Unit, InvalidNumberColor = OxyColors.White });
-        model.Axes.Add(FigureStyle.Axis(AxisPosition.Bottom, "x [µm]", 1e6 * f.XFaces[i0], 1e6 * f.XFaces[^1], grid: false));
-        model.Axes.Add(FigureStyle.Axis(AxisPosition.Left, "y [µm]", 0, 1e6 * f.YFaces[^1], grid: false));
+        model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = Colours.ViridisPalette(), Minimum = low, Maximum = high, Title = ColourTitle(f), InvalidNumberColor = OxyColors.White });
+        model.Axes.Add(FigureStyle.Axis(AxisPosition.Bottom, XTitle, 1e6 * f.XFaces[i0], 1e6 * f.XFaces[^1], grid: false));
+        model.Axes.Add(FigureStyle.Axis(AxisPosition.Left, YTitle, 0, 1e6 * f.YFaces[^1], grid: false));
         // A heat map spaces its columns evenly, so each run of equally wide columns is one (a graded separator: a run per column),
         // placed by its cell edges; the rows are uniform.
         foreach (var (first, last) in EqualWidthRuns(f.XFaces, i0, f.Nx))

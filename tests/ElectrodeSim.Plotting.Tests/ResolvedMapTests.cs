@@ -64,4 +64,32 @@ public class ResolvedMapTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Theory]
+    [InlineData("state_of_lithiation", "1", "State of lithiation c_{s}/c_{s,max}")]
+    [InlineData("interfacial_current_density", "A/m^2", "Interfacial current density j (A m^{−2}), > 0 delithiates")]
+    [InlineData("electrolyte_concentration", "mol/m^3", "Electrolyte concentration (mol/m^3)")]
+    public void A_map_read_from_a_result_names_quantity_and_unit_on_both_axes_and_the_colour_bar(string field, string unit, string colourTitle)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "es-maps-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string path = Path.Combine(dir, "r.h5");
+            using (var f = ElectrodeSim.Native.Hdf5.Hdf5File.Create(path))
+            {
+                f.WriteArray("/fields/" + field, new double[] { 0.1, 0.2, 0.3, 0.4 }, 1, 2, 2);
+                f.SetAttribute("/fields/" + field, "units", unit);
+                f.WriteArray("/mesh/x_faces", new[] { 0, 1e-6, 2e-6 }, 3);
+                f.WriteArray("/mesh/y_faces", new[] { 0, 1e-6, 2e-6 }, 3);
+                f.WriteArray("/mesh/discs", new[] { 1.5e-6, 1e-6, 0.5e-6 }, 1, 3);
+            }
+            var model = ResolvedMaps.Map(ResolvedMaps.Read(path, field), "t", 0, 1, 0);
+            var titles = model.Axes.ToDictionary(a => a.Position, a => a.Title);
+            Assert.Equal("Distance from the Li foil x (µm)", titles[OxyPlot.Axes.AxisPosition.Bottom]);
+            Assert.Equal("Height y (µm, periodic)", titles[OxyPlot.Axes.AxisPosition.Left]);
+            Assert.Equal(colourTitle, titles[OxyPlot.Axes.AxisPosition.Right]);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

@@ -189,4 +189,32 @@ public sealed class TryoutFixesTests
         Assert.Contains(e.Errors, x => x.Path == "data");
         Assert.DoesNotContain(e.Errors, x => x.Path == "(document)");
     }
+
+    [Theory]
+    [InlineData("plot")]
+    [InlineData("export")]
+    [InlineData("gitt")]
+    [InlineData("cv")]
+    [InlineData("eis")]
+    [InlineData("cycle")]
+    public void A_case_file_given_where_a_result_belongs_is_bad_input_naming_the_run_that_makes_it(string command)
+    {
+        string yaml = Repository.Case("sio-c-l.yaml");
+        var (code, stdout, stderr) = Support.Cli.Run(command, yaml);
+        Assert.Equal(2, code);
+        Assert.Contains($"{yaml}: a case file (YAML), not a result file (.h5); run it first, 'electrodesim run {yaml} --out results', then give results/sio-c-l.h5", stderr);
+        Assert.DoesNotContain("H5Fopen", stderr);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void Maps_into_a_folder_under_a_regular_file_is_bad_input_naming_the_file()
+    {
+        using var dir = new Repository.TemporaryDirectory();
+        string file = Path.Combine(dir.Path, "somefile.txt");
+        File.WriteAllText(file, "x");
+        var (code, _, stderr) = Support.Cli.Run("maps", Path.Combine(file, "maps"), Path.Combine(dir.Path, "missing.h5"));
+        Assert.Equal(2, code);
+        Assert.Contains($"error: out-dir {Path.Combine(file, "maps")}: {file} is a regular file, so no folder can be made inside it", stderr);
+    }
 }

@@ -4,12 +4,13 @@ using ElectrodeSim.Cases;
 namespace ElectrodeSim.Cli;
 
 /// <summary>
-/// The <c>--out</c> of every command checked when the command line is read, before anything runs: a regular file where
+/// Paths of the command line checked when it is read, before anything runs (bad input, exit 2, with the usage line).
+/// The <c>--out</c> of every command: a regular file where
 /// the output folder (or one of the folders above it) would be made is bad input (exit 2) named as such, not .NET's
 /// "Could not find a part of the path" after the runs (try-out of 2026-12-07: run, sweep, compare and validate failed so,
 /// sweep, compare and validate with a stack trace and exit 1).
 /// </summary>
-internal static class OutputPaths
+internal static class CommandLineChecks
 {
     /// <summary>Adds the check to the <c>--out</c> option of every subcommand of <paramref name="root"/>: a folder (DirectoryInfo) or a file to write (FileInfo).</summary>
     public static void CheckEveryOut(Command root)
@@ -32,6 +33,30 @@ internal static class OutputPaths
                     });
             }
             CheckEveryOut(command);
+        }
+    }
+
+    /// <summary>
+    /// Adds to the <c>result</c> argument of every subcommand (plot, export, gitt, cv, eis, cycle) the refusal of a case file
+    /// (<c>*.yaml</c>) with the command that makes its result: <c>plot cases/sio-c-l.yaml</c>, a new user's first try, said
+    /// "cannot be opened as an HDF5 result file (H5Fopen failed for …)", <c>export</c> ": is not an HDF5 file" (try-out of 2026-12-07).
+    /// </summary>
+    public static void CheckEveryResultArgument(Command root)
+    {
+        foreach (var command in root.Subcommands)
+        {
+            foreach (var argument in command.Arguments.Where(a => a.Name == "result"))
+                argument.Validators.Add(result =>
+                {
+                    foreach (var token in result.Tokens)
+                        if (Path.GetExtension(token.Value) is ".yaml" or ".yml")
+                        {
+                            string stem = Path.GetFileNameWithoutExtension(token.Value);
+                            result.AddError($"{token.Value}: a case file (YAML), not a result file (.h5); run it first, " +
+                                            $"'electrodesim run {token.Value} --out results', then give results/{stem}.h5");
+                        }
+                });
+            CheckEveryResultArgument(command);
         }
     }
 
