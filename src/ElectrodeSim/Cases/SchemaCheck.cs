@@ -192,7 +192,21 @@ internal sealed class SchemaCheck
     private static string Quoted(Scalar scalar) => scalar.Value.Length == 0 ? "an empty text" : InputLimits.Shorten(scalar.Value);
 
     private void Fail(string path, string value, Type? expected, ParsingEvent at) =>
-        _errors.Add(At(new CaseError(path.Length == 0 ? "(document)" : path, value, expected == null ? "readable" : CaseSchema.Describe(expected)), at.Start));
+        _errors.Add(At(new CaseError(path.Length == 0 ? "(document)" : path, value, expected == null ? "readable" : Accepted(expected, value)), at.Start));
+
+    /// <summary>
+    /// What a value of <paramref name="expected"/> looks like; for a number written with a decimal comma (<c>5,5</c>, as a
+    /// European keyboard or spreadsheet writes it) also that it is one and what to write, as the measured-data reader says.
+    /// </summary>
+    private static string Accepted(Type expected, string value)
+    {
+        string described = CaseSchema.Describe(expected);
+        if ((Nullable.GetUnderlyingType(expected) ?? expected) != typeof(double) || value.Count(c => c == ',') != 1) return described;
+        string dotted = value.Replace(',', '.');
+        return double.TryParse(dotted, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? $"{described} with '.' as the decimal point (a decimal comma; write {dotted})"
+            : described;
+    }
 
     private static CaseError At(CaseError error, Mark mark) => error with { Line = (int)mark.Line, Column = (int)mark.Column };
 

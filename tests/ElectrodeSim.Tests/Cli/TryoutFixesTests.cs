@@ -217,4 +217,19 @@ public sealed class TryoutFixesTests
         Assert.Equal(2, code);
         Assert.Contains($"error: out-dir {Path.Combine(file, "maps")}: {file} is a regular file, so no folder can be made inside it", stderr);
     }
+
+    [Fact]
+    public void A_number_with_a_decimal_comma_in_a_case_or_a_set_is_named_as_one_with_the_value_to_write()
+    {
+        var e = Assert.Throws<CaseValidationException>(() => CaseFile.Parse(CaseText.Valid.Replace("thickness_um: 16.7", "thickness_um: 16,7"), "c.yaml", Repository.Root));
+        Assert.Equal("electrode.thickness_um: 16,7 is not a number with '.' as the decimal point (a decimal comma; write 16.7)", Assert.Single(e.Errors).ToString());
+
+        var (code, _, stderr) = Support.Cli.Run("check", Repository.Case("sio-c-l.yaml"), "--set", "protocol[0].current_density_mA_cm2=5,5");
+        Assert.Equal(2, code);
+        Assert.Contains("protocol[0].current_density_mA_cm2: 5,5 is not a number with '.' as the decimal point (a decimal comma; write 5.5)", stderr);
+        // Two commas are not one decimal comma: the plain message.
+        (code, _, stderr) = Support.Cli.Run("check", Repository.Case("sio-c-l.yaml"), "--set", "protocol[0].current_density_mA_cm2=5,5,5");
+        Assert.Equal(2, code);
+        Assert.Contains("protocol[0].current_density_mA_cm2: 5,5,5 is not a number\n", stderr.ReplaceLineEndings("\n"));
+    }
 }
