@@ -98,7 +98,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
         double cmax = electrode.MaxConcentration;
         double cLast = y[context.ClassSurfaceShell[cell][sizeClass]];
         double j = y[context.Layout.ClassCurrent(cell, sizeClass)];
-        double ds = electrode.SolidDiffusivityAt(cLast / cmax, context.Temperature, out double dDdTheta);
+        double ds = context.SolidDiffusivityAt(e, cLast / cmax, out double dDdTheta);
         dThetaDj = -particle.Graph.LeftDistance[particle.SurfaceFace] / (PhysicalConstants.Faraday * ds * cmax);
         // θ_s = c_last/c_max + j ∂θ/∂j with ∂θ/∂j ∝ 1/D_s(c_last/c_max).
         dThetaDc = 1.0 / cmax - j * dThetaDj / ds * dDdTheta / cmax;
