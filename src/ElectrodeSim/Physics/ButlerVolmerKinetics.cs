@@ -119,7 +119,8 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
         bool clamped = thetaClamped != theta;
         double j0 = referenceExchangeCurrentDensity
                     * Power(reducedConcentration, aa) * Power((1 - thetaClamped) / 0.5, aa) * Power(thetaClamped / 0.5, ac);
-        double anodic = Math.Exp(aa * f * eta), cathodic = Math.Exp(-ac * f * eta);
+        // Symmetric transfer (α_a = α_c, the usual ½) makes the cathodic exp the anodic one's reciprocal: one exp, not two.
+        double anodic = Math.Exp(aa * f * eta), cathodic = aa == ac ? 1.0 / anodic : Math.Exp(-ac * f * eta);
         double dj0dTheta = clamped ? 0.0 : j0 * (-aa / (1 - thetaClamped) + ac / thetaClamped);
         return new InterfaceRate(j0, anodic - cathodic, f * (aa * anodic + ac * cathodic), dj0dTheta);
     }
