@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ElectrodeSim.Materials;
 using ElectrodeSim.Mesh;
 using ElectrodeSim.Model;
@@ -144,6 +145,7 @@ public sealed class P2DContext
     /// </summary>
     public double[] SolidDiffusivity { get; }
     /// <summary>D_s(θ, T) [m²/s] and ∂D_s/∂θ of electrode <paramref name="electrode"/> at <see cref="Temperature"/>: a constant D_s from <see cref="SolidDiffusivity"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double SolidDiffusivityAt(int electrode, double theta, out double dDdTheta)
     {
         var parameters = Cell.Electrodes[electrode];
