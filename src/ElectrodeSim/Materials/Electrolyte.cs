@@ -18,6 +18,9 @@ public sealed class ElectrolyteProperties
 /// <summary>Named LiPF6 carbonate electrolyte correlations.</summary>
 public static class Electrolytes
 {
+    /// <summary>ln 10, the double Math.Log(10.0) returns: a constant, where the call is not folded (it cost a log per evaluation).</summary>
+    private const double Ln10 = 2.302585092994046;
+
     public static IReadOnlyList<string> Names { get; } = ["Valoen2005", "Nyman2008", "Nyman2008Arrhenius", "Capiglia1999", "Ecker2015"];
 
     public static ElectrolyteProperties ByName(string name) => name switch
@@ -45,27 +48,29 @@ public static class Electrolytes
             double s = (-10.5 + 0.0740 * T - 6.96e-5 * T * T) + m * (0.668 - 0.0178 * T + 2.80e-5 * T * T) + m * m * (0.494 - 8.86e-4 * T);
             return 0.1 * m * s * s;
         },
-        (c, T) =>
+        (double c, double T, out double slope) =>
         {
             // dκ/dc = 0.1 (s² + 2 m s ds/dm) / 1000.
             double m = c / 1000.0;
             double b = 0.668 - 0.0178 * T + 2.80e-5 * T * T, a2 = 0.494 - 8.86e-4 * T;
             double s = (-10.5 + 0.0740 * T - 6.96e-5 * T * T) + m * b + m * m * a2;
-            return 1e-4 * s * (s + 2 * m * (b + 2 * m * a2));
+            slope = 1e-4 * s * (s + 2 * m * (b + 2 * m * a2));
+            return 0.1 * m * s * s;
         }),
         Diffusivity = new Correlation("Valoen2005 diffusivity", "Valøen & Reimers 2005 eq. 14", "m^2/s", (c, T) =>
         {
             double m = c / 1000.0;
             double tg = 229.0 + 5.0 * m;
-            return Math.Exp(Math.Log(10.0) * (-4.43 - 54.0 / (T - tg) - 0.22 * m)) * 1e-4;
+            return Math.Exp(Ln10 * (-4.43 - 54.0 / (T - tg) - 0.22 * m)) * 1e-4;
         },
-        (c, T) =>
+        (double c, double T, out double slope) =>
         {
-            // dD/dc = D ln 10 (−270/(T − T_g)² − 0.22) / 1000, T_g = 229 + 5 m.
+            // dD/dc = D ln 10 (−270/(T − T_g)² − 0.22) / 1000, T_g = 229 + 5 m: one exp for both.
             double m = c / 1000.0;
             double gap = T - (229.0 + 5.0 * m);
-            double d = Math.Exp(Math.Log(10.0) * (-4.43 - 54.0 / gap - 0.22 * m)) * 1e-4;
-            return d * Math.Log(10.0) * (-270.0 / (gap * gap) - 0.22) / 1000.0;
+            double d = Math.Exp(Ln10 * (-4.43 - 54.0 / gap - 0.22 * m)) * 1e-4;
+            slope = d * Ln10 * (-270.0 / (gap * gap) - 0.22) / 1000.0;
+            return d;
         }),
         TransferenceNumber = 0.38,
         ThermodynamicFactor = new Correlation("Valoen2005 thermodynamic factor", "Valøen & Reimers 2005 eq. 19", "1", (c, T) =>
@@ -73,12 +78,13 @@ public static class Electrolytes
             double m = Math.Max(c, 0.0) / 1000.0;
             return (0.601 - 0.24 * Math.Sqrt(m) + 0.982 * (1 - 0.0052 * (T - 294.0)) * m * Math.Sqrt(m)) / (1 - 0.38);
         },
-        (c, T) =>
+        (double c, double T, out double slope) =>
         {
             // d/dc of the above: (−0.12/√m + 1.473 [1 − 0.0052 (T − 294)] √m) / (1 − 0.38) / 1000; 0 below c = 0 (the clamp).
-            if (!(c > 0)) return 0.0;
-            double root = Math.Sqrt(c / 1000.0);
-            return (-0.12 / root + 1.5 * 0.982 * (1 - 0.0052 * (T - 294.0)) * root) / (1 - 0.38) / 1000.0;
+            double m = Math.Max(c, 0.0) / 1000.0;
+            double root = Math.Sqrt(m);
+            slope = c > 0 ? (-0.12 / root + 1.5 * 0.982 * (1 - 0.0052 * (T - 294.0)) * root) / (1 - 0.38) / 1000.0 : 0.0;
+            return (0.601 - 0.24 * root + 0.982 * (1 - 0.0052 * (T - 294.0)) * m * root) / (1 - 0.38);
         }),
     };
 
@@ -129,14 +135,21 @@ public static class Electrolytes
                 double m = c / 1000.0;
                 return (0.0911 + 1.9101 * m - 1.052 * m * m + 0.1554 * m * m * m) * Arrhenius(34700, 298.15, T);
             },
-            (c, T) =>
+            (double c, double T, out double slope) =>
             {
                 double m = c / 1000.0;
-                return (1.9101 - 2 * 1.052 * m + 3 * 0.1554 * m * m) / 1000.0 * Arrhenius(34700, 298.15, T);
+                double arrhenius = Arrhenius(34700, 298.15, T);
+                slope = (1.9101 - 2 * 1.052 * m + 3 * 0.1554 * m * m) / 1000.0 * arrhenius;
+                return (0.0911 + 1.9101 * m - 1.052 * m * m + 0.1554 * m * m * m) * arrhenius;
             }),
         Diffusivity = new Correlation("Capiglia1999 diffusivity", "Capiglia et al. 1999 (Marquis2019)", "m^2/s",
             (c, T) => 5.34e-10 * Math.Exp(-0.65 * c / 1000.0) * Arrhenius(37040, 298.15, T),
-            (c, T) => -0.65e-3 * 5.34e-10 * Math.Exp(-0.65 * c / 1000.0) * Arrhenius(37040, 298.15, T)),
+            (double c, double T, out double slope) =>
+            {
+                double e = Math.Exp(-0.65 * c / 1000.0), arrhenius = Arrhenius(37040, 298.15, T);
+                slope = -0.65e-3 * 5.34e-10 * e * arrhenius;
+                return 5.34e-10 * e * arrhenius;
+            }),
         TransferenceNumber = 0.4,
         ThermodynamicFactor = Correlation.Constant("unit thermodynamic factor", "1", 1.0),
     };
@@ -165,13 +178,14 @@ public static class Electrolytes
         Source = "Ecker et al., J. Electrochem. Soc. 162 (2015) A1836, doi:10.1149/2.0551509jes; fit by O'Kane in Richardson et al., Electrochim. Acta 339 (2020) 135862",
         Conductivity = new Correlation("Ecker2015 conductivity", "Ecker et al. 2015 / Richardson et al. 2020", "S/m",
             (c, T) => EckerConductivity(c, T, out _),
-            (c, T) => { EckerConductivity(c, T, out double d); return d; }),
+            (double c, double T, out double slope) => EckerConductivity(c, T, out slope)),
         Diffusivity = new Correlation("Ecker2015 diffusivity (Nernst-Einstein from the conductivity)", "Ecker et al. 2015 / Richardson et al. 2020", "m^2/s",
             (c, T) => NernstEinstein * EckerConductivity(c, T, out _) * T / c,
-            (c, T) =>
+            (double c, double T, out double slope) =>
             {
                 double kappa = EckerConductivity(c, T, out double dk);
-                return NernstEinstein * T * (dk / c - kappa / (c * c));
+                slope = NernstEinstein * T * (dk / c - kappa / (c * c));
+                return NernstEinstein * kappa * T / c;
             }),
         TransferenceNumber = 0.26,
         ThermodynamicFactor = Correlation.Constant("unit thermodynamic factor", "1", 1.0),

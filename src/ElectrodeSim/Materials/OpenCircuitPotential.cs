@@ -264,7 +264,11 @@ public sealed class SiOStandInOcp : IOpenCircuitPotential
         StepHeight = stepHeight;
         StepCentre = stepCentre;
         StepWidth = stepWidth;
+        _stepAtEnd = Logistic((stepCentre - 1) / stepWidth);
     }
+
+    /// <summary>σ((θc − 1)/w), the step's value at θ = 1 the curve is normalised by: a constant, formed once rather than per call (an exp).</summary>
+    private readonly double _stepAtEnd;
 
     public double EndPotential { get; }
     public double PlateauSlope { get; }
@@ -281,7 +285,7 @@ public sealed class SiOStandInOcp : IOpenCircuitPotential
         double z = (StepCentre - theta) / StepWidth;
         double s = Logistic(z);
         slope = -PlateauSlope - StepHeight * s * (1 - s) / StepWidth;
-        return EndPotential + PlateauSlope * (1 - theta) + StepHeight * (s - Logistic((StepCentre - 1) / StepWidth));
+        return EndPotential + PlateauSlope * (1 - theta) + StepHeight * (s - _stepAtEnd);
     }
 }
 

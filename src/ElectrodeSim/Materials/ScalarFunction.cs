@@ -1,10 +1,14 @@
 namespace ElectrodeSim.Materials;
 
+/// <summary>A correlation's value f(c, T) and its slope ∂f/∂c from one evaluation.</summary>
+public delegate double CorrelationWithSlope(double c, double temperature, out double dfdc);
+
 /// <summary>A correlation f(c, T) with its source; the derivative ∂f/∂c is by central difference unless supplied.</summary>
 public sealed class Correlation
 {
     private readonly Func<double, double, double> _f;
     private readonly Func<double, double, double>? _dfdc;
+    private readonly CorrelationWithSlope? _withSlope;
 
     public Correlation(string name, string source, string unit, Func<double, double, double> f, Func<double, double, double>? dfdc = null)
     {
@@ -13,6 +17,16 @@ public sealed class Correlation
         Unit = unit;
         _f = f;
         _dfdc = dfdc;
+    }
+
+    /// <summary>
+    /// A correlation whose value and slope share their costly parts (an exp, a square root): <paramref name="withSlope"/> gives
+    /// both from one call, <paramref name="f"/> the value alone (for evaluations without a Jacobian).
+    /// </summary>
+    public Correlation(string name, string source, string unit, Func<double, double, double> f, CorrelationWithSlope withSlope)
+        : this(name, source, unit, f)
+    {
+        _withSlope = withSlope;
     }
 
     public string Name { get; }
@@ -24,6 +38,7 @@ public sealed class Correlation
     /// <summary>Value and ∂f/∂c. Central difference with a step of 1e-6 relative (error ~1e-10 relative for smooth correlations).</summary>
     public double Value(double c, double temperature, out double dfdc)
     {
+        if (_withSlope != null) return _withSlope(c, temperature, out dfdc);
         if (_dfdc != null)
         {
             dfdc = _dfdc(c, temperature);
@@ -35,5 +50,5 @@ public sealed class Correlation
     }
 
     public static Correlation Constant(string name, string unit, double value) =>
-        new(name, "constant", unit, (_, _) => value, (_, _) => 0.0);
+        new(name, "constant", unit, (_, _) => value, (double _, double _, out double slope) => { slope = 0.0; return value; });
 }

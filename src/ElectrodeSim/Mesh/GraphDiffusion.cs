@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ElectrodeSim.Numerics.Sparse;
 
 namespace ElectrodeSim.Mesh;
@@ -31,8 +33,13 @@ public sealed class GraphDiffusion
 {
     private readonly FaceAverage _average;
     private readonly int[] _leftCell, _rightCell, _uL, _uR, _vL, _vR;
-    /// <summary>Per flux face, contiguous for the evaluation loop: distances, area, A/(l_L + l_R), the two cell volumes.</summary>
-    private readonly double[] _leftDistance, _rightDistance, _area, _geometric, _leftVolume, _rightVolume;
+    /// <summary>Per flux face, contiguous for the evaluation loop: A/(l_L + l_R), the two cell volumes and their inverses (for the Jacobian).</summary>
+    private readonly double[] _geometric, _leftVolume, _rightVolume, _inverseLeftVolume, _inverseRightVolume;
+    /// <summary>
+    /// Per flux face, what <see cref="Accumulate"/>'s face average needs of the geometry: harmonic, the half-cell lengths
+    /// per unit area l_L/A and l_R/A (<see cref="FaceTransmissibility.Harmonic"/>); arithmetic, A/(2 (l_L + l_R)) in the first.
+    /// </summary>
+    private readonly double[] _leftLength, _rightLength;
     private readonly bool _sameField, _hasCoefficientField;
     private readonly int[] _offsets;
     /// <summary>u's map, and the cells at least one flux face touches.</summary>
@@ -46,6 +53,11 @@ public sealed class GraphDiffusion
     private int[] _pll = [], _plr = [], _prl = [], _prr = [];
     /// <summary>Per face, for <see cref="AccumulateSharedFaceCoefficient"/>: T_f, T_f/V_L, T_f/V_R of the evaluation.</summary>
     private readonly double[] _sharedT, _sharedTByLeftVolume, _sharedTByRightVolume;
+    /// <summary>
+    /// The flux faces form one chain of consecutive unknowns (face k joins u_L[0] + k and u_L[0] + k + 1, as the shells of a
+    /// radial particle graph): <see cref="AccumulateSharedFaceCoefficient"/> then adds each copy's residual per cell, not per face.
+    /// </summary>
+    private readonly bool _chain;
 
     /// <param name="graph">The cells and faces.</param>
     /// <param name="unknown">Unknown index of u per graph cell, −1 where u does not live.</param>
@@ -82,8 +94,8 @@ public sealed class GraphDiffusion
         _cells = [.. Enumerable.Range(0, graph.CellCount).Where(c => touched[c])];
         int n = Faces.Length;
         _leftCell = new int[n]; _rightCell = new int[n]; _uL = new int[n]; _uR = new int[n]; _vL = new int[n]; _vR = new int[n];
-        _leftDistance = new double[n]; _rightDistance = new double[n]; _area = new double[n]; _geometric = new double[n];
-        _leftVolume = new double[n]; _rightVolume = new double[n];
+        _leftLength = new double[n]; _rightLength = new double[n]; _geometric = new double[n];
+        _leftVolume = new double[n]; _rightVolume = new double[n]; _inverseLeftVolume = new double[n]; _inverseRightVolume = new double[n];
         _sharedT = new double[n]; _sharedTByLeftVolume = new double[n]; _sharedTByRightVolume = new double[n];
         for (int k = 0; k < n; k++)
         {
@@ -91,11 +103,16 @@ public sealed class GraphDiffusion
             _leftCell[k] = l; _rightCell[k] = r;
             _uL[k] = unknown[l]; _uR[k] = unknown[r];
             _vL[k] = coefficientUnknown?[l] ?? -1; _vR[k] = coefficientUnknown?[r] ?? -1;
-            _leftDistance[k] = graph.LeftDistance[f]; _rightDistance[k] = graph.RightDistance[f];
-            _area[k] = graph.FaceArea[f];
+            double area = graph.FaceArea[f], lL = graph.LeftDistance[f], lR = graph.RightDistance[f];
+            if (average == FaceAverage.Arithmetic) _leftLength[k] = area / (2.0 * (lL + lR));
+            else { _leftLength[k] = lL / area; _rightLength[k] = lR / area; }
             _geometric[k] = graph.FaceArea[f] / graph.Distance(f);
             _leftVolume[k] = graph.CellVolume[l]; _rightVolume[k] = graph.CellVolume[r];
+            _inverseLeftVolume[k] = 1.0 / _leftVolume[k]; _inverseRightVolume[k] = 1.0 / _rightVolume[k];
         }
+        _chain = n > 0;
+        for (int k = 0; k < n; k++)
+            if (_uL[k] != _uL[0] + k || _uR[k] != _uL[k] + 1) _chain = false;
         if (graph.FluxPartner is { } partners)
         {
             var index = new Dictionary<int, int>(n);
@@ -218,17 +235,18 @@ public sealed class GraphDiffusion
         int offset = _offsets[copy], slots = copy * Faces.Length;
         bool withJacobian = !jacobian.IsEmpty;
         bool variable = !coefficientSlope.IsEmpty, driven = !drive.IsEmpty, drivenSlope = !driveByLeft.IsEmpty;
+        bool harmonic = _average == FaceAverage.Harmonic;
         for (int k = 0; k < Faces.Length; k++)
         {
             int l = _leftCell[k], r = _rightCell[k];
-            double area = _area[k];
-            double t = area * FaceTransmissibility.FromDistances(_average, _leftDistance[k], coefficient[l], _rightDistance[k], coefficient[r],
-                                                                 out double dtL, out double dtR);
+            double kL = coefficient[l], kR = coefficient[r], t, dtL, dtR;
+            if (harmonic) t = FaceTransmissibility.Harmonic(_leftLength[k], kL, _rightLength[k], kR, out dtL, out dtR);
+            else { dtL = dtR = _leftLength[k]; t = (kL + kR) * dtL; }
             double dTdvL = 0.0, dTdvR = 0.0;
             if (variable && withJacobian)
             {
-                dTdvL = area * dtL * coefficientSlope[l];
-                dTdvR = area * dtR * coefficientSlope[r];
+                dTdvL = dtL * coefficientSlope[l];
+                dTdvR = dtR * coefficientSlope[r];
             }
             if (_t.Length > 0) { _t[k] = t; _tByLeft[k] = dTdvL; _tByRight[k] = dTdvR; }
             AddFace(k, offset, slots + k, y, t, dTdvL, dTdvR, driven ? drive[k] : 0.0,
@@ -262,8 +280,9 @@ public sealed class GraphDiffusion
     /// <summary>
     /// <see cref="AccumulateFaceCoefficient"/> for every copy at once, with one coefficient per face shared by all copies
     /// and independent of the state (a particle diffusivity that depends on T only): T_f and T_f/V of each face are formed
-    /// once instead of once per copy, and the Jacobian entries, equal in every copy, are only scattered. The same arithmetic
-    /// in the same order as one <see cref="AccumulateFaceCoefficient"/> call per copy with no slopes.
+    /// once instead of once per copy, and the Jacobian entries, equal in every copy, are only scattered. Off a chain of faces,
+    /// the same arithmetic in the same order as one <see cref="AccumulateFaceCoefficient"/> call per copy with no slopes; on a
+    /// chain (a particle's shells) the residual is added per cell (<see cref="AccumulateChain"/>).
     /// </summary>
     public void AccumulateSharedFaceCoefficient(ReadOnlySpan<double> y, ReadOnlySpan<double> faceCoefficient, Span<double> residual, Span<double> jacobian)
     {
@@ -278,8 +297,8 @@ public sealed class GraphDiffusion
         var tByVL = _sharedTByLeftVolume.AsSpan(0, n);
         var tByVR = _sharedTByRightVolume.AsSpan(0, n);
         var geometric = _geometric.AsSpan(0, n);
-        var vL = _leftVolume.AsSpan(0, n);
-        var vR = _rightVolume.AsSpan(0, n);
+        var inverseVL = _inverseLeftVolume.AsSpan(0, n);
+        var inverseVR = _inverseRightVolume.AsSpan(0, n);
         var uLs = _uL.AsSpan(0, n);
         var uRs = _uR.AsSpan(0, n);
         faceCoefficient = faceCoefficient[..n];
@@ -287,28 +306,79 @@ public sealed class GraphDiffusion
         {
             double tk = geometric[k] * faceCoefficient[k];
             t[k] = tk;
-            tByVL[k] = tk / vL[k];
-            tByVR[k] = tk / vR[k];
+            tByVL[k] = tk * inverseVL[k];
+            tByVR[k] = tk * inverseVR[k];
         }
         var ll = _ll; var lr = _lr; var rl = _rl; var rr = _rr;
         var offsets = _offsets;
+        if (_chain)
+        {
+            AccumulateChain(y, tByVL, tByVR, residual);
+            if (!withJacobian) return;
+        }
         for (int q = 0, s = 0; q < offsets.Length; q++)
         {
             int o = offsets[q];
             for (int k = 0; k < t.Length; k++, s++)
             {
-                int uL = o + uLs[k], uR = o + uRs[k];
-                double potential = 0.0 - (y[uR] - y[uL]);
-                double flux = t[k] * potential;
-                residual[uL] += flux / vL[k];
-                residual[uR] -= flux / vR[k];
-                if (!withJacobian) continue;
+                if (!_chain)
+                {
+                    int uL = o + uLs[k], uR = o + uRs[k];
+                    double potential = 0.0 - (y[uR] - y[uL]);
+                    double flux = t[k] * potential;
+                    residual[uL] += flux / _leftVolume[k];
+                    residual[uR] -= flux / _rightVolume[k];
+                    if (!withJacobian) continue;
+                }
                 // As AddFace with no slope and no drive: ±T/V_L in the left row, ∓T/V_R in the right one.
                 jacobian[ll[s]] += tByVL[k];
                 jacobian[lr[s]] -= tByVL[k];
                 jacobian[rl[s]] -= tByVR[k];
                 jacobian[rr[s]] += tByVR[k];
             }
+        }
+    }
+
+    /// <summary>
+    /// The residual of <see cref="AccumulateSharedFaceCoefficient"/> on a chain of faces, per cell i of each copy:
+    /// <c>r_i += (T/V_R)_(i−1) (u_i − u_(i−1)) − (T/V_L)_i (u_(i+1) − u_i)</c>, the interior cells two at a time
+    /// (<see cref="Vector128{T}"/>), the two end cells alone. The same fluxes as the per-face loop, multiplied by T/V
+    /// instead of divided by V and summed per cell (answers change in the last bits), without the per-face loop's chain of
+    /// stores through the cell two faces share.
+    /// </summary>
+    private void AccumulateChain(ReadOnlySpan<double> y, ReadOnlySpan<double> tByVL, ReadOnlySpan<double> tByVR, Span<double> residual)
+    {
+        int n = tByVL.Length;
+        ref double rFromLeft = ref MemoryMarshal.GetReference(tByVR);
+        ref double rToRight = ref MemoryMarshal.GetReference(tByVL);
+        int first = _uL[0];
+        foreach (int o in _offsets)
+        {
+            int a = o + first;
+            var u = y.Slice(a, n + 1);
+            var r = residual.Slice(a, n + 1);
+            ref double ru = ref MemoryMarshal.GetReference(u);
+            ref double rr = ref MemoryMarshal.GetReference(r);
+            // The end cells, each with its one face.
+            double start = -tByVL[0] * (u[1] - u[0]);
+            double end = tByVR[n - 1] * (u[n] - u[n - 1]);
+            int i = 1;
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (; i + 2 <= n; i += 2)
+                {
+                    var here = Vector128.LoadUnsafe(ref ru, (nuint)i);
+                    var before = Vector128.LoadUnsafe(ref ru, (nuint)(i - 1));
+                    var after = Vector128.LoadUnsafe(ref ru, (nuint)(i + 1));
+                    var sum = Vector128.LoadUnsafe(ref rFromLeft, (nuint)(i - 1)) * (here - before)
+                              - Vector128.LoadUnsafe(ref rToRight, (nuint)i) * (after - here);
+                    (Vector128.LoadUnsafe(ref rr, (nuint)i) + sum).StoreUnsafe(ref rr, (nuint)i);
+                }
+            }
+            for (; i < n; i++)
+                r[i] += tByVR[i - 1] * (u[i] - u[i - 1]) - tByVL[i] * (u[i + 1] - u[i]);
+            r[0] += start;
+            r[n] += end;
         }
     }
 
@@ -326,7 +396,7 @@ public sealed class GraphDiffusion
             for (int k = 0; k < n; k++, s++)
             {
                 double tk = _geometric[k] * faceCoefficient[k];
-                double tByVL = tk / _leftVolume[k], tByVR = tk / _rightVolume[k];
+                double tByVL = tk * _inverseLeftVolume[k], tByVR = tk * _inverseRightVolume[k];
                 jacobian[_ll[s]] += tByVL;
                 jacobian[_lr[s]] -= tByVL;
                 jacobian[_rl[s]] -= tByVR;
@@ -386,29 +456,31 @@ public sealed class GraphDiffusion
         int uL = offset + _uL[k], uR = offset + _uR[k];
         double potential = drive - (y[uR] - y[uL]);
         double flux = t * potential;
-        double vL = _leftVolume[k], vR = _rightVolume[k];
-        residual[uL] += flux / vL;
-        residual[uR] -= flux / vR;
+        // The residual divides (flux/V_L and flux/V_R times their volumes cancel to rounding: the balance conserves as
+        // GraphDiffusionTests asserts, to 1e-14); the Jacobian multiplies by the inverse volumes.
+        residual[uL] += flux / _leftVolume[k];
+        residual[uR] -= flux / _rightVolume[k];
         if (!withJacobian) return;
+        double inverseVL = _inverseLeftVolume[k], inverseVR = _inverseRightVolume[k];
         double byLeft = dTdvL * potential + t * driveByLeft;
         double byRight = dTdvR * potential + t * driveByRight;
         if (_sameField)
         {
             double dL = t + byLeft, dR = -t + byRight;
-            jacobian[_ll[s]] += dL / vL;
-            jacobian[_lr[s]] += dR / vL;
-            jacobian[_rl[s]] -= dL / vR;
-            jacobian[_rr[s]] -= dR / vR;
+            jacobian[_ll[s]] += dL * inverseVL;
+            jacobian[_lr[s]] += dR * inverseVL;
+            jacobian[_rl[s]] -= dL * inverseVR;
+            jacobian[_rr[s]] -= dR * inverseVR;
             return;
         }
-        jacobian[_ll[s]] += t / vL;
-        jacobian[_lr[s]] -= t / vL;
-        jacobian[_rl[s]] -= t / vR;
-        jacobian[_rr[s]] += t / vR;
+        jacobian[_ll[s]] += t * inverseVL;
+        jacobian[_lr[s]] -= t * inverseVL;
+        jacobian[_rl[s]] -= t * inverseVR;
+        jacobian[_rr[s]] += t * inverseVR;
         if (!_hasCoefficientField) return;
-        jacobian[_vll[s]] += byLeft / vL;
-        jacobian[_vlr[s]] += byRight / vL;
-        jacobian[_vrl[s]] -= byLeft / vR;
-        jacobian[_vrr[s]] -= byRight / vR;
+        jacobian[_vll[s]] += byLeft * inverseVL;
+        jacobian[_vlr[s]] += byRight * inverseVL;
+        jacobian[_vrl[s]] -= byLeft * inverseVR;
+        jacobian[_vrr[s]] -= byRight * inverseVR;
     }
 }

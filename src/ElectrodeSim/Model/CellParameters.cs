@@ -229,12 +229,19 @@ public sealed record LithiumFoilParameters
     /// <summary>Rate coefficient k in j0 = k F c_Li^0.7 c_e^0.3 [m/s · (m³/mol)^0 ...]; Xu2019: 3.5e-8.</summary>
     public double RateCoefficient { get; init; } = 3.5e-8;
     /// <summary>Lithium-metal concentration c_Li = 1 / molar volume [mol/m³].</summary>
-    public double LithiumConcentration { get; init; } = 1.0 / 1.3e-5;
+    public double LithiumConcentration
+    {
+        get => _lithiumConcentration;
+        init { _lithiumConcentration = value; _lithiumFactor = Math.Pow(value, 0.7); }
+    }
+    private readonly double _lithiumConcentration = 1.0 / 1.3e-5;
+    /// <summary>c_Li^0.7, formed with c_Li (a pow per j0 evaluation otherwise, six per foil Jacobian row).</summary>
+    private readonly double _lithiumFactor = Math.Pow(1.0 / 1.3e-5, 0.7);
     /// <summary>Anodic transfer coefficient of the foil reaction [1].</summary>
     public double TransferCoefficient { get; init; } = 0.5;
 
     public double ExchangeCurrentDensity(double ce) =>
-        RateCoefficient * PhysicalConstants.Faraday * Math.Pow(LithiumConcentration, 0.7) * Math.Pow(Math.Max(ce, 1e-12), 0.3);
+        RateCoefficient * PhysicalConstants.Faraday * _lithiumFactor * Math.Pow(Math.Max(ce, 1e-12), 0.3);
 }
 
 /// <summary>

@@ -98,7 +98,7 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
         double cmax = electrode.MaxConcentration;
         double cLast = y[context.ClassSurfaceShell[cell][sizeClass]];
         double j = y[context.Layout.ClassCurrent(cell, sizeClass)];
-        double ds = electrode.SolidDiffusivityAt(cLast / cmax, context.Temperature, out double dDdTheta);
+        double ds = context.SolidDiffusivityAt(e, cLast / cmax, out double dDdTheta);
         dThetaDj = -particle.Graph.LeftDistance[particle.SurfaceFace] / (PhysicalConstants.Faraday * ds * cmax);
         // θ_s = c_last/c_max + j ∂θ/∂j with ∂θ/∂j ∝ 1/D_s(c_last/c_max).
         dThetaDc = 1.0 / cmax - j * dThetaDj / ds * dDdTheta / cmax;
@@ -119,7 +119,8 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
         bool clamped = thetaClamped != theta;
         double j0 = referenceExchangeCurrentDensity
                     * Power(reducedConcentration, aa) * Power((1 - thetaClamped) / 0.5, aa) * Power(thetaClamped / 0.5, ac);
-        double anodic = Math.Exp(aa * f * eta), cathodic = Math.Exp(-ac * f * eta);
+        // Symmetric transfer (α_a = α_c, the usual ½) makes the cathodic exp the anodic one's reciprocal: one exp, not two.
+        double anodic = Math.Exp(aa * f * eta), cathodic = aa == ac ? 1.0 / anodic : Math.Exp(-ac * f * eta);
         double dj0dTheta = clamped ? 0.0 : j0 * (-aa / (1 - thetaClamped) + ac / thetaClamped);
         return new InterfaceRate(j0, anodic - cathodic, f * (aa * anodic + ac * cathodic), dj0dTheta);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ElectrodeSim.Materials;
 using ElectrodeSim.Mesh;
 using ElectrodeSim.Model;
@@ -42,6 +43,7 @@ public sealed class P2DContext
         Tortuosity = new double[n];
         for (int i = 0; i < n; i++) Tortuosity[i] = Math.Pow(Porosity[i], Bruggeman[i]);
         ReferenceExchangeCurrentDensity = cell.Electrodes.Select(e => e.ReferenceExchangeCurrentDensity(Temperature)).ToArray();
+        SolidDiffusivity = cell.Electrodes.Select(e => e.SolidDiffusivityAt(Temperature)).ToArray();
         EffectiveDiffusivity = new double[n];
         EffectiveDiffusivitySlope = new double[n];
         EffectiveConductivity = new double[n];
@@ -103,13 +105,16 @@ public sealed class P2DContext
     /// </summary>
     public double Temperature { get; private set; }
 
-    /// <summary>Sets the cell temperature [K] and the temperature-dependent constants with it (j0_ref(T)); a no-op when unchanged.</summary>
+    /// <summary>Sets the cell temperature [K] and the temperature-dependent constants with it (j0_ref(T), D_s(T)); a no-op when unchanged.</summary>
     public void SetTemperature(double temperature)
     {
         if (temperature == Temperature) return;
         Temperature = temperature;
         for (int e = 0; e < ReferenceExchangeCurrentDensity.Length; e++)
+        {
             ReferenceExchangeCurrentDensity[e] = Cell.Electrodes[e].ReferenceExchangeCurrentDensity(temperature);
+            SolidDiffusivity[e] = Cell.Electrodes[e].SolidDiffusivityAt(temperature);
+        }
     }
 
     /// <summary>The temperature [K] of state y: T_amb + (T − T_amb) with the thermal model, else the constant.</summary>
@@ -134,6 +139,20 @@ public sealed class P2DContext
     public double[] Bruggeman { get; }
     /// <summary>j0_ref(T) of each electrode [A/m²] at <see cref="Temperature"/> (evaluated again only when T changes).</summary>
     public double[] ReferenceExchangeCurrentDensity { get; }
+    /// <summary>
+    /// The constant-form D_s(T) of each electrode [m²/s] at <see cref="Temperature"/> (<see cref="ElectrodeParameters.SolidDiffusivityAt(double)"/>,
+    /// an exp, evaluated again only when T changes; the surface state of lithiation of every cell needs it per evaluation).
+    /// </summary>
+    public double[] SolidDiffusivity { get; }
+    /// <summary>D_s(θ, T) [m²/s] and ∂D_s/∂θ of electrode <paramref name="electrode"/> at <see cref="Temperature"/>: a constant D_s from <see cref="SolidDiffusivity"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double SolidDiffusivityAt(int electrode, double theta, out double dDdTheta)
+    {
+        var parameters = Cell.Electrodes[electrode];
+        if (parameters.HasConcentrationDependentDiffusivity) return parameters.SolidDiffusivityAt(theta, Temperature, out dDdTheta);
+        dDdTheta = 0.0;
+        return SolidDiffusivity[electrode];
+    }
     /// <summary>Bruggeman factor ε^b per x cell [1] (effective = factor × bulk property).</summary>
     public double[] Tortuosity { get; }
     /// <summary>a = 3 ε_s / R_p per x cell [1/m]; 0 in the separator.</summary>

@@ -129,7 +129,7 @@ public sealed class ParticleDiffusion : IModelEquation
             var faceSlope = _faceSlope[g];
             bool variable = electrode.HasConcentrationDependentDiffusivity;
             double halfInverseMax = 0.5 / electrode.MaxConcentration;
-            if (!variable) Array.Fill(faceDiffusivity, electrode.SolidDiffusivityAt(temperature));
+            if (!variable) Array.Fill(faceDiffusivity, context.SolidDiffusivity[e]);
             var inner = diffusion.LeftUnknowns;
             var outer = diffusion.RightUnknowns;
             var graph = particle.Graph;
