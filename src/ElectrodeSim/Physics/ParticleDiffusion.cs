@@ -75,6 +75,14 @@ public sealed class ParticleDiffusion : IModelEquation
         _constantKept = true;
     }
 
+    /// <summary>
+    /// Whether the radial Jacobian entries of size class <paramref name="sizeClass"/> of electrode <paramref name="electrode"/>
+    /// are the kept state-independent ones (<see cref="KeepConstantJacobian"/>): then every particle of the group has the same
+    /// entries in its shells' rows, bit for bit (one shared face coefficient, added in the same order for each copy).
+    /// </summary>
+    public bool HasKeptConstantJacobian(int electrode, int sizeClass)
+        => _constantKept && _constant[Array.IndexOf(_groups, (electrode, sizeClass))];
+
     /// <summary>A/(F V) of the surface shell of group <paramref name="g"/>: its row's ∂/∂j.</summary>
     private double SurfaceCoefficient(int g) => _surfaceCoefficient[g];
 
