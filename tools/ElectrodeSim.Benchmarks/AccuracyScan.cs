@@ -10,7 +10,7 @@ using ElectrodeSim.Simulation;
 /// scheduled times (dense output), compared up to the earlier end. Prints the counts, the largest and RMS voltage
 /// difference and the final charge's relative difference (SiO@C-l: the capacity's) (the COMSOL agreement is dominated by the mesh; this is the
 /// integrator's own share).
-/// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- accuracy [--case SiO|Marquis] [--every S] [--reference-rtol R] [--trace N (the first N step sizes)]
+/// Run: dotnet run -c Release --project tools/ElectrodeSim.Benchmarks -- accuracy [--case SiO|Marquis] [--every S] [--reference-rtol R] [--trace N (the first N step sizes)] [--files CASE.yaml,…]
 /// </summary>
 public static class AccuracyScan
 {
@@ -45,6 +45,10 @@ public static class AccuracyScan
             ("SiO@C-l", CaseBuilder.Build(CaseFile.Load(Path.Combine(root, "cases", "sio-c-l.yaml")))),
             ("Marquis2019 1C", CaseBuilder.Build(CaseFile.Load(Path.Combine(root, "validation", "marquis2019", "marquis2019-1C.yaml")))),
         };
+        // --files a.yaml,b.yaml: these cases instead (paths from the repository root).
+        int files = Array.IndexOf(args, "--files");
+        if (files >= 0)
+            cases = args[files + 1].Split(',').Select(f => (Path.GetFileNameWithoutExtension(f), CaseBuilder.Build(CaseFile.Load(Path.Combine(root, f))))).ToArray();
         int only = Array.IndexOf(args, "--case");
         if (only >= 0) cases = cases.Where(c => c.Label.StartsWith(args[only + 1], StringComparison.OrdinalIgnoreCase)).ToArray();
         var schedule = new OutputSchedule(every, null);
