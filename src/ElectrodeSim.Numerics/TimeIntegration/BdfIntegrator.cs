@@ -33,8 +33,7 @@ namespace ElectrodeSim.Numerics.TimeIntegration;
 /// a step through at 2000× the tolerance on SiO@C-l; Gustafsson's predictive step-size ratio (the smaller of the
 /// standard one and ratio × (h/h_prev) (err_prev/err)^(1/(k+1))): SiO@C-l 77 + 15 rejected → 88 + 19 steps,
 /// Marquis2019 1C 251 + 25 → 256 + 20, no fewer attempts; a ten times larger first step (0.5 instead of 0.05 over the
-/// weighted rate of the differential unknowns): SiO@C-l 77 + 15 → 82 + 23, Marquis2019 1C 251 + 25 → 250 + 24 — the first
-/// step's estimate was then its whole change; with the start's rate as its predictor it is BDF1's own (see InitialStep).
+/// weighted rate of the differential unknowns): SiO@C-l 77 + 15 → 82 + 23, Marquis2019 1C 251 + 25 → 250 + 24.
 /// Step-size rule <see cref="StepSizeRule.Banded"/> (2026-12-05; the default since 2026-12-07): quick-bench counts SiO@C-l
 /// 77 + 15 rejected steps, 212 Newton, 100 Jacobians → 91 + 2, 184, 101; Marquis2019 1C 251 + 25, 383, 280 → 263 + 2, 347,
 /// 269; callgrind on the native bench 27.86 → 26.48 M (SiO@C-l), 293.5 → 279.1 M (Marquis2019 1C) instructions per run.
@@ -68,11 +67,6 @@ public sealed class BdfIntegrator
     private int _stepsAtOrder;
     private double _step;
     private int _firstSteps;
-    // Start-up: the consistent rate dy/dt of the start (all unknowns, at _startRateTime), the first step's predictor; and
-    // whether the steps still grow by up to 10× (until the error first allows less).
-    private readonly double[] _startRate;
-    private double _startRateTime = double.NaN;
-    private bool _startUp;
 
     private readonly double[] _g, _jacobian, _delta, _b, _weights, _predicted;
     // Divided differences for the error estimates, kept as one diagonal of the Newton table: _history[l] is
@@ -116,7 +110,6 @@ public sealed class BdfIntegrator
         _b = new double[_n];
         _weights = new double[_n];
         _predicted = new double[_n];
-        _startRate = new double[_n];
         _history = new double[_capacity + 1][];
         _candidate = new double[_capacity + 1][];
         for (int i = 0; i <= _capacity; i++) { _history[i] = new double[_n]; _candidate[i] = new double[_n]; }
@@ -148,9 +141,7 @@ public sealed class BdfIntegrator
         _order = 1;
         _stepsAtOrder = 0;
         _firstSteps = 0;
-        _startUp = true;
         (_curvature, _curvatureBefore, _singleIterationSteps) = (double.PositiveInfinity, double.PositiveInfinity, 0);
-        _startRateTime = double.NaN;
         _step = _options.FixedStep > 0 ? _options.FixedStep : InitialStep(t0, y);
     }
 
@@ -255,7 +246,6 @@ public sealed class BdfIntegrator
         internal bool Lazy;
         internal int Count, Order, LastStepOrder, StepsAtOrder, FirstSteps, Steps, HistoryOrders, SingleIterationSteps;
         internal double Step, Curvature, CurvatureBefore;
-        internal bool StartUp;
         /// <summary>The state at the checkpoint's time.</summary>
         public ReadOnlySpan<double> Newest => States[0];
         public double Time => Times[0];
@@ -291,7 +281,7 @@ public sealed class BdfIntegrator
             c.Times[i] = _times[i];
             c.States[i] = _states[i];
         }
-        (c.Order, c.LastStepOrder, c.StepsAtOrder, c.FirstSteps, c.Step, c.Steps, c.StartUp) = (_order, _lastStepOrder, _stepsAtOrder, _firstSteps, _step, Statistics.Steps, _startUp);
+        (c.Order, c.LastStepOrder, c.StepsAtOrder, c.FirstSteps, c.Step, c.Steps) = (_order, _lastStepOrder, _stepsAtOrder, _firstSteps, _step, Statistics.Steps);
         c.HistoryOrders = _historyOrders;
         for (int l = 0; l < _historyOrders; l++) c.History[l] = _history[l];
         (c.Curvature, c.CurvatureBefore, c.SingleIterationSteps) = (_curvature, _curvatureBefore, _singleIterationSteps);
@@ -340,7 +330,7 @@ public sealed class BdfIntegrator
             _states.Add(y);
             _times.Add(c.Times[i]);
         }
-        (_order, _lastStepOrder, _stepsAtOrder, _firstSteps, _step, _startUp) = (c.Order, c.LastStepOrder, c.StepsAtOrder, c.FirstSteps, c.Step, c.StartUp);
+        (_order, _lastStepOrder, _stepsAtOrder, _firstSteps, _step) = (c.Order, c.LastStepOrder, c.StepsAtOrder, c.FirstSteps, c.Step);
         Statistics.Steps = c.Steps;
         _historyOrders = c.HistoryOrders;
         for (int l = 0; l < _historyOrders; l++) Array.Copy(c.History[l], _history[l], _n);
@@ -398,13 +388,10 @@ public sealed class BdfIntegrator
             double r = Ratio(e.Higher, k + 1);
             if (r > 1.2 * ratio) { best = k + 1; ratio = r; }
         }
-        // Start-up: the first step grows by up to 10⁴ (CVODE's bound; its error estimate is BDF1's own, h²/2 ÿ, from the
-        // start's rate), the next ones by up to 10 until the error first allows less, then by up to 4.
-        double maxGrowth = _firstSteps == 1 ? 1e4 : _startUp ? 10.0 : 4.0;
-        if (_startUp && _firstSteps > 1 && ratio < 10.0) _startUp = false;
+        double maxGrowth = _firstSteps < 4 ? 10.0 : 4.0;
         // Banded (StepSizeRule): a step that would shrink by less than 10 % is kept, a shrink is at least 10 % and at most
-        // half (IDA's eta_low, eta_min), a growth at most 4×; during start-up as Continuous.
-        if (!banded || _startUp) ratio = Math.Clamp(ratio, 0.2, maxGrowth);
+        // half (IDA's eta_low, eta_min), a growth at most 4×; during start-up (the first four steps) as Continuous.
+        if (!banded || _firstSteps < 4) ratio = Math.Clamp(ratio, 0.2, maxGrowth);
         else if (ratio >= 1.0) ratio = Math.Min(ratio, maxGrowth);
         else if (ratio >= 0.9) ratio = 1.0;
         else ratio = Math.Max(ratio, 0.5);
@@ -513,17 +500,6 @@ public sealed class BdfIntegrator
             a[j] = num / den;
         }
         PredictWithHistoryTerm(tNew, Math.Min(k + 1, _times.Count), k, a, y);
-        if (_times.Count == 1 && _startRateTime == _times[0])
-        {
-            // The first step: from the start along its rate (a constant predictor would count the whole change as error).
-            double h = tNew - _times[0];
-            for (int i = 0; i < _n; i++)
-            {
-                double d = h * _startRate[i];
-                y[i] += d;
-                _predicted[i] += d;
-            }
-        }
         if (!_options.ReuseIterationMatrix) return Newton(tNew, a0, y);
         bool kept = double.IsFinite(_factoredA0) && a0 <= _options.IterationMatrixA0Ratio * _factoredA0 && _factoredA0 <= _options.IterationMatrixA0Ratio * a0;
         if (Newton(tNew, a0, y, keepMatrix: kept)) return true;
@@ -692,29 +668,15 @@ public sealed class BdfIntegrator
         return true;
     }
 
-    /// <summary>
-    /// The start's rate dy/dt (into _startRate) and the first step: 0.5 over the weighted rate of the differential unknowns.
-    /// The differential rates follow from M dy/dt = −g; the algebraic ones from d/dt g_a = 0, ∂g_a/∂y dy/dt = −∂g_a/∂t, solved
-    /// with the factors SolveAlgebraic left (∂g_a/∂y with identity rows for the differential unknowns; ∂g_a/∂t by a forward
-    /// difference, zero but for ramps). With that rate as the first step's predictor its error estimate is BDF1's own,
-    /// so the first step may be larger and grow more: measured (2026-12-07, benchmark accuracy) with the 10⁴ bound and the
-    /// 10× start-up growth of ChooseNext — SiO@C-l 91 + 2 steps, 186 Newton, 102 Jacobians → 89 + 3, 186, 101; Marquis2019
-    /// 1C 263 + 2, 347, 269 → 258 + 2, 337, 264. (Before, with a constant first predictor, the first step's estimate was
-    /// its whole change, 0.025 at 0.05 over the rate, and a larger first step gained nothing: BdfIntegrator's comment.)
-    /// </summary>
     private double InitialStep(double t0, double[] y)
     {
+        if (_options.InitialStep > 0) return _options.InitialStep;
+        // Rate of the differential unknowns at t0 from M dy/dt = -g.
         _system.Evaluate(t0, y, _g, Span<double>.Empty);
         for (int i = 0; i < _n; i++) _delta[i] = _mass[i] != 0 ? -_g[i] / _mass[i] : 0.0;
         SetWeights(y);
         double rate = WeightedNorm(_delta);
-        double dt = 1e-8 * Math.Max(1.0, Math.Abs(t0));
-        _system.Evaluate(t0 + dt, y, _b, Span<double>.Empty);
-        for (int i = 0; i < _n; i++) _startRate[i] = _mass[i] != 0 ? _delta[i] : -(_b[i] - _g[i]) / dt;
-        _linear.Solve(_startRate);
-        _startRateTime = WeightedNorm(_startRate) is var r && double.IsFinite(r) ? t0 : double.NaN;
-        if (_options.InitialStep > 0) return _options.InitialStep;
-        double h = rate > 0 ? 0.5 / rate : 1.0;
+        double h = rate > 0 ? 0.05 / rate : 1.0;
         return Math.Clamp(h, _options.MinStep * 10, Math.Min(_options.MaxStep, 1e3));
     }
 
