@@ -25,6 +25,11 @@ if (args is ["resolved-2d", ..])
     ResolvedModelBench.Run(args[1..]);
     return;
 }
+if (args is ["accuracy", ..])
+{
+    AccuracyScan.Run(args[1..]);
+    return;
+}
 if (args is ["quick", ..])
 {
     QuickTiming.Run(args[1..]);

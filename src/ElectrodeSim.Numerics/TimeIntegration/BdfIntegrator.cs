@@ -34,7 +34,7 @@ namespace ElectrodeSim.Numerics.TimeIntegration;
 /// standard one and ratio × (h/h_prev) (err_prev/err)^(1/(k+1))): SiO@C-l 77 + 15 rejected → 88 + 19 steps,
 /// Marquis2019 1C 251 + 25 → 256 + 20, no fewer attempts; a ten times larger first step (0.5 instead of 0.05 over the
 /// weighted rate of the differential unknowns): SiO@C-l 77 + 15 → 82 + 23, Marquis2019 1C 251 + 25 → 250 + 24.
-/// Step-size rule <see cref="StepSizeRule.Banded"/> (2026-12-05, opt-in, not the default): quick-bench counts SiO@C-l
+/// Step-size rule <see cref="StepSizeRule.Banded"/> (2026-12-05; the default since 2026-12-07): quick-bench counts SiO@C-l
 /// 77 + 15 rejected steps, 212 Newton, 100 Jacobians → 91 + 2, 184, 101; Marquis2019 1C 251 + 25, 383, 280 → 263 + 2, 347,
 /// 269; callgrind on the native bench 27.86 → 26.48 M (SiO@C-l), 293.5 → 279.1 M (Marquis2019 1C) instructions per run.
 /// IDA's own settings (safety 2, grow only at η ≥ 2, by 2) gave SiO@C-l 186 Newton but Marquis2019 1C 406 (312 steps): a

@@ -47,9 +47,15 @@ public class OutputScheduleTests(Xunit.Abstractions.ITestOutputHelper output)
         var exact = reference.GroupBy(r => r.Time).ToDictionary(g => g.Key, g => g.First().Voltage);
         var at = dense.Where(r => mids.Contains(r.Time)).ToList();
         Assert.Equal(mids.Count, at.Count);
+        Assert.All(mids, m => Assert.True(exact.ContainsKey(m), $"the tight run has no voltage at the mid-step time {m:R} s"));
         double worstDense = at.Max(r => Math.Abs(r.Voltage - exact[r.Time]));
-        // The solver's own error at its steps, against the same tight run: what interpolation cannot beat.
-        double worstAtSteps = Enumerable.Range(1, t.Count - 1).Max(k => Math.Abs(steps.Voltage[k] - exact[t[k]]));
+        // The solver's own error at its steps, against the same tight run: what interpolation cannot beat. The run ends at
+        // the located 0.01 V cut-off, which the coarse run may place after the tight run's end (StepSizeRule.Banded: 0.4 ms
+        // later, 952.8922 against 952.8918 s), where the tight run has no voltage; there both are the cut-off voltage, so
+        // that point says nothing of the step error and is left out — only that point: every other step time is compared.
+        var compared = Enumerable.Range(1, t.Count - 1).Where(k => k < t.Count - 1 || exact.ContainsKey(t[k])).ToList();
+        Assert.All(compared, k => Assert.True(exact.ContainsKey(t[k]), $"the tight run has no voltage at the step time {t[k]:R} s"));
+        double worstAtSteps = compared.Max(k => Math.Abs(steps.Voltage[k] - exact[t[k]]));
         double worstChord = 0;
         for (int k = 0; k < t.Count - 1; k++)
         {
