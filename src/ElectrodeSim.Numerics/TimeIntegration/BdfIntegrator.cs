@@ -33,7 +33,13 @@ namespace ElectrodeSim.Numerics.TimeIntegration;
 /// a step through at 2000× the tolerance on SiO@C-l; Gustafsson's predictive step-size ratio (the smaller of the
 /// standard one and ratio × (h/h_prev) (err_prev/err)^(1/(k+1))): SiO@C-l 77 + 15 rejected → 88 + 19 steps,
 /// Marquis2019 1C 251 + 25 → 256 + 20, no fewer attempts; a ten times larger first step (0.5 instead of 0.05 over the
-/// weighted rate of the differential unknowns): SiO@C-l 77 + 15 → 82 + 23, Marquis2019 1C 251 + 25 → 250 + 24.
+/// weighted rate of the differential unknowns): SiO@C-l 77 + 15 → 82 + 23, Marquis2019 1C 251 + 25 → 250 + 24. Also
+/// tried (2026-12-07, with Banded; branch stepctl 3cf327e): the first step predicted along the start's consistent rate
+/// (algebraic rates from d/dt g_a = 0), so that its error estimate is BDF1's own rather than its whole change, with a
+/// first step of 0.5 over the rate growing by up to 10⁴, then 10× until the error allows less: SiO@C-l 91 + 2 steps,
+/// 186 Newton, 102 Jacobians → 89 + 3, 186, 101, Marquis2019 1C 263 + 2, 347, 269 → 258 + 2, 337, 264, but the
+/// three-class Marquis discharge of ParticleSizeDistributionTests lost accuracy (capacity against rtol 1e-8: −6.7e-7 →
+/// −2.1e-6; milder variants the same) and the test failed; not kept.
 /// Step-size rule <see cref="StepSizeRule.Banded"/> (2026-12-05; the default since 2026-12-07): quick-bench counts SiO@C-l
 /// 77 + 15 rejected steps, 212 Newton, 100 Jacobians → 91 + 2, 184, 101; Marquis2019 1C 251 + 25, 383, 280 → 263 + 2, 347,
 /// 269; callgrind on the native bench 27.86 → 26.48 M (SiO@C-l), 293.5 → 279.1 M (Marquis2019 1C) instructions per run.
