@@ -92,17 +92,19 @@ public sealed class ButlerVolmerKinetics(P2DContext context) : IModelEquation
     /// </summary>
     public static double SurfaceStateOfLithiation(P2DContext context, ReadOnlySpan<double> y, int cell, int sizeClass, out double dThetaDc, out double dThetaDj)
     {
+        // Per electrode and class from the context's arrays (no interface calls into the parameters or the mesh: this runs for
+        // every cell and class in every evaluation and in every step's state bounds).
         int e = context.Layout.ElectrodeOf(cell);
-        var electrode = context.Cell.Electrodes[e];
-        var particle = context.Mesh.ClassParticles[e][sizeClass];
-        double cmax = electrode.MaxConcentration;
+        double inverseMax = context.InverseMaxConcentration[e];
         double cLast = y[context.ClassSurfaceShell[cell][sizeClass]];
         double j = y[context.Layout.ClassCurrent(cell, sizeClass)];
-        double ds = context.SolidDiffusivityAt(e, cLast / cmax, out double dDdTheta);
-        dThetaDj = -particle.Graph.LeftDistance[particle.SurfaceFace] / (PhysicalConstants.Faraday * ds * cmax);
+        double theta = cLast * inverseMax;
+        double ds = context.SolidDiffusivityAt(e, theta, out double dDdTheta);
+        double inverseDs = 1.0 / ds;
+        dThetaDj = -context.SurfaceThetaByCurrent[e][sizeClass] * inverseDs;
         // θ_s = c_last/c_max + j ∂θ/∂j with ∂θ/∂j ∝ 1/D_s(c_last/c_max).
-        dThetaDc = 1.0 / cmax - j * dThetaDj / ds * dDdTheta / cmax;
-        return cLast / cmax + j * dThetaDj;
+        dThetaDc = inverseMax - j * dThetaDj * inverseDs * dDdTheta * inverseMax;
+        return theta + j * dThetaDj;
     }
 
     /// <summary>

@@ -44,6 +44,10 @@ public sealed class P2DContext
         for (int i = 0; i < n; i++) Tortuosity[i] = Math.Pow(Porosity[i], Bruggeman[i]);
         ReferenceExchangeCurrentDensity = cell.Electrodes.Select(e => e.ReferenceExchangeCurrentDensity(Temperature)).ToArray();
         SolidDiffusivity = cell.Electrodes.Select(e => e.SolidDiffusivityAt(Temperature)).ToArray();
+        _variableSolidDiffusivity = cell.Electrodes.Select(e => e.HasConcentrationDependentDiffusivity).ToArray();
+        InverseMaxConcentration = cell.Electrodes.Select(e => 1.0 / e.MaxConcentration).ToArray();
+        SurfaceThetaByCurrent = mesh.ClassParticles.Select((classes, e) => classes.Select(p =>
+            p.Graph.LeftDistance[p.SurfaceFace] / (PhysicalConstants.Faraday * cell.Electrodes[e].MaxConcentration)).ToArray()).ToArray();
         EffectiveDiffusivity = new double[n];
         EffectiveDiffusivitySlope = new double[n];
         EffectiveConductivity = new double[n];
@@ -148,11 +152,18 @@ public sealed class P2DContext
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double SolidDiffusivityAt(int electrode, double theta, out double dDdTheta)
     {
-        var parameters = Cell.Electrodes[electrode];
-        if (parameters.HasConcentrationDependentDiffusivity) return parameters.SolidDiffusivityAt(theta, Temperature, out dDdTheta);
+        if (_variableSolidDiffusivity[electrode]) return Cell.Electrodes[electrode].SolidDiffusivityAt(theta, Temperature, out dDdTheta);
         dDdTheta = 0.0;
         return SolidDiffusivity[electrode];
     }
+    private readonly bool[] _variableSolidDiffusivity;
+    /// <summary>1/c_s,max of each electrode [m³/mol].</summary>
+    public double[] InverseMaxConcentration { get; }
+    /// <summary>
+    /// Per electrode and size class, l/(F c_s,max) [m⁴/C], l the distance from the outer shell's centre to
+    /// the particle surface: the surface state of lithiation lags the outer shell's by j times this over D_s.
+    /// </summary>
+    public double[][] SurfaceThetaByCurrent { get; }
     /// <summary>Bruggeman factor ε^b per x cell [1] (effective = factor × bulk property).</summary>
     public double[] Tortuosity { get; }
     /// <summary>a = 3 ε_s / R_p per x cell [1/m]; 0 in the separator.</summary>
