@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ElectrodeSim.Materials;
 using ElectrodeSim.Mesh;
 using ElectrodeSim.Numerics.Sparse;
@@ -481,8 +483,9 @@ public sealed class P2DModel : IElectrochemicalModel
             int e = Layout.ElectrodeOf(i);
             double inverseMax = 1.0 / Cell.Electrodes[e].MaxConcentration;
             // The surface (shell −1, the value the kinetics see) first, then the shells from the centre out. Per step on
-            // every shell of the mesh (the limits are watched after each step): the shells' own extremes in one plain
-            // pass, merged after; a cell with a NaN goes the element-wise way (a NaN becomes the extreme and stays).
+            // every shell of the mesh (the limits are watched after each step): the shells' own extremes in one vector
+            // pass (ShellExtremes), merged after, the shell of an extreme looked up only when it is the new one; a cell
+            // with a NaN goes the element-wise way (a NaN becomes the extreme and stays).
             // Every size class (one without a distribution); the shell reported is the class's own.
             for (int sizeClass = 0; sizeClass < Layout.ClassCount(i); sizeClass++)
             {
@@ -490,20 +493,18 @@ public sealed class P2DModel : IElectrochemicalModel
                 if (Replaces(surface, low.Value, lower: true)) low = new StateExtreme(surface, e, i, -1);
                 if (Replaces(surface, high.Value, lower: false)) high = new StateExtreme(surface, e, i, -1);
                 var shells = y.Slice(Layout.ClassSolidConcentration(i, sizeClass, 0), Mesh.Particles[e].Shells);
-                double lowest = double.PositiveInfinity, highest = double.NegativeInfinity;
-                int lowestAt = -1, highestAt = -1;
-                bool finite = true;
-                for (int k = 0; k < shells.Length; k++)
+                if (ShellExtremes(shells, inverseMax, out double lowest, out double highest))
                 {
-                    double theta = shells[k] * inverseMax;
-                    if (theta < lowest) (lowest, lowestAt) = (theta, k);
-                    if (theta > highest) (highest, highestAt) = (theta, k);
-                    finite &= !double.IsNaN(theta);
-                }
-                if (finite)
-                {
-                    if (lowestAt >= 0 && Replaces(lowest, low.Value, lower: true)) low = new StateExtreme(lowest, e, i, lowestAt);
-                    if (highestAt >= 0 && Replaces(highest, high.Value, lower: false)) high = new StateExtreme(highest, e, i, highestAt);
+                    if (Replaces(lowest, low.Value, lower: true))
+                    {
+                        int k = FirstShellAt(shells, inverseMax, lowest);
+                        low = new StateExtreme(shells[k] * inverseMax, e, i, k);
+                    }
+                    if (Replaces(highest, high.Value, lower: false))
+                    {
+                        int k = FirstShellAt(shells, inverseMax, highest);
+                        high = new StateExtreme(shells[k] * inverseMax, e, i, k);
+                    }
                     continue;
                 }
                 for (int k = 0; k < shells.Length; k++)
@@ -515,6 +516,48 @@ public sealed class P2DModel : IElectrochemicalModel
             }
         }
         return new StateBounds(low, high, electrolyte);
+    }
+
+    /// <summary>
+    /// The least and greatest θ = c inverseMax over <paramref name="shells"/> (+∞ and −∞ when empty) two at a time; false when
+    /// one θ is NaN (the extremes are then meaningless). The values are those of the scalar loop (θ by the same product; a
+    /// ±0 tie may come out with the other sign, which <see cref="FirstShellAt"/>'s value then settles). In place of the
+    /// scalar loop that also tracked the shells (85 % of StateBounds): callgrind, Marquis2019 1C, per run 10.3 → 5.5 M instructions.
+    /// </summary>
+    private static bool ShellExtremes(ReadOnlySpan<double> shells, double inverseMax, out double lowest, out double highest)
+    {
+        var scale = Vector128.Create(inverseMax);
+        var low = Vector128.Create(double.PositiveInfinity);
+        var high = Vector128.Create(double.NegativeInfinity);
+        var unordered = Vector128<double>.Zero; // all-ones lanes where a θ was NaN
+        int k = 0;
+        ref double r = ref MemoryMarshal.GetReference(shells);
+        for (; k + 2 <= shells.Length; k += 2)
+        {
+            var theta = Vector128.LoadUnsafe(ref r, (nuint)k) * scale;
+            low = Vector128.MinNative(low, theta);
+            high = Vector128.MaxNative(high, theta);
+            unordered |= ~Vector128.Equals(theta, theta);
+        }
+        lowest = Math.Min(low.GetElement(0), low.GetElement(1));
+        highest = Math.Max(high.GetElement(0), high.GetElement(1));
+        bool finite = unordered.ExtractMostSignificantBits() == 0; // (not ==: the all-ones lanes compare as NaN)
+        for (; k < shells.Length; k++)
+        {
+            double theta = shells[k] * inverseMax;
+            if (theta < lowest) lowest = theta;
+            if (theta > highest) highest = theta;
+            finite &= !double.IsNaN(theta);
+        }
+        return finite;
+    }
+
+    /// <summary>The first shell whose θ = c inverseMax equals <paramref name="theta"/> (one of the shells' extremes, so there is one).</summary>
+    private static int FirstShellAt(ReadOnlySpan<double> shells, double inverseMax, double theta)
+    {
+        for (int k = 0; k < shells.Length; k++)
+            if (shells[k] * inverseMax == theta) return k;
+        throw new InvalidOperationException("no shell at the extreme");
     }
 
     /// <summary>Whether <paramref name="candidate"/> is the new extreme; a NaN becomes the extreme and stays (a non-finite state is outside every bound).</summary>

@@ -37,6 +37,40 @@ public class PhysicalLimitTests(ITestOutputHelper output)
         return (new RunResult(summary, solution, model, null), lo, hi, ce, records);
     }
 
+    /// <summary>
+    /// StateBounds (its shells' extremes two at a time, the shell looked up after): the values, cells and shells of
+    /// planted extremes, a tie going to the first in scan order (cells, then shells from the centre out), in an even and
+    /// an odd shell (the vector pairs and the last shell alone with 10 shells: both in pairs), and a NaN in an inner shell
+    /// reported there as the minimum.
+    /// </summary>
+    [Fact]
+    public void State_bounds_report_the_planted_extremes_where_they_are_and_a_NaN_as_the_minimum()
+    {
+        var setup = Repository.LoadCase("sio-c-l.yaml");
+        var model = new P2DModel(setup.Cell, setup.Mesh, setup.FaceAverage);
+        var L = model.Layout;
+        var electrodeCells = Enumerable.Range(0, model.Mesh.CellCount).Where(L.IsElectrode).ToArray();
+        int shells = model.Mesh.Particles[L.ElectrodeOf(electrodeCells[0])].Shells;
+        Assert.True(electrodeCells.Length >= 3 && shells >= 6);
+        var (a, b, c) = (electrodeCells[1], electrodeCells[^2], electrodeCells[^1]);
+        double cmax = model.Cell.Electrodes[L.ElectrodeOf(a)].MaxConcentration;
+        var y = model.InitialState();
+        double initial = y[L.SolidConcentration(a, 0)]; // uniform at the start
+        double high = 0.5 * (initial + cmax), low = 0.5 * initial;
+        y[L.SolidConcentration(a, 3)] = high; // the maximum, first in scan order
+        y[L.SolidConcentration(b, 4)] = high; // the same value later: not reported
+        y[L.SolidConcentration(c, 2)] = low;  // the minimum
+        y[L.SolidConcentration(c, 5)] = low;  // again in the same particle: not reported
+        var bounds = model.StateBounds(y);
+        Assert.Equal(new StateExtreme(high * (1.0 / cmax), L.ElectrodeOf(a), a, 3), bounds.MaximumStateOfLithiation);
+        Assert.Equal(new StateExtreme(low * (1.0 / cmax), L.ElectrodeOf(c), c, 2), bounds.MinimumStateOfLithiation);
+
+        y[L.SolidConcentration(b, 1)] = double.NaN;
+        bounds = model.StateBounds(y);
+        Assert.True(double.IsNaN(bounds.MinimumStateOfLithiation.Value));
+        Assert.Equal((b, 1), (bounds.MinimumStateOfLithiation.Cell, bounds.MinimumStateOfLithiation.Shell));
+    }
+
     private static double InventoryError(RunResult r)
     {
         var m = r.Model;
