@@ -32,6 +32,9 @@ public sealed class SweepDefinition
 
     private SweepDefinition(string sourceName, string directory) { SourceName = sourceName; Directory = directory; }
 
+    /// <summary>The sweep file's text, for what the parsed nodes lose: the spacing between the items of a flow list.</summary>
+    private string _text = "";
+
     public string SourceName { get; }
     /// <summary>Absolute directory of the sweep file; case paths are relative to it.</summary>
     public string Directory { get; }
@@ -67,7 +70,7 @@ public sealed class SweepDefinition
 
     public static SweepDefinition Parse(string text, string sourceName, string directory)
     {
-        var sweep = new SweepDefinition(sourceName, Path.GetFullPath(directory));
+        var sweep = new SweepDefinition(sourceName, Path.GetFullPath(directory)) { _text = text };
         var errors = new List<CaseError>();
         YamlMappingNode root;
         try
@@ -221,6 +224,7 @@ public sealed class SweepDefinition
         switch (node)
         {
             case YamlSequenceNode sequence when sequence.Children.Count > 0:
+                if (DecimalComma(sequence, path) is { } comma) { errors.Add(comma); return null; }
                 return sequence.Children.Select(ValueText).ToList();
             case YamlMappingNode range:
             {
@@ -249,6 +253,38 @@ public sealed class SweepDefinition
                 errors.Add(Located(new CaseError(path, Describe(node), "a non-empty list of values or a range {from, to, count, spacing: linear|log}"), node));
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A decimal comma in a flow list, <c>[0.3, 0,4]</c>: YAML splits <c>0,4</c> into the two values 0 and 4 (try-out of
+    /// 2026-12-07: reported as porosities 0 and 4 out of range). Named when the list separates its items with a comma
+    /// and a space but one comma stands between an integer and digits with no space at all; a list written without spaces
+    /// throughout (<c>[1,2,3]</c>) or with them throughout (<c>[0, 4]</c>) is taken as written.
+    /// </summary>
+    private CaseError? DecimalComma(YamlSequenceNode sequence, string path)
+    {
+        var items = sequence.Children;
+        if (sequence.Style != YamlDotNet.Core.Events.SequenceStyle.Flow || items.Count < 2 || items.Any(i => i is not YamlScalarNode { Style: ScalarStyle.Plain })) return null;
+        var separators = new string[items.Count - 1];
+        for (int i = 0; i + 1 < items.Count; i++)
+        {
+            long from = items[i].End.Index, to = items[i + 1].Start.Index;
+            if (from < 0 || to > _text.Length || to < from) return null;
+            separators[i] = _text[(int)from..(int)to];
+        }
+        if (!separators.Any(s => s != ",")) return null;
+        var joined = new List<string>();
+        for (int i = 0; i + 1 < items.Count; i++)
+            if (separators[i] == "," && IsDigits(Text(items[i]).TrimStart('+', '-')) && IsDigits(Text(items[i + 1])))
+                joined.Add($"{Text(items[i])},{Text(items[i + 1])}");
+        if (joined.Count == 0) return null;
+        string written = "[" + _text[(int)items[0].Start.Index..(int)items[^1].End.Index] + "]";
+        string dotted = string.Join(", ", joined.Select(j => j.Replace(',', '.')));
+        string reads = joined.Count == 1 ? $"{joined[0]} reads as two values" : $"{string.Join(" and ", joined)} each read as two values";
+        return Located(new CaseError(path, InputLimits.Shorten(written),
+            $"a list of numbers with '.' as the decimal point ({reads}: a decimal comma; write {dotted}, or a comma and a space for two values)"), sequence);
+
+        static bool IsDigits(string s) => s.Length > 0 && s.All(char.IsAsciiDigit);
     }
 
     /// <summary>Seeded random or Latin-hypercube points inside bounds (log-uniform where <c>log: true</c>).</summary>

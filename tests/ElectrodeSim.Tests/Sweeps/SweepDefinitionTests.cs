@@ -24,6 +24,29 @@ public class SweepDefinitionTests
     }
 
     [Fact]
+    public void A_decimal_comma_in_a_value_list_is_named_with_the_key_path_the_list_and_the_value_to_write()
+    {
+        // YAML reads [0.3, 0,4] as 0.3, 0 and 4; the try-out's sweep reported porosities 0 and 4 out of range.
+        var e = Assert.Throws<CaseValidationException>(() => Parse("axes:\n  electrode.porosity: [0.3, 0,4]\n"));
+        Assert.Equal("axes.electrode.porosity: [0.3, 0,4] is not a list of numbers with '.' as the decimal point " +
+                     "(0,4 reads as two values: a decimal comma; write 0.4, or a comma and a space for two values)", Assert.Single(e.Errors).ToString());
+        Assert.Equal(3, e.Errors[0].Line); // after the "base:" line Parse puts first
+        e = Assert.Throws<CaseValidationException>(() => Parse("zip:\n  - electrode.porosity: [0,3, 0,4]\n    mesh.electrode_cells: [4, 8]\n"));
+        Assert.Contains("zip[0].electrode.porosity: [0,3, 0,4] is not a list of numbers with '.' as the decimal point (0,3 and 0,4 each read as two values: a decimal comma; write 0.3, 0.4,", Assert.Single(e.Errors).ToString());
+    }
+
+    [Theory]
+    [InlineData("[0, 4]", new[] { "0", "4" })]
+    [InlineData("[1,2,3]", new[] { "1", "2", "3" })]
+    [InlineData("[0.3, 0.4]", new[] { "0.3", "0.4" })]
+    [InlineData("[0.3, 4,5e-1]", new[] { "0.3", "4", "5e-1" })]
+    public void A_list_spaced_alike_throughout_or_without_an_integer_and_digits_joined_is_taken_as_written(string list, string[] values)
+    {
+        var d = Parse($"axes:\n  mesh.electrode_cells: {list}\n");
+        Assert.Equal(values, Enumerable.Range(0, (int)d.CaseCount).Select(i => d.InputsOf(i)[0].Value));
+    }
+
+    [Fact]
     public void A_linear_range_over_a_count_key_is_rounded_to_whole_numbers()
     {
         var d = Parse("axes:\n  mesh.electrode_cells: {from: 4, to: 9, count: 4}\n");
