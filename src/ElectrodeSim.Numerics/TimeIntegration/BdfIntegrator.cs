@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ElectrodeSim.Numerics.Sparse;
 
 namespace ElectrodeSim.Numerics.TimeIntegration;
@@ -553,8 +554,8 @@ public sealed class BdfIntegrator
 
     /// <summary>
     /// Extrapolates the polynomial through the newest <paramref name="points"/> accepted states to t (into y and the
-    /// prediction), forms the BDF history term b = Σ_{j=1..k} a_j y_{n+1−j} and the error weights at the prediction: one
-    /// pass per state for both sums (each state read once; the same sums in the same order as one loop per quantity).
+    /// prediction), forms the BDF history term b = Σ_{j=1..k} a_j y_{n+1−j} and the error weights at the prediction, all in one
+    /// pass (<see cref="BdfVectorLoops.Predict"/>: the same sums in the same order as one loop per state and quantity).
     /// </summary>
     private void PredictWithHistoryTerm(double t, int points, int k, ReadOnlySpan<double> a, double[] y)
     {
@@ -570,30 +571,9 @@ public sealed class BdfIntegrator
                 if (m != j) l *= (t - _times[m]) / (_times[j] - _times[m]);
             lagrange[j] = l;
         }
-        // Two states per pass (TwoTerms), the last one alone when their number is odd.
-        for (int j = 0; j < points; j += 2)
-        {
-            var state = _states[j].AsSpan(0, n);
-            double l = lagrange[j];
-            if (j + 1 == points)
-            {
-                if (j >= k) BdfVectorLoops.AddTerm(state, l, predicted);
-                else if (j == 0) BdfVectorLoops.FirstTerms(state, l, a[j + 1], predicted, b);
-                else BdfVectorLoops.AddTerms(state, l, a[j + 1], predicted, b);
-                continue;
-            }
-            // j + 1 < points ≤ k + 1: state j is below the order, state j + 1 at most at it.
-            var second = _states[j + 1].AsSpan(0, n);
-            double l2 = lagrange[j + 1], a2 = j + 1 < k ? a[j + 2] : 0.0;
-            if (j + 1 < k)
-            {
-                if (j == 0) BdfVectorLoops.TwoTerms<BdfVectorLoops.On, BdfVectorLoops.On>(state, l, a[j + 1], second, l2, a2, predicted, b);
-                else BdfVectorLoops.TwoTerms<BdfVectorLoops.Off, BdfVectorLoops.On>(state, l, a[j + 1], second, l2, a2, predicted, b);
-            }
-            else if (j == 0) BdfVectorLoops.TwoTerms<BdfVectorLoops.On, BdfVectorLoops.Off>(state, l, a[j + 1], second, l2, a2, predicted, b);
-            else BdfVectorLoops.TwoTerms<BdfVectorLoops.Off, BdfVectorLoops.Off>(state, l, a[j + 1], second, l2, a2, predicted, b);
-        }
-        BdfVectorLoops.CopyAndWeights(predicted, _predicted.AsSpan(0, n), _weights.AsSpan(0, n), _scale.AsSpan(0, n), _options.RelativeTolerance);
+        // All states, the copy and the weights in one pass; state points − 1 enters the history term only below the order.
+        BdfVectorLoops.Predict(CollectionsMarshal.AsSpan(_states)[..points], points == k, lagrange, a[1..], predicted, b,
+            _predicted.AsSpan(0, n), _weights.AsSpan(0, n), _scale.AsSpan(0, n), _options.RelativeTolerance);
     }
 
     /// <summary>Solves <c>M (a0 y + b) + g(t, y) = 0</c> for y in place.</summary>

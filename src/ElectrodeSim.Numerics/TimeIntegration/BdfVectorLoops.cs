@@ -10,11 +10,12 @@ namespace ElectrodeSim.Numerics.TimeIntegration;
 /// remainder one at a time. Each element gets the same operations in the same order as the scalar loop (no fused
 /// multiply–add), so the vectors are bit for bit the scalar ones; only the sums of squares of the weighted norms are
 /// accumulated in two lanes (pairs of elements added in another order: the norms change in the last bits).
-/// All spans of one call have the caller's length n (checked once per call). The prediction's states and the divided
-/// differences go two per pass (<see cref="TwoTerms"/>, <see cref="TwoDifferences"/>, <see cref="FirstTwoDifferences"/>):
-/// the running sum or the lower difference stays in a register instead of a store and a load in the next pass, each
-/// element still getting the same operations in the same order (callgrind, Marquis2019 1C, per run: the prediction's
-/// loops 17.1 → 12.4 M instructions, the divided differences 20.1 → 15.8 M).
+/// All spans of one call have the caller's length n (checked once per call). The prediction goes in one pass over all its
+/// states with the copy and the weights (<see cref="Predict"/>), the divided differences two orders per pass
+/// (<see cref="TwoDifferences"/>, <see cref="FirstTwoDifferences"/>): the running sums or the lower difference stay in
+/// registers instead of a store and a load in the next pass, each element still getting the same operations in the same
+/// order (callgrind, Marquis2019 1C, per run: the prediction's loops 17.1 → 12.4 M instructions two states per pass,
+/// the divided differences 20.1 → 15.8 M).
 /// </summary>
 internal static class BdfVectorLoops
 {
@@ -23,104 +24,10 @@ internal static class BdfVectorLoops
         if (length < n) throw new ArgumentException($"span of length {length} is shorter than {n}");
     }
 
-    /// <summary>p = 0 + l s, b = 0 + a s.</summary>
-    public static void FirstTerms(ReadOnlySpan<double> s, double l, double a, Span<double> p, Span<double> b)
-    {
-        int n = s.Length;
-        Check(n, p.Length); Check(n, b.Length);
-        ref double rs = ref MemoryMarshal.GetReference(s);
-        ref double rp = ref MemoryMarshal.GetReference(p);
-        ref double rb = ref MemoryMarshal.GetReference(b);
-        var vl = Vector128.Create(l);
-        var va = Vector128.Create(a);
-        var zero = Vector128<double>.Zero;
-        int i = 0;
-        for (; i + 2 <= n; i += 2)
-        {
-            var x = Vector128.LoadUnsafe(ref rs, (nuint)i);
-            (zero + vl * x).StoreUnsafe(ref rp, (nuint)i);
-            (zero + va * x).StoreUnsafe(ref rb, (nuint)i);
-        }
-        for (; i < n; i++)
-        {
-            double x = Unsafe.Add(ref rs, i);
-            Unsafe.Add(ref rp, i) = 0.0 + l * x;
-            Unsafe.Add(ref rb, i) = 0.0 + a * x;
-        }
-    }
-
-    /// <summary>p += l s, b += a s.</summary>
-    public static void AddTerms(ReadOnlySpan<double> s, double l, double a, Span<double> p, Span<double> b)
-    {
-        int n = s.Length;
-        Check(n, p.Length); Check(n, b.Length);
-        ref double rs = ref MemoryMarshal.GetReference(s);
-        ref double rp = ref MemoryMarshal.GetReference(p);
-        ref double rb = ref MemoryMarshal.GetReference(b);
-        var vl = Vector128.Create(l);
-        var va = Vector128.Create(a);
-        int i = 0;
-        for (; i + 2 <= n; i += 2)
-        {
-            var x = Vector128.LoadUnsafe(ref rs, (nuint)i);
-            (Vector128.LoadUnsafe(ref rp, (nuint)i) + vl * x).StoreUnsafe(ref rp, (nuint)i);
-            (Vector128.LoadUnsafe(ref rb, (nuint)i) + va * x).StoreUnsafe(ref rb, (nuint)i);
-        }
-        for (; i < n; i++)
-        {
-            double x = Unsafe.Add(ref rs, i);
-            Unsafe.Add(ref rp, i) += l * x;
-            Unsafe.Add(ref rb, i) += a * x;
-        }
-    }
-
     /// <summary>A compile-time switch of a kernel (the generic kernels are compiled once per switch setting, the tests folded away).</summary>
     public interface ISwitch { static abstract bool IsOn { get; } }
     public readonly struct On : ISwitch { public static bool IsOn => true; }
     public readonly struct Off : ISwitch { public static bool IsOn => false; }
-
-    /// <summary>
-    /// Two states of the prediction and history sums in one pass: p = (p + l1 s1) + l2 s2 and b = (b + a1 s1) + a2 s2, with
-    /// p and b starting from 0 when <typeparamref name="TFirst"/> is on (0 + l1 s1, as <see cref="FirstTerms"/>), and s2 in
-    /// the prediction only when <typeparamref name="TSecondInHistory"/> is off (the state beyond the order). The same
-    /// operations per element in the same order as two calls of the one-state loops, with p and b read and written once.
-    /// </summary>
-    public static void TwoTerms<TFirst, TSecondInHistory>(ReadOnlySpan<double> s1, double l1, double a1, ReadOnlySpan<double> s2, double l2, double a2,
-        Span<double> p, Span<double> b) where TFirst : struct, ISwitch where TSecondInHistory : struct, ISwitch
-    {
-        int n = s1.Length;
-        Check(n, s2.Length); Check(n, p.Length); Check(n, b.Length);
-        ref double r1 = ref MemoryMarshal.GetReference(s1);
-        ref double r2 = ref MemoryMarshal.GetReference(s2);
-        ref double rp = ref MemoryMarshal.GetReference(p);
-        ref double rb = ref MemoryMarshal.GetReference(b);
-        var vl1 = Vector128.Create(l1);
-        var va1 = Vector128.Create(a1);
-        var vl2 = Vector128.Create(l2);
-        var va2 = Vector128.Create(a2);
-        int i = 0;
-        for (; i + 2 <= n; i += 2)
-        {
-            var x1 = Vector128.LoadUnsafe(ref r1, (nuint)i);
-            var x2 = Vector128.LoadUnsafe(ref r2, (nuint)i);
-            var pv = TFirst.IsOn ? Vector128<double>.Zero : Vector128.LoadUnsafe(ref rp, (nuint)i);
-            var bv = TFirst.IsOn ? Vector128<double>.Zero : Vector128.LoadUnsafe(ref rb, (nuint)i);
-            (pv + vl1 * x1 + vl2 * x2).StoreUnsafe(ref rp, (nuint)i);
-            bv += va1 * x1;
-            if (TSecondInHistory.IsOn) bv += va2 * x2;
-            bv.StoreUnsafe(ref rb, (nuint)i);
-        }
-        for (; i < n; i++)
-        {
-            double x1 = Unsafe.Add(ref r1, i), x2 = Unsafe.Add(ref r2, i);
-            double pv = TFirst.IsOn ? 0.0 : Unsafe.Add(ref rp, i);
-            double bv = TFirst.IsOn ? 0.0 : Unsafe.Add(ref rb, i);
-            Unsafe.Add(ref rp, i) = pv + l1 * x1 + l2 * x2;
-            bv += a1 * x1;
-            if (TSecondInHistory.IsOn) bv += a2 * x2;
-            Unsafe.Add(ref rb, i) = bv;
-        }
-    }
 
     /// <summary>
     /// Two orders of divided differences in one pass: next1 = (hi1 − lo) inv1, next2 = (hi2 − next1) inv2, with Σ (next1 w)²
@@ -172,20 +79,6 @@ internal static class BdfVectorLoops
         (sum1, sum2) = (TSquares1.IsOn ? s1 : 0.0, TSquares2.IsOn ? s2 : 0.0);
     }
 
-    /// <summary>p += l s.</summary>
-    public static void AddTerm(ReadOnlySpan<double> s, double l, Span<double> p)
-    {
-        int n = s.Length;
-        Check(n, p.Length);
-        ref double rs = ref MemoryMarshal.GetReference(s);
-        ref double rp = ref MemoryMarshal.GetReference(p);
-        var vl = Vector128.Create(l);
-        int i = 0;
-        for (; i + 2 <= n; i += 2)
-            (Vector128.LoadUnsafe(ref rp, (nuint)i) + vl * Vector128.LoadUnsafe(ref rs, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref rp, i) += l * Unsafe.Add(ref rs, i);
-    }
-
     /// <summary>values[slots[j]] += a coefficients[j] (a0 M onto the Jacobian's diagonal).</summary>
     public static void AddToSlots(Span<double> values, ReadOnlySpan<int> slots, ReadOnlySpan<double> coefficients, double a)
     {
@@ -196,29 +89,116 @@ internal static class BdfVectorLoops
         for (int j = 0; j < n; j++) values[Unsafe.Add(ref rs, j)] += a * Unsafe.Add(ref rc, j);
     }
 
-    /// <summary>copy = p, w = 1 / (rtol (|p| + scale)).</summary>
-    public static void CopyAndWeights(ReadOnlySpan<double> p, Span<double> copy, Span<double> w, ReadOnlySpan<double> scale, double rtol)
+    /// <summary>A compile-time number of states (a kernel compiled once per count, its loop over the states unrolled).</summary>
+    public interface ICount { static abstract int Value { get; } }
+    public readonly struct States1 : ICount { public static int Value => 1; }
+    public readonly struct States2 : ICount { public static int Value => 2; }
+    public readonly struct States3 : ICount { public static int Value => 3; }
+    public readonly struct States4 : ICount { public static int Value => 4; }
+    public readonly struct States5 : ICount { public static int Value => 5; }
+    public readonly struct States6 : ICount { public static int Value => 6; }
+
+    /// <summary>
+    /// The prediction, the history term and the error weights in one pass over the first <c>states.Length</c> (1 … 6)
+    /// states: p = ((0 + l0 s0) + l1 s1) + …, b = ((0 + a0 s0) + a1 s1) + … over the states below the order (all of them
+    /// when <paramref name="lastInHistory"/>, else all but the last), copy = p, w = 1 / (rtol (|p| + scale)). Each element
+    /// gets the same operations in the same order as one loop per state and quantity, p and b never stored and read back.
+    /// </summary>
+    public static void Predict(ReadOnlySpan<double[]> states, bool lastInHistory, ReadOnlySpan<double> l, ReadOnlySpan<double> a,
+        Span<double> p, Span<double> b, Span<double> copy, Span<double> w, ReadOnlySpan<double> scale, double rtol)
     {
-        int n = p.Length;
-        Check(n, copy.Length); Check(n, w.Length); Check(n, scale.Length);
+        switch (states.Length, lastInHistory)
+        {
+            case (1, true): Predict<States1, On>(states, l, a, p, b, copy, w, scale, rtol); break;
+            case (2, true): Predict<States2, On>(states, l, a, p, b, copy, w, scale, rtol); break;
+            case (2, false): Predict<States2, Off>(states, l, a, p, b, copy, w, scale, rtol); break;
+            case (3, true): Predict<States3, On>(states, l, a, p, b, copy, w, scale, rtol); break;
+            case (3, false): Predict<States3, Off>(states, l, a, p, b, copy, w, scale, rtol); break;
+            case (4, true): Predict<States4, On>(states, l, a, p, b, copy, w, scale, rtol); break;
+            case (4, false): Predict<States4, Off>(states, l, a, p, b, copy, w, scale, rtol); break;
+            case (5, true): Predict<States5, On>(states, l, a, p, b, copy, w, scale, rtol); break;
+            case (5, false): Predict<States5, Off>(states, l, a, p, b, copy, w, scale, rtol); break;
+            case (6, false): Predict<States6, Off>(states, l, a, p, b, copy, w, scale, rtol); break;
+            default: throw new ArgumentException($"{states.Length} states{(lastInHistory ? " all" : "")} in the history term is not a BDF prediction of order 1 … 5");
+        }
+    }
+
+    /// <summary>Whether state j enters the history term (folded to a constant once j is).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool InHistory<TStates, TLastInHistory>(int j) where TStates : struct, ICount where TLastInHistory : struct, ISwitch
+        => j < TStates.Value - 1 || TLastInHistory.IsOn;
+
+    /// <summary>The state's data at length ≥ n (unused states: a reference never read).</summary>
+    private static ref double StateData(ReadOnlySpan<double[]> states, int j, int n)
+    {
+        if (j >= states.Length) return ref Unsafe.NullRef<double>();
+        var s = states[j];
+        Check(n, s.Length);
+        return ref MemoryMarshal.GetArrayDataReference(s);
+    }
+
+    private static void Predict<TStates, TLastInHistory>(ReadOnlySpan<double[]> states, ReadOnlySpan<double> l, ReadOnlySpan<double> a,
+        Span<double> p, Span<double> b, Span<double> copy, Span<double> w, ReadOnlySpan<double> scale, double rtol)
+        where TStates : struct, ICount where TLastInHistory : struct, ISwitch
+    {
+        int n = p.Length, m = TStates.Value;
+        Check(n, b.Length); Check(n, copy.Length); Check(n, w.Length); Check(n, scale.Length);
+        Check(m, l.Length); Check(InHistory<TStates, TLastInHistory>(m - 1) ? m : m - 1, a.Length);
+        ref double r0 = ref StateData(states, 0, n);
+        ref double r1 = ref StateData(states, 1, n);
+        ref double r2 = ref StateData(states, 2, n);
+        ref double r3 = ref StateData(states, 3, n);
+        ref double r4 = ref StateData(states, 4, n);
+        ref double r5 = ref StateData(states, 5, n);
         ref double rp = ref MemoryMarshal.GetReference(p);
+        ref double rb = ref MemoryMarshal.GetReference(b);
         ref double rc = ref MemoryMarshal.GetReference(copy);
         ref double rw = ref MemoryMarshal.GetReference(w);
         ref double rsc = ref MemoryMarshal.GetReference(scale);
+        // Coefficients of unused states are never read (their branches are folded away).
+        double l0 = l[0], l1 = m > 1 ? l[1] : 0, l2 = m > 2 ? l[2] : 0, l3 = m > 3 ? l[3] : 0, l4 = m > 4 ? l[4] : 0, l5 = m > 5 ? l[5] : 0;
+        double a0 = a[0];
+        double a1 = m > 1 && InHistory<TStates, TLastInHistory>(1) ? a[1] : 0;
+        double a2 = m > 2 && InHistory<TStates, TLastInHistory>(2) ? a[2] : 0;
+        double a3 = m > 3 && InHistory<TStates, TLastInHistory>(3) ? a[3] : 0;
+        double a4 = m > 4 && InHistory<TStates, TLastInHistory>(4) ? a[4] : 0;
+        var vl0 = Vector128.Create(l0); var vl1 = Vector128.Create(l1); var vl2 = Vector128.Create(l2);
+        var vl3 = Vector128.Create(l3); var vl4 = Vector128.Create(l4); var vl5 = Vector128.Create(l5);
+        var va0 = Vector128.Create(a0); var va1 = Vector128.Create(a1); var va2 = Vector128.Create(a2);
+        var va3 = Vector128.Create(a3); var va4 = Vector128.Create(a4);
         var vr = Vector128.Create(rtol);
         var one = Vector128.Create(1.0);
+        var zero = Vector128<double>.Zero;
         int i = 0;
         for (; i + 2 <= n; i += 2)
         {
-            var x = Vector128.LoadUnsafe(ref rp, (nuint)i);
-            x.StoreUnsafe(ref rc, (nuint)i);
-            (one / (vr * (Vector128.Abs(x) + Vector128.LoadUnsafe(ref rsc, (nuint)i)))).StoreUnsafe(ref rw, (nuint)i);
+            var x = Vector128.LoadUnsafe(ref r0, (nuint)i);
+            var pv = zero + vl0 * x;
+            var bv = zero + va0 * x;
+            if (m > 1) { x = Vector128.LoadUnsafe(ref r1, (nuint)i); pv += vl1 * x; if (InHistory<TStates, TLastInHistory>(1)) bv += va1 * x; }
+            if (m > 2) { x = Vector128.LoadUnsafe(ref r2, (nuint)i); pv += vl2 * x; if (InHistory<TStates, TLastInHistory>(2)) bv += va2 * x; }
+            if (m > 3) { x = Vector128.LoadUnsafe(ref r3, (nuint)i); pv += vl3 * x; if (InHistory<TStates, TLastInHistory>(3)) bv += va3 * x; }
+            if (m > 4) { x = Vector128.LoadUnsafe(ref r4, (nuint)i); pv += vl4 * x; if (InHistory<TStates, TLastInHistory>(4)) bv += va4 * x; }
+            if (m > 5) { x = Vector128.LoadUnsafe(ref r5, (nuint)i); pv += vl5 * x; }
+            pv.StoreUnsafe(ref rp, (nuint)i);
+            pv.StoreUnsafe(ref rc, (nuint)i);
+            bv.StoreUnsafe(ref rb, (nuint)i);
+            (one / (vr * (Vector128.Abs(pv) + Vector128.LoadUnsafe(ref rsc, (nuint)i)))).StoreUnsafe(ref rw, (nuint)i);
         }
         for (; i < n; i++)
         {
-            double x = Unsafe.Add(ref rp, i);
-            Unsafe.Add(ref rc, i) = x;
-            Unsafe.Add(ref rw, i) = 1.0 / (rtol * (Math.Abs(x) + Unsafe.Add(ref rsc, i)));
+            double x = Unsafe.Add(ref r0, i);
+            double pv = 0.0 + l0 * x;
+            double bv = 0.0 + a0 * x;
+            if (m > 1) { x = Unsafe.Add(ref r1, i); pv += l1 * x; if (InHistory<TStates, TLastInHistory>(1)) bv += a1 * x; }
+            if (m > 2) { x = Unsafe.Add(ref r2, i); pv += l2 * x; if (InHistory<TStates, TLastInHistory>(2)) bv += a2 * x; }
+            if (m > 3) { x = Unsafe.Add(ref r3, i); pv += l3 * x; if (InHistory<TStates, TLastInHistory>(3)) bv += a3 * x; }
+            if (m > 4) { x = Unsafe.Add(ref r4, i); pv += l4 * x; if (InHistory<TStates, TLastInHistory>(4)) bv += a4 * x; }
+            if (m > 5) { x = Unsafe.Add(ref r5, i); pv += l5 * x; }
+            Unsafe.Add(ref rp, i) = pv;
+            Unsafe.Add(ref rc, i) = pv;
+            Unsafe.Add(ref rb, i) = bv;
+            Unsafe.Add(ref rw, i) = 1.0 / (rtol * (Math.Abs(pv) + Unsafe.Add(ref rsc, i)));
         }
     }
 
