@@ -27,7 +27,7 @@ namespace ElectrodeSim.Numerics.TimeIntegration;
 /// Hence <see cref="BdfOptions.OneIterationAcceptance"/>: on the fresh matrix Newton converges quadratically, the second
 /// update is κ ‖Δ₁‖² with a curvature κ that changes slowly from step to step, so a step ends after its first iteration
 /// when the larger κ of the last two steps that iterated twice puts the second update below the Newton tolerance — at
-/// most 64 steps in a row (3 until 2026-12-07: 383 → 347 → 282 on Marquis2019 1C), then one iterates twice and measures κ again (Marquis2019 1C: 554 → 383 iterations, the
+/// most <see cref="MaxSingleIterationSteps"/> steps in a row, then one iterates twice and measures κ again (Marquis2019 1C: 554 → 383 iterations, the
 /// same 251 steps; the skipped second updates, replayed from a trace, were at most 4× the 1e-4 tolerance; off by default,
 /// see the option for why). Tried and not
 /// kept (2026-12-02): the rate of the previous step times the first update (IDA's test) passes as many steps but lets

@@ -30,10 +30,10 @@ public sealed class SweepDefinition
     /// <summary>The reserved axis key whose values are case files (the base case of each row).</summary>
     public const string CaseKey = "case";
 
-    private SweepDefinition(string sourceName, string directory) { SourceName = sourceName; Directory = directory; }
+    private SweepDefinition(string sourceName, string directory, string text) { SourceName = sourceName; Directory = directory; _text = text; }
 
     /// <summary>The sweep file's text, for what the parsed nodes lose: the spacing between the items of a flow list.</summary>
-    private string _text = "";
+    private readonly string _text;
 
     public string SourceName { get; }
     /// <summary>Absolute directory of the sweep file; case paths are relative to it.</summary>
@@ -70,7 +70,7 @@ public sealed class SweepDefinition
 
     public static SweepDefinition Parse(string text, string sourceName, string directory)
     {
-        var sweep = new SweepDefinition(sourceName, Path.GetFullPath(directory)) { _text = text };
+        var sweep = new SweepDefinition(sourceName, Path.GetFullPath(directory), text);
         var errors = new List<CaseError>();
         YamlMappingNode root;
         try
