@@ -12,9 +12,11 @@ public static unsafe partial class MetisOrdering
 
     /// <summary>
     /// METIS seeds and draws from one process-wide random generator (GKlib's) in every call, so calls that overlap on two
-    /// threads return orderings that depend on timing: calls are serialised (MetisOrderingTests).
+    /// threads return orderings that depend on timing: calls are serialised (MetisOrderingTests). UMFPACK's analysis calls
+    /// METIS too (through CHOLMOD) for every ordering but AMD, and takes this lock for it (a CI run of 2026-12-07 saw
+    /// MetisOrderingTests return a timing-dependent ordering while SparseOrderingTests ran UMFPACK with METIS ordering).
     /// </summary>
-    private static readonly Lock Serial = new();
+    internal static readonly Lock Serial = new();
 
     [LibraryImport(NativeLibraries.Metis)]
     private static partial int METIS_NodeND(int* vertexCount, int* adjacencyPointers, int* adjacency, int* vertexWeights, int* options, int* permutation, int* inversePermutation);

@@ -69,7 +69,10 @@ public sealed unsafe partial class UmfpackFactorization : IDisposable
             // The symbolic analysis looks at the pattern only (values are used for nothing but statistics), so ones will do.
             new Span<double>(_values, _nonZeros).Fill(1.0);
             void* symbolic;
-            int status = umfpack_di_symbolic(n, n, _columnPointers, _rowIndices, _values, &symbolic, _control, _info);
+            int status;
+            // Every ordering but AMD may run METIS, whose random generator is process-wide: serialised with MetisOrdering's calls.
+            if (ordering == UmfpackOrdering.Amd) status = umfpack_di_symbolic(n, n, _columnPointers, _rowIndices, _values, &symbolic, _control, _info);
+            else lock (Metis.MetisOrdering.Serial) status = umfpack_di_symbolic(n, n, _columnPointers, _rowIndices, _values, &symbolic, _control, _info);
             if (status != StatusOk) throw new InvalidOperationException($"umfpack_di_symbolic failed with status {status}");
             _symbolic = symbolic;
         }
