@@ -79,16 +79,6 @@ internal static class BdfVectorLoops
         (sum1, sum2) = (TSquares1.IsOn ? s1 : 0.0, TSquares2.IsOn ? s2 : 0.0);
     }
 
-    /// <summary>values[slots[j]] += a coefficients[j] (a0 M onto the Jacobian's diagonal).</summary>
-    public static void AddToSlots(Span<double> values, ReadOnlySpan<int> slots, ReadOnlySpan<double> coefficients, double a)
-    {
-        int n = slots.Length;
-        Check(n, coefficients.Length);
-        ref int rs = ref MemoryMarshal.GetReference(slots);
-        ref double rc = ref MemoryMarshal.GetReference(coefficients);
-        for (int j = 0; j < n; j++) values[Unsafe.Add(ref rs, j)] += a * Unsafe.Add(ref rc, j);
-    }
-
     /// <summary>A compile-time number of states (a kernel compiled once per count, its loop over the states unrolled).</summary>
     public interface ICount { static abstract int Value { get; } }
     public readonly struct States1 : ICount { public static int Value => 1; }
