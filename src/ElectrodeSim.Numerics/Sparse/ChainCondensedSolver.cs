@@ -34,13 +34,17 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     // interleaved, element k of lane (chain) l at groupStart + k·lanes + l: the eliminations of the lanes are independent, so
     // one flat loop over a group overlaps their dependent chains of multiplications and divisions (the same operations per
     // chain as one at a time, so the grouping does not change a bit of the result). The chains eliminated come first, in
-    // their order, then those declared equal to an earlier one (elements from _copyStart on, each a copy of _copyFrom's).
+    // their order, then those declared equal to an earlier one, grouped by the chain they equal (elements from _copyStart
+    // on): a group of those has no coefficients of its own, every lane reads its source chain's, element k of the source at
+    // _groupSource[g] + k·_groupSourceLanes[g].
     private readonly int[] _unknown, _diagonal, _lower, _upper;
     private readonly int[] _groupStart, _groupLanes, _groupFirstLane; // group g: elements [_groupStart[g], _groupStart[g + 1])
     private readonly int[] _laneChain;                                // chain of lane l of group g: _laneChain[_groupFirstLane[g] + l]
     private readonly int _eliminatedGroups, _copyStart;
-    private readonly int[] _copyFrom;
-    private readonly int[] _attach, _attachToChain, _attachDiagonal, _lastElement; // per chain: s, slot (s, i_{m−1}), reduced slot (s, s), element of i_{m−1}
+    private readonly int[] _groupSource, _groupSourceLanes;
+    // Per chain: s, slot (s, i_{m−1}), reduced slot (s, s), the element whose coefficients are those of i_{m−1} (its own or,
+    // for a declared equal chain, its source's).
+    private readonly int[] _attach, _attachToChain, _attachDiagonal, _lastElement;
     private readonly double[] _inversePivot, _factor, _upperValue, _attachFactor;
     private readonly int[] _keptFull, _keptReduced; // value copies into the reduced matrix
     private readonly int[] _reducedUnknown;         // full index of each reduced unknown
@@ -173,7 +177,8 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
             for (int first = 0; first < order.Count;)
             {
                 int m = chains[order[first]].Length, lanes = 1;
-                while (lanes < MaxLanes && first + lanes < order.Count && chains[order[first + lanes]].Length == m) lanes++;
+                while (lanes < MaxLanes && first + lanes < order.Count && chains[order[first + lanes]].Length == m
+                       && source[order[first + lanes]] == source[order[first]]) lanes++;
                 groupStart.Add(at);
                 groupLanes.Add(lanes);
                 groupFirst.Add(laneChain.Count);
@@ -199,23 +204,26 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
                 first += lanes;
             }
         }
+        // Eliminated chains in their order (sources are always eliminated: source[c] ≤ c); the others by source, in order.
         AddGroups(Enumerable.Range(0, chains.Count).Where(c => source[c] == c).ToList());
         _eliminatedGroups = groupLanes.Count;
         _copyStart = at;
-        AddGroups(Enumerable.Range(0, chains.Count).Where(c => source[c] != c).ToList());
+        AddGroups(Enumerable.Range(0, chains.Count).Where(c => source[c] != c).OrderBy(c => source[c]).ThenBy(c => c).ToList());
         groupStart.Add(at);
         _groupStart = groupStart.ToArray();
         _groupLanes = groupLanes.ToArray();
         _groupFirstLane = groupFirst.ToArray();
         _laneChain = laneChain.ToArray();
-        // Element k of a copied chain takes element k of its source: both step by their groups' lane counts.
-        _copyFrom = new int[total - _copyStart];
+        // A group of declared equal chains reads the coefficients of its lanes' one source: element k of that chain.
+        _groupSource = new int[_groupLanes.Length];
+        _groupSourceLanes = new int[_groupLanes.Length];
         for (int g = _eliminatedGroups; g < _groupLanes.Length; g++)
-            for (int l = 0; l < _groupLanes[g]; l++)
-            {
-                int c = _laneChain[_groupFirstLane[g] + l], from = firstElement[source[c]], fromLanes = _groupLanes[GroupOf(firstElement[source[c]])];
-                for (int k = _groupStart[g] + l; k < _groupStart[g + 1]; k += _groupLanes[g], from += fromLanes) _copyFrom[k - _copyStart] = from;
-            }
+        {
+            int from = source[_laneChain[_groupFirstLane[g]]];
+            _groupSource[g] = firstElement[from];
+            _groupSourceLanes[g] = _groupLanes[GroupOf(firstElement[from])];
+        }
+        for (int c = 0; c < chains.Count; c++) _lastElement[c] = _lastElement[source[c]];
         for (int c = 0; c < chains.Count; c++)
         {
             int s = attachments[c];
@@ -283,8 +291,8 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     /// its shift where it is read (a chain pivot, or a kept entry copied into the reduced matrix). The sum is the one the
     /// default method forms (value + a·coefficient, once per entry), so the result is bit for bit the same; a chain
     /// declared equal to another takes that chain's shifted elimination. Measured against adding the shift to the Jacobian
-    /// first (a separate pass over the mass slots; `valgrind --tool=callgrind … bench -n 10`, native): SiO@C-l 835.08 →
-    /// 831.14 M instructions, Marquis2019 1C 7.018 → 6.851 G.
+    /// first (a separate pass over the mass slots; `valgrind --tool=callgrind … bench -n 10`, native): SiO@C-l 835.09 →
+    /// 831.24 M instructions, Marquis2019 1C 7.018 → 6.849 G.
     /// </summary>
     public void Factor(Span<double> values, double a, DiagonalShift shift)
     {
@@ -342,7 +350,7 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         ref double elementShift = ref MemoryMarshal.GetArrayDataReference(shift.Element);
         // Entries absent from the full pattern are zero, and the reduced pattern's added diagonal too.
         Array.Clear(reduced);
-        for (int k = 0; k < _keptFull.Length; k++) Unsafe.Add(ref reducedValue, Unsafe.Add(ref keptReduced, k)) = Unsafe.Add(ref value, Unsafe.Add(ref keptFull, k));
+        Gather(ref reducedValue, ref keptReduced, ref value, ref keptFull, _keptFull.Length);
         for (int j = 0; j < shift.ReducedSlot.Length; j++) reduced[shift.ReducedSlot[j]] += a * shift.ReducedCoefficient[j];
         for (int g = 0; g < _eliminatedGroups; g++)
         {
@@ -367,14 +375,6 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
                 Unsafe.Add(ref upperValue, k) = upperSlot >= 0 ? Unsafe.Add(ref value, upperSlot) : 0.0;
             }
         }
-        ref int copyFrom = ref MemoryMarshal.GetArrayDataReference(_copyFrom);
-        for (int k = _copyStart; k < _unknown.Length; k++)
-        {
-            int from = Unsafe.Add(ref copyFrom, k - _copyStart);
-            Unsafe.Add(ref inversePivot, k) = Unsafe.Add(ref inversePivot, from);
-            Unsafe.Add(ref factors, k) = Unsafe.Add(ref factors, from);
-            Unsafe.Add(ref upperValue, k) = Unsafe.Add(ref upperValue, from);
-        }
         // The Schur updates in chain order (that of the elimination before copies were declared: chains sharing an
         // attachment subtract in the same order).
         for (int c = 0; c < _attach.Length; c++)
@@ -386,6 +386,13 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
             reduced[_attachDiagonal[c]] -= attachFactor * _upperValue[last];
         }
         _reduced.Factor(reduced);
+    }
+
+    /// <summary>target[to[k]] = source[from[k]]: a loop of its own, so that its few refs stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Gather(ref double target, ref int to, ref double source, ref int from, int count)
+    {
+        for (int k = 0; k < count; k++) Unsafe.Add(ref target, Unsafe.Add(ref to, k)) = Unsafe.Add(ref source, Unsafe.Add(ref from, k));
     }
 
     public void Solve(Span<double> rhsThenSolution)
@@ -408,12 +415,26 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         ref int attach = ref MemoryMarshal.GetArrayDataReference(_attach);
         ref double attachFactor = ref MemoryMarshal.GetArrayDataReference(_attachFactor);
         ref int laneChain = ref MemoryMarshal.GetArrayDataReference(_laneChain);
-        // Forward elimination along each chain, into its attachment's row.
+        ref int groupSource = ref MemoryMarshal.GetArrayDataReference(_groupSource);
+        ref int groupSourceLanes = ref MemoryMarshal.GetArrayDataReference(_groupSourceLanes);
+        // Forward elimination along each chain, into its attachment's row; a group of declared equal chains with its
+        // source's factors, one per element position for all its lanes.
         for (int g = 0; g < groups; g++)
         {
             int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g], first = _groupFirstLane[g];
-            for (int k = start + lanes; k < end; k++)
-                Unsafe.Add(ref x, Unsafe.Add(ref unknown, k)) -= Unsafe.Add(ref factor, k) * Unsafe.Add(ref x, Unsafe.Add(ref unknown, k - lanes));
+            if (g < _eliminatedGroups)
+                for (int k = start + lanes; k < end; k++)
+                    Unsafe.Add(ref x, Unsafe.Add(ref unknown, k)) -= Unsafe.Add(ref factor, k) * Unsafe.Add(ref x, Unsafe.Add(ref unknown, k - lanes));
+            else
+            {
+                int sourceLanes = Unsafe.Add(ref groupSourceLanes, g);
+                for (int row = start + lanes, from = Unsafe.Add(ref groupSource, g) + sourceLanes; row < end; row += lanes, from += sourceLanes)
+                {
+                    double f = Unsafe.Add(ref factor, from);
+                    for (int k = row; k < row + lanes; k++)
+                        Unsafe.Add(ref x, Unsafe.Add(ref unknown, k)) -= f * Unsafe.Add(ref x, Unsafe.Add(ref unknown, k - lanes));
+                }
+            }
             for (int l = 0; l < lanes; l++)
             {
                 int c = Unsafe.Add(ref laneChain, first + l);
@@ -430,16 +451,40 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         for (int g = 0; g < groups; g++)
         {
             int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g], first = _groupFirstLane[g];
-            for (int l = 0; l < lanes; l++)
+            if (g < _eliminatedGroups)
             {
-                int k = end - lanes + l;
-                ref double u = ref Unsafe.Add(ref x, Unsafe.Add(ref unknown, k));
-                u = (u - Unsafe.Add(ref upper, k) * Unsafe.Add(ref x, Unsafe.Add(ref attach, Unsafe.Add(ref laneChain, first + l)))) * Unsafe.Add(ref inversePivot, k);
+                for (int l = 0; l < lanes; l++)
+                {
+                    int k = end - lanes + l;
+                    ref double u = ref Unsafe.Add(ref x, Unsafe.Add(ref unknown, k));
+                    u = (u - Unsafe.Add(ref upper, k) * Unsafe.Add(ref x, Unsafe.Add(ref attach, Unsafe.Add(ref laneChain, first + l)))) * Unsafe.Add(ref inversePivot, k);
+                }
+                for (int k = end - lanes - 1; k >= start; k--)
+                {
+                    ref double u = ref Unsafe.Add(ref x, Unsafe.Add(ref unknown, k));
+                    u = (u - Unsafe.Add(ref upper, k) * Unsafe.Add(ref x, Unsafe.Add(ref unknown, k + lanes))) * Unsafe.Add(ref inversePivot, k);
+                }
             }
-            for (int k = end - lanes - 1; k >= start; k--)
+            else
             {
-                ref double u = ref Unsafe.Add(ref x, Unsafe.Add(ref unknown, k));
-                u = (u - Unsafe.Add(ref upper, k) * Unsafe.Add(ref x, Unsafe.Add(ref unknown, k + lanes))) * Unsafe.Add(ref inversePivot, k);
+                int sourceLanes = Unsafe.Add(ref groupSourceLanes, g);
+                int from = Unsafe.Add(ref groupSource, g) + ((end - start) / lanes - 1) * sourceLanes;
+                double up = Unsafe.Add(ref upper, from), inverse = Unsafe.Add(ref inversePivot, from);
+                for (int l = 0; l < lanes; l++)
+                {
+                    ref double u = ref Unsafe.Add(ref x, Unsafe.Add(ref unknown, end - lanes + l));
+                    u = (u - up * Unsafe.Add(ref x, Unsafe.Add(ref attach, Unsafe.Add(ref laneChain, first + l)))) * inverse;
+                }
+                for (int row = end - 2 * lanes; row >= start; row -= lanes)
+                {
+                    from -= sourceLanes;
+                    (up, inverse) = (Unsafe.Add(ref upper, from), Unsafe.Add(ref inversePivot, from));
+                    for (int k = row + lanes - 1; k >= row; k--)
+                    {
+                        ref double u = ref Unsafe.Add(ref x, Unsafe.Add(ref unknown, k));
+                        u = (u - up * Unsafe.Add(ref x, Unsafe.Add(ref unknown, k + lanes))) * inverse;
+                    }
+                }
             }
         }
     }
