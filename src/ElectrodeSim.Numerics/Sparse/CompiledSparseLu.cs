@@ -157,10 +157,16 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
                 for (int u = Unsafe.Add(ref diagonal, c) + 1, stop = Unsafe.Add(ref rowStart, c + 1); u < stop; u++, t++)
                     Unsafe.Add(ref lu, Unsafe.Add(ref target, t)) -= l * Unsafe.Add(ref lu, u);
             }
-            double d = Unsafe.Add(ref lu, end);
+            // Only the reciprocal is on the elimination's path (the next rows' multipliers); the pivots are judged after the
+            // loop, their divisions independent of each other. A zero or non-finite pivot makes the later rows infinite or
+            // NaN, which is harmless: the factorisation is then reported unsound.
+            Unsafe.Add(ref inverse, k) = 1.0 / Unsafe.Add(ref lu, end);
+        }
+        for (int k = 0; k < _n; k++)
+        {
+            double d = Unsafe.Add(ref lu, Unsafe.Add(ref diagonal, k));
             double magnitude = Math.Abs(d) / Unsafe.Add(ref scale, k);
             if (!(magnitude > 0 && double.IsFinite(d))) return false;
-            Unsafe.Add(ref inverse, k) = 1.0 / d;
             if (magnitude < smallest) smallest = magnitude;
             if (magnitude > largest) largest = magnitude;
         }
