@@ -39,9 +39,9 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
     private readonly int[] _columnPointers, _rowIndices, _order;
     // The compiled elimination (step k: pivot row _pivotRow[k], column _order[k]). Row k of L U occupies positions
     // [_rowStart[k], _rowStart[k + 1]) of _lu: its L entries (columns < k, ascending), the pivot at _diagonal[k], its U
-    // entries (columns > k, ascending); _column[p] is the step of position p's column. _entryPosition maps the pattern's
-    // entries into _lu; _target lists, in elimination order, where each update of each L entry lands.
-    private int[] _pivotRow = [], _rowStart = [], _diagonal = [], _column = [], _entryPosition = [], _target = [];
+    // entries (columns > k, ascending); _column[p] is the step of position p's column. The pattern's entries of row k are
+    // _rowEntry[q] for q in [_rowEntryStart[k], _rowEntryStart[k + 1]), in position order, at _rowEntryPosition[q] of _lu; _target lists, in elimination order, where each update of each L entry lands.
+    private int[] _pivotRow = [], _rowStart = [], _diagonal = [], _column = [], _rowEntryStart = [], _rowEntry = [], _rowEntryPosition = [], _target = [];
     private double[] _lu = [], _inverseDiagonal = [], _rowScale = [], _work = [];
     private bool _analysed;
 
@@ -71,7 +71,7 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         public readonly List<Compiled> Eliminations = [];
     }
 
-    private sealed record Compiled(int[] PivotRow, int[] RowStart, int[] Diagonal, int[] Column, int[] EntryPosition, int[] Target);
+    private sealed record Compiled(int[] PivotRow, int[] RowStart, int[] Diagonal, int[] Column, int[] RowEntryStart, int[] RowEntry, int[] RowEntryPosition, int[] Target);
 
     /// <summary>The most recently used patterns first; a few kept (a sweep or a process meets few structures).</summary>
     private static readonly List<PatternStructures> Cache = [];
@@ -137,11 +137,10 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         ref int diagonal = ref MemoryMarshal.GetArrayDataReference(_diagonal);
         ref double scale = ref MemoryMarshal.GetArrayDataReference(_rowScale);
         Array.Clear(_lu);
-        Scatter(ref lu, ref MemoryMarshal.GetArrayDataReference(_entryPosition), ref MemoryMarshal.GetReference(values), _entryPosition.Length);
-        // Row k of _lu now holds row k of P A Q (zeros at the fill), so its scale is a scan of one contiguous run: the same
-        // maxima as over the pattern's entries, without a read-modify-write at a scattered row per entry. Measured
-        // (2026-12-08, callgrind of the native bench -n 10): MEASURED_ROWSCAN.
-        if (!RowScales(ref lu, ref rowStart, ref scale, _n))
+        // The entries row by row: each row's scale (its largest magnitude) stays in a register instead of a read-modify-write
+        // at a scattered row per entry.
+        if (!ScatterRows(ref lu, ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetArrayDataReference(_rowEntry),
+                ref MemoryMarshal.GetArrayDataReference(_rowEntryPosition), ref MemoryMarshal.GetArrayDataReference(_rowEntryStart), ref scale, _n))
             throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
         double smallest = double.PositiveInfinity, largest = 0;
         int t = 0;
@@ -173,28 +172,25 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         return smallest >= PivotRatioThreshold * largest;
     }
 
-    /// <summary>lu[positions[e]] = values[e]: a loop of its own, so that its few refs stay in registers.</summary>
+    /// <summary>
+    /// lu[position[q]] = values[entry[q]] row by row, scale[k] the largest magnitude of row k's entries; false when an entry
+    /// is not finite. A loop of its own, so that its refs stay in registers.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Scatter(ref double lu, ref int positions, ref double values, int count)
-    {
-        for (int e = 0; e < count; e++) Unsafe.Add(ref lu, Unsafe.Add(ref positions, e)) = Unsafe.Add(ref values, e);
-    }
-
-    /// <summary>scale[k] = the largest magnitude in row k of the factor storage; false when an entry is not finite.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool RowScales(ref double lu, ref int rowStart, ref double scale, int n)
+    private static bool ScatterRows(ref double lu, ref double values, ref int entry, ref int position, ref int rowEntryStart, ref double scale, int n)
     {
         // 0 × v is 0 for every finite v and NaN for ±∞ and NaN.
         double nonFinite = 0;
-        for (int k = 0, p = 0; k < n; k++)
+        for (int k = 0, q = 0; k < n; k++)
         {
             double largest = 0;
-            for (int end = Unsafe.Add(ref rowStart, k + 1); p < end; p++)
+            for (int end = Unsafe.Add(ref rowEntryStart, k + 1); q < end; q++)
             {
-                double v = Unsafe.Add(ref lu, p);
+                double v = Unsafe.Add(ref values, Unsafe.Add(ref entry, q));
+                Unsafe.Add(ref lu, Unsafe.Add(ref position, q)) = v;
                 nonFinite += 0.0 * v;
                 double a = Math.Abs(v);
-                largest = a > largest ? a : largest;
+                if (a > largest) largest = a;
             }
             Unsafe.Add(ref scale, k) = largest;
         }
@@ -314,8 +310,8 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
                     if (_structures.Eliminations.Count > CachedEliminationsPerPattern) _structures.Eliminations.RemoveAt(_structures.Eliminations.Count - 1);
                 }
             }
-            (_pivotRow, _rowStart, _diagonal, _column, _entryPosition, _target) =
-                (compiled.PivotRow, compiled.RowStart, compiled.Diagonal, compiled.Column, compiled.EntryPosition, compiled.Target);
+            (_pivotRow, _rowStart, _diagonal, _column, _rowEntryStart, _rowEntry, _rowEntryPosition, _target) =
+                (compiled.PivotRow, compiled.RowStart, compiled.Diagonal, compiled.Column, compiled.RowEntryStart, compiled.RowEntry, compiled.RowEntryPosition, compiled.Target);
             if (_lu.Length != _column.Length) _lu = new double[_column.Length];
             if (_inverseDiagonal.Length != n) (_inverseDiagonal, _rowScale) = (new double[n], new double[n]);
         }
@@ -384,7 +380,16 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
                 if (at < 0) throw new InvalidOperationException("the compiled structure misses a pattern entry");
                 entryPosition[e] = at;
             }
-        return new Compiled(pivotRow, rowStart, diagonal, column, entryPosition, targets.ToArray());
+        // The entries in position order (rows are contiguous runs of positions, in row order).
+        var rowEntry = Enumerable.Range(0, entryPosition.Length).OrderBy(e => entryPosition[e]).ToArray();
+        var rowEntryPosition = rowEntry.Select(e => entryPosition[e]).ToArray();
+        var rowEntryStart = new int[n + 1];
+        for (int k = 0, q = 0; k < n; k++)
+        {
+            while (q < rowEntryPosition.Length && rowEntryPosition[q] < rowStart[k + 1]) q++;
+            rowEntryStart[k + 1] = q;
+        }
+        return new Compiled(pivotRow, rowStart, diagonal, column, rowEntryStart, rowEntry, rowEntryPosition, targets.ToArray());
     }
 
     /// <summary>
