@@ -52,6 +52,24 @@ internal static class BdfVectorLoops
         var acc1 = Vector128<double>.Zero;
         var acc2 = Vector128<double>.Zero;
         int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var wi1 = Vector256.Create(inv1);
+            var wi2 = Vector256.Create(inv2);
+            for (; i + 4 <= n; i += 4)
+            {
+                var d1 = (Vector256.LoadUnsafe(ref rh1, (nuint)i) - Vector256.LoadUnsafe(ref rl, (nuint)i)) * wi1;
+                d1.StoreUnsafe(ref rn1, (nuint)i);
+                var d2 = (Vector256.LoadUnsafe(ref rh2, (nuint)i) - d1) * wi2;
+                d2.StoreUnsafe(ref rn2, (nuint)i);
+                if (TSquares1.IsOn || TSquares2.IsOn)
+                {
+                    var wv = Vector256.LoadUnsafe(ref rw, (nuint)i);
+                    if (TSquares1.IsOn) { var x = d1 * wv; x *= x; acc1 = acc1 + x.GetLower() + x.GetUpper(); }
+                    if (TSquares2.IsOn) { var x = d2 * wv; x *= x; acc2 = acc2 + x.GetLower() + x.GetUpper(); }
+                }
+            }
+        }
         for (; i + 2 <= n; i += 2)
         {
             var d1 = (Vector128.LoadUnsafe(ref rh1, (nuint)i) - Vector128.LoadUnsafe(ref rl, (nuint)i)) * vi1;
@@ -160,6 +178,31 @@ internal static class BdfVectorLoops
         var one = Vector128.Create(1.0);
         var zero = Vector128<double>.Zero;
         int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var wl0 = Vector256.Create(l0); var wl1 = Vector256.Create(l1); var wl2 = Vector256.Create(l2);
+            var wl3 = Vector256.Create(l3); var wl4 = Vector256.Create(l4); var wl5 = Vector256.Create(l5);
+            var wa0 = Vector256.Create(a0); var wa1 = Vector256.Create(a1); var wa2 = Vector256.Create(a2);
+            var wa3 = Vector256.Create(a3); var wa4 = Vector256.Create(a4);
+            var wr = Vector256.Create(rtol);
+            var one4 = Vector256.Create(1.0);
+            var zero4 = Vector256<double>.Zero;
+            for (; i + 4 <= n; i += 4)
+            {
+                var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
+                var pv = zero4 + wl0 * x;
+                var bv = zero4 + wa0 * x;
+                if (m > 1) { x = Vector256.LoadUnsafe(ref r1, (nuint)i); pv += wl1 * x; if (InHistory<TStates, TLastInHistory>(1)) bv += wa1 * x; }
+                if (m > 2) { x = Vector256.LoadUnsafe(ref r2, (nuint)i); pv += wl2 * x; if (InHistory<TStates, TLastInHistory>(2)) bv += wa2 * x; }
+                if (m > 3) { x = Vector256.LoadUnsafe(ref r3, (nuint)i); pv += wl3 * x; if (InHistory<TStates, TLastInHistory>(3)) bv += wa3 * x; }
+                if (m > 4) { x = Vector256.LoadUnsafe(ref r4, (nuint)i); pv += wl4 * x; if (InHistory<TStates, TLastInHistory>(4)) bv += wa4 * x; }
+                if (m > 5) { x = Vector256.LoadUnsafe(ref r5, (nuint)i); pv += wl5 * x; }
+                pv.StoreUnsafe(ref rp, (nuint)i);
+                pv.StoreUnsafe(ref rc, (nuint)i);
+                bv.StoreUnsafe(ref rb, (nuint)i);
+                (one4 / (wr * (Vector256.Abs(pv) + Vector256.LoadUnsafe(ref rsc, (nuint)i)))).StoreUnsafe(ref rw, (nuint)i);
+            }
+        }
         for (; i + 2 <= n; i += 2)
         {
             var x = Vector128.LoadUnsafe(ref r0, (nuint)i);
@@ -218,6 +261,25 @@ internal static class BdfVectorLoops
         var one = Vector128.Create(1.0);
         var acc = Vector128<double>.Zero;
         int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var wr = Vector256.Create(rtol);
+            var wi1 = Vector256.Create(inv1);
+            var wi2 = Vector256.Create(inv2);
+            var one4 = Vector256.Create(1.0);
+            for (; i + 4 <= n; i += 4)
+            {
+                var x = Vector256.LoadUnsafe(ref rv, (nuint)i);
+                x.StoreUnsafe(ref rf, (nuint)i);
+                var wv = one4 / (wr * (Vector256.Abs(x) + Vector256.LoadUnsafe(ref rsc, (nuint)i)));
+                wv.StoreUnsafe(ref rw, (nuint)i);
+                var d1 = (Vector256.LoadUnsafe(ref rh1, (nuint)i) - x) * wi1;
+                d1.StoreUnsafe(ref rn1, (nuint)i);
+                var d2 = (Vector256.LoadUnsafe(ref rh2, (nuint)i) - d1) * wi2;
+                d2.StoreUnsafe(ref rn2, (nuint)i);
+                if (TSquares2.IsOn) { var q = d2 * wv; q *= q; acc = acc + q.GetLower() + q.GetUpper(); }
+            }
+        }
         for (; i + 2 <= n; i += 2)
         {
             var x = Vector128.LoadUnsafe(ref rv, (nuint)i);
@@ -256,6 +318,12 @@ internal static class BdfVectorLoops
         ref double rn = ref MemoryMarshal.GetReference(next);
         var vi = Vector128.Create(inv);
         int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var wi = Vector256.Create(inv);
+            for (; i + 4 <= n; i += 4)
+                ((Vector256.LoadUnsafe(ref rh, (nuint)i) - Vector256.LoadUnsafe(ref rl, (nuint)i)) * wi).StoreUnsafe(ref rn, (nuint)i);
+        }
         for (; i + 2 <= n; i += 2)
             ((Vector128.LoadUnsafe(ref rh, (nuint)i) - Vector128.LoadUnsafe(ref rl, (nuint)i)) * vi).StoreUnsafe(ref rn, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref rn, i) = (Unsafe.Add(ref rh, i) - Unsafe.Add(ref rl, i)) * inv;
@@ -273,6 +341,18 @@ internal static class BdfVectorLoops
         var vi = Vector128.Create(inv);
         var acc = Vector128<double>.Zero;
         int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var wi = Vector256.Create(inv);
+            for (; i + 4 <= n; i += 4)
+            {
+                var d = (Vector256.LoadUnsafe(ref rh, (nuint)i) - Vector256.LoadUnsafe(ref rl, (nuint)i)) * wi;
+                d.StoreUnsafe(ref rn, (nuint)i);
+                var x = d * Vector256.LoadUnsafe(ref rw, (nuint)i);
+                x *= x;
+                acc = acc + x.GetLower() + x.GetUpper();
+            }
+        }
         for (; i + 2 <= n; i += 2)
         {
             var d = (Vector128.LoadUnsafe(ref rh, (nuint)i) - Vector128.LoadUnsafe(ref rl, (nuint)i)) * vi;
@@ -304,6 +384,18 @@ internal static class BdfVectorLoops
         var va = Vector128.Create(a0);
         var zero = Vector128<double>.Zero;
         int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var wa = Vector256.Create(a0);
+            var zero4 = Vector256<double>.Zero;
+            for (; i + 4 <= n; i += 4)
+            {
+                var gv = Vector256.LoadUnsafe(ref rg, (nuint)i);
+                var m = Vector256.LoadUnsafe(ref rm, (nuint)i);
+                var full = gv + m * (wa * Vector256.LoadUnsafe(ref ry, (nuint)i) + Vector256.LoadUnsafe(ref rh, (nuint)i));
+                Vector256.ConditionalSelect(Vector256.Equals(m, zero4), gv, full).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
         for (; i + 2 <= n; i += 2)
         {
             var gv = Vector128.LoadUnsafe(ref rg, (nuint)i);
@@ -335,6 +427,22 @@ internal static class BdfVectorLoops
         var acc = Vector128<double>.Zero;
         var above = Vector128<double>.Zero; // all-ones lanes where an update exceeded round-off
         int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var tiny4 = Vector256.Create(1e-13);
+            var above4 = Vector256<double>.Zero;
+            for (; i + 4 <= n; i += 4)
+            {
+                var d = Vector256.LoadUnsafe(ref rd, (nuint)i);
+                var yi = Vector256.LoadUnsafe(ref ry, (nuint)i) - d;
+                yi.StoreUnsafe(ref ry, (nuint)i);
+                var x = d * Vector256.LoadUnsafe(ref rw, (nuint)i);
+                x *= x;
+                acc = acc + x.GetLower() + x.GetUpper();
+                above4 |= Vector256.GreaterThan(Vector256.Abs(d), tiny4 * (Vector256.Abs(yi) + Vector256.LoadUnsafe(ref rsc, (nuint)i)));
+            }
+            above |= above4.GetLower() | above4.GetUpper();
+        }
         for (; i + 2 <= n; i += 2)
         {
             var d = Vector128.LoadUnsafe(ref rd, (nuint)i);
