@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace ElectrodeSim.Numerics.Sparse;
 
@@ -49,6 +50,7 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     private readonly int[] _keptFull, _keptReduced; // value copies into the reduced matrix
     private readonly int[] _reducedUnknown;         // full index of each reduced unknown
     private readonly double[] _reducedValues, _reducedRhs;
+    private readonly double[] _forward; // per element: its forward-eliminated value (the eight-lane solves)
     private readonly ISparseLinearSolver _reduced;
 
     /// <summary>
@@ -259,6 +261,7 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         for (int c = 0; c < chains.Count; c++) _attachDiagonal[c] = reducedPattern.SlotOf(reducedIndex[_attach[c]], reducedIndex[_attach[c]]);
         _reducedValues = new double[reducedPattern.NonZeroCount];
         _reducedRhs = new double[_reducedUnknown.Length];
+        _forward = new double[total];
         // Up to a thousand kept unknowns (the P2D default meshes: 98 for SiO@C-l, 222 for Marquis2019) the compiled LU, whose
         // fixed-structure elimination skips KLU's per-column work (a few per cent of a run: CompiledSparseLu); KLU beyond.
         _noShift = new ShiftOnChains(new double[total], [], []);
@@ -417,11 +420,25 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         ref int laneChain = ref MemoryMarshal.GetArrayDataReference(_laneChain);
         ref int groupSource = ref MemoryMarshal.GetArrayDataReference(_groupSource);
         ref int groupSourceLanes = ref MemoryMarshal.GetArrayDataReference(_groupSourceLanes);
+        ref double forward = ref MemoryMarshal.GetArrayDataReference(_forward);
+        bool wide = Vector256.IsHardwareAccelerated;
         // Forward elimination along each chain, into its attachment's row; a group of declared equal chains with its
         // source's factors, one per element position for all its lanes.
         for (int g = 0; g < groups; g++)
         {
             int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g], first = _groupFirstLane[g];
+            if (wide && lanes == 8)
+            {
+                bool own = g < _eliminatedGroups;
+                ForwardEight(ref x, ref Unsafe.Add(ref unknown, start), ref Unsafe.Add(ref forward, start), ref factor,
+                    own ? start : Unsafe.Add(ref groupSource, g), own ? 8 : Unsafe.Add(ref groupSourceLanes, g), own, (end - start) / 8);
+                for (int l = 0; l < 8; l++)
+                {
+                    int c = Unsafe.Add(ref laneChain, first + l);
+                    Unsafe.Add(ref x, Unsafe.Add(ref attach, c)) -= Unsafe.Add(ref attachFactor, c) * Unsafe.Add(ref forward, end - 8 + l);
+                }
+                continue;
+            }
             if (g < _eliminatedGroups)
                 for (int k = start + lanes; k < end; k++)
                     Unsafe.Add(ref x, Unsafe.Add(ref unknown, k)) -= Unsafe.Add(ref factor, k) * Unsafe.Add(ref x, Unsafe.Add(ref unknown, k - lanes));
@@ -451,6 +468,20 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         for (int g = 0; g < groups; g++)
         {
             int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g], first = _groupFirstLane[g];
+            if (wide && lanes == 8)
+            {
+                bool own = g < _eliminatedGroups;
+                int rows = (end - start) / 8;
+                ref int chain = ref Unsafe.Add(ref laneChain, first);
+                var next0 = Vector256.Create(Unsafe.Add(ref x, Unsafe.Add(ref attach, chain)), Unsafe.Add(ref x, Unsafe.Add(ref attach, Unsafe.Add(ref chain, 1))),
+                    Unsafe.Add(ref x, Unsafe.Add(ref attach, Unsafe.Add(ref chain, 2))), Unsafe.Add(ref x, Unsafe.Add(ref attach, Unsafe.Add(ref chain, 3))));
+                var next1 = Vector256.Create(Unsafe.Add(ref x, Unsafe.Add(ref attach, Unsafe.Add(ref chain, 4))), Unsafe.Add(ref x, Unsafe.Add(ref attach, Unsafe.Add(ref chain, 5))),
+                    Unsafe.Add(ref x, Unsafe.Add(ref attach, Unsafe.Add(ref chain, 6))), Unsafe.Add(ref x, Unsafe.Add(ref attach, Unsafe.Add(ref chain, 7))));
+                int stride = own ? 8 : Unsafe.Add(ref groupSourceLanes, g);
+                BackwardEight(ref x, ref Unsafe.Add(ref unknown, start), ref Unsafe.Add(ref forward, start), ref upper, ref inversePivot,
+                    (own ? start : Unsafe.Add(ref groupSource, g)) + (rows - 1) * stride, stride, own, rows, next0, next1);
+                continue;
+            }
             if (g < _eliminatedGroups)
             {
                 for (int l = 0; l < lanes; l++)
@@ -487,6 +518,76 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The forward elimination of a group of eight lanes, four lanes per vector (where Vector256 is accelerated): the same
+    /// operations per element as the scalar loop, so the same bits, but each row's values gathered from x once, the
+    /// previous row's carried in registers and the eliminated values kept in <paramref name="forward"/> (element order)
+    /// instead of written back into x and read again. The coefficients of row r are at <paramref name="coefficient"/> +
+    /// r·<paramref name="stride"/>: one per lane (the group's own, <paramref name="perLane"/>) or one for all lanes (the
+    /// source chain's of declared equal chains).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ForwardEight(ref double x, ref int unknown, ref double forward, ref double factor, int coefficient, int stride, bool perLane, int rows)
+    {
+        var p0 = Gather(ref x, ref unknown, 0);
+        var p1 = Gather(ref x, ref unknown, 4);
+        p0.StoreUnsafe(ref forward, 0);
+        p1.StoreUnsafe(ref forward, 4);
+        for (int r = 1; r < rows; r++)
+        {
+            coefficient += stride;
+            int k = 8 * r;
+            var (f0, f1) = Coefficients(ref factor, coefficient, perLane);
+            p0 = Gather(ref x, ref unknown, k) - f0 * p0;
+            p1 = Gather(ref x, ref unknown, k + 4) - f1 * p1;
+            p0.StoreUnsafe(ref forward, (nuint)k);
+            p1.StoreUnsafe(ref forward, (nuint)(k + 4));
+        }
+    }
+
+    /// <summary>
+    /// The back substitution of a group of eight lanes, as <see cref="ForwardEight"/>: from the last row (coefficients at
+    /// <paramref name="coefficient"/>, <paramref name="next0"/>/<paramref name="next1"/> the lanes' attachment values) to
+    /// the first, each row's solution scattered into x and carried to the row above in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BackwardEight(ref double x, ref int unknown, ref double forward, ref double upper, ref double inversePivot,
+        int coefficient, int stride, bool perLane, int rows, Vector256<double> next0, Vector256<double> next1)
+    {
+        for (int r = rows - 1; r >= 0; r--, coefficient -= stride)
+        {
+            int k = 8 * r;
+            var (u0, u1) = Coefficients(ref upper, coefficient, perLane);
+            var (i0, i1) = Coefficients(ref inversePivot, coefficient, perLane);
+            next0 = (Vector256.LoadUnsafe(ref forward, (nuint)k) - u0 * next0) * i0;
+            next1 = (Vector256.LoadUnsafe(ref forward, (nuint)(k + 4)) - u1 * next1) * i1;
+            Scatter(ref x, ref unknown, k, next0);
+            Scatter(ref x, ref unknown, k + 4, next1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double>, Vector256<double>) Coefficients(ref double values, int at, bool perLane)
+    {
+        if (perLane) return (Vector256.LoadUnsafe(ref values, (nuint)at), Vector256.LoadUnsafe(ref values, (nuint)(at + 4)));
+        var all = Vector256.Create(Unsafe.Add(ref values, at));
+        return (all, all);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Gather(ref double x, ref int unknown, int k)
+        => Vector256.Create(Unsafe.Add(ref x, Unsafe.Add(ref unknown, k)), Unsafe.Add(ref x, Unsafe.Add(ref unknown, k + 1)),
+            Unsafe.Add(ref x, Unsafe.Add(ref unknown, k + 2)), Unsafe.Add(ref x, Unsafe.Add(ref unknown, k + 3)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scatter(ref double x, ref int unknown, int k, Vector256<double> v)
+    {
+        Unsafe.Add(ref x, Unsafe.Add(ref unknown, k)) = v.GetElement(0);
+        Unsafe.Add(ref x, Unsafe.Add(ref unknown, k + 1)) = v.GetElement(1);
+        Unsafe.Add(ref x, Unsafe.Add(ref unknown, k + 2)) = v.GetElement(2);
+        Unsafe.Add(ref x, Unsafe.Add(ref unknown, k + 3)) = v.GetElement(3);
     }
 
     public void Dispose() => _reduced.Dispose();
