@@ -244,17 +244,29 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         int n = _n;
         var dense = ArrayPool<double>.Shared.Rent(n * n);
         var structure = ArrayPool<bool>.Shared.Rent(n * n);
+        // The structure also as lists (row r's columns at rowColumns[r n …], column c's rows at columnRows[c n …], in the
+        // order met, fill appended), so that each step visits the candidates and the pivot row's entries only, not every
+        // row and column of the dense copy (SiO@C-l, n = 82: the analysis was ~2 % of a run).
+        var rowColumns = ArrayPool<int>.Shared.Rent(n * n);
+        var columnRows = ArrayPool<int>.Shared.Rent(n * n);
         try
         {
             Array.Clear(dense, 0, n * n);
             Array.Clear(structure, 0, n * n);
+            var rowCount = new int[n];
+            var columnCount = new int[n];
             var rowScale = new double[n];
             for (int c = 0; c < n; c++)
                 for (int e = _columnPointers[c]; e < _columnPointers[c + 1]; e++)
                 {
                     int r = _rowIndices[e];
                     dense[r * n + c] = values[e];
-                    structure[r * n + c] = true;
+                    if (!structure[r * n + c])
+                    {
+                        structure[r * n + c] = true;
+                        rowColumns[r * n + rowCount[r]++] = c;
+                        columnRows[c * n + columnCount[c]++] = r;
+                    }
                     rowScale[r] = Math.Max(rowScale[r], Math.Abs(values[e]));
                 }
             for (int r = 0; r < n; r++)
@@ -266,13 +278,15 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
             for (int k = 0; k < n; k++)
             {
                 int c = _order[k];
+                // The largest row-scaled candidate, the lowest row among equal ones (as a scan in row order).
                 int best = -1;
                 double bestScaled = 0;
-                for (int r = 0; r < n; r++)
+                for (int q = c * n, end = q + columnCount[c]; q < end; q++)
                 {
-                    if (rowDone[r] || !structure[r * n + c]) continue;
+                    int r = columnRows[q];
+                    if (rowDone[r]) continue;
                     double scaled = Math.Abs(dense[r * n + c]) / rowScale[r];
-                    if (scaled > bestScaled) (best, bestScaled) = (r, scaled);
+                    if (scaled > bestScaled || (scaled == bestScaled && best >= 0 && r < best)) (best, bestScaled) = (r, scaled);
                 }
                 if (best < 0 || !(bestScaled > 0))
                     throw new SingularIterationMatrixException($"the {n}×{n} matrix is singular (no pivot in column {c})");
@@ -281,19 +295,27 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
                 rowDone[pivot] = true;
                 columnDone[c] = true;
                 int pr = pivot * n, count = 0;
-                for (int j = 0; j < n; j++)
-                    if (!columnDone[j] && structure[pr + j]) upper[count++] = j;
+                for (int q = pr, end = pr + rowCount[pivot]; q < end; q++)
+                    if (!columnDone[rowColumns[q]]) upper[count++] = rowColumns[q];
                 double inversePivot = 1.0 / dense[pr + c];
-                for (int r = 0; r < n; r++)
+                // Each remaining row with an entry in column c gets one update per entry of the pivot row (their order
+                // does not matter: every entry is updated once per step).
+                for (int q = c * n, end = q + columnCount[c]; q < end; q++)
                 {
-                    if (rowDone[r] || !structure[r * n + c]) continue;
+                    int r = columnRows[q];
+                    if (rowDone[r]) continue;
                     int rr = r * n;
                     double l = dense[rr + c] * inversePivot;
                     for (int m = 0; m < count; m++)
                     {
                         int j = upper[m];
                         dense[rr + j] -= l * dense[pr + j];
-                        structure[rr + j] = true;
+                        if (!structure[rr + j])
+                        {
+                            structure[rr + j] = true;
+                            rowColumns[rr + rowCount[r]++] = j;
+                            columnRows[j * n + columnCount[j]++] = r;
+                        }
                     }
                 }
             }
@@ -319,6 +341,8 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         {
             ArrayPool<double>.Shared.Return(dense);
             ArrayPool<bool>.Shared.Return(structure);
+            ArrayPool<int>.Shared.Return(rowColumns);
+            ArrayPool<int>.Shared.Return(columnRows);
         }
         _analysed = true;
         Analyses++;
