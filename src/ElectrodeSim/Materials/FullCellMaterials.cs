@@ -267,7 +267,8 @@ public static class SolidDiffusivities
     private static double ORegan(double a0, double c0, (double, double, double)[] terms, double factor, double activationOverR, double x, double T, bool derivative)
     {
         double e = Log10Gaussians(a0, c0, terms, x, out double slope);
-        double d = Math.Pow(10, e) * factor * Math.Exp(activationOverR * (1 / 298.15 - 1 / T));
+        // exp(0) = 1 exactly at the reference temperature, without the exp.
+        double d = Math.Pow(10, e) * factor * (T == 298.15 ? 1.0 : Math.Exp(activationOverR * (1 / 298.15 - 1 / T)));
         return derivative ? d * Math.Log(10) * slope : d;
     }
 
