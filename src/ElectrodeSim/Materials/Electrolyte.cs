@@ -90,7 +90,7 @@ public static class Electrolytes
 
     private static double NymanConductivity(double c) { double m = c / 1000.0; return 0.1297 * m * m * m - 2.51 * Math.Pow(m, 1.5) + 3.329 * m; }
     private static double NymanDiffusivity(double c) { double m = c / 1000.0; return 8.794e-11 * m * m - 3.972e-10 * m + 4.862e-10; }
-    private static double EckerArrhenius(double T) => Math.Exp(17000.0 / PhysicalConstants.GasConstant * (1 / 298.15 - 1 / T));
+    private static double EckerArrhenius(double T) => T == 298.15 ? 1.0 : Math.Exp(17000.0 / PhysicalConstants.GasConstant * (1 / 298.15 - 1 / T));
 
     /// <summary>Nyman et al., Electrochim. Acta 53 (2008) 6356, doi:10.1016/j.electacta.2008.04.023: LiPF6 in EC:EMC 3:7, 298 K only; t+ = 0.2594, TDF = 1 (as in Chen2020).</summary>
     public static ElectrolyteProperties Nyman2008 { get; } = new()
@@ -114,9 +114,13 @@ public static class Electrolytes
         ThermodynamicFactor = Correlation.Constant("unit thermodynamic factor", "1", 1.0),
     };
 
-    /// <summary>Arrhenius factor exp(E/R (1/T_ref − 1/T)) [1].</summary>
+    /// <summary>
+    /// Arrhenius factor exp(E/R (1/T_ref − 1/T)) [1]; at T = T_ref the exponent is exactly 0 and the factor exactly 1, returned
+    /// without the exp (two per cell and evaluation in the transport coefficients of a run at its reference temperature:
+    /// callgrind of the native bench -n 10, Marquis2019 1C 6849.1 → 6813.7 M instructions, the same bits).
+    /// </summary>
     private static double Arrhenius(double activationEnergy, double referenceTemperature, double temperature) =>
-        Math.Exp(activationEnergy / PhysicalConstants.GasConstant * (1 / referenceTemperature - 1 / temperature));
+        temperature == referenceTemperature ? 1.0 : Math.Exp(activationEnergy / PhysicalConstants.GasConstant * (1 / referenceTemperature - 1 / temperature));
 
     /// <summary>
     /// LiPF6 in EC:DMC as used by Marquis et al. 2019 (PyBaMM <c>electrolyte_*_Capiglia1999</c>):

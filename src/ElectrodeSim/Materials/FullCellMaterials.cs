@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ElectrodeSim.Materials;
 
 // Equilibrium potentials and solid diffusivities of the full-cell parameter sets (Marquis2019,
@@ -6,7 +8,11 @@ namespace ElectrodeSim.Materials;
 // derivative dU/dx worked out by hand; the unit tests check both against tabulated values and
 // central differences.
 
-/// <summary>Terms of the fits, each adding its x-derivative to <c>slope</c>.</summary>
+/// <summary>
+/// Terms of the fits, each adding its x-derivative to <c>slope</c>. Each is inlined into its fit (a fit sums up to nine;
+/// the calls, not the arithmetic, were a third of a term's own instructions: callgrind of the native bench -n 10, Marquis2019 1C
+/// 6656.6 → 6603.4 M instructions, the terms and the fits' own 166.9 → 113.6 M; the same bits).
+/// </summary>
 internal static class FitTerms
 {
     /// <summary>
@@ -14,6 +20,7 @@ internal static class FitTerms
     /// up to nine tanh per evaluation, and libm's tanh goes through expm1, about twice an exp; this one is within a few
     /// units of 1e-16 of it in absolute terms (the relative error grows as |z| → 0, where the term itself vanishes).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Tanh(double z)
     {
         double e = Math.Exp(-2.0 * Math.Abs(z));
@@ -21,6 +28,7 @@ internal static class FitTerms
     }
 
     /// <summary>a tanh((x − centre)/width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double TanhWidth(double a, double x, double centre, double width, ref double slope)
     {
         double t = Tanh((x - centre) / width);
@@ -29,6 +37,7 @@ internal static class FitTerms
     }
 
     /// <summary>a tanh(k (x − centre)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double TanhRate(double a, double k, double centre, double x, ref double slope)
     {
         double t = Tanh(k * (x - centre));
@@ -37,6 +46,7 @@ internal static class FitTerms
     }
 
     /// <summary>a tanh(p + q x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double TanhAffine(double a, double p, double q, double x, ref double slope)
     {
         double t = Tanh(p + q * x);
@@ -267,7 +277,8 @@ public static class SolidDiffusivities
     private static double ORegan(double a0, double c0, (double, double, double)[] terms, double factor, double activationOverR, double x, double T, bool derivative)
     {
         double e = Log10Gaussians(a0, c0, terms, x, out double slope);
-        double d = Math.Pow(10, e) * factor * Math.Exp(activationOverR * (1 / 298.15 - 1 / T));
+        // exp(0) = 1 exactly at the reference temperature, without the exp.
+        double d = Math.Pow(10, e) * factor * (T == 298.15 ? 1.0 : Math.Exp(activationOverR * (1 / 298.15 - 1 / T)));
         return derivative ? d * Math.Log(10) * slope : d;
     }
 
