@@ -181,6 +181,36 @@ public sealed class ChainCondensedSolverTests
         }
     }
 
+    /// <summary>
+    /// A second solver for equal inputs shares the first one's set-up (a template) but not its buffers: factorised with other
+    /// values in between, each solves exactly as a solver made afresh for its own values.
+    /// </summary>
+    [Fact]
+    public void ASolverFromATemplateKeepsBuffersOfItsOwn()
+    {
+        var (pattern, values, chains, attachments) = Build(13, 40, 17, 6, equalClasses: 2);
+        var sameValuesAs = Enumerable.Range(0, chains.Length).Select(c => c < 2 ? -1 : c - 2).ToArray();
+        using var first = ChainCondensedSolver.TryCreate(pattern, chains, attachments, out _, sameValuesAs)!;
+        using var second = ChainCondensedSolver.TryCreate(pattern, chains, attachments, out _, sameValuesAs)!;
+        using var fresh = new ChainCondensedSolver(pattern, chains, attachments, sameValuesAs);
+        var other = values.Select(v => 1.7 * v).ToArray();
+        first.Factor(values);
+        second.Factor(other);
+        var b = Enumerable.Range(0, pattern.Size).Select(i => Math.Sin(i)).ToArray();
+        var x = b.ToArray();
+        var y = b.ToArray();
+        first.Solve(x);
+        second.Solve(y);
+        fresh.Factor(values);
+        var reference = b.ToArray();
+        fresh.Solve(reference);
+        Assert.Equal(reference, x);
+        fresh.Factor(other);
+        reference = b.ToArray();
+        fresh.Solve(reference);
+        Assert.Equal(reference, y);
+    }
+
     [Fact]
     public void RejectsAnEqualChainDeclarationThatIsNotAnEarlierChainOfItsLength()
     {

@@ -54,6 +54,7 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     private readonly double[] _reducedValues, _reducedRhs;
     private readonly double[] _forward; // per element: its forward-eliminated value (the eight-lane solves)
     private readonly ISparseLinearSolver _reduced;
+    private readonly SparsityPattern _reducedPattern;
 
     /// <summary>
     /// Why <paramref name="pattern"/> cannot be condensed along <paramref name="chains"/> (an unknown in two chains, an
@@ -128,9 +129,78 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     public static ChainCondensedSolver? TryCreate(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments, out string? incompatibility,
         IReadOnlyList<int>? sameValuesAs = null)
     {
+        incompatibility = null;
+        var cached = FromTemplate(pattern, chains, attachments, sameValuesAs);
+        if (cached is not null) return cached;
         incompatibility = Incompatibility(pattern, chains, attachments, out var chainOf, out int total);
-        return incompatibility is null ? new ChainCondensedSolver(pattern, chains, attachments, sameValuesAs, chainOf, total) : null;
+        if (incompatibility is not null) return null;
+        var solver = new ChainCondensedSolver(pattern, chains, attachments, sameValuesAs, chainOf, total);
+        if (total <= MostTemplateElements)
+            lock (Templates)
+            {
+                Templates.Insert(0, new Template(pattern.ColumnPointers.ToArray(), pattern.RowIndices.ToArray(), chains.Select(c => c.ToArray()).ToArray(),
+                    attachments.ToArray(), sameValuesAs?.ToArray(), solver));
+                if (Templates.Count > CachedTemplates) Templates.RemoveAt(Templates.Count - 1);
+            }
+        return solver;
     }
+
+    /// <summary>
+    /// The set-ups <see cref="TryCreate"/> made, most recent first: the structure (which unknowns, slots, groups and reduced
+    /// pattern) is a function of the pattern, chains, attachments and declarations alone, so a solver for inputs equal to a
+    /// template's shares the template's structure and gets buffers of its own — the runs of a sweep or of the benchmark, each
+    /// building its model afresh, skip the set-up (SiO@C-l: ~1.7 % of a run). Only the structure is shared, which no
+    /// factorisation or solve writes, so a solver from a template computes exactly what a fresh one does.
+    /// </summary>
+    private sealed record Template(int[] ColumnPointers, int[] RowIndices, int[][] Chains, int[] Attachments, int[]? SameValuesAs, ChainCondensedSolver Solver);
+    private static readonly List<Template> Templates = [];
+    private const int CachedTemplates = 4, MostTemplateElements = 1 << 16;
+
+    private static ChainCondensedSolver? FromTemplate(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments, IReadOnlyList<int>? sameValuesAs)
+    {
+        lock (Templates)
+            for (int i = 0; i < Templates.Count; i++)
+            {
+                var t = Templates[i];
+                if (t.Chains.Length != chains.Count || t.Attachments.Length != attachments.Count || (t.SameValuesAs is null) != (sameValuesAs is null)
+                    || !t.ColumnPointers.AsSpan().SequenceEqual(pattern.ColumnPointers) || !t.RowIndices.AsSpan().SequenceEqual(pattern.RowIndices))
+                    continue;
+                bool equal = true;
+                for (int c = 0; equal && c < chains.Count; c++)
+                    equal = t.Attachments[c] == attachments[c] && (sameValuesAs is null || t.SameValuesAs![c] == sameValuesAs[c]) && t.Chains[c].AsSpan().SequenceEqual(chains[c]);
+                if (!equal) continue;
+                Templates.RemoveAt(i);
+                Templates.Insert(0, t);
+                return new ChainCondensedSolver(t.Solver);
+            }
+        return null;
+    }
+
+    /// <summary>A solver sharing <paramref name="template"/>'s structure, with buffers and a reduced solver of its own.</summary>
+    private ChainCondensedSolver(ChainCondensedSolver template)
+    {
+        (_n, _nonZeros) = (template._n, template._nonZeros);
+        (_unknown, _diagonal, _lower, _upper) = (template._unknown, template._diagonal, template._lower, template._upper);
+        (_groupStart, _groupLanes, _groupFirstLane, _laneChain) = (template._groupStart, template._groupLanes, template._groupFirstLane, template._laneChain);
+        (_eliminatedGroups, _copyStart, _groupSource, _groupSourceLanes) = (template._eliminatedGroups, template._copyStart, template._groupSource, template._groupSourceLanes);
+        (_attach, _attachToChain, _attachDiagonal, _lastElement) = (template._attach, template._attachToChain, template._attachDiagonal, template._lastElement);
+        (_keptFull, _keptReduced, _reducedUnknown) = (template._keptFull, template._keptReduced, template._reducedUnknown);
+        _inversePivot = new double[template._inversePivot.Length];
+        _factor = new double[template._factor.Length];
+        _upperValue = new double[template._upperValue.Length];
+        _attachFactor = new double[template._attachFactor.Length];
+        _reducedValues = new double[template._reducedValues.Length];
+        _reducedRhs = new double[template._reducedRhs.Length];
+        _forward = new double[template._forward.Length];
+        _noShift = template._noShift; // all zero, never written
+        _reducedPattern = template._reducedPattern;
+        _reduced = CreateReduced(_reducedPattern);
+    }
+
+    // Up to a thousand kept unknowns (the P2D default meshes: 98 for SiO@C-l, 222 for Marquis2019) the compiled LU, whose
+    // fixed-structure elimination skips KLU's per-column work (a few per cent of a run: CompiledSparseLu); KLU beyond.
+    private static ISparseLinearSolver CreateReduced(SparsityPattern reducedPattern)
+        => reducedPattern.Size <= CompiledSparseLu.MaxSize ? new CompiledSparseLu(reducedPattern) : new KluLinearSolver(reducedPattern);
 
     private static int[] Checked(SparsityPattern pattern, IReadOnlyList<int[]> chains, IReadOnlyList<int> attachments, out int total)
     {
@@ -264,10 +334,9 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         _reducedValues = new double[reducedPattern.NonZeroCount];
         _reducedRhs = new double[_reducedUnknown.Length];
         _forward = new double[total];
-        // Up to a thousand kept unknowns (the P2D default meshes: 98 for SiO@C-l, 222 for Marquis2019) the compiled LU, whose
-        // fixed-structure elimination skips KLU's per-column work (a few per cent of a run: CompiledSparseLu); KLU beyond.
         _noShift = new ShiftOnChains(new double[total], [], []);
-        _reduced = reducedPattern.Size <= CompiledSparseLu.MaxSize ? new CompiledSparseLu(reducedPattern) : new KluLinearSolver(reducedPattern);
+        _reducedPattern = reducedPattern;
+        _reduced = CreateReduced(reducedPattern);
     }
 
     /// <summary>
