@@ -529,12 +529,16 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
                 Unsafe.Add(ref x, Unsafe.Add(ref attach, c)) -= Unsafe.Add(ref attachFactor, c) * Unsafe.Add(ref x, Unsafe.Add(ref unknown, end - lanes + l));
             }
         }
-        var r = _reducedRhs;
-        ref double reducedRhs = ref MemoryMarshal.GetArrayDataReference(r);
-        ref int reducedUnknown = ref MemoryMarshal.GetArrayDataReference(_reducedUnknown);
-        for (int i = 0; i < r.Length; i++) Unsafe.Add(ref reducedRhs, i) = Unsafe.Add(ref x, Unsafe.Add(ref reducedUnknown, i));
-        _reduced.Solve(r);
-        for (int i = 0; i < r.Length; i++) Unsafe.Add(ref x, Unsafe.Add(ref reducedUnknown, i)) = Unsafe.Add(ref reducedRhs, i);
+        if (_reduced is CompiledSparseLu compiled) compiled.SolveWithin(b, _reducedUnknown);
+        else
+        {
+            var r = _reducedRhs;
+            ref double reducedRhs = ref MemoryMarshal.GetArrayDataReference(r);
+            ref int reducedUnknown = ref MemoryMarshal.GetArrayDataReference(_reducedUnknown);
+            for (int i = 0; i < r.Length; i++) Unsafe.Add(ref reducedRhs, i) = Unsafe.Add(ref x, Unsafe.Add(ref reducedUnknown, i));
+            _reduced.Solve(r);
+            for (int i = 0; i < r.Length; i++) Unsafe.Add(ref x, Unsafe.Add(ref reducedUnknown, i)) = Unsafe.Add(ref reducedRhs, i);
+        }
         // Back substitution from the attachment to the free end.
         for (int g = 0; g < groups; g++)
         {

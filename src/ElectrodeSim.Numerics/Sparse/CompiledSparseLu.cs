@@ -205,7 +205,37 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         for (int offset = 0; offset < rhsThenSolution.Length; offset += _n) SolveOne(rhsThenSolution.Slice(offset, _n));
     }
 
-    private void SolveOne(Span<double> b)
+    private void SolveOne(Span<double> b) => SolveCore(ref MemoryMarshal.GetReference(b), _pivotRow, _order);
+
+    /// <summary>
+    /// Solves A x = b for the unknowns of a larger vector: entry i of this matrix's vector is full[unknownOf[i]] (the kept
+    /// unknowns of a condensed system), read and written there, the same operations as <see cref="Solve(Span{double})"/> on a
+    /// copy of them and back (two passes fewer).
+    /// </summary>
+    internal void SolveWithin(Span<double> full, int[] unknownOf)
+    {
+        if (!_analysed) throw new InvalidOperationException("no factorisation: Factor must succeed before solving");
+        if (unknownOf.Length != _n) throw new ArgumentException($"{unknownOf.Length} unknowns for a matrix of order {_n}");
+        if (!ReferenceEquals(unknownOf, _mappedFor) || !ReferenceEquals(_pivotRow, _mappedPivotRow))
+        {
+            foreach (int u in unknownOf)
+                if ((uint)u >= (uint)full.Length) throw new ArgumentException($"unknown {u} is outside the vector of length {full.Length}");
+            _mappedIn = new int[_n];
+            _mappedOut = new int[_n];
+            for (int k = 0; k < _n; k++) (_mappedIn[k], _mappedOut[k]) = (unknownOf[_pivotRow[k]], unknownOf[_order[k]]);
+            (_mappedFor, _mappedPivotRow, _mappedLength) = (unknownOf, _pivotRow, full.Length);
+        }
+        if (full.Length < _mappedLength) throw new ArgumentException($"vector of length {full.Length} is shorter than the {_mappedLength} the unknowns were checked against");
+        SolveCore(ref MemoryMarshal.GetReference(full), _mappedIn, _mappedOut);
+    }
+
+    // SolveWithin's composed maps (full index of step k's pivot row and of step k's column), for one unknown map and pivot sequence.
+    private int[] _mappedIn = [], _mappedOut = [];
+    private int[]? _mappedFor, _mappedPivotRow;
+    private int _mappedLength;
+
+    /// <summary>L z = P b (unit lower), then U w = z; the solution is x = Q w: b at rhs[input[k]], x to rhs[output[k]].</summary>
+    private void SolveCore(ref double rhs, int[] input, int[] output)
     {
         int n = _n;
         ref double x = ref MemoryMarshal.GetArrayDataReference(_work);
@@ -213,11 +243,9 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         ref int column = ref MemoryMarshal.GetArrayDataReference(_column);
         ref int rowStart = ref MemoryMarshal.GetArrayDataReference(_rowStart);
         ref int diagonal = ref MemoryMarshal.GetArrayDataReference(_diagonal);
-        ref int pivotRow = ref MemoryMarshal.GetArrayDataReference(_pivotRow);
-        ref int order = ref MemoryMarshal.GetArrayDataReference(_order);
+        ref int pivotRow = ref MemoryMarshal.GetArrayDataReference(input);
+        ref int order = ref MemoryMarshal.GetArrayDataReference(output);
         ref double inverse = ref MemoryMarshal.GetArrayDataReference(_inverseDiagonal);
-        ref double rhs = ref MemoryMarshal.GetReference(b);
-        // L z = P b (unit lower), then U w = z; the solution is x = Q w.
         for (int k = 0; k < n; k++)
         {
             double s = Unsafe.Add(ref rhs, Unsafe.Add(ref pivotRow, k));
