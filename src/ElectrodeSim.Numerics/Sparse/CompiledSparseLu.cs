@@ -39,9 +39,9 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
     private readonly int[] _columnPointers, _rowIndices, _order;
     // The compiled elimination (step k: pivot row _pivotRow[k], column _order[k]). Row k of L U occupies positions
     // [_rowStart[k], _rowStart[k + 1]) of _lu: its L entries (columns < k, ascending), the pivot at _diagonal[k], its U
-    // entries (columns > k, ascending); _column[p] is the step of position p's column. The pattern's entries of row k are
-    // _rowEntry[q] for q in [_rowEntryStart[k], _rowEntryStart[k + 1]), in position order, at _rowEntryPosition[q] of _lu; _target lists, in elimination order, where each update of each L entry lands.
-    private int[] _pivotRow = [], _rowStart = [], _diagonal = [], _column = [], _rowEntryStart = [], _rowEntry = [], _rowEntryPosition = [], _target = [];
+    // entries (columns > k, ascending); _column[p] is the step of position p's column. _entryPosition maps the pattern's
+    // entries into _lu; _target lists, in elimination order, where each update of each L entry lands.
+    private int[] _pivotRow = [], _rowStart = [], _diagonal = [], _column = [], _entryPosition = [], _entryStep = [], _target = [];
     private double[] _lu = [], _inverseDiagonal = [], _rowScale = [], _work = [];
     private bool _analysed;
 
@@ -71,7 +71,7 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         public readonly List<Compiled> Eliminations = [];
     }
 
-    private sealed record Compiled(int[] PivotRow, int[] RowStart, int[] Diagonal, int[] Column, int[] RowEntryStart, int[] RowEntry, int[] RowEntryPosition, int[] Target);
+    private sealed record Compiled(int[] PivotRow, int[] RowStart, int[] Diagonal, int[] Column, int[] EntryPosition, int[] EntryStep, int[] Target);
 
     /// <summary>The most recently used patterns first; a few kept (a sweep or a process meets few structures).</summary>
     private static readonly List<PatternStructures> Cache = [];
@@ -135,13 +135,24 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         ref int target = ref MemoryMarshal.GetArrayDataReference(_target);
         ref int rowStart = ref MemoryMarshal.GetArrayDataReference(_rowStart);
         ref int diagonal = ref MemoryMarshal.GetArrayDataReference(_diagonal);
+        ref int positions = ref MemoryMarshal.GetArrayDataReference(_entryPosition);
+        ref int entryStep = ref MemoryMarshal.GetArrayDataReference(_entryStep);
         ref double scale = ref MemoryMarshal.GetArrayDataReference(_rowScale);
+        ref double value = ref MemoryMarshal.GetReference(values);
         Array.Clear(_lu);
-        // The entries row by row: each row's scale (its largest magnitude) stays in a register instead of a read-modify-write
-        // at a scattered row per entry.
-        if (!ScatterRows(ref lu, ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetArrayDataReference(_rowEntry),
-                ref MemoryMarshal.GetArrayDataReference(_rowEntryPosition), ref MemoryMarshal.GetArrayDataReference(_rowEntryStart), ref scale, _n))
-            throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
+        Array.Clear(_rowScale);
+        // 0 × v is 0 for every finite v and NaN for ±∞ and NaN.
+        double nonFinite = 0;
+        for (int e = 0; e < _entryPosition.Length; e++)
+        {
+            double v = Unsafe.Add(ref value, e);
+            Unsafe.Add(ref lu, Unsafe.Add(ref positions, e)) = v;
+            nonFinite += 0.0 * v;
+            double a = Math.Abs(v);
+            ref double s = ref Unsafe.Add(ref scale, Unsafe.Add(ref entryStep, e));
+            if (a > s) s = a;
+        }
+        if (!double.IsFinite(nonFinite)) throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
         double smallest = double.PositiveInfinity, largest = 0;
         int t = 0;
         for (int k = 0; k < _n; k++)
@@ -156,45 +167,14 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
                 for (int u = Unsafe.Add(ref diagonal, c) + 1, stop = Unsafe.Add(ref rowStart, c + 1); u < stop; u++, t++)
                     Unsafe.Add(ref lu, Unsafe.Add(ref target, t)) -= l * Unsafe.Add(ref lu, u);
             }
-            // Only the reciprocal is on the elimination's path (the next rows' multipliers); the pivots are judged after the
-            // loop, their divisions independent of each other. A zero or non-finite pivot makes the later rows infinite or
-            // NaN, which is harmless: the factorisation is then reported unsound.
-            Unsafe.Add(ref inverse, k) = 1.0 / Unsafe.Add(ref lu, end);
-        }
-        for (int k = 0; k < _n; k++)
-        {
-            double d = Unsafe.Add(ref lu, Unsafe.Add(ref diagonal, k));
+            double d = Unsafe.Add(ref lu, end);
             double magnitude = Math.Abs(d) / Unsafe.Add(ref scale, k);
             if (!(magnitude > 0 && double.IsFinite(d))) return false;
+            Unsafe.Add(ref inverse, k) = 1.0 / d;
             if (magnitude < smallest) smallest = magnitude;
             if (magnitude > largest) largest = magnitude;
         }
         return smallest >= PivotRatioThreshold * largest;
-    }
-
-    /// <summary>
-    /// lu[position[q]] = values[entry[q]] row by row, scale[k] the largest magnitude of row k's entries; false when an entry
-    /// is not finite. A loop of its own, so that its refs stay in registers.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool ScatterRows(ref double lu, ref double values, ref int entry, ref int position, ref int rowEntryStart, ref double scale, int n)
-    {
-        // 0 × v is 0 for every finite v and NaN for ±∞ and NaN.
-        double nonFinite = 0;
-        for (int k = 0, q = 0; k < n; k++)
-        {
-            double largest = 0;
-            for (int end = Unsafe.Add(ref rowEntryStart, k + 1); q < end; q++)
-            {
-                double v = Unsafe.Add(ref values, Unsafe.Add(ref entry, q));
-                Unsafe.Add(ref lu, Unsafe.Add(ref position, q)) = v;
-                nonFinite += 0.0 * v;
-                double a = Math.Abs(v);
-                if (a > largest) largest = a;
-            }
-            Unsafe.Add(ref scale, k) = largest;
-        }
-        return double.IsFinite(nonFinite);
     }
 
     public void Solve(Span<double> rhsThenSolution)
@@ -360,8 +340,8 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
                     if (_structures.Eliminations.Count > CachedEliminationsPerPattern) _structures.Eliminations.RemoveAt(_structures.Eliminations.Count - 1);
                 }
             }
-            (_pivotRow, _rowStart, _diagonal, _column, _rowEntryStart, _rowEntry, _rowEntryPosition, _target) =
-                (compiled.PivotRow, compiled.RowStart, compiled.Diagonal, compiled.Column, compiled.RowEntryStart, compiled.RowEntry, compiled.RowEntryPosition, compiled.Target);
+            (_pivotRow, _rowStart, _diagonal, _column, _entryPosition, _entryStep, _target) =
+                (compiled.PivotRow, compiled.RowStart, compiled.Diagonal, compiled.Column, compiled.EntryPosition, compiled.EntryStep, compiled.Target);
             if (_lu.Length != _column.Length) _lu = new double[_column.Length];
             if (_inverseDiagonal.Length != n) (_inverseDiagonal, _rowScale) = (new double[n], new double[n]);
         }
@@ -424,6 +404,7 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         var stepOfRow = new int[n];
         for (int k = 0; k < n; k++) stepOfRow[pivotRow[k]] = k;
         var entryPosition = new int[_rowIndices.Length];
+        var entryStep = new int[_rowIndices.Length];
         for (int c = 0; c < n; c++)
             for (int e = _columnPointers[c]; e < _columnPointers[c + 1]; e++)
             {
@@ -431,17 +412,9 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
                 int at = Array.BinarySearch(column, rowStart[k], rowStart[k + 1] - rowStart[k], j);
                 if (at < 0) throw new InvalidOperationException("the compiled structure misses a pattern entry");
                 entryPosition[e] = at;
+                entryStep[e] = k;
             }
-        // The entries in position order (rows are contiguous runs of positions, in row order).
-        var rowEntry = Enumerable.Range(0, entryPosition.Length).OrderBy(e => entryPosition[e]).ToArray();
-        var rowEntryPosition = rowEntry.Select(e => entryPosition[e]).ToArray();
-        var rowEntryStart = new int[n + 1];
-        for (int k = 0, q = 0; k < n; k++)
-        {
-            while (q < rowEntryPosition.Length && rowEntryPosition[q] < rowStart[k + 1]) q++;
-            rowEntryStart[k + 1] = q;
-        }
-        return new Compiled(pivotRow, rowStart, diagonal, column, rowEntryStart, rowEntry, rowEntryPosition, targets.ToArray());
+        return new Compiled(pivotRow, rowStart, diagonal, column, entryPosition, entryStep, targets.ToArray());
     }
 
     /// <summary>
