@@ -130,11 +130,6 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         // without bounds checks: with them the update loop was twice as long (native build, objdump), and a Math.Max in
         // the row scales a NaN-aware sequence of ~30 instructions per entry.
         ref double lu = ref MemoryMarshal.GetArrayDataReference(_lu);
-        ref double inverse = ref MemoryMarshal.GetArrayDataReference(_inverseDiagonal);
-        ref int column = ref MemoryMarshal.GetArrayDataReference(_column);
-        ref int target = ref MemoryMarshal.GetArrayDataReference(_target);
-        ref int rowStart = ref MemoryMarshal.GetArrayDataReference(_rowStart);
-        ref int diagonal = ref MemoryMarshal.GetArrayDataReference(_diagonal);
         ref int positions = ref MemoryMarshal.GetArrayDataReference(_entryPosition);
         ref int entryStep = ref MemoryMarshal.GetArrayDataReference(_entryStep);
         ref double scale = ref MemoryMarshal.GetArrayDataReference(_rowScale);
@@ -153,6 +148,73 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
             if (a > s) s = a;
         }
         if (!double.IsFinite(nonFinite)) throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
+        return Eliminate();
+    }
+
+    /// <summary>
+    /// Factorises the matrix whose entry e is full[source[e]] where source[e] ≥ 0, overrideValue[j] for the entries
+    /// overrideEntry[j] (their source is −1), and zero elsewhere — the reduced matrix of a condensed system, its values
+    /// scattered from the full matrix straight into the factor storage instead of assembled first and copied there: the
+    /// same values, row scales and elimination as <see cref="Factor"/> on the assembled matrix. <paramref name="scratch"/>
+    /// (one value per entry) receives the assembled matrix when an analysis needs it.
+    /// </summary>
+    internal void FactorGathered(ReadOnlySpan<double> full, int[] source, int[] overrideEntry, double[] overrideValue, double[] scratch)
+    {
+        if (source.Length != _rowIndices.Length || scratch.Length != _rowIndices.Length)
+            throw new ArgumentException($"expected {_rowIndices.Length} sources and scratch values for the pattern, got {source.Length} and {scratch.Length}");
+        if (_analysed && RefactorGathered(full, source, overrideEntry, overrideValue)) return;
+        for (int e = 0; e < scratch.Length; e++) scratch[e] = source[e] >= 0 ? full[source[e]] : 0.0;
+        for (int j = 0; j < overrideEntry.Length; j++) scratch[overrideEntry[j]] = overrideValue[j];
+        Factor(scratch);
+    }
+
+    private bool RefactorGathered(ReadOnlySpan<double> full, int[] source, int[] overrideEntry, double[] overrideValue)
+    {
+        // The sources are the caller's (a condensed solver's set-up, checked against its full pattern there).
+        ref double lu = ref MemoryMarshal.GetArrayDataReference(_lu);
+        ref int positions = ref MemoryMarshal.GetArrayDataReference(_entryPosition);
+        ref int entryStep = ref MemoryMarshal.GetArrayDataReference(_entryStep);
+        ref double scale = ref MemoryMarshal.GetArrayDataReference(_rowScale);
+        ref double value = ref MemoryMarshal.GetReference(full);
+        ref int from = ref MemoryMarshal.GetArrayDataReference(source);
+        Array.Clear(_lu);
+        Array.Clear(_rowScale);
+        double nonFinite = 0;
+        for (int e = 0; e < _entryPosition.Length; e++)
+        {
+            int at = Unsafe.Add(ref from, e);
+            if (at < 0) continue;
+            double v = Unsafe.Add(ref value, at);
+            Unsafe.Add(ref lu, Unsafe.Add(ref positions, e)) = v;
+            nonFinite += 0.0 * v;
+            double a = Math.Abs(v);
+            ref double s = ref Unsafe.Add(ref scale, Unsafe.Add(ref entryStep, e));
+            if (a > s) s = a;
+        }
+        for (int j = 0; j < overrideEntry.Length; j++)
+        {
+            int e = overrideEntry[j];
+            double v = overrideValue[j];
+            Unsafe.Add(ref lu, Unsafe.Add(ref positions, e)) = v;
+            nonFinite += 0.0 * v;
+            double a = Math.Abs(v);
+            ref double s = ref Unsafe.Add(ref scale, Unsafe.Add(ref entryStep, e));
+            if (a > s) s = a;
+        }
+        if (!double.IsFinite(nonFinite)) throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
+        return Eliminate();
+    }
+
+    /// <summary>The elimination over the compiled structure on the scattered values; false when a pivot is unsound.</summary>
+    private bool Eliminate()
+    {
+        ref double lu = ref MemoryMarshal.GetArrayDataReference(_lu);
+        ref double inverse = ref MemoryMarshal.GetArrayDataReference(_inverseDiagonal);
+        ref int column = ref MemoryMarshal.GetArrayDataReference(_column);
+        ref int target = ref MemoryMarshal.GetArrayDataReference(_target);
+        ref int rowStart = ref MemoryMarshal.GetArrayDataReference(_rowStart);
+        ref int diagonal = ref MemoryMarshal.GetArrayDataReference(_diagonal);
+        ref double scale = ref MemoryMarshal.GetArrayDataReference(_rowScale);
         double smallest = double.PositiveInfinity, largest = 0;
         int t = 0;
         for (int k = 0; k < _n; k++)
