@@ -429,6 +429,22 @@ public sealed class GraphDiffusion
             int i = 1;
             if (Vector128.IsHardwareAccelerated)
             {
+                // Four cells a step, two vectors (the loop's own instructions were a third of the two-cell step's): callgrind of the
+                // native bench -n 10, AccumulateChain SiO@C-l 17.9 → 16.8 M instructions, Marquis2019 1C 245.6 → 211.7 M.
+                for (; i + 4 <= n; i += 4)
+                {
+                    var here = Vector128.LoadUnsafe(ref ru, (nuint)i);
+                    var before = Vector128.LoadUnsafe(ref ru, (nuint)(i - 1));
+                    var after = Vector128.LoadUnsafe(ref ru, (nuint)(i + 1));
+                    var sum = Vector128.LoadUnsafe(ref rFromLeft, (nuint)(i - 1)) * (here - before)
+                              - Vector128.LoadUnsafe(ref rToRight, (nuint)i) * (after - here);
+                    (Vector128.LoadUnsafe(ref rr, (nuint)i) + sum).StoreUnsafe(ref rr, (nuint)i);
+                    var here2 = Vector128.LoadUnsafe(ref ru, (nuint)(i + 2));
+                    var after2 = Vector128.LoadUnsafe(ref ru, (nuint)(i + 3));
+                    var sum2 = Vector128.LoadUnsafe(ref rFromLeft, (nuint)(i + 1)) * (here2 - after)
+                               - Vector128.LoadUnsafe(ref rToRight, (nuint)(i + 2)) * (after2 - here2);
+                    (Vector128.LoadUnsafe(ref rr, (nuint)(i + 2)) + sum2).StoreUnsafe(ref rr, (nuint)(i + 2));
+                }
                 for (; i + 2 <= n; i += 2)
                 {
                     var here = Vector128.LoadUnsafe(ref ru, (nuint)i);
