@@ -212,6 +212,7 @@ public sealed class GraphDiffusion
                 _vrl[s] = pattern.SlotOf(uR, vL); _vrr[s] = pattern.SlotOf(uR, vR);
             }
         }
+        _maxSlot = -1; // (of this pattern's slots, should the graph be bound again)
         foreach (var slotsOfKind in new[] { _ll, _lr, _rl, _rr, _vll, _vlr, _vrl, _vrr })
             foreach (int slot in slotsOfKind) _maxSlot = Math.Max(_maxSlot, slot);
         int nc = _corrected.Length * _offsets.Length;
