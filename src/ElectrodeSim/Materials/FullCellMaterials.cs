@@ -28,11 +28,17 @@ internal static class FitTerms
     }
 
     /// <summary>a tanh((x − centre)/width).</summary>
+    /// <remarks>
+    /// Multiplies by 1/width, a constant once inlined into a fit, instead of dividing by the width twice (changes rounding, a
+    /// few units of 1e-16 in U): perf of the native bench -n 200, Marquis2019 1C, GraphiteOcp.Dualfoil 322 → 272 and
+    /// 378 → 312 samples of 11–12 K (about 0.5 % of the run); callgrind unchanged (a division is one instruction there).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double TanhWidth(double a, double x, double centre, double width, ref double slope)
     {
-        double t = Tanh((x - centre) / width);
-        slope += a * (1 - t * t) / width;
+        double inverseWidth = 1.0 / width;
+        double t = Tanh((x - centre) * inverseWidth);
+        slope += a * (1 - t * t) * inverseWidth;
         return a * t;
     }
 

@@ -49,6 +49,9 @@ public sealed class Correlation
         return _f(c, temperature);
     }
 
+    /// <summary>The value of a <see cref="Constant"/> correlation (its slope 0); null for one that depends on c or T.</summary>
+    public double? ConstantValue { get; private init; }
+
     public static Correlation Constant(string name, string unit, double value) =>
-        new(name, "constant", unit, (_, _) => value, (double _, double _, out double slope) => { slope = 0.0; return value; });
+        new(name, "constant", unit, (_, _) => value, (double _, double _, out double slope) => { slope = 0.0; return value; }) { ConstantValue = value };
 }

@@ -44,6 +44,7 @@ public sealed class P2DContext
         for (int i = 0; i < n; i++) Tortuosity[i] = Math.Pow(Porosity[i], Bruggeman[i]);
         ReferenceExchangeCurrentDensity = cell.Electrodes.Select(e => e.ReferenceExchangeCurrentDensity(Temperature)).ToArray();
         SolidDiffusivity = cell.Electrodes.Select(e => e.SolidDiffusivityAt(Temperature)).ToArray();
+        _inverseSolidDiffusivity = SolidDiffusivity.Select(d => 1.0 / d).ToArray();
         _variableSolidDiffusivity = cell.Electrodes.Select(e => e.HasConcentrationDependentDiffusivity).ToArray();
         InverseMaxConcentration = cell.Electrodes.Select(e => 1.0 / e.MaxConcentration).ToArray();
         SurfaceThetaByCurrent = mesh.ClassParticles.Select((classes, e) => classes.Select(p =>
@@ -118,6 +119,7 @@ public sealed class P2DContext
         {
             ReferenceExchangeCurrentDensity[e] = Cell.Electrodes[e].ReferenceExchangeCurrentDensity(temperature);
             SolidDiffusivity[e] = Cell.Electrodes[e].SolidDiffusivityAt(temperature);
+            _inverseSolidDiffusivity[e] = 1.0 / SolidDiffusivity[e];
         }
     }
 
@@ -157,6 +159,18 @@ public sealed class P2DContext
         return SolidDiffusivity[electrode];
     }
     private readonly bool[] _variableSolidDiffusivity;
+    /// <summary>
+    /// 1/D_s(θ, T) [s/m²] and ∂D_s/∂θ of electrode <paramref name="electrode"/> at <see cref="Temperature"/>: for a constant D_s
+    /// the reciprocal formed when T is set (the same bits as dividing here), not a division per call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double InverseSolidDiffusivityAt(int electrode, double theta, out double dDdTheta)
+    {
+        if (_variableSolidDiffusivity[electrode]) return 1.0 / Cell.Electrodes[electrode].SolidDiffusivityAt(theta, Temperature, out dDdTheta);
+        dDdTheta = 0.0;
+        return _inverseSolidDiffusivity[electrode];
+    }
+    private readonly double[] _inverseSolidDiffusivity;
     /// <summary>1/c_s,max of each electrode [m³/mol].</summary>
     public double[] InverseMaxConcentration { get; }
     /// <summary>
