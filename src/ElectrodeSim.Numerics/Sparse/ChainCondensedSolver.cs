@@ -454,7 +454,8 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         ref double elementShift = ref MemoryMarshal.GetArrayDataReference(shift.Element);
         // The compiled LU takes the reduced matrix from the full one, with the entries computed here (the shifted kept
         // diagonals, the attachments' diagonals with their Schur updates) as overrides: the same values and operations as
-        // assembling it first. Measured against the assembly (callgrind of the native bench -n 10): MEASURED_GATHERED.
+        // assembling it first. Measured against the assembly (callgrind of the native bench -n 10, x86-64-v3, 2026-12-08): SiO@C-l
+        // 686.85 → 673.81 M instructions, Marquis2019 1C 4.863 → 4.779 G.
         var compiled = _reduced as CompiledSparseLu;
         double[] overrides = _overrideValue;
         if (compiled is not null)
