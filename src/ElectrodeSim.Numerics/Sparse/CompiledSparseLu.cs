@@ -138,15 +138,7 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         Array.Clear(_rowScale);
         // 0 × v is 0 for every finite v and NaN for ±∞ and NaN.
         double nonFinite = 0;
-        for (int e = 0; e < _entryPosition.Length; e++)
-        {
-            double v = Unsafe.Add(ref value, e);
-            Unsafe.Add(ref lu, Unsafe.Add(ref positions, e)) = v;
-            nonFinite += 0.0 * v;
-            double a = Math.Abs(v);
-            ref double s = ref Unsafe.Add(ref scale, Unsafe.Add(ref entryStep, e));
-            if (a > s) s = a;
-        }
+        for (int e = 0; e < _entryPosition.Length; e++) Place(ref lu, ref positions, ref entryStep, ref scale, e, Unsafe.Add(ref value, e), ref nonFinite);
         if (!double.IsFinite(nonFinite)) throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
         return Eliminate();
     }
@@ -183,26 +175,22 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
         for (int e = 0; e < _entryPosition.Length; e++)
         {
             int at = Unsafe.Add(ref from, e);
-            if (at < 0) continue;
-            double v = Unsafe.Add(ref value, at);
-            Unsafe.Add(ref lu, Unsafe.Add(ref positions, e)) = v;
-            nonFinite += 0.0 * v;
-            double a = Math.Abs(v);
-            ref double s = ref Unsafe.Add(ref scale, Unsafe.Add(ref entryStep, e));
-            if (a > s) s = a;
+            if (at >= 0) Place(ref lu, ref positions, ref entryStep, ref scale, e, Unsafe.Add(ref value, at), ref nonFinite);
         }
-        for (int j = 0; j < overrideEntry.Length; j++)
-        {
-            int e = overrideEntry[j];
-            double v = overrideValue[j];
-            Unsafe.Add(ref lu, Unsafe.Add(ref positions, e)) = v;
-            nonFinite += 0.0 * v;
-            double a = Math.Abs(v);
-            ref double s = ref Unsafe.Add(ref scale, Unsafe.Add(ref entryStep, e));
-            if (a > s) s = a;
-        }
+        for (int j = 0; j < overrideEntry.Length; j++) Place(ref lu, ref positions, ref entryStep, ref scale, overrideEntry[j], overrideValue[j], ref nonFinite);
         if (!double.IsFinite(nonFinite)) throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
         return Eliminate();
+    }
+
+    /// <summary>Entry e's value into the factor storage, its row's scale and the non-finite sum (0 × v is 0 for every finite v and NaN for ±∞ and NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Place(ref double lu, ref int positions, ref int entryStep, ref double scale, int e, double v, ref double nonFinite)
+    {
+        Unsafe.Add(ref lu, Unsafe.Add(ref positions, e)) = v;
+        nonFinite += 0.0 * v;
+        double a = Math.Abs(v);
+        ref double s = ref Unsafe.Add(ref scale, Unsafe.Add(ref entryStep, e));
+        if (a > s) s = a;
     }
 
     /// <summary>The elimination over the compiled structure on the scattered values; false when a pivot is unsound.</summary>

@@ -468,24 +468,22 @@ public sealed class GraphDiffusion
             double start = -tByVL[0] * (u[1] - u[0]);
             double end = tByVR[n - 1] * (u[n] - u[n - 1]);
             int i = 1;
-            if (Vector128.IsHardwareAccelerated)
+            if (Vector256.IsHardwareAccelerated)
             {
-                // Four cells a step, two vectors (the loop's own instructions were a third of the two-cell step's): callgrind of the
-                // native bench -n 10, AccumulateChain SiO@C-l 17.9 → 16.8 M instructions, Marquis2019 1C 245.6 → 211.7 M.
+                // Four cells a step where Vector256 is accelerated (the x86-64-v3 native tool); element-wise the same
+                // operations as the two-cell step (a two-vector four-cell step of it on the baseline build: callgrind of the
+                // native bench -n 10, AccumulateChain SiO@C-l 17.9 → 16.8 M instructions, Marquis2019 1C 245.6 → 211.7 M).
                 for (; i + 4 <= n; i += 4)
                 {
-                    var here = Vector128.LoadUnsafe(ref ru, (nuint)i);
-                    var before = Vector128.LoadUnsafe(ref ru, (nuint)(i - 1));
-                    var after = Vector128.LoadUnsafe(ref ru, (nuint)(i + 1));
-                    var sum = Vector128.LoadUnsafe(ref rFromLeft, (nuint)(i - 1)) * (here - before)
-                              - Vector128.LoadUnsafe(ref rToRight, (nuint)i) * (after - here);
-                    (Vector128.LoadUnsafe(ref rr, (nuint)i) + sum).StoreUnsafe(ref rr, (nuint)i);
-                    var here2 = Vector128.LoadUnsafe(ref ru, (nuint)(i + 2));
-                    var after2 = Vector128.LoadUnsafe(ref ru, (nuint)(i + 3));
-                    var sum2 = Vector128.LoadUnsafe(ref rFromLeft, (nuint)(i + 1)) * (here2 - after)
-                               - Vector128.LoadUnsafe(ref rToRight, (nuint)(i + 2)) * (after2 - here2);
-                    (Vector128.LoadUnsafe(ref rr, (nuint)(i + 2)) + sum2).StoreUnsafe(ref rr, (nuint)(i + 2));
+                    var here = Vector256.LoadUnsafe(ref ru, (nuint)i);
+                    var before = Vector256.LoadUnsafe(ref ru, (nuint)(i - 1));
+                    var after = Vector256.LoadUnsafe(ref ru, (nuint)(i + 1));
+                    var sum = Vector256.LoadUnsafe(ref rFromLeft, (nuint)(i - 1)) * (here - before)
+                              - Vector256.LoadUnsafe(ref rToRight, (nuint)i) * (after - here);
+                    (Vector256.LoadUnsafe(ref rr, (nuint)i) + sum).StoreUnsafe(ref rr, (nuint)i);
                 }
+            }
+            if (Vector128.IsHardwareAccelerated)
                 for (; i + 2 <= n; i += 2)
                 {
                     var here = Vector128.LoadUnsafe(ref ru, (nuint)i);
@@ -495,7 +493,6 @@ public sealed class GraphDiffusion
                               - Vector128.LoadUnsafe(ref rToRight, (nuint)i) * (after - here);
                     (Vector128.LoadUnsafe(ref rr, (nuint)i) + sum).StoreUnsafe(ref rr, (nuint)i);
                 }
-            }
             for (; i < n; i++)
                 r[i] += tByVR[i - 1] * (u[i] - u[i - 1]) - tByVL[i] * (u[i + 1] - u[i]);
             r[0] += start;
