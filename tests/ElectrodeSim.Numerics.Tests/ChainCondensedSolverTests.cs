@@ -241,14 +241,25 @@ public sealed class ChainCondensedSolverTests
         Assert.Throws<ArgumentException>(() => new ChainCondensedSolver(pattern, shared, attachments));
     }
 
-    [Fact]
-    public void AZeroChainPivotIsASingularIterationMatrix()
+    // 3 chains: one group of three lanes (scalar); 16 chains: two groups of eight (the four-lane vectors where accelerated),
+    // the bad pivot in the second row of lane 5.
+    [Theory]
+    [InlineData(3, 1, 0)]
+    [InlineData(16, 5, 1)]
+    public void AZeroChainPivotIsASingularIterationMatrix(int chainCount, int chain, int element)
     {
-        var (pattern, values, chains, attachments) = Build(5, 20, 3, 4);
+        var (pattern, values, chains, attachments) = Build(5, 20, chainCount, 4);
         using var condensed = new ChainCondensedSolver(pattern, chains, attachments);
-        values[pattern.SlotOf(chains[1][0], chains[1][0])] = 0;
-        Assert.Throws<SingularIterationMatrixException>(() => condensed.Factor(values));
-        values[pattern.SlotOf(chains[1][0], chains[1][0])] = double.NaN;
-        Assert.Throws<SingularIterationMatrixException>(() => condensed.Factor(values));
+        int u = chains[chain][element];
+        if (element == 0)
+        {
+            // A chain's first pivot is its diagonal.
+            values[pattern.SlotOf(u, u)] = 0;
+            var zero = Assert.Throws<SingularIterationMatrixException>(() => condensed.Factor(values));
+            Assert.Contains($"unknown {u} ", zero.Message);
+        }
+        values[pattern.SlotOf(u, u)] = double.NaN;
+        var nan = Assert.Throws<SingularIterationMatrixException>(() => condensed.Factor(values));
+        Assert.Contains($"unknown {u} ", nan.Message);
     }
 }
