@@ -241,7 +241,7 @@ public sealed class ChainCondensedSolverTests
         Assert.Throws<ArgumentException>(() => new ChainCondensedSolver(pattern, shared, attachments));
     }
 
-    // 3 chains: one group of three lanes (scalar); 16 chains: two groups of eight (the four-lane vectors where accelerated),
+    // 3 chains: one group of three lanes; 16 chains: two groups of eight lanes,
     // the bad pivot in the second row of lane 5.
     [Theory]
     [InlineData(3, 1, 0)]

@@ -471,17 +471,9 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
             Gather(ref reducedValue, ref keptReduced, ref value, ref keptFull, _keptFull.Length);
             for (int j = 0; j < shift.ReducedSlot.Length; j++) reduced[shift.ReducedSlot[j]] += a * shift.ReducedCoefficient[j];
         }
-        bool wide = Vector256.IsHardwareAccelerated;
         for (int g = 0; g < _eliminatedGroups; g++)
         {
             int start = _groupStart[g], end = _groupStart[g + 1], lanes = _groupLanes[g];
-            if (wide && lanes == 8)
-            {
-                EliminateEight(ref value, ref Unsafe.Add(ref diagonal, start), ref Unsafe.Add(ref lower, start), ref Unsafe.Add(ref upper, start),
-                    ref Unsafe.Add(ref elementShift, start), a, ref Unsafe.Add(ref inversePivot, start), ref Unsafe.Add(ref factors, start),
-                    ref Unsafe.Add(ref upperValue, start), (end - start) / 8, start);
-                continue;
-            }
             for (int k = start; k < end; k++)
             {
                 double d = Unsafe.Add(ref value, Unsafe.Add(ref diagonal, k)) + a * Unsafe.Add(ref elementShift, k);
@@ -515,52 +507,6 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         }
         if (compiled is not null) compiled.FactorGathered(values, shift.Source, shift.OverrideEntry, overrides, reduced);
         else _reduced.Factor(reduced);
-    }
-
-    /// <summary>
-    /// The elimination of a group of eight chains, four lanes per vector (where Vector256 is accelerated): the same
-    /// operations per element as the scalar loop (an absent entry to the previous element gives the factor +0 and leaves the
-    /// pivot as it is), the divisions four at a time.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void EliminateEight(ref double value, ref int diagonal, ref int lower, ref int upper, ref double elementShift, double a,
-        ref double inversePivot, ref double factors, ref double upperValue, int rows, int start)
-    {
-        var va = Vector256.Create(a);
-        for (int r = 0; r < rows; r++)
-            for (int k = 8 * r; k < 8 * r + 8; k += 4)
-            {
-                var d = Gather(ref value, ref diagonal, k) + va * Vector256.LoadUnsafe(ref elementShift, (nuint)k);
-                var factor = Vector256<double>.Zero;
-                if (r > 0)
-                {
-                    var present = Vector256.Create(Unsafe.Add(ref lower, k) >= 0 ? -1L : 0L, Unsafe.Add(ref lower, k + 1) >= 0 ? -1L : 0L,
-                        Unsafe.Add(ref lower, k + 2) >= 0 ? -1L : 0L, Unsafe.Add(ref lower, k + 3) >= 0 ? -1L : 0L).AsDouble();
-                    factor = Vector256.ConditionalSelect(present, GatherPresent(ref value, ref lower, k) * Vector256.LoadUnsafe(ref inversePivot, (nuint)(k - 8)), factor);
-                    d -= factor * Vector256.LoadUnsafe(ref upperValue, (nuint)(k - 8));
-                }
-                // Finite (d − d is 0) and not zero, in every lane; else the scalar test names the first bad one.
-                var good = Vector256.Equals(d - d, Vector256<double>.Zero) & ~Vector256.Equals(d, Vector256<double>.Zero);
-                if (good != Vector256<double>.AllBitsSet)
-                    for (int l = 0; l < 4; l++)
-                    {
-                        double dl = d.GetElement(l);
-                        if (!(dl != 0 && double.IsFinite(dl)))
-                            throw new SingularIterationMatrixException($"zero or non-finite pivot {dl} at unknown {_unknown[start + k + l]} of a condensed chain");
-                    }
-                (Vector256<double>.One / d).StoreUnsafe(ref inversePivot, (nuint)k);
-                factor.StoreUnsafe(ref factors, (nuint)k);
-                GatherPresent(ref value, ref upper, k).StoreUnsafe(ref upperValue, (nuint)k);
-            }
-    }
-
-    /// <summary>values[slot[k + i]] for i = 0 … 3, 0 where the slot is −1 (absent).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> GatherPresent(ref double values, ref int slot, int k)
-    {
-        int s0 = Unsafe.Add(ref slot, k), s1 = Unsafe.Add(ref slot, k + 1), s2 = Unsafe.Add(ref slot, k + 2), s3 = Unsafe.Add(ref slot, k + 3);
-        return Vector256.Create(s0 >= 0 ? Unsafe.Add(ref values, s0) : 0.0, s1 >= 0 ? Unsafe.Add(ref values, s1) : 0.0,
-            s2 >= 0 ? Unsafe.Add(ref values, s2) : 0.0, s3 >= 0 ? Unsafe.Add(ref values, s3) : 0.0);
     }
 
     /// <summary>target[to[k]] = source[from[k]]: a loop of its own, so that its few refs stay in registers.</summary>
