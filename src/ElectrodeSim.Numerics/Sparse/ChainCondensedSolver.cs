@@ -37,13 +37,13 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
     // interleaved, element k of lane (chain) l at groupStart + k·lanes + l: the eliminations of the lanes are independent, so
     // one flat loop over a group overlaps their dependent chains of multiplications and divisions (the same operations per
     // chain as one at a time, so the grouping does not change a bit of the result). The chains eliminated come first, in
-    // their order, then those declared equal to an earlier one, grouped by the chain they equal (elements from _copyStart
-    // on): a group of those has no coefficients of its own, every lane reads its source chain's, element k of the source at
+    // their order, then those declared equal to an earlier one, grouped by the chain they equal (the groups from
+    // _eliminatedGroups on): a group of those has no coefficients of its own, every lane reads its source chain's, element k of the source at
     // _groupSource[g] + k·_groupSourceLanes[g].
     private readonly int[] _unknown, _diagonal, _lower, _upper;
     private readonly int[] _groupStart, _groupLanes, _groupFirstLane; // group g: elements [_groupStart[g], _groupStart[g + 1])
     private readonly int[] _laneChain;                                // chain of lane l of group g: _laneChain[_groupFirstLane[g] + l]
-    private readonly int _eliminatedGroups, _copyStart;
+    private readonly int _eliminatedGroups;
     private readonly int[] _groupSource, _groupSourceLanes;
     // Per chain: s, slot (s, i_{m−1}), reduced slot (s, s), the element whose coefficients are those of i_{m−1} (its own or,
     // for a declared equal chain, its source's).
@@ -182,7 +182,7 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         (_n, _nonZeros) = (template._n, template._nonZeros);
         (_unknown, _diagonal, _lower, _upper) = (template._unknown, template._diagonal, template._lower, template._upper);
         (_groupStart, _groupLanes, _groupFirstLane, _laneChain) = (template._groupStart, template._groupLanes, template._groupFirstLane, template._laneChain);
-        (_eliminatedGroups, _copyStart, _groupSource, _groupSourceLanes) = (template._eliminatedGroups, template._copyStart, template._groupSource, template._groupSourceLanes);
+        (_eliminatedGroups, _groupSource, _groupSourceLanes) = (template._eliminatedGroups, template._groupSource, template._groupSourceLanes);
         (_attach, _attachToChain, _attachDiagonal, _lastElement) = (template._attach, template._attachToChain, template._attachDiagonal, template._lastElement);
         (_keptFull, _keptReduced, _reducedUnknown) = (template._keptFull, template._keptReduced, template._reducedUnknown);
         _inversePivot = new double[template._inversePivot.Length];
@@ -197,7 +197,7 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         _reduced = CreateReduced(_reducedPattern);
     }
 
-    // Up to a thousand kept unknowns (the P2D default meshes: 98 for SiO@C-l, 222 for Marquis2019) the compiled LU, whose
+    // Up to a thousand kept unknowns (the P2D default meshes: 82 for SiO@C-l, 182 for Marquis2019) the compiled LU, whose
     // fixed-structure elimination skips KLU's per-column work (a few per cent of a run: CompiledSparseLu); KLU beyond.
     private static ISparseLinearSolver CreateReduced(SparsityPattern reducedPattern)
         => reducedPattern.Size <= CompiledSparseLu.MaxSize ? new CompiledSparseLu(reducedPattern) : new KluLinearSolver(reducedPattern);
@@ -281,7 +281,6 @@ public sealed class ChainCondensedSolver : ISparseLinearSolver
         // Eliminated chains in their order (sources are always eliminated: source[c] ≤ c); the others by source, in order.
         AddGroups(Enumerable.Range(0, chains.Count).Where(c => source[c] == c).ToList());
         _eliminatedGroups = groupLanes.Count;
-        _copyStart = at;
         AddGroups(Enumerable.Range(0, chains.Count).Where(c => source[c] != c).OrderBy(c => source[c]).ThenBy(c => c).ToList());
         groupStart.Add(at);
         _groupStart = groupStart.ToArray();

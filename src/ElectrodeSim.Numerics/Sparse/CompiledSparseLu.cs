@@ -124,24 +124,7 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
     /// largest at least 1e-14.
     /// </summary>
     /// <exception cref="SingularIterationMatrixException">an entry is not finite (an overflowing trial iterate: the step is cut).</exception>
-    private bool Refactor(ReadOnlySpan<double> values)
-    {
-        // Indices into the arrays are the analysis' own (checked when it compiled them), so the loops read through refs
-        // without bounds checks: with them the update loop was twice as long (native build, objdump), and a Math.Max in
-        // the row scales a NaN-aware sequence of ~30 instructions per entry.
-        ref double lu = ref MemoryMarshal.GetArrayDataReference(_lu);
-        ref int positions = ref MemoryMarshal.GetArrayDataReference(_entryPosition);
-        ref int entryStep = ref MemoryMarshal.GetArrayDataReference(_entryStep);
-        ref double scale = ref MemoryMarshal.GetArrayDataReference(_rowScale);
-        ref double value = ref MemoryMarshal.GetReference(values);
-        Array.Clear(_lu);
-        Array.Clear(_rowScale);
-        // 0 × v is 0 for every finite v and NaN for ±∞ and NaN.
-        double nonFinite = 0;
-        for (int e = 0; e < _entryPosition.Length; e++) Place(ref lu, ref positions, ref entryStep, ref scale, e, Unsafe.Add(ref value, e), ref nonFinite);
-        if (!double.IsFinite(nonFinite)) throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
-        return Eliminate();
-    }
+    private bool Refactor(ReadOnlySpan<double> values) => Refactor(values, null, [], []);
 
     /// <summary>
     /// Factorises the matrix whose entry e is full[source[e]] where source[e] ≥ 0, overrideValue[j] for the entries
@@ -154,28 +137,40 @@ public sealed class CompiledSparseLu : ISparseLinearSolver
     {
         if (source.Length != _rowIndices.Length || scratch.Length != _rowIndices.Length)
             throw new ArgumentException($"expected {_rowIndices.Length} sources and scratch values for the pattern, got {source.Length} and {scratch.Length}");
-        if (_analysed && RefactorGathered(full, source, overrideEntry, overrideValue)) return;
+        if (_analysed && Refactor(full, source, overrideEntry, overrideValue)) return;
         for (int e = 0; e < scratch.Length; e++) scratch[e] = source[e] >= 0 ? full[source[e]] : 0.0;
         for (int j = 0; j < overrideEntry.Length; j++) scratch[overrideEntry[j]] = overrideValue[j];
         Factor(scratch);
     }
 
-    private bool RefactorGathered(ReadOnlySpan<double> full, int[] source, int[] overrideEntry, double[] overrideValue)
+    /// <summary>
+    /// Scatters the values into the factor storage — entry e is values[e], or with <paramref name="source"/> values[source[e]]
+    /// where that is ≥ 0 and overrideValue[j] for entry overrideEntry[j] — with the row scales, then eliminates.
+    /// </summary>
+    private bool Refactor(ReadOnlySpan<double> values, int[]? source, int[] overrideEntry, double[] overrideValue)
     {
-        // The sources are the caller's (a condensed solver's set-up, checked against its full pattern there).
+        // Indices into the arrays are the analysis' own (checked when it compiled them) or the caller's (a condensed
+        // solver's set-up, checked against its full pattern there), so the loops read through refs without bounds checks:
+        // with them the update loop was twice as long (native build, objdump), and a Math.Max in the row scales a NaN-aware
+        // sequence of ~30 instructions per entry.
         ref double lu = ref MemoryMarshal.GetArrayDataReference(_lu);
         ref int positions = ref MemoryMarshal.GetArrayDataReference(_entryPosition);
         ref int entryStep = ref MemoryMarshal.GetArrayDataReference(_entryStep);
         ref double scale = ref MemoryMarshal.GetArrayDataReference(_rowScale);
-        ref double value = ref MemoryMarshal.GetReference(full);
-        ref int from = ref MemoryMarshal.GetArrayDataReference(source);
+        ref double value = ref MemoryMarshal.GetReference(values);
         Array.Clear(_lu);
         Array.Clear(_rowScale);
         double nonFinite = 0;
-        for (int e = 0; e < _entryPosition.Length; e++)
+        if (source is null)
+            for (int e = 0; e < _entryPosition.Length; e++) Place(ref lu, ref positions, ref entryStep, ref scale, e, Unsafe.Add(ref value, e), ref nonFinite);
+        else
         {
-            int at = Unsafe.Add(ref from, e);
-            if (at >= 0) Place(ref lu, ref positions, ref entryStep, ref scale, e, Unsafe.Add(ref value, at), ref nonFinite);
+            ref int from = ref MemoryMarshal.GetArrayDataReference(source);
+            for (int e = 0; e < _entryPosition.Length; e++)
+            {
+                int at = Unsafe.Add(ref from, e);
+                if (at >= 0) Place(ref lu, ref positions, ref entryStep, ref scale, e, Unsafe.Add(ref value, at), ref nonFinite);
+            }
         }
         for (int j = 0; j < overrideEntry.Length; j++) Place(ref lu, ref positions, ref entryStep, ref scale, overrideEntry[j], overrideValue[j], ref nonFinite);
         if (!double.IsFinite(nonFinite)) throw new SingularIterationMatrixException($"the {_n}×{_n} matrix has non-finite entries");
