@@ -32,7 +32,7 @@ internal sealed class Tmpfs : IDisposable
 
     private static readonly Lazy<string?> Unavailable = new(() =>
     {
-        if (!OperatingSystem.IsLinux()) return "tmpfs mounts are Linux only";
+        if (!OperatingSystem.IsLinux()) return "tmpfs mounts are Linux only (issue 9 tracks these checks where mount is refused)";
         string probe = Directory.CreateTempSubdirectory("electrodesim-tmpfs-probe-").FullName;
         try
         {
